@@ -1,0 +1,181 @@
+package dev.kordon;
+
+import dev.kordon.account.AccountRepository;
+import dev.kordon.account.LoginParser;
+import dev.kordon.config.ConfigException;
+import dev.kordon.config.ConfigTree;
+import dev.kordon.config.KordonConfig;
+import dev.kordon.credential.CredentialVerticle;
+import dev.kordon.credential.Credentials;
+import dev.kordon.credential.PasswordHasher;
+import dev.kordon.dev.DevStack;
+import dev.kordon.flow.PasswordLoginFlow;
+import dev.kordon.flow.SessionFlow;
+import dev.kordon.store.RedisStore;
+import dev.kordon.token.RefreshTokens;
+import dev.kordon.token.SigningKeys;
+import dev.kordon.token.TokenService;
+import dev.kordon.web.AdminVerticle;
+import dev.kordon.web.HttpVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.logging.Logger;
+import org.flywaydb.core.Flyway;
+
+/**
+ * Start-up in one sequence: configuration → migrations → clients → keys → flows → verticles
+ * (credentials first, then the HTTP ports). {@link #start} is also what the tests run.
+ */
+public final class Main {
+  private static final Logger LOG = Logger.getLogger(Main.class.getName());
+
+  private Main() {}
+
+  public static void main(String[] args) throws Exception {
+    if (System.getProperty("java.util.logging.config.file") == null) {
+      System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tL %4$-7s %3$s: %5$s%6$s%n");
+    }
+    long t0 = System.nanoTime();
+    Path confFile = null;
+    for (int i = 0; i < args.length; i++) {
+      if ("--conf".equals(args[i]) && i + 1 < args.length) {
+        confFile = Path.of(args[++i]);
+      }
+    }
+    DevStack dev = null;
+    KordonConfig config;
+    try {
+      ConfigTree tree = ConfigTree.load(confFile, System.getenv());
+      if (tree.bool("dev")) {
+        dev = DevStack.start();
+        tree = dev.apply(tree);
+      }
+      config = KordonConfig.from(tree);
+    } catch (ConfigException e) {
+      System.err.println("kordon: cannot start: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+    SigningKeys keys = dev != null ? dev.signingKeys() : SigningKeys.load(config.jwt().keysDir());
+    Running running;
+    try {
+      running = start(vertx, config, keys, dev == null ? null : dev::routes)
+          .toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      System.err.println("kordon: cannot start: " + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
+      vertx.close();
+      if (dev != null) {
+        dev.stop();
+      }
+      System.exit(1);
+      return;
+    }
+    if (dev != null) {
+      dev.seed(running.services(), running.credentials()).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    }
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    LOG.info("Kordon ready in " + ms + " ms: http://localhost:" + running.httpPort() + " (admin port "
+        + running.adminPort() + "), " + running.hashParameters());
+    if (dev != null) {
+      dev.printBanner(running.httpPort(), running.adminPort());
+    }
+    DevStack devStack = dev;
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      LOG.info("SIGTERM: draining in-flight requests, then stopping");
+      try {
+        vertx.close().toCompletionStage().toCompletableFuture()
+            .get(config.http().shutdownGrace().toMillis() + 5_000, TimeUnit.MILLISECONDS);
+      } catch (Exception e) {
+        LOG.warning("shutdown did not finish cleanly: " + e);
+      }
+      if (devStack != null) {
+        devStack.stop();
+      }
+    }, "kordon-shutdown"));
+  }
+
+  /** A started Kordon: its ports and the services behind them. */
+  public record Running(Services services, Credentials credentials, int httpPort, int adminPort, String hashParameters) {}
+
+  public static Future<Running> start(Vertx vertx, KordonConfig config, SigningKeys keys, Consumer<Router> devRoutes) {
+    int httpPort = config.http().port() == 0 ? freePort() : config.http().port();
+    int adminPort = config.admin().port() == 0 ? freePort() : config.admin().port();
+    return vertx.executeBlocking(() -> migrate(config.pg()), false).compose(v -> {
+      Pool pg = PgBuilder.pool()
+          .with(new PoolOptions().setMaxSize(config.pg().poolSize()).setMaxWaitQueueSize(config.pg().waitQueue())
+              .setConnectionTimeout((int) config.pg().connectTimeout().toMillis())
+              .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS))
+          .connectingTo(PgConnectOptions.fromUri(config.pg().url())
+              .setCachePreparedStatements(true)
+              .setPreparedStatementCacheMaxSize(64))
+          .using(vertx)
+          .build();
+      RedisStore redis = RedisStore.create(vertx, config.redis());
+      AccountRepository accounts = new AccountRepository(pg);
+      LoginParser logins = new LoginParser(config);
+      PasswordHasher hasher = new PasswordHasher(config.hash().memoryKib(), config.hash().iterations(),
+          config.hash().parallelism());
+      Credentials credentials = new Credentials(vertx, config.hash().retryAfter());
+      TokenService tokens = new TokenService(vertx, keys, config.jwt(), config.tokens().accessTtl().toSeconds());
+      RefreshTokens refresh = new RefreshTokens(redis, config.tokens().refreshIdle(), config.tokens().refreshAbsolute());
+      PasswordLoginFlow passwordLogin = new PasswordLoginFlow(logins, accounts, credentials, tokens, refresh, config.tariffs());
+      SessionFlow sessions = new SessionFlow(tokens, refresh, accounts, redis, config.tariffs());
+      Services services = new Services(config, pg, redis, accounts, logins, tokens, passwordLogin, sessions, devRoutes);
+
+      int instances = config.http().instances() > 0 ? config.http().instances()
+          : VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
+      return vertx.deployVerticle(() -> new CredentialVerticle(hasher, config.hashWorkers(), config.hash().queue()),
+              new DeploymentOptions())
+          .compose(id -> vertx.deployVerticle(() -> new HttpVerticle(services, httpPort),
+              new DeploymentOptions().setInstances(instances)))
+          .compose(id -> vertx.deployVerticle(() -> new AdminVerticle(services, adminPort), new DeploymentOptions()))
+          .map(id -> new Running(services, credentials, httpPort, adminPort, hasher.parameters()));
+    });
+  }
+
+  /** Flyway over JDBC, once, before anything serves; a blocking call, so never on an event loop. */
+  static Void migrate(KordonConfig.Pg pg) {
+    URI uri = URI.create(pg.url().replaceFirst("^postgres(ql)?://", "http://"));
+    String user = "";
+    String password = "";
+    if (uri.getRawUserInfo() != null) {
+      String[] parts = uri.getRawUserInfo().split(":", 2);
+      user = URLDecoder.decode(parts[0], StandardCharsets.UTF_8);
+      password = parts.length > 1 ? URLDecoder.decode(parts[1], StandardCharsets.UTF_8) : "";
+    }
+    String jdbc = "jdbc:postgresql://" + uri.getHost() + ":" + (uri.getPort() > 0 ? uri.getPort() : 5432)
+        + (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
+        + (uri.getRawQuery() != null ? "?" + uri.getRawQuery() : "");
+    Flyway.configure()
+        .dataSource(jdbc, user, password)
+        .locations("classpath:db/migration")
+        .connectRetries(5)
+        .load()
+        .migrate();
+    return null;
+  }
+
+  private static int freePort() {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException("no free port", e);
+    }
+  }
+}

@@ -1,0 +1,24 @@
+package dev.kordon;
+
+import dev.kordon.account.AccountRepository;
+import dev.kordon.account.LoginParser;
+import dev.kordon.config.KordonConfig;
+import dev.kordon.flow.PasswordLoginFlow;
+import dev.kordon.flow.SessionFlow;
+import dev.kordon.store.RedisStore;
+import dev.kordon.token.TokenService;
+import io.vertx.ext.web.Router;
+import io.vertx.sqlclient.Pool;
+import java.util.function.Consumer;
+
+/** What the verticles share, built once by {@link Main}; all of it is safe across event loops. */
+public record Services(
+    KordonConfig config,
+    Pool pg,
+    RedisStore redis,
+    AccountRepository accounts,
+    LoginParser logins,
+    TokenService tokens,
+    PasswordLoginFlow passwordLogin,
+    SessionFlow sessions,
+    Consumer<Router> devRoutes) {}

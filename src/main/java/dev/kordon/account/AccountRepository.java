@@ -1,0 +1,76 @@
+package dev.kordon.account;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Accounts in Postgres, through the async pool; every statement is prepared and cached. */
+public final class AccountRepository {
+  private static final String COLUMNS =
+      "id, category, login, tariff, email, role, status, password_hash, created_at, updated_at";
+  private static final String FIND =
+      "SELECT " + COLUMNS + " FROM accounts WHERE category = $1 AND login = $2";
+  private static final String FIND_BY_ID = "SELECT " + COLUMNS + " FROM accounts WHERE id = $1";
+  // xmax = 0 only for a row this statement inserted: tells created from updated in one trip.
+  private static final String UPSERT =
+      "INSERT INTO accounts (id, category, login, tariff, email, role, status) VALUES ($1, $2, $3, $4, $5, $6, $7) "
+          + "ON CONFLICT (category, login) DO UPDATE SET tariff = EXCLUDED.tariff, email = EXCLUDED.email, "
+          + "role = EXCLUDED.role, status = EXCLUDED.status, updated_at = now() "
+          + "RETURNING " + COLUMNS + ", (xmax = 0) AS inserted";
+  // Compare-and-set: a re-hash must not overwrite a password changed in the meantime.
+  private static final String REPLACE_HASH =
+      "UPDATE accounts SET password_hash = $3, updated_at = now() WHERE id = $1 AND password_hash IS NOT DISTINCT FROM $2";
+  private static final String SET_HASH =
+      "UPDATE accounts SET password_hash = $2, updated_at = now() WHERE id = $1";
+
+  private final Pool pool;
+
+  public AccountRepository(Pool pool) {
+    this.pool = pool;
+  }
+
+  public Future<Optional<Account>> find(String category, String login) {
+    return pool.preparedQuery(FIND).execute(Tuple.of(category, login)).map(AccountRepository::first);
+  }
+
+  public Future<Optional<Account>> findById(UUID id) {
+    return pool.preparedQuery(FIND_BY_ID).execute(Tuple.of(id)).map(AccountRepository::first);
+  }
+
+  /** Creates or updates the account; the boolean says whether it was created. */
+  public Future<Upserted> upsert(String category, String login, String tariff, String email, String role, String status) {
+    return pool.preparedQuery(UPSERT)
+        .execute(Tuple.tuple().addUUID(UUID.randomUUID()).addString(category).addString(login)
+            .addString(tariff).addString(email).addString(role).addString(status))
+        .map(rows -> {
+          Row row = rows.iterator().next();
+          return new Upserted(map(row), row.getBoolean("inserted"));
+        });
+  }
+
+  public Future<Boolean> replaceHash(UUID id, String oldHash, String newHash) {
+    return pool.preparedQuery(REPLACE_HASH).execute(Tuple.of(id, oldHash, newHash))
+        .map(rows -> rows.rowCount() == 1);
+  }
+
+  public Future<Void> setHash(UUID id, String hash) {
+    return pool.preparedQuery(SET_HASH).execute(Tuple.of(id, hash)).mapEmpty();
+  }
+
+  private static Optional<Account> first(RowSet<Row> rows) {
+    var it = rows.iterator();
+    return it.hasNext() ? Optional.of(map(it.next())) : Optional.empty();
+  }
+
+  private static Account map(Row r) {
+    return new Account(r.getUUID("id"), r.getString("category"), r.getString("login"), r.getString("tariff"),
+        r.getString("email"), r.getString("role"), r.getString("status"), r.getString("password_hash"),
+        r.getOffsetDateTime("created_at"), r.getOffsetDateTime("updated_at"));
+  }
+
+  public record Upserted(Account account, boolean created) {}
+}

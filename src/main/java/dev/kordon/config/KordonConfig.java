@@ -1,0 +1,134 @@
+package dev.kordon.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Everything Kordon reads from conf/kordon.yaml and KORDON_* variables, typed and checked. */
+public record KordonConfig(
+    boolean dev,
+    Http http,
+    Admin admin,
+    Pg pg,
+    Redis redis,
+    Smtp smtp,
+    String mailFrom,
+    String smsProvider,
+    String smsHttpUrl,
+    String portalUrl,
+    boolean cookieSecure,
+    Jwt jwt,
+    Hash hash,
+    Tokens tokens,
+    List<String> tariffs,
+    Phone phone,
+    int accountNumberMin,
+    int accountNumberMax,
+    Map<String, LoginKind> categories) {
+
+  public enum LoginKind { PHONE, ACCOUNT_NUMBER }
+
+  public enum RedisMode { STANDALONE, CLUSTER, SENTINEL }
+
+  public enum StartTls { REQUIRED, OPTIONAL, DISABLED }
+
+  public record Http(int port, int instances, int bodyLimit, Duration shutdownGrace, List<String> trustedProxies) {}
+
+  public record Admin(int port, String token) {}
+
+  public record Pg(String url, int poolSize, int waitQueue, Duration connectTimeout) {}
+
+  public record Redis(RedisMode mode, List<String> urls, String masterName, int poolSize, int waitQueue, String keyPrefix) {}
+
+  public record Smtp(String host, int port, String user, String password, StartTls startTls) {}
+
+  public record Jwt(String issuer, String audience, Path keysDir, Duration leeway) {}
+
+  public record Hash(int memoryKib, int iterations, int parallelism, int workers, int queue, Duration retryAfter) {}
+
+  public record Tokens(Duration accessTtl, Duration refreshIdle, Duration refreshAbsolute) {}
+
+  public record Phone(int countryCode, String region, List<String> operatorCodes) {}
+
+  public static KordonConfig from(ConfigTree c) {
+    boolean dev = c.bool("dev");
+    Http http = new Http(
+        c.integer("http.port", 0, 65535),
+        c.integer("http.instances", 0, 256),
+        c.integer("http.body-limit", 1024, 1 << 20),
+        c.duration("http.shutdown-grace"),
+        c.list("http.trusted-proxies"));
+    String adminToken = c.string("admin.token");
+    if (!dev && adminToken.length() < 24) {
+      throw c.error("admin.token", "a secret of at least 24 characters (dev mode excepted)");
+    }
+    Admin admin = new Admin(c.integer("admin.port", 0, 65535), adminToken);
+    String pgUrl = c.nonEmpty("pg.url");
+    if (!pgUrl.startsWith("postgresql://") && !pgUrl.startsWith("postgres://")) {
+      throw c.error("pg.url", "postgresql://user:pass@host:port/db");
+    }
+    Pg pg = new Pg(pgUrl, c.integer("pg.pool-size", 1, 1000), c.integer("pg.wait-queue", 0, 100_000),
+        c.positiveDuration("pg.connect-timeout"));
+    List<String> redisUrls = c.list("redis.url");
+    if (redisUrls.isEmpty() || redisUrls.stream().anyMatch(u -> !u.startsWith("redis://") && !u.startsWith("rediss://"))) {
+      throw c.error("redis.url", "redis://host:port (comma-separated for cluster and sentinel)");
+    }
+    Redis redis = new Redis(c.choice("redis.mode", RedisMode.class), redisUrls, c.string("redis.master-name"),
+        c.integer("redis.pool-size", 1, 1000), c.integer("redis.wait-queue", 1, 100_000), c.nonEmpty("redis.key-prefix"));
+    Smtp smtp = new Smtp(c.string("smtp.host"), c.integer("smtp.port", 1, 65535), c.string("smtp.user"),
+        c.string("smtp.password"), c.choice("smtp.starttls", StartTls.class));
+    String smsProvider = c.string("sms.provider");
+    if (!List.of("log", "http", "smpp").contains(smsProvider)) {
+      throw c.error("sms.provider", "one of [log, http, smpp]");
+    }
+    String keysDir = c.string("jwt.keys-dir");
+    if (!dev && keysDir.isEmpty()) {
+      throw c.error("jwt.keys-dir", "a directory of PEM signing keys (dev mode generates one)");
+    }
+    Jwt jwt = new Jwt(c.nonEmpty("jwt.issuer"), c.nonEmpty("jwt.audience"),
+        keysDir.isEmpty() ? null : Path.of(keysDir), c.duration("jwt.leeway"));
+    if (jwt.leeway().toSeconds() > 60) {
+      throw c.error("jwt.leeway", "at most 60s");
+    }
+    Hash hash = new Hash(
+        c.integer("hash.memory-kib", 8192, 4 * 1024 * 1024),
+        c.integer("hash.iterations", 1, 100),
+        c.integer("hash.parallelism", 1, 64),
+        c.integer("hash.workers", 0, 1024),
+        c.integer("hash.queue", 0, 100_000),
+        c.positiveDuration("hash.retry-after"));
+    Tokens tokens = new Tokens(c.positiveDuration("tokens.access-ttl"), c.positiveDuration("tokens.refresh-idle"),
+        c.positiveDuration("tokens.refresh-absolute"));
+    if (tokens.refreshIdle().compareTo(tokens.refreshAbsolute()) > 0) {
+      throw c.error("tokens.refresh-idle", "no longer than tokens.refresh-absolute");
+    }
+    List<String> codes = c.list("phone.operator-codes");
+    if (codes.isEmpty() || codes.stream().anyMatch(s -> !s.matches("\\d{2}"))) {
+      throw c.error("phone.operator-codes", "a list of two-digit operator codes");
+    }
+    Phone phone = new Phone(c.integer("phone.country-code", 1, 999), c.nonEmpty("phone.region"), codes);
+    int min = c.integer("account-number.min-digits", 1, 64);
+    int max = c.integer("account-number.max-digits", min, 64);
+    Map<String, LoginKind> categories = new LinkedHashMap<>();
+    for (String name : c.children("categories")) {
+      if (!name.matches("[a-z][a-z0-9-]{0,31}")) {
+        throw c.error("categories." + name, "a category name of lower-case letters, digits and dashes");
+      }
+      categories.put(name, c.choice("categories." + name + ".login", LoginKind.class));
+    }
+    if (categories.isEmpty()) {
+      throw c.error("categories", "at least one category");
+    }
+    List<String> tariffs = new ArrayList<>(c.list("accounts.tariffs"));
+    return new KordonConfig(dev, http, admin, pg, redis, smtp, c.string("mail.from"), smsProvider,
+        c.string("sms.http.url"), c.nonEmpty("portal.url"), c.bool("cookie.secure"), jwt, hash, tokens,
+        List.copyOf(tariffs), phone, min, max, java.util.Collections.unmodifiableMap(categories));
+  }
+
+  public int hashWorkers() {
+    return hash.workers() > 0 ? hash.workers() : Runtime.getRuntime().availableProcessors();
+  }
+}

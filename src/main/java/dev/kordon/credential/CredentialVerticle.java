@@ -1,0 +1,90 @@
+package dev.kordon.credential;
+
+import dev.kordon.Addresses;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Owns password hashing. Jobs arrive on {@link Addresses#CREDENTIALS} and run on a dedicated pool
+ * of {@code workers} threads; at most {@code queue} more may wait. Past that the job is refused at
+ * once with {@link #OVERLOADED}, so a flood of logins sheds load instead of piling up latency.
+ */
+public final class CredentialVerticle extends VerticleBase {
+  public static final int OVERLOADED = 503;
+  public static final int BAD_JOB = 400;
+
+  private final PasswordHasher hasher;
+  private final int workers;
+  private final int queue;
+  private WorkerExecutor pool;
+  private MessageConsumer<JsonObject> consumer;
+  private String dummyHash;
+  private int inFlight;
+
+  public CredentialVerticle(PasswordHasher hasher, int workers, int queue) {
+    this.hasher = hasher;
+    this.workers = workers;
+    this.queue = queue;
+  }
+
+  @Override
+  public Future<?> start() {
+    pool = vertx.createSharedWorkerExecutor("kordon-hash", workers, 60, TimeUnit.SECONDS);
+    // A missing account is checked against this hash, so it costs the same time as a real one.
+    return pool.executeBlocking(() -> hasher.hash("kordon-dummy-" + System.nanoTime()), false)
+        .compose(hash -> {
+          dummyHash = hash;
+          consumer = vertx.eventBus().consumer(Addresses.CREDENTIALS, this::handle);
+          return consumer.completion();
+        });
+  }
+
+  private void handle(Message<JsonObject> msg) {
+    if (inFlight >= workers + queue) {
+      msg.fail(OVERLOADED, "overloaded");
+      return;
+    }
+    JsonObject job = msg.body();
+    String op = job.getString("op");
+    String password = job.getString("password");
+    if (password == null || password.length() > PasswordHasher.MAX_PASSWORD_CHARS) {
+      msg.fail(BAD_JOB, "bad password");
+      return;
+    }
+    inFlight++;
+    Future<JsonObject> work;
+    if ("verify".equals(op)) {
+      String stored = job.getString("hash");
+      String hash = stored != null ? stored : dummyHash;
+      work = pool.executeBlocking(() -> {
+        boolean ok = hasher.verify(hash, password) && stored != null;
+        return new JsonObject().put("ok", ok).put("outdated", ok && hasher.outdated(stored));
+      }, false);
+    } else if ("hash".equals(op)) {
+      work = pool.executeBlocking(() -> new JsonObject().put("hash", hasher.hash(password)), false);
+    } else {
+      inFlight--;
+      msg.fail(BAD_JOB, "unknown op");
+      return;
+    }
+    work.onComplete(ar -> {
+      inFlight--;
+      if (ar.succeeded()) {
+        msg.reply(ar.result());
+      } else {
+        msg.fail(500, "hashing failed");
+      }
+    });
+  }
+
+  @Override
+  public Future<?> stop() {
+    Future<Void> unregistered = consumer == null ? Future.succeededFuture() : consumer.unregister();
+    return unregistered.compose(v -> pool == null ? Future.succeededFuture() : pool.close());
+  }
+}

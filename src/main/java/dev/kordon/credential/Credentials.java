@@ -1,0 +1,52 @@
+package dev.kordon.credential;
+
+import dev.kordon.Addresses;
+import dev.kordon.flow.Failure;
+import dev.kordon.flow.FlowException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.Map;
+
+/** The flows' side of the credential verticle: verify or hash a password over the event bus. */
+public final class Credentials {
+  private static final DeliveryOptions DELIVERY = new DeliveryOptions().setSendTimeout(30_000);
+
+  private final Vertx vertx;
+  private final Duration retryAfter;
+
+  public Credentials(Vertx vertx, Duration retryAfter) {
+    this.vertx = vertx;
+    this.retryAfter = retryAfter;
+  }
+
+  /** Checks a password against a stored hash; a null hash (no account, no password) never matches. */
+  public Future<Verdict> verify(String hash, String password) {
+    JsonObject job = new JsonObject().put("op", "verify").put("hash", hash).put("password", password);
+    return send(job).map(r -> new Verdict(r.getBoolean("ok", false), r.getBoolean("outdated", false)));
+  }
+
+  public Future<String> hash(String password) {
+    return send(new JsonObject().put("op", "hash").put("password", password)).map(r -> r.getString("hash"));
+  }
+
+  private Future<JsonObject> send(JsonObject job) {
+    return vertx.eventBus().<JsonObject>request(Addresses.CREDENTIALS, job, DELIVERY)
+        .map(msg -> msg.body())
+        .recover(err -> {
+          if (err instanceof ReplyException re && re.failureCode() == CredentialVerticle.OVERLOADED) {
+            return Future.failedFuture(new FlowException(Failure.OVERLOADED, Map.of(), retryAfter));
+          }
+          if (err instanceof ReplyException re && re.failureCode() == CredentialVerticle.BAD_JOB) {
+            return Future.failedFuture(new FlowException(Failure.INVALID_REQUEST));
+          }
+          return Future.failedFuture(new FlowException(Failure.UNAVAILABLE, Map.of(), retryAfter));
+        });
+  }
+
+  /** The outcome of a check; {@code outdated} asks for a re-hash with today's parameters. */
+  public record Verdict(boolean ok, boolean outdated) {}
+}

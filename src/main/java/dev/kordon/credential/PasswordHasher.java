@@ -1,0 +1,90 @@
+package dev.kordon.credential;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.text.Normalizer;
+import java.util.Base64;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
+import org.bouncycastle.crypto.params.Argon2Parameters;
+
+/**
+ * Argon2id (BouncyCastle) in the PHC string format, so each hash carries its own parameters and
+ * old hashes keep verifying after the configured parameters change. Blocking and CPU-heavy: only
+ * ever called from the credential worker pool.
+ */
+public final class PasswordHasher {
+  /** Longest password accepted; longer input is refused before any hashing. */
+  public static final int MAX_PASSWORD_CHARS = 128;
+
+  private static final Pattern PHC = Pattern.compile(
+      "\\$argon2id\\$v=19\\$m=(\\d{1,8}),t=(\\d{1,3}),p=(\\d{1,2})\\$([A-Za-z0-9+/]{11,64})\\$([A-Za-z0-9+/]{16,128})");
+  private static final Base64.Encoder B64 = Base64.getEncoder().withoutPadding();
+  private static final Base64.Decoder B64D = Base64.getDecoder();
+  private static final int SALT_BYTES = 16;
+  private static final int HASH_BYTES = 32;
+
+  private final int memoryKib;
+  private final int iterations;
+  private final int parallelism;
+  private final SecureRandom random = new SecureRandom();
+
+  public PasswordHasher(int memoryKib, int iterations, int parallelism) {
+    this.memoryKib = memoryKib;
+    this.iterations = iterations;
+    this.parallelism = parallelism;
+  }
+
+  public String hash(String password) {
+    byte[] salt = new byte[SALT_BYTES];
+    random.nextBytes(salt);
+    byte[] out = derive(password, salt, memoryKib, iterations, parallelism, HASH_BYTES);
+    return "$argon2id$v=19$m=" + memoryKib + ",t=" + iterations + ",p=" + parallelism + "$"
+        + B64.encodeToString(salt) + "$" + B64.encodeToString(out);
+  }
+
+  /** True when {@code password} matches; a malformed hash never matches. */
+  public boolean verify(String encoded, String password) {
+    Matcher m = encoded == null ? null : PHC.matcher(encoded);
+    if (m == null || !m.matches()) {
+      return false;
+    }
+    byte[] salt = B64D.decode(m.group(4));
+    byte[] expected = B64D.decode(m.group(5));
+    byte[] actual = derive(password, salt, Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)),
+        Integer.parseInt(m.group(3)), expected.length);
+    return MessageDigest.isEqual(expected, actual);
+  }
+
+  /** True when the hash was made with other parameters than today's: re-hash at the next sign-in. */
+  public boolean outdated(String encoded) {
+    return encoded == null || !encoded.startsWith(
+        "$argon2id$v=19$m=" + memoryKib + ",t=" + iterations + ",p=" + parallelism + "$");
+  }
+
+  public String parameters() {
+    return "argon2id m=" + memoryKib + " KiB, t=" + iterations + ", p=" + parallelism;
+  }
+
+  private static byte[] derive(String password, byte[] salt, int m, int t, int p, int length) {
+    Argon2Parameters params = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
+        .withVersion(Argon2Parameters.ARGON2_VERSION_13)
+        .withMemoryAsKB(m)
+        .withIterations(t)
+        .withParallelism(p)
+        .withSalt(salt)
+        .build();
+    Argon2BytesGenerator generator = new Argon2BytesGenerator();
+    generator.init(params);
+    byte[] out = new byte[length];
+    generator.generateBytes(normalize(password).getBytes(StandardCharsets.UTF_8), out);
+    return out;
+  }
+
+  /** NFKC, so the same password typed on two keyboards hashes the same. */
+  public static String normalize(String password) {
+    return Normalizer.normalize(password, Normalizer.Form.NFKC);
+  }
+}

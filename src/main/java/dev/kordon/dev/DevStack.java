@@ -1,0 +1,161 @@
+package dev.kordon.dev;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.GreenMailUtil;
+import com.icegreen.greenmail.util.ServerSetup;
+import dev.kordon.Services;
+import dev.kordon.config.ConfigTree;
+import dev.kordon.credential.Credentials;
+import dev.kordon.token.SigningKeys;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import jakarta.mail.Address;
+import jakarta.mail.internet.MimeMessage;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.security.GeneralSecurityException;
+import java.util.List;
+import java.util.logging.Logger;
+import redis.embedded.RedisServer;
+
+/**
+ * Dev mode: real Postgres, Redis and an SMTP sink started inside the process, demo accounts, and
+ * {@code /dev/outbox} to read what Kordon sent. Nothing here runs unless {@code dev: true}.
+ */
+public final class DevStack {
+  private static final Logger LOG = Logger.getLogger(DevStack.class.getName());
+
+  public static final String DEMO_PHONE = "+375291234567";
+  public static final String DEMO_PASSWORD = "Kordon-demo-2026";
+  public static final String NEW_PHONE = "+375441234567";
+  public static final String TARIFF = "SIP-соединение";
+  public static final String ADMIN_TOKEN = "dev-admin-token";
+
+  private final EmbeddedPostgres postgres;
+  private final RedisServer redis;
+  private final int redisPort;
+  private final GreenMail smtp;
+  private final SigningKeys keys;
+
+  private DevStack(EmbeddedPostgres postgres, RedisServer redis, int redisPort, GreenMail smtp, SigningKeys keys) {
+    this.postgres = postgres;
+    this.redis = redis;
+    this.redisPort = redisPort;
+    this.smtp = smtp;
+    this.keys = keys;
+  }
+
+  public static DevStack start() throws IOException, GeneralSecurityException {
+    LOG.info("dev mode: starting embedded Postgres, Redis and SMTP sink");
+    EmbeddedPostgres pg = EmbeddedPostgres.builder().start();
+    int redisPort = freePort();
+    RedisServer redis = RedisServer.newRedisServer().port(redisPort).bind("127.0.0.1")
+        .setting("save \"\"").setting("appendonly no").build();
+    redis.start();
+    GreenMail smtp = new GreenMail(new ServerSetup(freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+    smtp.start();
+    SigningKeys keys = SigningKeys.generate("dev-" + System.currentTimeMillis());
+    LOG.info("dev mode: generated an ephemeral ES256 signing key (kid " + keys.signer().kid()
+        + "); tokens die with this process");
+    return new DevStack(pg, redis, redisPort, smtp, keys);
+  }
+
+  /** Points the configuration at the embedded servers and relaxes what only HTTPS needs. */
+  public ConfigTree apply(ConfigTree tree) {
+    ConfigTree t = tree
+        .with("pg.url", "postgresql://postgres:postgres@127.0.0.1:" + postgres.getPort() + "/postgres")
+        .with("redis.mode", "standalone")
+        .with("redis.url", List.of("redis://127.0.0.1:" + redisPort))
+        .with("smtp.host", "127.0.0.1")
+        .with("smtp.port", smtp.getSmtp().getPort())
+        .with("smtp.starttls", "disabled")
+        .with("smtp.user", "")
+        .with("smtp.password", "")
+        .with("sms.provider", "log")
+        .with("cookie.secure", false);
+    if (t.string("admin.token").isEmpty()) {
+      t = t.with("admin.token", ADMIN_TOKEN);
+    }
+    return t;
+  }
+
+  public SigningKeys signingKeys() {
+    return keys;
+  }
+
+  /** One account with a password, one new account without (its first password comes by recovery). */
+  public Future<Void> seed(Services services, Credentials credentials) {
+    return services.accounts().upsert("mobile", DEMO_PHONE, TARIFF, "demo@example.by", "subscriber", "active")
+        .compose(up -> credentials.hash(DEMO_PASSWORD)
+            .compose(hash -> services.accounts().setHash(up.account().id(), hash)))
+        .compose(v -> services.accounts().upsert("mobile", NEW_PHONE, TARIFF, "new@example.by", "subscriber", "active"))
+        .mapEmpty();
+  }
+
+  public void routes(Router router) {
+    router.get("/dev/outbox").handler(ctx -> {
+      JsonArray mails = new JsonArray();
+      for (MimeMessage m : smtp.getReceivedMessages()) {
+        try {
+          JsonArray to = new JsonArray();
+          for (Address a : m.getAllRecipients()) {
+            to.add(a.toString());
+          }
+          mails.add(new JsonObject()
+              .put("from", m.getFrom() == null ? null : m.getFrom()[0].toString())
+              .put("to", to)
+              .put("subject", m.getSubject())
+              .put("received_at", m.getReceivedDate() == null ? null : m.getReceivedDate().toInstant().toString())
+              .put("body", GreenMailUtil.getBody(m)));
+        } catch (Exception e) {
+          mails.add(new JsonObject().put("error", "unreadable message"));
+        }
+      }
+      ctx.response().putHeader("Content-Type", "application/json; charset=utf-8")
+          .putHeader("Cache-Control", "no-store")
+          .end(new JsonObject().put("mail", mails).put("sms", new JsonArray()).encodePrettily());
+    });
+  }
+
+  public void printBanner(int httpPort, int adminPort) {
+    String base = "http://localhost:" + httpPort;
+    System.out.println();
+    System.out.println("  Kordon is running in DEV MODE (embedded Postgres, Redis, SMTP sink; not for production)");
+    System.out.println("    API:         " + base + "/api/v1/login/password");
+    System.out.println("    JWKS:        " + base + "/.well-known/jwks.json");
+    System.out.println("    Outbox:      " + base + "/dev/outbox");
+    System.out.println("    Admin API:   http://localhost:" + adminPort + "/admin/v1/accounts/{category}/{login}"
+        + "   (Authorization: Bearer " + ADMIN_TOKEN + ")");
+    System.out.println("  Demo logins (category mobile, tariff " + TARIFF + "):");
+    System.out.println("    " + DEMO_PHONE + "  password " + DEMO_PASSWORD);
+    System.out.println("    " + NEW_PHONE + "  new account, no password yet (first password via «Забыли пароль?»)");
+    System.out.println();
+  }
+
+  public void stop() {
+    try {
+      smtp.stop();
+    } catch (RuntimeException ignored) {
+      // best effort on the way out
+    }
+    try {
+      redis.stop();
+    } catch (IOException | RuntimeException ignored) {
+      // best effort on the way out
+    }
+    try {
+      postgres.close();
+    } catch (IOException ignored) {
+      // best effort on the way out
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}

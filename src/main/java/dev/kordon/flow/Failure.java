@@ -1,0 +1,43 @@
+package dev.kordon.flow;
+
+/** Why a flow refused a request: the contract's error codes, with the HTTP status each maps to. */
+public enum Failure {
+  INVALID_REQUEST(400),
+  INVALID_CREDENTIALS(401),
+  INVALID_GRANT(401),
+  UNAUTHORIZED(401),
+  FORBIDDEN(403),
+  NOT_FOUND(404),
+  METHOD_NOT_ALLOWED(405),
+  PAYLOAD_TOO_LARGE(413),
+  UNSUPPORTED_MEDIA_TYPE(415),
+  TOO_MANY_REQUESTS(429),
+  INTERNAL(500),
+  OVERLOADED(503),
+  UNAVAILABLE(503);
+
+  public final int status;
+
+  Failure(int status) {
+    this.status = status;
+  }
+
+  public String code() {
+    return name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  public static Failure ofStatus(int status) {
+    if (status == 401) {
+      return UNAUTHORIZED;
+    }
+    if (status == 503) {
+      return UNAVAILABLE;
+    }
+    for (Failure f : values()) {
+      if (f.status == status) {
+        return f;
+      }
+    }
+    return status >= 500 ? INTERNAL : INVALID_REQUEST;
+  }
+}

@@ -1,0 +1,99 @@
+package dev.kordon.flow;
+
+import dev.kordon.account.Account;
+import dev.kordon.account.AccountRepository;
+import dev.kordon.store.RedisStore;
+import dev.kordon.token.RefreshTokens;
+import dev.kordon.token.TokenService;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import java.util.List;
+import java.util.UUID;
+import java.util.logging.Logger;
+
+/** What a signed-in client does with its tokens: refresh them, read who it is, sign out. */
+public final class SessionFlow {
+  private static final Logger LOG = Logger.getLogger(SessionFlow.class.getName());
+
+  private final TokenService tokens;
+  private final RefreshTokens refresh;
+  private final AccountRepository accounts;
+  private final RedisStore redis;
+  private final List<String> tariffs;
+
+  public SessionFlow(TokenService tokens, RefreshTokens refresh, AccountRepository accounts, RedisStore redis,
+      List<String> tariffs) {
+    this.tokens = tokens;
+    this.refresh = refresh;
+    this.accounts = accounts;
+    this.redis = redis;
+    this.tariffs = tariffs;
+  }
+
+  /** A new pair for a refresh token; the account must still be allowed to sign in. */
+  public Future<TokenPair> refresh(String presented) {
+    if (presented == null || presented.isBlank()) {
+      return Future.failedFuture(FlowException.invalid(java.util.Map.of("refresh_token", Text.of("field.required"))));
+    }
+    return refresh.rotate(presented)
+        .recover(err -> {
+          if (err instanceof RefreshTokens.Reuse reuse) {
+            LOG.warning("refresh token reuse: family revoked, account " + reuse.account);
+            return Future.failedFuture(new FlowException(Failure.INVALID_GRANT));
+          }
+          return Future.failedFuture(err);
+        })
+        .compose(rt -> accounts.findById(rt.account()).compose(found -> {
+          Account account = found.orElse(null);
+          if (account == null || !account.active() || !tariffs.contains(account.tariff())) {
+            return refresh.revokeFamily(rt.account(), rt.family())
+                .compose(v -> Future.failedFuture(new FlowException(Failure.INVALID_GRANT)));
+          }
+          TokenService.Issued at = tokens.issueAccess(account, List.of("pwd"), rt.family());
+          return Future.succeededFuture(new TokenPair(at.token(), at.expiresIn(), rt.token(), rt.expiresIn()));
+        }));
+  }
+
+  /** The claims of a live access token: valid signature and claims, and not signed out. */
+  public Future<JsonObject> authenticate(String bearer) {
+    return tokens.verify(bearer, TokenService.ACCESS)
+        .recover(err -> Future.failedFuture(new FlowException(Failure.UNAUTHORIZED)))
+        .compose(claims -> {
+          UUID account = UUID.fromString(claims.getString("sub"));
+          return redis.send(Command.EXISTS, denyKey(account, claims.getString("jti")))
+              .compose(r -> r.toInteger() == 0 ? Future.succeededFuture(claims)
+                  : Future.failedFuture(new FlowException(Failure.UNAUTHORIZED)));
+        });
+  }
+
+  public Future<JsonObject> me(String bearer) {
+    return authenticate(bearer).compose(claims -> accounts.findById(UUID.fromString(claims.getString("sub")))
+        .compose(found -> found.filter(Account::active)
+            .map(a -> Future.succeededFuture(new JsonObject()
+                .put("sub", a.id().toString())
+                .put("category", a.category())
+                .put("login", a.login())
+                .put("role", a.role())
+                .put("tariff", a.tariff())
+                .put("amr", claims.getValue("amr", new JsonArray()))))
+            .orElseGet(() -> Future.failedFuture(new FlowException(Failure.UNAUTHORIZED)))));
+  }
+
+  /** Ends the session: the access token is denied until it would expire, its family is revoked. */
+  public Future<Void> logout(String bearer) {
+    return authenticate(bearer).compose(claims -> {
+      UUID account = UUID.fromString(claims.getString("sub"));
+      long ttlMs = Math.max(1000, claims.getLong("exp") * 1000 - System.currentTimeMillis() + 60_000);
+      Future<?> deny = redis.send(Command.SET, denyKey(account, claims.getString("jti")), "1", "PX", ttlMs);
+      String sid = claims.getString("sid");
+      Future<?> revoke = sid == null ? Future.succeededFuture() : refresh.revokeFamily(account, sid);
+      return Future.all(deny, revoke).mapEmpty();
+    });
+  }
+
+  private String denyKey(UUID account, String jti) {
+    return redis.accountKey(account, "deny:" + jti);
+  }
+}

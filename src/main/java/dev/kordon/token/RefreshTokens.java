@@ -1,0 +1,134 @@
+package dev.kordon.token;
+
+import dev.kordon.flow.Failure;
+import dev.kordon.flow.FlowException;
+import dev.kordon.store.LuaScript;
+import dev.kordon.store.RedisStore;
+import io.vertx.core.Future;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Response;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Opaque refresh tokens in Redis. A token is the account id (so its keys land under the account's
+ * hash tag) and 256 random bits; only its SHA-256 is stored. Tokens chain into a family that lives
+ * at most the absolute lifetime; each token lives the idle lifetime and is good exactly once.
+ */
+public final class RefreshTokens {
+  private static final LuaScript ISSUE = LuaScript.load("refresh_issue.lua");
+  private static final LuaScript ROTATE = LuaScript.load("refresh_rotate.lua");
+  private static final int SECRET_BYTES = 32;
+
+  private final RedisStore redis;
+  private final Duration idle;
+  private final Duration absolute;
+  private final SecureRandom random = new SecureRandom();
+
+  public RefreshTokens(RedisStore redis, Duration idle, Duration absolute) {
+    this.redis = redis;
+    this.idle = idle;
+    this.absolute = absolute;
+  }
+
+  /** Starts a new family for the account. */
+  public Future<Issued> issue(UUID account) {
+    String family = HexFormat.of().formatHex(randomBytes(16));
+    String token = newToken(account);
+    long abs = System.currentTimeMillis() + absolute.toMillis();
+    return redis.eval(ISSUE, List.of(tokenKey(account, token), familyKey(account, family)),
+            List.of(family, Long.toString(abs), Long.toString(absolute.toMillis()), Long.toString(idle.toMillis())))
+        .map(r -> new Issued(account, family, token, idle.toSeconds()));
+  }
+
+  /** Exchanges a token for the next one of its family; fails with {@code invalid_grant}. */
+  public Future<Issued> rotate(String presented) {
+    UUID account = accountOf(presented);
+    if (account == null) {
+      return Future.failedFuture(new FlowException(Failure.INVALID_GRANT));
+    }
+    String next = newToken(account);
+    return redis.eval(ROTATE, List.of(tokenKey(account, presented), tokenKey(account, next)),
+            List.of(redis.accountKey(account, "fam:"), Long.toString(System.currentTimeMillis()),
+                Long.toString(idle.toMillis())))
+        .compose(r -> {
+          long outcome = r.get(0).toLong();
+          if (outcome == 1) {
+            return Future.succeededFuture(new Issued(account, r.get(1).toString(), next, r.get(2).toLong() / 1000));
+          }
+          return Future.failedFuture(outcome == -1 ? new Reuse(account, r.get(1).toString()) : new FlowException(Failure.INVALID_GRANT));
+        });
+  }
+
+  public Future<Void> revokeFamily(UUID account, String family) {
+    return redis.send(Command.DEL, familyKey(account, family)).mapEmpty();
+  }
+
+  /** Seconds a family still has, for tests and operators. */
+  public Future<Long> familyTtlMillis(UUID account, String family) {
+    return redis.send(Command.PTTL, familyKey(account, family)).map(Response::toLong);
+  }
+
+  private String newToken(UUID account) {
+    ByteBuffer buf = ByteBuffer.allocate(16 + SECRET_BYTES);
+    buf.putLong(account.getMostSignificantBits()).putLong(account.getLeastSignificantBits()).put(randomBytes(SECRET_BYTES));
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(buf.array());
+  }
+
+  private static UUID accountOf(String token) {
+    if (token == null || token.length() != 64) {
+      return null;
+    }
+    try {
+      ByteBuffer buf = ByteBuffer.wrap(Base64.getUrlDecoder().decode(token));
+      return new UUID(buf.getLong(), buf.getLong());
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  private String tokenKey(UUID account, String token) {
+    return redis.accountKey(account, "rt:" + sha256(token));
+  }
+
+  private String familyKey(UUID account, String family) {
+    return redis.accountKey(account, "fam:" + family);
+  }
+
+  private byte[] randomBytes(int n) {
+    byte[] b = new byte[n];
+    random.nextBytes(b);
+    return b;
+  }
+
+  private static String sha256(String s) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.US_ASCII)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A refresh token with the family it belongs to; {@code expiresIn} in seconds. */
+  public record Issued(UUID account, String family, String token, long expiresIn) {}
+
+  /** A used token came back: the family is already revoked; the flow records it and answers 401. */
+  public static final class Reuse extends RuntimeException {
+    public final UUID account;
+    public final String family;
+
+    Reuse(UUID account, String family) {
+      super("refresh token reuse", null, false, false);
+      this.account = account;
+      this.family = family;
+    }
+  }
+}

@@ -1,0 +1,128 @@
+package dev.kordon.token;
+
+import dev.kordon.account.Account;
+import dev.kordon.config.KordonConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.authentication.TokenCredentials;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.Signature;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Issues and checks Kordon's JWTs. Signing is done here (the JOSE header must carry {@code typ}
+ * and {@code kid}, which the JWT provider fixes to "JWT"); verification goes through Vert.x
+ * JWTAuth with issuer, audience and leeway set, after the header has been held to ES256, a known
+ * {@code kid} and the expected {@code typ}. Embedded-key headers (jwk, jku, x5u, x5c) are ignored.
+ */
+public final class TokenService {
+  public static final String ACCESS = "at+jwt";
+  public static final String ALG = "ES256";
+
+  private final SigningKeys keys;
+  private final KordonConfig.Jwt config;
+  private final long accessTtlSeconds;
+  private final JWTAuth verifier;
+  private final JsonObject jwks;
+
+  public TokenService(Vertx vertx, SigningKeys keys, KordonConfig.Jwt config, long accessTtlSeconds) {
+    this.keys = keys;
+    this.config = config;
+    this.accessTtlSeconds = accessTtlSeconds;
+    JWTAuthOptions options = new JWTAuthOptions().setJWTOptions(new JWTOptions()
+        .setIssuer(config.issuer())
+        .addAudience(config.audience())
+        .setLeeway((int) config.leeway().toSeconds()));
+    JsonArray published = new JsonArray();
+    for (SigningKeys.Key key : keys.all()) {
+      JsonObject jwk = SigningKeys.jwk(key);
+      options.addJwk(jwk);
+      published.add(jwk);
+    }
+    this.verifier = JWTAuth.create(vertx, options);
+    this.jwks = new JsonObject().put("keys", published);
+  }
+
+  public JsonObject jwks() {
+    return jwks;
+  }
+
+  /** An access token for the account; {@code sid} names its refresh family (null: none). */
+  public Issued issueAccess(Account account, List<String> amr, String sid) {
+    long now = System.currentTimeMillis() / 1000;
+    String jti = UUID.randomUUID().toString();
+    JsonObject claims = new JsonObject()
+        .put("iss", config.issuer())
+        .put("aud", config.audience())
+        .put("sub", account.id().toString())
+        .put("login", account.login())
+        .put("cat", account.category())
+        .put("role", account.role())
+        .put("amr", new JsonArray(amr))
+        .put("iat", now)
+        .put("nbf", now)
+        .put("exp", now + accessTtlSeconds)
+        .put("jti", jti);
+    if (sid != null) {
+      claims.put("sid", sid);
+    }
+    return new Issued(sign(ACCESS, claims), jti, accessTtlSeconds);
+  }
+
+  public String sign(String typ, JsonObject claims) {
+    SigningKeys.Key key = keys.signer();
+    JsonObject header = new JsonObject().put("alg", ALG).put("typ", typ).put("kid", key.kid());
+    Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+    String input = b64.encodeToString(header.encode().getBytes(StandardCharsets.UTF_8)) + "."
+        + b64.encodeToString(claims.encode().getBytes(StandardCharsets.UTF_8));
+    try {
+      // JWS wants the raw r||s form, not DER.
+      Signature sig = Signature.getInstance("SHA256withECDSAinP1363Format");
+      sig.initSign(key.privateKey());
+      sig.update(input.getBytes(StandardCharsets.US_ASCII));
+      return input + "." + b64.encodeToString(sig.sign());
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot sign a token", e);
+    }
+  }
+
+  /** The claims of a valid token of type {@code typ}; fails for anything else. */
+  public Future<JsonObject> verify(String token, String typ) {
+    if (token == null || token.length() > 4096) {
+      return Future.failedFuture("bad token");
+    }
+    String[] parts = token.split("\\.", -1);
+    if (parts.length != 3 || parts[2].isEmpty()) {
+      return Future.failedFuture("bad token");
+    }
+    JsonObject header;
+    try {
+      header = new JsonObject(new String(Base64.getUrlDecoder().decode(parts[0]), StandardCharsets.UTF_8));
+    } catch (IllegalArgumentException | DecodeException e) {
+      return Future.failedFuture("bad token");
+    }
+    if (!ALG.equals(header.getString("alg")) || !typ.equals(header.getValue("typ"))
+        || !(header.getValue("kid") instanceof String kid) || !keys.knows(kid) || header.containsKey("crit")) {
+      return Future.failedFuture("bad token header");
+    }
+    return verifier.authenticate(new TokenCredentials(token)).compose(user -> {
+      JsonObject claims = user.attributes().getJsonObject("accessToken");
+      if (claims == null || !(claims.getValue("exp") instanceof Number) || !(claims.getValue("sub") instanceof String)) {
+        return Future.failedFuture("bad token claims");
+      }
+      return Future.succeededFuture(claims);
+    });
+  }
+
+  /** A signed token, its id and lifetime in seconds. */
+  public record Issued(String token, String jti, long expiresIn) {}
+}

@@ -1,0 +1,109 @@
+package dev.kordon.web;
+
+import dev.kordon.Services;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The public port: JSON API, JWKS, {@code /auth/verify} for reverse proxies, health. One instance
+ * per event loop; all of them share the port.
+ */
+public final class HttpVerticle extends VerticleBase {
+  private final Services services;
+  private final int port;
+  private HttpServer server;
+
+  public HttpVerticle(Services services, int port) {
+    this.services = services;
+    this.port = port;
+  }
+
+  @Override
+  public Future<?> start() {
+    Router router = Router.router(vertx);
+    Routes.common(router, services);
+
+    router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(services.config().http().bodyLimit()));
+    router.route("/api/*").handler(Routes::noStore);
+    router.post("/api/*").handler(Routes::requireJson);
+    router.post("/api/v1/login/password").handler(this::passwordLogin);
+    router.post("/api/v1/token/refresh").handler(this::refresh);
+    router.post("/api/v1/logout").handler(this::logout);
+    router.get("/api/v1/me").handler(this::me);
+    router.get("/auth/verify").handler(this::verify);
+    router.get("/.well-known/jwks.json").handler(this::jwks);
+    if (services.devRoutes() != null) {
+      services.devRoutes().accept(router);
+    }
+    Routes.errors(router);
+
+    server = vertx.createHttpServer(new HttpServerOptions().setPort(port).setHost("0.0.0.0")
+        .setCompressionSupported(true).setMaxFormAttributeSize(services.config().http().bodyLimit()));
+    return server.requestHandler(router).listen();
+  }
+
+  private void passwordLogin(RoutingContext ctx) {
+    JsonBody body = JsonBody.of(ctx);
+    String category = body.string("category");
+    String login = body.string("login");
+    String password = body.string("password");
+    body.check();
+    services.passwordLogin().login(category, login, password)
+        .onSuccess(pair -> Routes.json(ctx, 200, pair.toJson()))
+        .onFailure(ctx::fail);
+  }
+
+  private void refresh(RoutingContext ctx) {
+    JsonBody body = JsonBody.of(ctx);
+    String token = body.string("refresh_token");
+    body.check();
+    services.sessions().refresh(token)
+        .onSuccess(pair -> Routes.json(ctx, 200, pair.toJson()))
+        .onFailure(ctx::fail);
+  }
+
+  private void logout(RoutingContext ctx) {
+    services.sessions().logout(Routes.bearer(ctx))
+        .onSuccess(v -> ctx.response().setStatusCode(204).end())
+        .onFailure(ctx::fail);
+  }
+
+  private void me(RoutingContext ctx) {
+    services.sessions().me(Routes.bearer(ctx))
+        .onSuccess(json -> Routes.json(ctx, 200, json))
+        .onFailure(ctx::fail);
+  }
+
+  /** For nginx auth_request, Traefik ForwardAuth, Envoy ext_authz: 200 with identity headers or 401. */
+  private void verify(RoutingContext ctx) {
+    services.sessions().authenticate(Routes.bearer(ctx))
+        .onSuccess(claims -> ctx.response()
+            .putHeader("Cache-Control", "no-store")
+            .putHeader("X-Kordon-Subject", claims.getString("sub"))
+            .putHeader("X-Kordon-Login", claims.getString("login", ""))
+            .putHeader("X-Kordon-Role", claims.getString("role", ""))
+            .setStatusCode(200).end())
+        .onFailure(ctx::fail);
+  }
+
+  private void jwks(RoutingContext ctx) {
+    ctx.response()
+        .putHeader("Content-Type", "application/jwk-set+json")
+        .putHeader("Cache-Control", "public, max-age=300")
+        .end(services.tokens().jwks().encode());
+  }
+
+  @Override
+  public Future<?> stop() {
+    // Finish what is in flight, refuse new work; SIGTERM lands here through Vertx.close().
+    return server == null ? Future.succeededFuture()
+        : server.shutdown(services.config().http().shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+}

@@ -1,0 +1,51 @@
+package dev.kordon.web;
+
+import dev.kordon.flow.Text;
+import io.vertx.ext.web.LanguageHeader;
+import io.vertx.ext.web.RoutingContext;
+import java.text.MessageFormat;
+import java.util.Locale;
+import java.util.MissingResourceException;
+import java.util.ResourceBundle;
+
+/** The message bundles: Russian by default, English on {@code ?lang=en} or Accept-Language. */
+public final class Messages {
+  public static final Locale RU = Locale.ROOT;
+  public static final Locale EN = Locale.ENGLISH;
+  private static final ResourceBundle.Control NO_FALLBACK =
+      ResourceBundle.Control.getNoFallbackControl(ResourceBundle.Control.FORMAT_PROPERTIES);
+
+  private Messages() {}
+
+  public static Locale locale(RoutingContext ctx) {
+    String lang = ctx.queryParams().get("lang");
+    if (lang != null) {
+      return lang.toLowerCase(Locale.ROOT).startsWith("en") ? EN : RU;
+    }
+    for (LanguageHeader l : ctx.acceptableLanguages()) {
+      String tag = l.tag().toLowerCase(Locale.ROOT);
+      if (tag.equals("en")) {
+        return EN;
+      }
+      if (tag.equals("ru")) {
+        return RU;
+      }
+    }
+    return RU;
+  }
+
+  public static String text(Locale locale, String key, Object... args) {
+    ResourceBundle bundle = ResourceBundle.getBundle("i18n.messages", locale, NO_FALLBACK);
+    String pattern;
+    try {
+      pattern = bundle.getString(key);
+    } catch (MissingResourceException e) {
+      return key;
+    }
+    return args.length == 0 ? pattern : new MessageFormat(pattern, locale).format(args);
+  }
+
+  public static String text(Locale locale, Text text) {
+    return text(locale, text.key(), text.args().toArray());
+  }
+}

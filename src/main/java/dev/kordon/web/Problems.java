@@ -1,0 +1,73 @@
+package dev.kordon.web;
+
+import dev.kordon.flow.Failure;
+import dev.kordon.flow.FlowException;
+import dev.kordon.flow.Text;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/** Every error as {@code application/problem+json} (RFC 9457); nothing of a stack trace leaves. */
+public final class Problems {
+  private static final Logger LOG = Logger.getLogger(Problems.class.getName());
+  public static final String MEDIA_TYPE = "application/problem+json";
+
+  private Problems() {}
+
+  public static void send(RoutingContext ctx, Failure failure, Map<String, Text> fields, Duration retryAfter,
+      String detailKey) {
+    if (ctx.response().headWritten()) {
+      ctx.response().reset();
+      return;
+    }
+    Locale locale = Messages.locale(ctx);
+    String code = failure.code();
+    JsonObject body = new JsonObject()
+        .put("type", "urn:kordon:problem:" + code)
+        .put("title", Messages.text(locale, "problem." + code + ".title"))
+        .put("status", failure.status)
+        .put("code", code)
+        .put("detail", Messages.text(locale, detailKey != null ? detailKey : "problem." + code + ".detail"));
+    if (!fields.isEmpty()) {
+      JsonObject errors = new JsonObject();
+      fields.forEach((field, text) -> errors.put(field, Messages.text(locale, text)));
+      body.put("errors", errors);
+    }
+    var resp = ctx.response().setStatusCode(failure.status)
+        .putHeader("Content-Type", MEDIA_TYPE)
+        .putHeader("Cache-Control", "no-store")
+        .putHeader("Content-Language", locale == Messages.EN ? "en" : "ru");
+    if (retryAfter != null) {
+      resp.putHeader("Retry-After", Long.toString(Math.max(1, (retryAfter.toMillis() + 999) / 1000)));
+    }
+    resp.end(body.encode());
+  }
+
+  public static void send(RoutingContext ctx, Failure failure) {
+    send(ctx, failure, Map.of(), null, null);
+  }
+
+  /** The router's failure handler: flows' refusals as they are, anything else as a bare 5xx/4xx. */
+  public static void handleFailure(RoutingContext ctx) {
+    Throwable err = ctx.failure();
+    if (err instanceof FlowException fe) {
+      String detail = fe instanceof JsonBody.MalformedBody ? "problem.invalid_request.malformed" : null;
+      send(ctx, fe.failure(), fe.fields(), fe.retryAfter(), detail);
+      return;
+    }
+    int status = ctx.statusCode();
+    if (err != null && status < 400) {
+      status = 500;
+    }
+    if (status >= 500) {
+      // The class and message only: a message never holds a request's secrets, a trace may.
+      LOG.log(Level.WARNING, "request failed: " + ctx.request().method() + " " + ctx.request().path() + ": "
+          + (err == null ? "status " + status : err.getClass().getName() + ": " + err.getMessage()));
+    }
+    send(ctx, Failure.ofStatus(status < 400 ? 500 : status));
+  }
+}

@@ -1,0 +1,74 @@
+package dev.kordon.web;
+
+import dev.kordon.Services;
+import dev.kordon.flow.Failure;
+import dev.kordon.flow.FlowException;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.concurrent.TimeUnit;
+
+/** Pieces both ports use: health, JSON answers, bearer extraction, the problem+json error mapping. */
+public final class Routes {
+  private Routes() {}
+
+  public static void common(Router router, Services services) {
+    router.get("/health/live").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
+    router.get("/health/ready").handler(ctx -> ready(ctx, services));
+  }
+
+  public static void errors(Router router) {
+    router.route().failureHandler(Problems::handleFailure);
+    router.errorHandler(404, ctx -> Problems.send(ctx, Failure.NOT_FOUND));
+    router.errorHandler(405, ctx -> Problems.send(ctx, Failure.METHOD_NOT_ALLOWED));
+    router.errorHandler(413, ctx -> Problems.send(ctx, Failure.PAYLOAD_TOO_LARGE));
+    router.errorHandler(415, ctx -> Problems.send(ctx, Failure.UNSUPPORTED_MEDIA_TYPE));
+    router.errorHandler(500, Problems::handleFailure);
+  }
+
+  private static void ready(RoutingContext ctx, Services services) {
+    Future<Void> pg = services.pg().query("SELECT 1").execute().<Void>mapEmpty().timeout(2, TimeUnit.SECONDS);
+    Future<Void> redis = services.redis().ping().timeout(2, TimeUnit.SECONDS);
+    Future.join(pg, redis).onComplete(ar -> {
+      JsonObject checks = new JsonObject()
+          .put("postgres", pg.succeeded() ? "UP" : "DOWN")
+          .put("redis", redis.succeeded() ? "UP" : "DOWN");
+      boolean up = pg.succeeded() && redis.succeeded();
+      json(ctx, up ? 200 : 503, new JsonObject().put("status", up ? "UP" : "DOWN").put("checks", checks));
+    });
+  }
+
+  public static void json(RoutingContext ctx, int status, JsonObject body) {
+    ctx.response().setStatusCode(status)
+        .putHeader("Content-Type", "application/json; charset=utf-8")
+        .putHeader("Cache-Control", "no-store")
+        .end(body.encode());
+  }
+
+  public static void noStore(RoutingContext ctx) {
+    ctx.response().putHeader("Cache-Control", "no-store");
+    ctx.next();
+  }
+
+  /** POST bodies must be JSON; anything else is refused before it is read. */
+  public static void requireJson(RoutingContext ctx) {
+    String type = ctx.request().getHeader("Content-Type");
+    boolean json = type != null && type.toLowerCase(java.util.Locale.ROOT).split(";")[0].trim().equals("application/json");
+    boolean empty = ctx.body().length() == 0 && type == null;
+    if (!json && !empty) {
+      ctx.fail(new FlowException(Failure.UNSUPPORTED_MEDIA_TYPE));
+      return;
+    }
+    ctx.next();
+  }
+
+  /** The token of an {@code Authorization: Bearer} header, or null. */
+  public static String bearer(RoutingContext ctx) {
+    String auth = ctx.request().getHeader("Authorization");
+    if (auth == null || auth.length() < 8 || !auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return null;
+    }
+    return auth.substring(7).trim();
+  }
+}
