@@ -32,6 +32,7 @@ import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
@@ -99,7 +100,7 @@ public final class Main {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.info("SIGTERM: draining in-flight requests, then stopping");
       try {
-        vertx.close().toCompletionStage().toCompletableFuture()
+        running.stop().toCompletionStage().toCompletableFuture()
             .get(config.http().shutdownGrace().toMillis() + 5_000, TimeUnit.MILLISECONDS);
       } catch (Exception e) {
         LOG.warning("shutdown did not finish cleanly: " + e);
@@ -111,7 +112,18 @@ public final class Main {
   }
 
   /** A started Kordon: its ports and the services behind them. */
-  public record Running(Services services, Credentials credentials, int httpPort, int adminPort, String hashParameters) {}
+  public record Running(Vertx vertx, Services services, Credentials credentials, int httpPort, int adminPort,
+      String hashParameters, List<String> httpDeployments) {
+
+    /**
+     * Graceful stop: the HTTP servers go first and finish what is in flight (up to the grace
+     * period) while credentials and clients still serve them; then everything else.
+     */
+    public Future<Void> stop() {
+      List<Future<Void>> servers = httpDeployments.stream().map(vertx::undeploy).toList();
+      return Future.join(servers).transform(ar -> vertx.close());
+    }
+  }
 
   public static Future<Running> start(Vertx vertx, KordonConfig config, SigningKeys keys, Consumer<Router> devRoutes) {
     int httpPort = config.http().port() == 0 ? freePort() : config.http().port();
@@ -144,8 +156,9 @@ public final class Main {
               new DeploymentOptions())
           .compose(id -> vertx.deployVerticle(() -> new HttpVerticle(services, httpPort),
               new DeploymentOptions().setInstances(instances)))
-          .compose(id -> vertx.deployVerticle(() -> new AdminVerticle(services, adminPort), new DeploymentOptions()))
-          .map(id -> new Running(services, credentials, httpPort, adminPort, hasher.parameters()));
+          .compose(httpId -> vertx.deployVerticle(() -> new AdminVerticle(services, adminPort), new DeploymentOptions())
+              .map(adminId -> new Running(vertx, services, credentials, httpPort, adminPort, hasher.parameters(),
+                  List.of(httpId, adminId))));
     });
   }
 

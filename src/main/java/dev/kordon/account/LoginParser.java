@@ -11,7 +11,8 @@ import java.util.stream.Collectors;
 
 /**
  * Turns what a person typed into the canonical login of a category. Mobile logins are E.164
- * (+375XXXXXXXXX), parsed with libphonenumber and then held to the operator-code rule; internet
+ * (+375XXXXXXXXX), parsed with libphonenumber and then held to the operator-code rule (the
+ * configured codes decide, not the library's allocation tables, so a new code is one config change); internet
  * logins are personal account numbers of a configured number of digits.
  */
 public final class LoginParser {
@@ -63,7 +64,7 @@ public final class LoginParser {
       if (number.getCountryCode() != config.phone().countryCode()
           || national.length() != 9
           || !config.phone().operatorCodes().contains(national.substring(0, 2))
-          || !PHONES.isValidNumber(number)) {
+          || !PHONES.isPossibleNumber(number)) {
         return Result.error(phoneHint);
       }
       return Result.ok(PHONES.format(number, PhoneNumberUtil.PhoneNumberFormat.E164));

@@ -55,7 +55,7 @@ public final class Routes {
   public static void requireJson(RoutingContext ctx) {
     String type = ctx.request().getHeader("Content-Type");
     boolean json = type != null && type.toLowerCase(java.util.Locale.ROOT).split(";")[0].trim().equals("application/json");
-    boolean empty = ctx.body().length() == 0 && type == null;
+    boolean empty = type == null && (ctx.body().buffer() == null || ctx.body().buffer().length() == 0);
     if (!json && !empty) {
       ctx.fail(new FlowException(Failure.UNSUPPORTED_MEDIA_TYPE));
       return;

@@ -1,0 +1,108 @@
+package dev.kordon.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConfigTest {
+  private static final Path FILE = Path.of("conf", "kordon.yaml");
+  private static final Map<String, String> REQUIRED = Map.of(
+      "KORDON_ADMIN_TOKEN", "a-long-enough-admin-token-123456",
+      "KORDON_JWT_KEYS_DIR", "/keys");
+
+  private static Map<String, String> env(String... kv) {
+    var m = new java.util.HashMap<>(REQUIRED);
+    for (int i = 0; i < kv.length; i += 2) {
+      m.put(kv[i], kv[i + 1]);
+    }
+    return m;
+  }
+
+  @Test
+  void defaultsFromTheShippedFile() {
+    KordonConfig c = KordonConfig.from(ConfigTree.load(FILE, env()));
+    assertThat(c.http().port()).isEqualTo(8080);
+    assertThat(c.admin().port()).isEqualTo(8081);
+    assertThat(c.hash().memoryKib()).isEqualTo(19 * 1024);
+    assertThat(c.hash().iterations()).isEqualTo(2);
+    assertThat(c.hash().parallelism()).isEqualTo(1);
+    assertThat(c.tokens().accessTtl()).isEqualTo(Duration.ofMinutes(15));
+    assertThat(c.tokens().refreshIdle()).isEqualTo(Duration.ofDays(7));
+    assertThat(c.tokens().refreshAbsolute()).isEqualTo(Duration.ofDays(30));
+    assertThat(c.tariffs()).containsExactly("SIP-соединение");
+    assertThat(c.phone().operatorCodes()).containsExactly("29", "44", "25", "33");
+    assertThat(c.categories()).containsOnlyKeys("mobile", "internet");
+    assertThat(c.cookieSecure()).isTrue();
+    assertThat(c.dev()).isFalse();
+  }
+
+  @Test
+  void environmentWins() {
+    KordonConfig c = KordonConfig.from(ConfigTree.load(FILE, env(
+        "KORDON_HTTP_PORT", "9090",
+        "KORDON_PG_URL", "postgresql://u:p@db:5433/k",
+        "KORDON_REDIS_MODE", "cluster",
+        "KORDON_REDIS_URL", "redis://a:7000,redis://b:7001",
+        "KORDON_HASH_MEMORY_KIB", "65536",
+        "KORDON_PHONE_OPERATOR_CODES", "29,44",
+        "KORDON_SMTP_STARTTLS", "optional",
+        "KORDON_COOKIE_SECURE", "false")));
+    assertThat(c.http().port()).isEqualTo(9090);
+    assertThat(c.pg().url()).isEqualTo("postgresql://u:p@db:5433/k");
+    assertThat(c.redis().mode()).isEqualTo(KordonConfig.RedisMode.CLUSTER);
+    assertThat(c.redis().urls()).containsExactly("redis://a:7000", "redis://b:7001");
+    assertThat(c.hash().memoryKib()).isEqualTo(65536);
+    assertThat(c.phone().operatorCodes()).containsExactly("29", "44");
+    assertThat(c.smtp().startTls()).isEqualTo(KordonConfig.StartTls.OPTIONAL);
+    assertThat(c.cookieSecure()).isFalse();
+  }
+
+  @Test
+  void aBadValueNamesTheKeyAndItsVariable() {
+    assertThatThrownBy(() -> KordonConfig.from(ConfigTree.load(FILE, env("KORDON_HTTP_PORT", "eighty"))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("http.port").hasMessageContaining("KORDON_HTTP_PORT").hasMessageContaining("eighty");
+    assertThatThrownBy(() -> KordonConfig.from(ConfigTree.load(FILE, env("KORDON_TOKENS_ACCESS_TTL", "15 minutes"))))
+        .hasMessageContaining("tokens.access-ttl");
+    assertThatThrownBy(() -> KordonConfig.from(ConfigTree.load(FILE, env("KORDON_REDIS_MODE", "ring"))))
+        .hasMessageContaining("redis.mode").hasMessageContaining("sentinel");
+    assertThatThrownBy(() -> KordonConfig.from(ConfigTree.load(FILE, env("KORDON_PG_URL", "mysql://x"))))
+        .hasMessageContaining("KORDON_PG_URL");
+    assertThatThrownBy(() -> KordonConfig.from(ConfigTree.load(FILE, env("KORDON_SMTP_STARTTLS", "maybe"))))
+        .hasMessageContaining("smtp.starttls");
+  }
+
+  @Test
+  void safeByDefaultOutsideDevMode() {
+    assertThatThrownBy(() -> KordonConfig.from(ConfigTree.load(FILE, Map.of("KORDON_JWT_KEYS_DIR", "/k"))))
+        .hasMessageContaining("KORDON_ADMIN_TOKEN");
+    assertThatThrownBy(() -> KordonConfig.from(ConfigTree.load(FILE, Map.of("KORDON_ADMIN_TOKEN", "x".repeat(30)))))
+        .hasMessageContaining("KORDON_JWT_KEYS_DIR");
+    KordonConfig dev = KordonConfig.from(ConfigTree.load(FILE, Map.of("KORDON_DEV", "true")));
+    assertThat(dev.dev()).isTrue();
+  }
+
+  @Test
+  void everyKeyOfTheFileHasAVariableNameAndIsRead() throws Exception {
+    ConfigTree tree = ConfigTree.load(FILE, Map.of());
+    assertThat(tree.keys()).contains("http.port", "jwt.keys-dir", "hash.memory-kib", "redis.mode", "smtp.starttls");
+    assertThat(ConfigTree.envName("jwt.keys-dir")).isEqualTo("KORDON_JWT_KEYS_DIR");
+    // The contract's variables all map to keys of the shipped file.
+    for (String var : List.of("KORDON_HTTP_PORT", "KORDON_ADMIN_PORT", "KORDON_PG_URL", "KORDON_REDIS_URL",
+        "KORDON_REDIS_MODE", "KORDON_SMTP_HOST", "KORDON_SMTP_PORT", "KORDON_SMTP_USER", "KORDON_SMTP_PASSWORD",
+        "KORDON_SMTP_STARTTLS", "KORDON_MAIL_FROM", "KORDON_SMS_PROVIDER", "KORDON_SMS_HTTP_URL",
+        "KORDON_JWT_ISSUER", "KORDON_JWT_AUDIENCE", "KORDON_JWT_KEYS_DIR", "KORDON_ADMIN_TOKEN",
+        "KORDON_HASH_MEMORY_KIB", "KORDON_HASH_ITERATIONS", "KORDON_HASH_PARALLELISM", "KORDON_COOKIE_SECURE",
+        "KORDON_PORTAL_URL", "KORDON_DEV")) {
+      assertThat(tree.keys().stream().map(ConfigTree::envName)).as(var).contains(var);
+    }
+    // Every key in the file carries a comment somewhere in its section: the file is the documentation.
+    assertThat(Files.readString(FILE)).contains("# Kordon configuration");
+  }
+}

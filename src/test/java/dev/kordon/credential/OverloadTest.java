@@ -1,0 +1,53 @@
+package dev.kordon.credential;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kordon.support.Rig;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.client.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** A flood of logins against one hashing thread with a queue of two: the excess is shed with 503. */
+class OverloadTest {
+  @Test
+  void floodIsShedWithRetryAfterAndServiceRecovers() {
+    try (Rig rig = Rig.builder()
+        .set("hash.workers", 1)
+        .set("hash.queue", 2)
+        .set("hash.memory-kib", 32768)
+        .set("hash.iterations", 2)
+        .start()) {
+      rig.account("+375291200001", "Flood-test-password-1");
+      List<Future<HttpResponse<Buffer>>> calls = new ArrayList<>();
+      for (int i = 0; i < 60; i++) {
+        calls.add(rig.loginAsync("+375291200001", i % 2 == 0 ? "Flood-test-password-1" : "wrong-password-" + i));
+      }
+      Rig.await(Future.join(calls));
+      int ok = 0;
+      int refused = 0;
+      int shed = 0;
+      for (var f : calls) {
+        HttpResponse<Buffer> r = f.result();
+        switch (r.statusCode()) {
+          case 200 -> ok++;
+          case 401 -> refused++;
+          case 503 -> {
+            shed++;
+            assertThat(r.getHeader("Retry-After")).isEqualTo("1");
+            assertThat(r.getHeader("Content-Type")).isEqualTo("application/problem+json");
+            assertThat(r.bodyAsJsonObject().getString("code")).isEqualTo("overloaded");
+          }
+          default -> throw new AssertionError("unexpected " + r.statusCode() + ": " + r.bodyAsString());
+        }
+      }
+      assertThat(shed).as("shed").isGreaterThan(0);
+      assertThat(ok + refused).as("served").isGreaterThanOrEqualTo(3);
+      assertThat(ok + refused + shed).isEqualTo(60);
+      // Once the burst is over, sign-in works again at once.
+      assertThat(rig.login("+375291200001", "Flood-test-password-1").statusCode()).isEqualTo(200);
+    }
+  }
+}

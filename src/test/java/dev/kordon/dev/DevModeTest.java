@@ -1,0 +1,53 @@
+package dev.kordon.dev;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kordon.Main;
+import dev.kordon.config.ConfigTree;
+import dev.kordon.config.KordonConfig;
+import dev.kordon.support.Rig;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The README's first command, minus the process: embedded servers, demo accounts, the outbox. */
+class DevModeTest {
+  @Test
+  void devModeNeedsNoSetupAndSignsTheDemoAccountIn() throws Exception {
+    DevStack dev = DevStack.start();
+    Vertx vertx = Vertx.vertx();
+    try {
+      ConfigTree tree = dev.apply(ConfigTree.load(Path.of("conf", "kordon.yaml"), Map.of("KORDON_DEV", "true")))
+          .with("http.port", 0).with("admin.port", 0);
+      KordonConfig config = KordonConfig.from(tree);
+      assertThat(config.cookieSecure()).isFalse();
+      Main.Running running = Rig.await(Main.start(vertx, config, dev.signingKeys(), dev::routes));
+      Rig.await(dev.seed(running.services(), running.credentials()));
+      WebClient client = WebClient.create(vertx);
+
+      var login = Rig.await(client.request(HttpMethod.POST, running.httpPort(), "127.0.0.1", "/api/v1/login/password")
+          .sendJsonObject(new JsonObject().put("category", "mobile").put("login", DevStack.DEMO_PHONE)
+              .put("password", DevStack.DEMO_PASSWORD)));
+      assertThat(login.statusCode()).isEqualTo(200);
+      String at = login.bodyAsJsonObject().getString("access_token");
+      var me = Rig.await(client.request(HttpMethod.GET, running.httpPort(), "127.0.0.1", "/api/v1/me")
+          .putHeader("Authorization", "Bearer " + at).send());
+      assertThat(me.bodyAsJsonObject().getString("login")).isEqualTo(DevStack.DEMO_PHONE);
+
+      var fresh = Rig.await(client.request(HttpMethod.GET, running.adminPort(), "127.0.0.1",
+          "/admin/v1/accounts/mobile/" + DevStack.NEW_PHONE).putHeader("Authorization", "Bearer " + DevStack.ADMIN_TOKEN).send());
+      assertThat(fresh.bodyAsJsonObject().getBoolean("has_password")).isFalse();
+
+      var outbox = Rig.await(client.request(HttpMethod.GET, running.httpPort(), "127.0.0.1", "/dev/outbox").send());
+      assertThat(outbox.statusCode()).isEqualTo(200);
+      assertThat(outbox.bodyAsJsonObject().getJsonArray("mail")).isNotNull();
+      Rig.await(running.stop());
+    } finally {
+      dev.stop();
+    }
+  }
+}

@@ -1,0 +1,194 @@
+package dev.kordon.support;
+
+import dev.kordon.Main;
+import dev.kordon.account.Account;
+import dev.kordon.config.ConfigTree;
+import dev.kordon.config.KordonConfig;
+import dev.kordon.credential.PasswordHasher;
+import dev.kordon.token.SigningKeys;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One running Kordon for a test class: its own Vert.x, a fresh database, its own Redis key prefix,
+ * ports picked at start. Calls block the test thread (never an event loop) until the answer.
+ */
+public final class Rig implements AutoCloseable {
+  public static final String ADMIN_TOKEN = "test-admin-token-0123456789abcdef";
+  public static final String TARIFF = "SIP-соединение";
+
+  public final Vertx vertx;
+  public final KordonConfig config;
+  public final Main.Running running;
+  public final SigningKeys keys;
+  public final WebClient http;
+  public final String prefix;
+
+  private Rig(Vertx vertx, KordonConfig config, Main.Running running, SigningKeys keys, String prefix) {
+    this.vertx = vertx;
+    this.config = config;
+    this.running = running;
+    this.keys = keys;
+    this.prefix = prefix;
+    this.http = WebClient.create(vertx, new WebClientOptions(),
+        new PoolOptions().setHttp1MaxSize(256));
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public static Rig start() {
+    return builder().start();
+  }
+
+  /** Test overrides on top of conf/kordon.yaml; cheap hash parameters unless a test sets them. */
+  public static final class Builder {
+    private final Map<String, Object> overrides = new LinkedHashMap<>();
+    private SigningKeys keys;
+
+    Builder() {
+      overrides.put("hash.memory-kib", 8192);
+      overrides.put("hash.iterations", 1);
+    }
+
+    public Builder set(String key, Object value) {
+      overrides.put(key, value);
+      return this;
+    }
+
+    public Builder keys(SigningKeys keys) {
+      this.keys = keys;
+      return this;
+    }
+
+    public Rig start() {
+      String prefix = "t" + UUID.randomUUID().toString().substring(0, 8);
+      ConfigTree tree = ConfigTree.load(Path.of("conf", "kordon.yaml"), Map.of())
+          .with("http.port", 0)
+          .with("admin.port", 0)
+          .with("http.instances", 2)
+          .with("admin.token", ADMIN_TOKEN)
+          .with("jwt.keys-dir", "unused")
+          .with("pg.url", TestServers.freshDatabase())
+          .with("redis.url", TestServers.redisUrl())
+          .with("redis.key-prefix", prefix);
+      for (Map.Entry<String, Object> e : overrides.entrySet()) {
+        tree = tree.with(e.getKey(), e.getValue());
+      }
+      KordonConfig config = KordonConfig.from(tree);
+      try {
+        SigningKeys k = keys != null ? keys : SigningKeys.generate("test-" + prefix);
+        Vertx vertx = Vertx.vertx();
+        Main.Running running = await(Main.start(vertx, config, k, null));
+        return new Rig(vertx, config, running, k, prefix);
+      } catch (java.security.GeneralSecurityException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  public static <T> T await(Future<T> f) {
+    try {
+      return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  // ---- HTTP helpers
+
+  public Future<HttpResponse<Buffer>> postAsync(String path, JsonObject body, MultiMap headers) {
+    var req = http.request(HttpMethod.POST, running.httpPort(), "127.0.0.1", path);
+    if (headers != null) {
+      req.putHeaders(headers);
+    }
+    return req.sendJsonObject(body);
+  }
+
+  public HttpResponse<Buffer> post(String path, JsonObject body) {
+    return await(postAsync(path, body, null));
+  }
+
+  public HttpResponse<Buffer> post(String path, JsonObject body, MultiMap headers) {
+    return await(postAsync(path, body, headers));
+  }
+
+  public HttpResponse<Buffer> postRaw(String path, String contentType, Buffer body) {
+    var req = http.request(HttpMethod.POST, running.httpPort(), "127.0.0.1", path);
+    if (contentType != null) {
+      req.putHeader("Content-Type", contentType);
+    }
+    return await(req.sendBuffer(body));
+  }
+
+  public HttpResponse<Buffer> get(String path, String bearer) {
+    var req = http.request(HttpMethod.GET, running.httpPort(), "127.0.0.1", path);
+    if (bearer != null) {
+      req.putHeader("Authorization", "Bearer " + bearer);
+    }
+    return await(req.send());
+  }
+
+  public HttpResponse<Buffer> postBearer(String path, String bearer) {
+    var req = http.request(HttpMethod.POST, running.httpPort(), "127.0.0.1", path);
+    req.putHeader("Authorization", "Bearer " + bearer);
+    return await(req.send());
+  }
+
+  public HttpResponse<Buffer> admin(HttpMethod method, String path, JsonObject body, String token) {
+    var req = http.request(method, running.adminPort(), "127.0.0.1", path);
+    if (token != null) {
+      req.putHeader("Authorization", "Bearer " + token);
+    }
+    return await(body == null ? req.send() : req.sendJsonObject(body));
+  }
+
+  public Future<HttpResponse<Buffer>> loginAsync(String login, String password) {
+    return postAsync("/api/v1/login/password",
+        new JsonObject().put("category", "mobile").put("login", login).put("password", password), null);
+  }
+
+  public HttpResponse<Buffer> login(String login, String password) {
+    return await(loginAsync(login, password));
+  }
+
+  // ---- data helpers
+
+  /** An active mobile account on the allowed tariff; with a password when one is given. */
+  public Account account(String phone, String password) {
+    return account("mobile", phone, TARIFF, "active", password);
+  }
+
+  public Account account(String category, String login, String tariff, String status, String password) {
+    var services = running.services();
+    Account a = await(services.accounts().upsert(category, login, tariff, "org@example.by", "subscriber", status)).account();
+    if (password != null) {
+      String hash = new PasswordHasher(config.hash().memoryKib(), config.hash().iterations(), config.hash().parallelism())
+          .hash(password);
+      await(services.accounts().setHash(a.id(), hash));
+    }
+    return await(services.accounts().findById(a.id())).orElseThrow();
+  }
+
+  @Override
+  public void close() {
+    http.close();
+    await(running.stop());
+  }
+}

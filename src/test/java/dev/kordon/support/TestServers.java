@@ -1,0 +1,71 @@
+package dev.kordon.support;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.UUID;
+import redis.embedded.RedisServer;
+
+/**
+ * The real servers the tests talk to, started once per test JVM: Postgres (embedded binaries) and
+ * Redis (embedded redis-server). Each test rig gets its own fresh database and Redis key prefix.
+ */
+public final class TestServers {
+  private static EmbeddedPostgres postgres;
+  private static RedisServer redis;
+  private static int redisPort;
+
+  private TestServers() {}
+
+  public static synchronized void ensureStarted() {
+    if (postgres != null) {
+      return;
+    }
+    try {
+      postgres = EmbeddedPostgres.builder().start();
+      redisPort = freePort();
+      redis = RedisServer.newRedisServer().port(redisPort).bind("127.0.0.1")
+          .setting("save \"\"").setting("appendonly no").build();
+      redis.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        redis.stop();
+        postgres.close();
+      } catch (IOException ignored) {
+        // the JVM is going away either way
+      }
+    }));
+  }
+
+  /** A new, empty database; its postgresql:// URL. */
+  public static String freshDatabase() {
+    ensureStarted();
+    String name = "k_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+    try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+      s.execute("CREATE DATABASE " + name);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+    return "postgresql://postgres:postgres@127.0.0.1:" + postgres.getPort() + "/" + name;
+  }
+
+  public static String redisUrl() {
+    ensureStarted();
+    return "redis://127.0.0.1:" + redisPort;
+  }
+
+  public static int freePort() {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
