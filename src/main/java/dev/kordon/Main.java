@@ -9,8 +9,20 @@ import dev.kordon.credential.CredentialVerticle;
 import dev.kordon.credential.Credentials;
 import dev.kordon.credential.PasswordHasher;
 import dev.kordon.dev.DevStack;
+import dev.kordon.dispatch.Letters;
+import dev.kordon.dispatch.MailVerticle;
+import dev.kordon.dispatch.Outbox;
+import dev.kordon.dispatch.OutboxVerticle;
+import dev.kordon.dispatch.SmsVerticle;
+import dev.kordon.flow.PasswordChangeFlow;
 import dev.kordon.flow.PasswordLoginFlow;
+import dev.kordon.flow.RecoveryFlow;
 import dev.kordon.flow.SessionFlow;
+import dev.kordon.flow.SmsLoginFlow;
+import dev.kordon.guard.Secrets;
+import dev.kordon.guard.SmsCodes;
+import dev.kordon.guard.TempPasswords;
+import dev.kordon.render.Templates;
 import dev.kordon.store.RedisStore;
 import dev.kordon.token.RefreshTokens;
 import dev.kordon.token.SigningKeys;
@@ -21,7 +33,6 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.ext.web.Router;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
@@ -34,7 +45,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import java.util.logging.Logger;
 import org.flywaydb.core.Flyway;
 
@@ -76,7 +86,7 @@ public final class Main {
     SigningKeys keys = dev != null ? dev.signingKeys() : SigningKeys.load(config.jwt().keysDir());
     Running running;
     try {
-      running = start(vertx, config, keys, dev == null ? null : dev::routes)
+      running = start(vertx, config, keys, dev)
           .toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
     } catch (Exception e) {
       System.err.println("kordon: cannot start: " + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
@@ -125,7 +135,8 @@ public final class Main {
     }
   }
 
-  public static Future<Running> start(Vertx vertx, KordonConfig config, SigningKeys keys, Consumer<Router> devRoutes) {
+  /** Starts Kordon on {@code vertx}; {@code dev} is the dev-mode stack, null everywhere else. */
+  public static Future<Running> start(Vertx vertx, KordonConfig config, SigningKeys keys, DevStack dev) {
     int httpPort = config.http().port() == 0 ? freePort() : config.http().port();
     int adminPort = config.admin().port() == 0 ? freePort() : config.admin().port();
     return vertx.executeBlocking(() -> migrate(config.pg()), false).compose(v -> {
@@ -139,6 +150,7 @@ public final class Main {
           .using(vertx)
           .build();
       RedisStore redis = RedisStore.create(vertx, config.redis());
+      Secrets secrets = new Secrets(config.secretKey());
       AccountRepository accounts = new AccountRepository(pg);
       LoginParser logins = new LoginParser(config);
       PasswordHasher hasher = new PasswordHasher(config.hash().memoryKib(), config.hash().iterations(),
@@ -146,14 +158,34 @@ public final class Main {
       Credentials credentials = new Credentials(vertx, config.hash().retryAfter());
       TokenService tokens = new TokenService(vertx, keys, config.jwt(), config.tokens().accessTtl().toSeconds());
       RefreshTokens refresh = new RefreshTokens(redis, config.tokens().refreshIdle(), config.tokens().refreshAbsolute());
-      PasswordLoginFlow passwordLogin = new PasswordLoginFlow(logins, accounts, credentials, tokens, refresh, config.tariffs());
+      SmsCodes smsCodes = new SmsCodes(redis, secrets, config.smsCode());
+      TempPasswords temps = new TempPasswords(redis, secrets, config.tempPassword());
+      Outbox outbox = new Outbox(vertx, redis, secrets);
+      Letters letters = new Letters(new Templates(vertx), config);
+      var kinds = (java.util.function.Function<String, KordonConfig.LoginKind>) config.categories()::get;
+
+      PasswordLoginFlow passwordLogin = new PasswordLoginFlow(logins, accounts, credentials, tokens, refresh, temps,
+          redis, config.tariffs(), config.tokens().changeTtl());
       SessionFlow sessions = new SessionFlow(tokens, refresh, accounts, redis, config.tariffs());
-      Services services = new Services(config, pg, redis, accounts, logins, tokens, passwordLogin, sessions, devRoutes);
+      SmsLoginFlow smsLogin = new SmsLoginFlow(logins, accounts, smsCodes, outbox, letters, tokens, config.tariffs(), kinds);
+      RecoveryFlow recovery = new RecoveryFlow(logins, accounts, temps, outbox, letters, config.tariffs(), kinds);
+      PasswordChangeFlow passwordChange = new PasswordChangeFlow(tokens, sessions, accounts, credentials, temps, refresh,
+          redis, outbox, letters);
+      Services services = new Services(config, pg, redis, accounts, logins, tokens, passwordLogin, sessions, smsLogin,
+          recovery, passwordChange, dev == null ? null : dev::routes);
 
       int instances = config.http().instances() > 0 ? config.http().instances()
           : VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
+      long sendTimeout = config.dispatch().sendTimeout().toMillis();
+      // The outbox reader gets its own Redis connections: its polling never queues behind sign-ins.
+      RedisStore dispatchRedis = RedisStore.create(vertx, config.redis());
       return vertx.deployVerticle(() -> new CredentialVerticle(hasher, config.hashWorkers(), config.hash().queue()),
               new DeploymentOptions())
+          .compose(id -> vertx.deployVerticle(new MailVerticle(config.smtp(), config.mailFrom(), sendTimeout)))
+          .compose(id -> vertx.deployVerticle(new SmsVerticle(config.smsProvider(), config.smsHttpUrl(), sendTimeout,
+              dev == null ? null : dev::recordSms)))
+          .compose(id -> vertx.deployVerticle(new OutboxVerticle(dispatchRedis, secrets, outbox.streamKey(),
+              config.dispatch())))
           .compose(id -> vertx.deployVerticle(() -> new HttpVerticle(services, httpPort),
               new DeploymentOptions().setInstances(instances)))
           .compose(httpId -> vertx.deployVerticle(() -> new AdminVerticle(services, adminPort), new DeploymentOptions())

@@ -3,8 +3,11 @@ package dev.kordon;
 import dev.kordon.account.AccountRepository;
 import dev.kordon.account.LoginParser;
 import dev.kordon.config.KordonConfig;
+import dev.kordon.flow.PasswordChangeFlow;
 import dev.kordon.flow.PasswordLoginFlow;
+import dev.kordon.flow.RecoveryFlow;
 import dev.kordon.flow.SessionFlow;
+import dev.kordon.flow.SmsLoginFlow;
 import dev.kordon.store.RedisStore;
 import dev.kordon.token.TokenService;
 import io.vertx.ext.web.Router;
@@ -21,4 +24,7 @@ public record Services(
     TokenService tokens,
     PasswordLoginFlow passwordLogin,
     SessionFlow sessions,
+    SmsLoginFlow smsLogin,
+    RecoveryFlow recovery,
+    PasswordChangeFlow passwordChange,
     Consumer<Router> devRoutes) {}

@@ -27,7 +27,11 @@ public record KordonConfig(
     Phone phone,
     int accountNumberMin,
     int accountNumberMax,
-    Map<String, LoginKind> categories) {
+    Map<String, LoginKind> categories,
+    byte[] secretKey,
+    SmsCode smsCode,
+    TempPassword tempPassword,
+    Dispatch dispatch) {
 
   public enum LoginKind { PHONE, ACCOUNT_NUMBER }
 
@@ -49,7 +53,14 @@ public record KordonConfig(
 
   public record Hash(int memoryKib, int iterations, int parallelism, int workers, int queue, Duration retryAfter) {}
 
-  public record Tokens(Duration accessTtl, Duration refreshIdle, Duration refreshAbsolute) {}
+  public record Tokens(Duration accessTtl, Duration refreshIdle, Duration refreshAbsolute, Duration changeTtl) {}
+
+  public record SmsCode(Duration ttl, int maxTries, Duration resendAfter, int perHour) {}
+
+  public record TempPassword(Duration ttl, int length) {}
+
+  public record Dispatch(Duration retryBase, Duration retryMax, Duration giveUpAfter, Duration claimAfter,
+      Duration poll, Duration sendTimeout) {}
 
   public record Phone(int countryCode, String region, List<String> operatorCodes) {}
 
@@ -101,7 +112,7 @@ public record KordonConfig(
         c.integer("hash.queue", 0, 100_000),
         c.positiveDuration("hash.retry-after"));
     Tokens tokens = new Tokens(c.positiveDuration("tokens.access-ttl"), c.positiveDuration("tokens.refresh-idle"),
-        c.positiveDuration("tokens.refresh-absolute"));
+        c.positiveDuration("tokens.refresh-absolute"), c.positiveDuration("tokens.change-ttl"));
     if (tokens.refreshIdle().compareTo(tokens.refreshAbsolute()) > 0) {
       throw c.error("tokens.refresh-idle", "no longer than tokens.refresh-absolute");
     }
@@ -123,9 +134,43 @@ public record KordonConfig(
       throw c.error("categories", "at least one category");
     }
     List<String> tariffs = new ArrayList<>(c.list("accounts.tariffs"));
+    byte[] secret = secretKey(c, dev);
+    SmsCode smsCode = new SmsCode(c.positiveDuration("sms-code.ttl"), c.integer("sms-code.max-tries", 1, 10),
+        c.duration("sms-code.resend-after"), c.integer("sms-code.per-hour", 1, 1000));
+    TempPassword temp = new TempPassword(c.positiveDuration("temp-password.ttl"),
+        c.integer("temp-password.length", 8, 64));
+    Dispatch dispatch = new Dispatch(c.positiveDuration("dispatch.retry-base"), c.positiveDuration("dispatch.retry-max"),
+        c.positiveDuration("dispatch.give-up-after"), c.positiveDuration("dispatch.claim-after"),
+        c.positiveDuration("dispatch.poll"), c.positiveDuration("dispatch.send-timeout"));
+    if (dispatch.sendTimeout().compareTo(dispatch.claimAfter()) >= 0) {
+      throw c.error("dispatch.send-timeout", "shorter than dispatch.claim-after, or a slow send is made twice");
+    }
+    if ("http".equals(smsProvider) && !c.string("sms.http.url").matches("https?://.+")) {
+      throw c.error("sms.http.url", "an http(s) URL when sms.provider is http");
+    }
     return new KordonConfig(dev, http, admin, pg, redis, smtp, c.string("mail.from"), smsProvider,
         c.string("sms.http.url"), c.nonEmpty("portal.url"), c.bool("cookie.secure"), jwt, hash, tokens,
-        List.copyOf(tariffs), phone, min, max, java.util.Collections.unmodifiableMap(categories));
+        List.copyOf(tariffs), phone, min, max, java.util.Collections.unmodifiableMap(categories), secret, smsCode,
+        temp, dispatch);
+  }
+
+  private static byte[] secretKey(ConfigTree c, boolean dev) {
+    String raw = c.string("secrets.key");
+    if (raw.isEmpty() && dev) {
+      // Dev mode only: a key for this process; codes and queued mail die with it.
+      byte[] key = new byte[32];
+      new java.security.SecureRandom().nextBytes(key);
+      return key;
+    }
+    try {
+      byte[] key = java.util.Base64.getDecoder().decode(raw);
+      if (key.length >= 32) {
+        return key;
+      }
+    } catch (IllegalArgumentException e) {
+      // reported below
+    }
+    throw c.error("secrets.key", "base64 of at least 32 random bytes (openssl rand -base64 32)");
   }
 
   public int hashWorkers() {

@@ -1,7 +1,6 @@
 package dev.kordon.dev;
 
 import com.icegreen.greenmail.util.GreenMail;
-import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetup;
 import dev.kordon.Services;
 import dev.kordon.config.ConfigTree;
@@ -39,6 +38,7 @@ public final class DevStack {
   private final int redisPort;
   private final GreenMail smtp;
   private final SigningKeys keys;
+  private final List<JsonObject> sms = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private DevStack(EmbeddedPostgres postgres, RedisServer redis, int redisPort, GreenMail smtp, SigningKeys keys) {
     this.postgres = postgres;
@@ -95,6 +95,11 @@ public final class DevStack {
         .mapEmpty();
   }
 
+  /** The log provider hands dev mode each SMS it "sent", text included, for /dev/outbox only. */
+  public void recordSms(JsonObject message) {
+    sms.add(message.copy());
+  }
+
   public void routes(Router router) {
     router.get("/dev/outbox").handler(ctx -> {
       JsonArray mails = new JsonArray();
@@ -109,15 +114,36 @@ public final class DevStack {
               .put("to", to)
               .put("subject", m.getSubject())
               .put("received_at", m.getReceivedDate() == null ? null : m.getReceivedDate().toInstant().toString())
-              .put("body", GreenMailUtil.getBody(m)));
+              .put("text", part(m.getContent(), "text/plain"))
+              .put("html", part(m.getContent(), "text/html")));
         } catch (Exception e) {
           mails.add(new JsonObject().put("error", "unreadable message"));
         }
       }
       ctx.response().putHeader("Content-Type", "application/json; charset=utf-8")
           .putHeader("Cache-Control", "no-store")
-          .end(new JsonObject().put("mail", mails).put("sms", new JsonArray()).encodePrettily());
+          .end(new JsonObject().put("mail", mails).put("sms", new JsonArray(List.copyOf(sms))).encodePrettily());
     });
+  }
+
+  /** The decoded text of the first part of a type, from a message read back by the sink. */
+  private static String part(Object content, String type) throws Exception {
+    if (content instanceof String text) {
+      return "text/plain".equals(type) ? text : null;
+    }
+    if (content instanceof jakarta.mail.Multipart multipart) {
+      for (int i = 0; i < multipart.getCount(); i++) {
+        jakarta.mail.BodyPart p = multipart.getBodyPart(i);
+        if (p.isMimeType(type)) {
+          return String.valueOf(p.getContent());
+        }
+        String nested = part(p.getContent(), type);
+        if (nested != null) {
+          return nested;
+        }
+      }
+    }
+    return null;
   }
 
   public void printBanner(int httpPort, int adminPort) {

@@ -3,6 +3,8 @@ package dev.kordon.flow;
 /** Why a flow refused a request: the contract's error codes, with the HTTP status each maps to. */
 public enum Failure {
   INVALID_REQUEST(400),
+  PASSWORD_MISMATCH(400),
+  WEAK_PASSWORD(400),
   INVALID_CREDENTIALS(401),
   INVALID_GRANT(401),
   UNAUTHORIZED(401),

@@ -5,9 +5,13 @@ import dev.kordon.account.AccountRepository;
 import dev.kordon.account.LoginParser;
 import dev.kordon.credential.Credentials;
 import dev.kordon.credential.PasswordHasher;
+import dev.kordon.guard.TempPasswords;
+import dev.kordon.store.RedisStore;
 import dev.kordon.token.RefreshTokens;
 import dev.kordon.token.TokenService;
 import io.vertx.core.Future;
+import io.vertx.redis.client.Command;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +23,8 @@ import java.util.logging.Logger;
  * «Вход в аккаунт» by password. Unknown login, wrong password, a tariff outside the allow-list and
  * a disabled account all end in the same {@code invalid_credentials}, after the same Argon2id work
  * (a missing account is checked against a dummy hash), so the answer tells an attacker nothing.
+ * A password that is not the permanent one may be the e-mailed temporary password: then the
+ * answer is a change token, and the forced change («Изменение пароля») must follow.
  */
 public final class PasswordLoginFlow {
   private static final Logger LOG = Logger.getLogger(PasswordLoginFlow.class.getName());
@@ -28,56 +34,68 @@ public final class PasswordLoginFlow {
   private final Credentials credentials;
   private final TokenService tokens;
   private final RefreshTokens refresh;
+  private final TempPasswords temps;
+  private final RedisStore redis;
   private final List<String> tariffs;
+  private final Duration changeTtl;
 
   public PasswordLoginFlow(LoginParser logins, AccountRepository accounts, Credentials credentials,
-      TokenService tokens, RefreshTokens refresh, List<String> tariffs) {
+      TokenService tokens, RefreshTokens refresh, TempPasswords temps, RedisStore redis, List<String> tariffs,
+      Duration changeTtl) {
     this.logins = logins;
     this.accounts = accounts;
     this.credentials = credentials;
     this.tokens = tokens;
     this.refresh = refresh;
+    this.temps = temps;
+    this.redis = redis;
     this.tariffs = tariffs;
+    this.changeTtl = changeTtl;
   }
 
-  public Future<TokenPair> login(String category, String rawLogin, String password) {
+  public Future<Answer> login(String category, String rawLogin, String password) {
     Map<String, Text> errors = new LinkedHashMap<>();
-    String login = null;
-    if (!logins.knownCategory(category)) {
-      errors.put("category", Text.of(category == null || category.isBlank() ? "field.required" : "field.category"));
-    } else {
-      LoginParser.Result parsed = logins.parse(category, rawLogin);
-      if (parsed.error() != null) {
-        errors.put("login", parsed.error());
-      }
-      login = parsed.login();
-    }
-    if (password == null || password.isEmpty()) {
-      errors.put("password", Text.of("field.required"));
-    } else if (password.length() > PasswordHasher.MAX_PASSWORD_CHARS) {
+    String login = Inputs.login(logins, category, rawLogin, errors);
+    Inputs.required("password", password, errors);
+    if (password != null && password.length() > PasswordHasher.MAX_PASSWORD_CHARS) {
       errors.put("password", Text.of("field.too-long", PasswordHasher.MAX_PASSWORD_CHARS));
     }
     if (!errors.isEmpty()) {
       return Future.failedFuture(FlowException.invalid(errors));
     }
-    return accounts.find(category, login).compose(found -> check(found, password));
+    return accounts.find(category, login).compose(found -> check(category, login, found, password));
   }
 
-  private Future<TokenPair> check(Optional<Account> found, String password) {
+  private Future<Answer> check(String category, String login, Optional<Account> found, String password) {
     String hash = found.map(Account::passwordHash).orElse(null);
     return credentials.verify(hash, password).compose(verdict -> {
       Account account = found.orElse(null);
-      if (!verdict.ok() || account == null || !account.active() || !tariffs.contains(account.tariff())) {
-        return Future.failedFuture(new FlowException(Failure.INVALID_CREDENTIALS));
+      boolean eligible = account != null && account.active() && tariffs.contains(account.tariff());
+      if (verdict.ok() && eligible) {
+        if (verdict.outdated()) {
+          rehash(account, password);
+        }
+        return refresh.issue(account.id()).map(rt -> {
+          TokenService.Issued at = tokens.issueAccess(account, List.of("pwd"), rt.family());
+          return (Answer) new TokenPair(at.token(), at.expiresIn(), rt.token(), rt.expiresIn());
+        });
       }
-      if (verdict.outdated()) {
-        rehash(account, password);
-      }
-      return refresh.issue(account.id()).map(rt -> {
-        TokenService.Issued at = tokens.issueAccess(account, List.of("pwd"), rt.family());
-        return new TokenPair(at.token(), at.expiresIn(), rt.token(), rt.expiresIn());
+      // Asked for known and unknown logins alike, so both cost the same Redis round trip.
+      return temps.take(category, login, password).compose(taken -> {
+        if (!taken || !eligible) {
+          return Future.failedFuture(new FlowException(Failure.INVALID_CREDENTIALS));
+        }
+        return changeToken(account, temps.hash(category, login, password));
       });
     });
+  }
+
+  /** The change token, with the temporary password's hash kept beside it for the policy check. */
+  private Future<Answer> changeToken(Account account, String tempHash) {
+    TokenService.Issued change = tokens.issueChange(account, changeTtl.toSeconds());
+    return redis.send(Command.SET, redis.accountKey(account.id(), "chg:" + change.jti()), tempHash,
+            "PX", changeTtl.toMillis())
+        .map(r -> (Answer) new ChangeRequired(change.token(), change.expiresIn()));
   }
 
   /** Old parameters: store a hash made with today's, unless the password changed meanwhile. */

@@ -3,7 +3,7 @@ package dev.kordon.flow;
 import io.vertx.core.json.JsonObject;
 
 /** The token answer of a sign-in; no refresh token for one-visit (SMS) sign-ins. */
-public record TokenPair(String accessToken, long expiresIn, String refreshToken, long refreshExpiresIn) {
+public record TokenPair(String accessToken, long expiresIn, String refreshToken, long refreshExpiresIn) implements Answer {
   public JsonObject toJson() {
     JsonObject json = new JsonObject()
         .put("access_token", accessToken)

@@ -28,6 +28,8 @@ public final class RedisStore {
 
   public static RedisStore create(Vertx vertx, KordonConfig.Redis config) {
     RedisOptions options = new RedisOptions()
+        // RESP2: replies keep one shape (arrays, not maps) whatever the server version.
+        .setPreferredProtocolVersion(io.vertx.redis.client.ProtocolVersion.RESP2)
         .setMaxPoolSize(config.poolSize())
         .setMaxPoolWaiting(config.waitQueue())
         .setMaxWaitingHandlers(config.waitQueue() * 4);
@@ -44,6 +46,19 @@ public final class RedisStore {
   /** A key of one account: {@code <prefix>:{a:<id>}:<suffix>}. */
   public String accountKey(UUID account, String suffix) {
     return accountTag(account) + suffix;
+  }
+
+  /**
+   * A key of a login, whether or not an account has it (SMS codes, temporary passwords, sending
+   * caps must behave the same for unknown logins): {@code <prefix>:{l:<category>:<login>}:<suffix>}.
+   */
+  public String loginKey(String category, String login, String suffix) {
+    return prefix + ":{l:" + category + ":" + login + "}:" + suffix;
+  }
+
+  /** A key outside any account (the outbox stream). */
+  public String globalKey(String suffix) {
+    return prefix + ":" + suffix;
   }
 
   /** The common start of an account's keys, ending in ':'. */

@@ -26,6 +26,7 @@ import java.util.UUID;
 public final class RefreshTokens {
   private static final LuaScript ISSUE = LuaScript.load("refresh_issue.lua");
   private static final LuaScript ROTATE = LuaScript.load("refresh_rotate.lua");
+  private static final LuaScript REVOKE_ALL = LuaScript.load("revoke_all.lua");
   private static final int SECRET_BYTES = 32;
 
   private final RedisStore redis;
@@ -44,7 +45,7 @@ public final class RefreshTokens {
     String family = HexFormat.of().formatHex(randomBytes(16));
     String token = newToken(account);
     long abs = System.currentTimeMillis() + absolute.toMillis();
-    return redis.eval(ISSUE, List.of(tokenKey(account, token), familyKey(account, family)),
+    return redis.eval(ISSUE, List.of(tokenKey(account, token), familyKey(account, family), redis.accountKey(account, "fams")),
             List.of(family, Long.toString(abs), Long.toString(absolute.toMillis()), Long.toString(idle.toMillis())))
         .map(r -> new Issued(account, family, token, idle.toSeconds()));
   }
@@ -72,7 +73,13 @@ public final class RefreshTokens {
     return redis.send(Command.DEL, familyKey(account, family)).mapEmpty();
   }
 
-  /** Seconds a family still has, for tests and operators. */
+  /** Revokes every family of the account: every refresh token it holds stops working. */
+  public Future<Integer> revokeAll(UUID account) {
+    return redis.eval(REVOKE_ALL, List.of(redis.accountKey(account, "fams")), List.of(redis.accountKey(account, "fam:")))
+        .map(Response::toInteger);
+  }
+
+  /** Milliseconds a family still has, for tests and operators. */
   public Future<Long> familyTtlMillis(UUID account, String family) {
     return redis.send(Command.PTTL, familyKey(account, family)).map(Response::toLong);
   }

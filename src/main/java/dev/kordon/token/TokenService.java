@@ -26,6 +26,8 @@ import java.util.UUID;
  */
 public final class TokenService {
   public static final String ACCESS = "at+jwt";
+  /** The forced change after a temporary password; good only for POST /api/v1/password/change. */
+  public static final String CHANGE = "change";
   public static final String ALG = "ES256";
 
   private final SigningKeys keys;
@@ -76,6 +78,33 @@ public final class TokenService {
       claims.put("sid", sid);
     }
     return new Issued(sign(ACCESS, claims), jti, accessTtlSeconds);
+  }
+
+  /** A change token: proves a temporary password was used, and nothing more. */
+  public Issued issueChange(Account account, long ttlSeconds) {
+    long now = System.currentTimeMillis() / 1000;
+    String jti = UUID.randomUUID().toString();
+    JsonObject claims = new JsonObject()
+        .put("iss", config.issuer())
+        .put("aud", config.audience())
+        .put("sub", account.id().toString())
+        .put("login", account.login())
+        .put("cat", account.category())
+        .put("iat", now)
+        .put("nbf", now)
+        .put("exp", now + ttlSeconds)
+        .put("jti", jti);
+    return new Issued(sign(CHANGE, claims), jti, ttlSeconds);
+  }
+
+  /** The {@code typ} a token's header claims, unverified: only to choose how to verify it. */
+  public static String claimedType(String token) {
+    try {
+      String header = token.substring(0, token.indexOf('.'));
+      return new JsonObject(new String(Base64.getUrlDecoder().decode(header), StandardCharsets.UTF_8)).getString("typ");
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 
   public String sign(String typ, JsonObject claims) {

@@ -33,6 +33,10 @@ public final class HttpVerticle extends VerticleBase {
     router.route("/api/*").handler(Routes::noStore);
     router.post("/api/*").handler(Routes::requireJson);
     router.post("/api/v1/login/password").handler(this::passwordLogin);
+    router.post("/api/v1/login/sms-code").handler(this::smsCode);
+    router.post("/api/v1/login/sms").handler(this::smsLogin);
+    router.post("/api/v1/password/recovery").handler(this::recovery);
+    router.post("/api/v1/password/change").handler(this::passwordChange);
     router.post("/api/v1/token/refresh").handler(this::refresh);
     router.post("/api/v1/logout").handler(this::logout);
     router.get("/api/v1/me").handler(this::me);
@@ -56,6 +60,49 @@ public final class HttpVerticle extends VerticleBase {
     body.check();
     services.passwordLogin().login(category, login, password)
         .onSuccess(pair -> Routes.json(ctx, 200, pair.toJson()))
+        .onFailure(ctx::fail);
+  }
+
+  private void smsCode(RoutingContext ctx) {
+    JsonBody body = JsonBody.of(ctx);
+    String category = body.string("category");
+    String login = body.string("login");
+    body.check();
+    services.smsLogin().sendCode(category, login)
+        .onSuccess(json -> Routes.json(ctx, 202, json))
+        .onFailure(ctx::fail);
+  }
+
+  private void smsLogin(RoutingContext ctx) {
+    JsonBody body = JsonBody.of(ctx);
+    String category = body.string("category");
+    String login = body.string("login");
+    String code = body.string("code");
+    body.check();
+    services.smsLogin().login(category, login, code)
+        .onSuccess(pair -> Routes.json(ctx, 200, pair.toJson()))
+        .onFailure(ctx::fail);
+  }
+
+  private void recovery(RoutingContext ctx) {
+    JsonBody body = JsonBody.of(ctx);
+    String category = body.string("category");
+    String login = body.string("login");
+    String channel = body.string("channel");
+    body.check();
+    services.recovery().request(category, login, channel)
+        .onSuccess(json -> Routes.json(ctx, 202, json))
+        .onFailure(ctx::fail);
+  }
+
+  private void passwordChange(RoutingContext ctx) {
+    JsonBody body = JsonBody.of(ctx);
+    String current = body.string("current_password");
+    String next = body.string("new_password");
+    String confirm = body.string("confirm_password");
+    body.check();
+    services.passwordChange().change(Routes.bearer(ctx), current, next, confirm)
+        .onSuccess(v -> ctx.response().setStatusCode(204).end())
         .onFailure(ctx::fail);
   }
 

@@ -32,6 +32,10 @@ public final class Problems {
         .put("status", failure.status)
         .put("code", code)
         .put("detail", Messages.text(locale, detailKey != null ? detailKey : "problem." + code + ".detail"));
+    if ((failure == Failure.WEAK_PASSWORD || failure == Failure.PASSWORD_MISMATCH) && !fields.isEmpty()) {
+      // The reason itself is the most useful detail a person can get here.
+      body.put("detail", Messages.text(locale, fields.values().iterator().next()));
+    }
     if (!fields.isEmpty()) {
       JsonObject errors = new JsonObject();
       fields.forEach((field, text) -> errors.put(field, Messages.text(locale, text)));

@@ -14,7 +14,8 @@ class ConfigTest {
   private static final Path FILE = Path.of("conf", "kordon.yaml");
   private static final Map<String, String> REQUIRED = Map.of(
       "KORDON_ADMIN_TOKEN", "a-long-enough-admin-token-123456",
-      "KORDON_JWT_KEYS_DIR", "/keys");
+      "KORDON_JWT_KEYS_DIR", "/keys",
+      "KORDON_SECRETS_KEY", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=");
 
   private static Map<String, String> env(String... kv) {
     var m = new java.util.HashMap<>(REQUIRED);
@@ -84,6 +85,10 @@ class ConfigTest {
         .hasMessageContaining("KORDON_ADMIN_TOKEN");
     assertThatThrownBy(() -> KordonConfig.from(ConfigTree.load(FILE, Map.of("KORDON_ADMIN_TOKEN", "x".repeat(30)))))
         .hasMessageContaining("KORDON_JWT_KEYS_DIR");
+    assertThatThrownBy(() -> KordonConfig.from(ConfigTree.load(FILE, env("KORDON_SECRETS_KEY", ""))))
+        .hasMessageContaining("KORDON_SECRETS_KEY");
+    assertThatThrownBy(() -> KordonConfig.from(ConfigTree.load(FILE, env("KORDON_SECRETS_KEY", "c2hvcnQ="))))
+        .hasMessageContaining("secrets.key");
     KordonConfig dev = KordonConfig.from(ConfigTree.load(FILE, Map.of("KORDON_DEV", "true")));
     assertThat(dev.dev()).isTrue();
   }

@@ -25,7 +25,7 @@ class DevModeTest {
           .with("http.port", 0).with("admin.port", 0);
       KordonConfig config = KordonConfig.from(tree);
       assertThat(config.cookieSecure()).isFalse();
-      Main.Running running = Rig.await(Main.start(vertx, config, dev.signingKeys(), dev::routes));
+      Main.Running running = Rig.await(Main.start(vertx, config, dev.signingKeys(), dev));
       Rig.await(dev.seed(running.services(), running.credentials()));
       WebClient client = WebClient.create(vertx);
 

@@ -18,6 +18,7 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -85,7 +86,12 @@ public final class Rig implements AutoCloseable {
           .with("jwt.keys-dir", "unused")
           .with("pg.url", TestServers.freshDatabase())
           .with("redis.url", TestServers.redisUrl())
-          .with("redis.key-prefix", prefix);
+          .with("redis.key-prefix", prefix)
+          .with("secrets.key", java.util.Base64.getEncoder().encodeToString(randomKey()))
+          .with("smtp.host", "127.0.0.1")
+          .with("smtp.port", TestServers.smtp().getSmtp().getPort())
+          .with("smtp.starttls", "disabled")
+          .with("dispatch.poll", "100ms");
       for (Map.Entry<String, Object> e : overrides.entrySet()) {
         tree = tree.with(e.getKey(), e.getValue());
       }
@@ -99,6 +105,12 @@ public final class Rig implements AutoCloseable {
         throw new IllegalStateException(e);
       }
     }
+  }
+
+  private static byte[] randomKey() {
+    byte[] key = new byte[32];
+    new java.security.SecureRandom().nextBytes(key);
+    return key;
   }
 
   public static <T> T await(Future<T> f) {
@@ -190,5 +202,10 @@ public final class Rig implements AutoCloseable {
   public void close() {
     http.close();
     await(running.stop());
+    // Every class that ran Kordon checks the whole log so far for every secret issued so far.
+    List<String> leaks = LogCapture.leaks();
+    if (!leaks.isEmpty()) {
+      throw new AssertionError(leaks.size() + " secret(s) found in the logs of the test run");
+    }
   }
 }

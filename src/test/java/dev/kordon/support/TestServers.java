@@ -8,6 +8,8 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.UUID;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
 import redis.embedded.RedisServer;
 
 /**
@@ -18,6 +20,7 @@ public final class TestServers {
   private static EmbeddedPostgres postgres;
   private static RedisServer redis;
   private static int redisPort;
+  private static GreenMail smtp;
 
   private TestServers() {}
 
@@ -25,12 +28,15 @@ public final class TestServers {
     if (postgres != null) {
       return;
     }
+    LogCapture.install();
     try {
       postgres = EmbeddedPostgres.builder().start();
       redisPort = freePort();
       redis = RedisServer.newRedisServer().port(redisPort).bind("127.0.0.1")
           .setting("save \"\"").setting("appendonly no").build();
       redis.start();
+      smtp = new GreenMail(new ServerSetup(freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+      smtp.start();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -59,6 +65,12 @@ public final class TestServers {
   public static String redisUrl() {
     ensureStarted();
     return "redis://127.0.0.1:" + redisPort;
+  }
+
+  /** The shared SMTP server of the test run; tests tell their mail apart by recipient. */
+  public static GreenMail smtp() {
+    ensureStarted();
+    return smtp;
   }
 
   public static int freePort() {

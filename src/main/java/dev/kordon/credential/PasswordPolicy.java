@@ -1,0 +1,57 @@
+package dev.kordon.credential;
+
+import com.nulabinc.zxcvbn.StandardDictionaries;
+import dev.kordon.flow.Text;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The permanent-password rules (NIST 800-63B style): 8–128 characters after NFKC, no composition
+ * rules, not one of the ~30,000 most common passwords (zxcvbn's list), not containing the login's
+ * digits. Whether it equals the temporary password is checked by the change flow, which knows it.
+ */
+public final class PasswordPolicy {
+  public static final int MIN_CHARS = 8;
+  private static final Set<String> COMMON = load();
+
+  private PasswordPolicy() {}
+
+  private static Set<String> load() {
+    try {
+      return new HashSet<>(StandardDictionaries.PASSWORDS_LOADER.load().getFrequencies());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot load the common-password list", e);
+    }
+  }
+
+  public static int blocklistSize() {
+    return COMMON.size();
+  }
+
+  /** Why the password is refused, or empty when it is acceptable. */
+  public static Optional<Text> problem(String password, String login) {
+    String p = PasswordHasher.normalize(password);
+    int chars = p.codePointCount(0, p.length());
+    if (chars < MIN_CHARS) {
+      return Optional.of(Text.of("policy.too-short", MIN_CHARS));
+    }
+    if (chars > PasswordHasher.MAX_PASSWORD_CHARS) {
+      return Optional.of(Text.of("field.too-long", PasswordHasher.MAX_PASSWORD_CHARS));
+    }
+    if (COMMON.contains(p.toLowerCase(Locale.ROOT))) {
+      return Optional.of(Text.of("policy.common"));
+    }
+    String digits = login == null ? "" : login.replaceAll("\\D", "");
+    // For +375291234567: the 9-digit national number and its last 7 digits both count.
+    String national = digits.length() > 9 ? digits.substring(digits.length() - 9) : digits;
+    String subscriber = national.length() > 7 ? national.substring(national.length() - 7) : national;
+    if (!subscriber.isEmpty() && (p.contains(subscriber) || p.contains(national))) {
+      return Optional.of(Text.of("policy.login"));
+    }
+    return Optional.empty();
+  }
+}

@@ -1,0 +1,75 @@
+package dev.kordon.dispatch;
+
+import dev.kordon.Addresses;
+import dev.kordon.config.KordonConfig;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.mail.LoginOption;
+import io.vertx.ext.mail.MailClient;
+import io.vertx.ext.mail.MailConfig;
+import io.vertx.ext.mail.MailMessage;
+import io.vertx.ext.mail.StartTLSOptions;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/** Sends one e-mail per request over SMTP (Vert.x MailClient); STARTTLS exactly as configured. */
+public final class MailVerticle extends VerticleBase {
+  private static final Logger LOG = Logger.getLogger(MailVerticle.class.getName());
+
+  private final KordonConfig.Smtp smtp;
+  private final String from;
+  private final long timeoutMs;
+  private MailClient client;
+  private MessageConsumer<JsonObject> consumer;
+
+  public MailVerticle(KordonConfig.Smtp smtp, String from, long timeoutMs) {
+    this.smtp = smtp;
+    this.from = from;
+    this.timeoutMs = timeoutMs;
+  }
+
+  @Override
+  public Future<?> start() {
+    MailConfig config = new MailConfig()
+        .setHostname(smtp.host())
+        .setPort(smtp.port())
+        .setStarttls(switch (smtp.startTls()) {
+          case REQUIRED -> StartTLSOptions.REQUIRED;
+          case OPTIONAL -> StartTLSOptions.OPTIONAL;
+          case DISABLED -> StartTLSOptions.DISABLED;
+        })
+        .setLogin(smtp.user().isEmpty() ? LoginOption.DISABLED : LoginOption.REQUIRED)
+        .setUsername(smtp.user().isEmpty() ? null : smtp.user())
+        .setPassword(smtp.password().isEmpty() ? null : smtp.password())
+        .setKeepAlive(true)
+        .setMaxPoolSize(8)
+        .setConnectTimeout((int) Math.min(timeoutMs, 10_000));
+    client = MailClient.create(vertx, config);
+    consumer = vertx.eventBus().consumer(Addresses.MAIL, this::send);
+    return consumer.completion();
+  }
+
+  private void send(Message<JsonObject> msg) {
+    JsonObject m = msg.body();
+    MailMessage mail = new MailMessage()
+        .setFrom(from)
+        .setTo(m.getString("to"))
+        .setSubject(m.getString("subject"))
+        .setText(m.getString("text"))
+        .setHtml(m.getString("html"));
+    client.sendMail(mail).timeout(timeoutMs, TimeUnit.MILLISECONDS)
+        .onSuccess(r -> {
+          LOG.info("mail " + m.getString("id") + " accepted by SMTP");
+          msg.reply(new JsonObject().put("ok", true));
+        })
+        .onFailure(err -> msg.fail(502, "SMTP: " + err.getMessage()));
+  }
+
+  @Override
+  public Future<?> stop() {
+    return consumer == null ? Future.succeededFuture() : consumer.unregister().compose(v -> client.close());
+  }
+}

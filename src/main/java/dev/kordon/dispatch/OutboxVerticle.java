@@ -1,0 +1,208 @@
+package dev.kordon.dispatch;
+
+import dev.kordon.Addresses;
+import dev.kordon.config.KordonConfig;
+import dev.kordon.guard.Secrets;
+import dev.kordon.store.LuaScript;
+import dev.kordon.store.RedisStore;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Response;
+import java.lang.management.ManagementFactory;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.logging.Logger;
+
+/**
+ * Reads the outbox stream as one consumer of the group and hands each message to the mail or SMS
+ * verticle. A message is acknowledged only once the provider took it. Failed deliveries stay
+ * pending and are retried with a doubling delay ({@code dispatch.retry-base} … {@code retry-max});
+ * messages another instance has held longer than {@code dispatch.claim-after} (it crashed) are
+ * claimed and delivered here. XCLAIM's idle check makes a claim atomic between instances.
+ */
+public final class OutboxVerticle extends VerticleBase {
+  private static final Logger LOG = Logger.getLogger(OutboxVerticle.class.getName());
+  private static final LuaScript ACK_DELETE = LuaScript.load("ack_delete.lua");
+  private static final int MAX_IN_FLIGHT = 32;
+
+  private final RedisStore redis;
+  private final Secrets secrets;
+  private final String stream;
+  private final KordonConfig.Dispatch config;
+  private final String consumer;
+  private final Set<String> inFlight = new HashSet<>();
+  private boolean busy;
+  private long timer = -1;
+  private MessageConsumer<Object> wake;
+
+  public OutboxVerticle(RedisStore redis, Secrets secrets, String stream, KordonConfig.Dispatch config) {
+    this.redis = redis;
+    this.secrets = secrets;
+    this.stream = stream;
+    this.config = config;
+    this.consumer = ManagementFactory.getRuntimeMXBean().getName() + "-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  @Override
+  public Future<?> start() {
+    wake = vertx.eventBus().consumer(Addresses.OUTBOX_WAKE, m -> tick());
+    timer = vertx.setPeriodic(config.poll().toMillis(), id -> tick());
+    // The group reads from the stream's start: messages accepted before any dispatcher ran are sent too.
+    return redis.send(Command.XGROUP, "CREATE", stream, Outbox.GROUP, "0", "MKSTREAM")
+        .recover(err -> err.getMessage() != null && err.getMessage().startsWith("BUSYGROUP")
+            ? Future.succeededFuture() : Future.failedFuture(err))
+        .recover(err -> {
+          // Redis down at start: the periodic tick creates nothing, but reads fail and retry; log and go on.
+          LOG.warning("outbox: cannot create the consumer group yet: " + err.getMessage());
+          return Future.succeededFuture();
+        })
+        .compose(v -> wake.completion());
+  }
+
+  private void tick() {
+    if (busy) {
+      return;
+    }
+    busy = true;
+    ensureGroup().compose(v -> readNew()).compose(v -> retryPending())
+        .onComplete(ar -> {
+          busy = false;
+          if (ar.failed()) {
+            LOG.fine("outbox tick failed: " + ar.cause().getMessage());
+          }
+        });
+  }
+
+  private boolean groupReady;
+
+  private Future<Void> ensureGroup() {
+    if (groupReady) {
+      return Future.succeededFuture();
+    }
+    return redis.send(Command.XGROUP, "CREATE", stream, Outbox.GROUP, "0", "MKSTREAM")
+        .<Void>mapEmpty()
+        .recover(err -> err.getMessage() != null && err.getMessage().startsWith("BUSYGROUP")
+            ? Future.succeededFuture() : Future.failedFuture(err))
+        .onSuccess(v -> groupReady = true);
+  }
+
+  private Future<Void> readNew() {
+    int room = MAX_IN_FLIGHT - inFlight.size();
+    if (room <= 0) {
+      return Future.succeededFuture();
+    }
+    return redis.send(Command.XREADGROUP, "GROUP", Outbox.GROUP, consumer, "COUNT", room, "STREAMS", stream, ">")
+        .map(r -> {
+          if (r != null) {
+            for (Response streamEntry : r) {
+              for (Response entry : streamEntry.get(1)) {
+                deliver(entry);
+              }
+            }
+          }
+          return null;
+        });
+  }
+
+  private Future<Void> retryPending() {
+    return redis.send(Command.XPENDING, stream, Outbox.GROUP, "IDLE", config.retryBase().toMillis(), "-", "+", 64)
+        .compose(r -> {
+          Future<Void> chain = Future.succeededFuture();
+          if (r == null) {
+            return chain;
+          }
+          for (Response p : r) {
+            String id = p.get(0).toString();
+            String owner = p.get(1).toString();
+            long idle = p.get(2).toLong();
+            long deliveries = p.get(3).toLong();
+            long needed = backoff(deliveries);
+            if (!owner.equals(consumer)) {
+              needed = Math.max(needed, config.claimAfter().toMillis());
+            }
+            if (inFlight.contains(id) || idle < needed || inFlight.size() >= MAX_IN_FLIGHT) {
+              continue;
+            }
+            long minIdle = needed;
+            chain = chain.compose(v -> redis.send(Command.XCLAIM, stream, Outbox.GROUP, consumer, minIdle, id)
+                .map(claimed -> {
+                  if (claimed != null) {
+                    for (Response entry : claimed) {
+                      if (entry != null) {
+                        deliver(entry);
+                      }
+                    }
+                  }
+                  return null;
+                }));
+          }
+          return chain;
+        });
+  }
+
+  /** Wait before attempt n+1 after n deliveries: base, 2·base, 4·base … capped at retry-max. */
+  long backoff(long deliveries) {
+    long base = config.retryBase().toMillis();
+    long shift = Math.min(Math.max(deliveries - 1, 0), 20);
+    return Math.min(base << shift, config.retryMax().toMillis());
+  }
+
+  private void deliver(Response entry) {
+    String id = entry.get(0).toString();
+    if (entry.get(1) == null || inFlight.contains(id)) {
+      return;
+    }
+    JsonObject fields = new JsonObject();
+    Response kv = entry.get(1);
+    for (int i = 0; i + 1 < kv.size(); i += 2) {
+      fields.put(kv.get(i).toString(), kv.get(i + 1).toString());
+    }
+    long enqueued = Long.parseLong(fields.getString("t", "0"));
+    if (System.currentTimeMillis() - enqueued > config.giveUpAfter().toMillis()) {
+      LOG.warning("outbox: message " + id + " (" + fields.getString("k") + ") undelivered after "
+          + config.giveUpAfter() + ", dropped");
+      ackDelete(id);
+      return;
+    }
+    JsonObject message;
+    try {
+      message = new JsonObject(secrets.open(fields.getString("p", "")));
+    } catch (Exception e) {
+      LOG.warning("outbox: message " + id + " cannot be opened (secrets.key changed?), dropped");
+      ackDelete(id);
+      return;
+    }
+    String address = "sms".equals(message.getString("kind")) ? Addresses.SMS : Addresses.MAIL;
+    message.put("id", id);
+    inFlight.add(id);
+    vertx.eventBus().request(address, message,
+            new DeliveryOptions().setSendTimeout(config.sendTimeout().toMillis() + 1000))
+        .onComplete(ar -> {
+          if (ar.succeeded()) {
+            ackDelete(id).onComplete(x -> inFlight.remove(id));
+          } else {
+            inFlight.remove(id);
+            LOG.info("outbox: delivery of " + id + " (" + message.getString("kind") + ") failed, will retry: "
+                + ar.cause().getMessage());
+          }
+        });
+  }
+
+  private Future<Void> ackDelete(String id) {
+    return redis.eval(ACK_DELETE, List.of(stream), List.of(Outbox.GROUP, id)).mapEmpty();
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+    }
+    return wake == null ? Future.succeededFuture() : wake.unregister();
+  }
+}

@@ -1,0 +1,81 @@
+package dev.kordon.dispatch;
+
+import dev.kordon.Addresses;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import java.util.function.Consumer;
+import java.util.logging.Logger;
+
+/**
+ * Sends one SMS per request through the configured provider: {@code log} (dev: records that a
+ * message went out, never its text) or {@code http} (POST {@code {id, to, text}}; 2xx = accepted,
+ * anything else is retried by the outbox).
+ */
+public final class SmsVerticle extends VerticleBase {
+  private static final Logger LOG = Logger.getLogger(SmsVerticle.class.getName());
+
+  private final String provider;
+  private final String url;
+  private final long timeoutMs;
+  private final Consumer<JsonObject> devSink;
+  private WebClient http;
+  private MessageConsumer<JsonObject> consumer;
+
+  /** {@code devSink}: dev mode's outbox view, which shows the text; null everywhere else. */
+  public SmsVerticle(String provider, String url, long timeoutMs, Consumer<JsonObject> devSink) {
+    this.provider = provider;
+    this.url = url;
+    this.timeoutMs = timeoutMs;
+    this.devSink = devSink;
+  }
+
+  @Override
+  public Future<?> start() {
+    if ("http".equals(provider)) {
+      http = WebClient.create(vertx);
+    }
+    consumer = vertx.eventBus().consumer(Addresses.SMS, this::send);
+    return consumer.completion();
+  }
+
+  private void send(Message<JsonObject> msg) {
+    JsonObject m = msg.body();
+    JsonObject out = new JsonObject().put("id", m.getString("id")).put("to", m.getString("to")).put("text", m.getString("text"));
+    if ("http".equals(provider)) {
+      http.postAbs(url).timeout(timeoutMs).sendJsonObject(out)
+          .onSuccess(resp -> {
+            if (resp.statusCode() / 100 == 2) {
+              LOG.info("sms " + out.getString("id") + " accepted by the provider");
+              msg.reply(new JsonObject().put("ok", true));
+            } else {
+              msg.fail(502, "provider answered " + resp.statusCode());
+            }
+          })
+          .onFailure(err -> msg.fail(502, "provider: " + err.getMessage()));
+      return;
+    }
+    LOG.info("sms " + out.getString("id") + " to " + mask(out.getString("to")) + " handed to the log provider ("
+        + out.getString("text").length() + " chars, text withheld)");
+    if (devSink != null) {
+      devSink.accept(out.put("sent_at", java.time.Instant.now().toString()));
+    }
+    msg.reply(new JsonObject().put("ok", true));
+  }
+
+  /** +375291234567 → +37529*****67: enough to tell numbers apart in a log, not to use one. */
+  static String mask(String phone) {
+    return phone == null || phone.length() < 9 ? "***" : phone.substring(0, 6) + "*****" + phone.substring(phone.length() - 2);
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (http != null) {
+      http.close();
+    }
+    return consumer == null ? Future.succeededFuture() : consumer.unregister();
+  }
+}

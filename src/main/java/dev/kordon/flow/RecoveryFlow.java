@@ -1,0 +1,71 @@
+package dev.kordon.flow;
+
+import dev.kordon.account.Account;
+import dev.kordon.account.AccountRepository;
+import dev.kordon.account.LoginParser;
+import dev.kordon.config.KordonConfig.LoginKind;
+import dev.kordon.dispatch.Letters;
+import dev.kordon.dispatch.Outbox;
+import dev.kordon.guard.TempPasswords;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * «Забыли пароль?» and «Первичная регистрация»: a temporary password, valid 24 h, sent to the
+ * organisation's e-mail on file («Идентификация через E-mail») or by SMS. Requesting one changes
+ * nothing else: the old password keeps working until the temporary one is used. The answer is
+ * the same whether or not the account exists.
+ */
+public final class RecoveryFlow {
+  public static final List<String> CHANNELS = List.of("email", "sms");
+
+  private final LoginParser logins;
+  private final AccountRepository accounts;
+  private final TempPasswords temps;
+  private final Outbox outbox;
+  private final Letters letters;
+  private final List<String> tariffs;
+  private final Function<String, LoginKind> kinds;
+
+  public RecoveryFlow(LoginParser logins, AccountRepository accounts, TempPasswords temps, Outbox outbox,
+      Letters letters, List<String> tariffs, Function<String, LoginKind> kinds) {
+    this.logins = logins;
+    this.accounts = accounts;
+    this.temps = temps;
+    this.outbox = outbox;
+    this.letters = letters;
+    this.tariffs = tariffs;
+    this.kinds = kinds;
+  }
+
+  public Future<JsonObject> request(String category, String rawLogin, String channel) {
+    Map<String, Text> errors = new LinkedHashMap<>();
+    String login = Inputs.login(logins, category, rawLogin, errors);
+    Inputs.required("channel", channel, errors);
+    if (channel != null && !channel.isEmpty() && !CHANNELS.contains(channel)) {
+      errors.put("channel", Text.of("field.choice", String.join(", ", CHANNELS)));
+    }
+    if (!errors.isEmpty()) {
+      return Future.failedFuture(FlowException.invalid(errors));
+    }
+    JsonObject answer = new JsonObject().put("channel", channel).put("expires_in", temps.config().ttl().toSeconds());
+    return accounts.find(category, login).compose(found -> {
+      Account a = found.orElse(null);
+      boolean bySms = "sms".equals(channel);
+      if (a == null || !a.active() || !tariffs.contains(a.tariff()) || (bySms && kinds.apply(category) != LoginKind.PHONE)) {
+        return Future.succeededFuture(answer);
+      }
+      return temps.issue(category, login).compose(temp -> {
+        try {
+          return outbox.enqueue(bySms ? letters.tempSms(a.login(), temp) : letters.recoveryMail(a, temp));
+        } catch (Exception e) {
+          return Future.failedFuture(e);
+        }
+      }).map(id -> answer);
+    });
+  }
+}

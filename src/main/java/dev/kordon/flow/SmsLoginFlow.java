@@ -1,0 +1,94 @@
+package dev.kordon.flow;
+
+import dev.kordon.account.Account;
+import dev.kordon.account.AccountRepository;
+import dev.kordon.account.LoginParser;
+import dev.kordon.config.KordonConfig.LoginKind;
+import dev.kordon.dispatch.Letters;
+import dev.kordon.dispatch.Outbox;
+import dev.kordon.guard.SmsCodes;
+import dev.kordon.token.TokenService;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * «По SMS»: «Выслать код подтверждения», then «SMS код». The code is for one visit: the tokens
+ * carry no refresh token and the permanent password does not change. The request answers the
+ * same whether or not the number has an account; only an account's number gets an SMS.
+ */
+public final class SmsLoginFlow {
+  private final LoginParser logins;
+  private final AccountRepository accounts;
+  private final SmsCodes codes;
+  private final Outbox outbox;
+  private final Letters letters;
+  private final TokenService tokens;
+  private final List<String> tariffs;
+  private final Function<String, LoginKind> kinds;
+
+  public SmsLoginFlow(LoginParser logins, AccountRepository accounts, SmsCodes codes, Outbox outbox, Letters letters,
+      TokenService tokens, List<String> tariffs, Function<String, LoginKind> kinds) {
+    this.logins = logins;
+    this.accounts = accounts;
+    this.codes = codes;
+    this.outbox = outbox;
+    this.letters = letters;
+    this.tokens = tokens;
+    this.tariffs = tariffs;
+    this.kinds = kinds;
+  }
+
+  public Future<JsonObject> sendCode(String category, String rawLogin) {
+    Map<String, Text> errors = new LinkedHashMap<>();
+    String login = Inputs.login(logins, category, rawLogin, errors);
+    if (!errors.isEmpty()) {
+      return Future.failedFuture(FlowException.invalid(errors));
+    }
+    return accounts.find(category, login).compose(found -> codes.issue(category, login).compose(code -> {
+      Account a = found.orElse(null);
+      if (a == null || !eligible(a) || kinds.apply(category) != LoginKind.PHONE) {
+        return Future.succeededFuture();
+      }
+      try {
+        return outbox.enqueue(letters.codeSms(a.login(), code));
+      } catch (Exception e) {
+        return Future.failedFuture(e);
+      }
+    })).map(v -> new JsonObject()
+        .put("expires_in", codes.config().ttl().toSeconds())
+        .put("resend_in", codes.config().resendAfter().toSeconds()));
+  }
+
+  public Future<TokenPair> login(String category, String rawLogin, String code) {
+    Map<String, Text> errors = new LinkedHashMap<>();
+    String login = Inputs.login(logins, category, rawLogin, errors);
+    Inputs.required("code", code, errors);
+    if (code != null && !code.isEmpty() && !code.strip().matches("\\d{6}")) {
+      errors.put("code", Text.of("field.code"));
+    }
+    if (!errors.isEmpty()) {
+      return Future.failedFuture(FlowException.invalid(errors));
+    }
+    return codes.check(category, login, code.strip()).compose(result -> {
+      if (result != SmsCodes.Check.RIGHT) {
+        return Future.failedFuture(new FlowException(Failure.INVALID_CREDENTIALS));
+      }
+      return accounts.find(category, login).compose(found -> {
+        Account a = found.orElse(null);
+        if (a == null || !eligible(a)) {
+          return Future.failedFuture(new FlowException(Failure.INVALID_CREDENTIALS));
+        }
+        TokenService.Issued at = tokens.issueAccess(a, List.of("sms"), null);
+        return Future.succeededFuture(new TokenPair(at.token(), at.expiresIn(), null, 0));
+      });
+    });
+  }
+
+  private boolean eligible(Account a) {
+    return a.active() && tariffs.contains(a.tariff());
+  }
+}

@@ -1,0 +1,79 @@
+package dev.kordon.guard;
+
+import dev.kordon.config.KordonConfig;
+import dev.kordon.flow.Failure;
+import dev.kordon.flow.FlowException;
+import dev.kordon.store.LuaScript;
+import dev.kordon.store.RedisStore;
+import io.vertx.core.Future;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One-time SMS codes: 6 CSPRNG digits, kept only as a keyed hash, living {@code sms-code.ttl}
+ * (5 min), killed by {@code sms-code.max-tries} (3) wrong tries, at most one per
+ * {@code sms-code.resend-after} (60 s) and {@code sms-code.per-hour} (5) per number.
+ */
+public final class SmsCodes {
+  private static final LuaScript ISSUE = LuaScript.load("sms_issue.lua");
+  private static final LuaScript CHECK = LuaScript.load("sms_check.lua");
+  private static final Duration HOUR = Duration.ofHours(1);
+
+  public enum Check { RIGHT, WRONG, NONE }
+
+  private final RedisStore redis;
+  private final Secrets secrets;
+  private final KordonConfig.SmsCode config;
+  private final SecureRandom random = new SecureRandom();
+
+  public SmsCodes(RedisStore redis, Secrets secrets, KordonConfig.SmsCode config) {
+    this.redis = redis;
+    this.secrets = secrets;
+    this.config = config;
+  }
+
+  /** A new code for the login, or 429 with the wait; the caller sends it (or not, for no account). */
+  public Future<String> issue(String category, String login) {
+    String code = String.format("%06d", random.nextInt(1_000_000));
+    return redis.eval(ISSUE,
+            List.of(key(category, login, "sms"), key(category, login, "sms:resend"), key(category, login, "sms:hour")),
+            List.of(hash(category, login, code), ms(config.ttl()), ms(config.resendAfter()),
+                Integer.toString(config.perHour()), ms(HOUR)))
+        .compose(r -> {
+          long outcome = r.get(0).toLong();
+          if (outcome == 1) {
+            return Future.succeededFuture(code);
+          }
+          Duration wait = Duration.ofMillis(Math.max(1000, r.get(1).toLong()));
+          return Future.failedFuture(new FlowException(Failure.TOO_MANY_REQUESTS, Map.of(), wait));
+        });
+  }
+
+  public Future<Check> check(String category, String login, String code) {
+    return redis.eval(CHECK, List.of(key(category, login, "sms")),
+            List.of(hash(category, login, code), Integer.toString(config.maxTries())))
+        .map(r -> switch (r.toInteger()) {
+          case 1 -> Check.RIGHT;
+          case -1 -> Check.WRONG;
+          default -> Check.NONE;
+        });
+  }
+
+  public KordonConfig.SmsCode config() {
+    return config;
+  }
+
+  private String key(String category, String login, String suffix) {
+    return redis.loginKey(category, login, suffix);
+  }
+
+  private String hash(String category, String login, String code) {
+    return secrets.keyedHash("sms-code", category, login, code);
+  }
+
+  private static String ms(Duration d) {
+    return Long.toString(d.toMillis());
+  }
+}

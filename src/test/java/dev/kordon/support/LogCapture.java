@@ -1,0 +1,68 @@
+package dev.kordon.support;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
+
+/**
+ * Every log line of the test run (all of it goes through java.util.logging), and every secret the
+ * tests were issued: codes, temporary passwords, passwords, tokens. {@link #leaks()} names the
+ * secrets that appear in any line.
+ */
+public final class LogCapture {
+  private static final Collection<String> LINES = new ConcurrentLinkedQueue<>();
+  private static final Set<String> SECRETS = ConcurrentHashMap.newKeySet();
+  private static volatile boolean installed;
+
+  private LogCapture() {}
+
+  static synchronized void install() {
+    if (installed) {
+      return;
+    }
+    Handler handler = new Handler() {
+      private final SimpleFormatter formatter = new SimpleFormatter();
+
+      @Override
+      public void publish(LogRecord record) {
+        LINES.add(formatter.format(record));
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    handler.setLevel(Level.ALL);
+    Logger.getLogger("").addHandler(handler);
+    installed = true;
+  }
+
+  /** Remembers a secret the system issued or a test used; it must never show up in a log line. */
+  public static String secret(String value) {
+    if (value != null && value.length() >= 6) {
+      SECRETS.add(value);
+    }
+    return value;
+  }
+
+  public static List<String> leaks() {
+    return SECRETS.stream().filter(s -> LINES.stream().anyMatch(line -> line.contains(s))).toList();
+  }
+
+  public static int lineCount() {
+    return LINES.size();
+  }
+
+  public static int secretCount() {
+    return SECRETS.size();
+  }
+}
