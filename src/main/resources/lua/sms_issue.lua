@@ -14,7 +14,9 @@ end
 redis.call('DEL', KEYS[1])
 redis.call('HSET', KEYS[1], 'h', ARGV[1], 'tries', '0')
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
-redis.call('SET', KEYS[2], '1', 'PX', ARGV[3])
+if tonumber(ARGV[3]) > 0 then
+  redis.call('SET', KEYS[2], '1', 'PX', ARGV[3])
+end
 if redis.call('INCR', KEYS[3]) == 1 then
   redis.call('PEXPIRE', KEYS[3], ARGV[5])
 end

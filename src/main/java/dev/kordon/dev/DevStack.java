@@ -127,7 +127,7 @@ public final class DevStack {
   }
 
   /** The decoded text of the first part of a type, from a message read back by the sink. */
-  private static String part(Object content, String type) throws Exception {
+  public static String part(Object content, String type) throws Exception {
     if (content instanceof String text) {
       return "text/plain".equals(type) ? text : null;
     }

@@ -43,7 +43,7 @@ public final class Rig implements AutoCloseable {
     this.config = config;
     this.running = running;
     this.keys = keys;
-    this.prefix = prefix;
+    this.prefix = config.redis().keyPrefix();
     this.http = WebClient.create(vertx, new WebClientOptions(),
         new PoolOptions().setHttp1MaxSize(256));
   }
@@ -188,8 +188,12 @@ public final class Rig implements AutoCloseable {
   }
 
   public Account account(String category, String login, String tariff, String status, String password) {
+    return account(category, login, tariff, status, password, "org@example.by");
+  }
+
+  public Account account(String category, String login, String tariff, String status, String password, String email) {
     var services = running.services();
-    Account a = await(services.accounts().upsert(category, login, tariff, "org@example.by", "subscriber", status)).account();
+    Account a = await(services.accounts().upsert(category, login, tariff, email, "subscriber", status)).account();
     if (password != null) {
       String hash = new PasswordHasher(config.hash().memoryKib(), config.hash().iterations(), config.hash().parallelism())
           .hash(password);

@@ -1,0 +1,45 @@
+package dev.kordon.credential;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kordon.flow.Text;
+import java.util.Optional;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+class PasswordPolicyTest {
+  static final String LOGIN = "+375291234567";
+
+  @Test
+  void shipsABlocklistOfAtLeastTenThousand() {
+    assertThat(PasswordPolicy.blocklistSize()).isGreaterThanOrEqualTo(10_000);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"password", "Password1", "qwerty123", "iloveyou", "12345678", "sunshine", "football"})
+  void refusesCommonPasswords(String p) {
+    assertThat(PasswordPolicy.problem(p, LOGIN)).contains(Text.of("policy.common"));
+  }
+
+  @Test
+  void lengthCountsCharactersAfterNfkc() {
+    assertThat(PasswordPolicy.problem("Zq7#kP", LOGIN)).contains(Text.of("policy.too-short", 8));
+    assertThat(PasswordPolicy.problem("Ящерица-лето", LOGIN)).isEmpty();
+    assertThat(PasswordPolicy.problem("x".repeat(129), LOGIN)).contains(Text.of("field.too-long", 128));
+    // Full-width letters are the ASCII ones after NFKC, so the common-password check still sees them.
+    assertThat(PasswordPolicy.problem("ｐａｓｓｗｏｒｄ", LOGIN)).contains(Text.of("policy.common"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"my291234567pw", "x1234567-quiet", "375291234567!"})
+  void refusesTheLoginsDigits(String p) {
+    assertThat(PasswordPolicy.problem(p, LOGIN)).contains(Text.of("policy.login"));
+  }
+
+  @Test
+  void noCompositionRules() {
+    assertThat(PasswordPolicy.problem("correct horse battery staple", LOGIN)).isEqualTo(Optional.empty());
+    assertThat(PasswordPolicy.problem("lowercaseonlybutlong", LOGIN)).isEmpty();
+  }
+}

@@ -1,0 +1,54 @@
+package dev.kordon.support;
+
+import com.icegreen.greenmail.util.GreenMail;
+import jakarta.mail.Address;
+import jakarta.mail.internet.MimeMessage;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Reads what an SMTP server (GreenMail) received, decoded. */
+public final class Mailbox {
+  private Mailbox() {}
+
+  public record Mail(String from, String to, String subject, String text, String html) {}
+
+  public static List<Mail> to(GreenMail smtp, String recipient) {
+    List<Mail> out = new ArrayList<>();
+    for (MimeMessage m : smtp.getReceivedMessages()) {
+      try {
+        for (Address a : m.getAllRecipients()) {
+          if (a.toString().equals(recipient)) {
+            out.add(new Mail(m.getFrom()[0].toString(), recipient, m.getSubject(), part(m.getContent(), "text/plain"),
+                part(m.getContent(), "text/html")));
+          }
+        }
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    return out;
+  }
+
+  /** Waits up to {@code ms} for {@code count} mails to the recipient. */
+  public static List<Mail> await(GreenMail smtp, String recipient, int count, long ms) {
+    long end = System.currentTimeMillis() + ms;
+    List<Mail> mails = to(smtp, recipient);
+    while (mails.size() < count && System.currentTimeMillis() < end) {
+      sleep(50);
+      mails = to(smtp, recipient);
+    }
+    return mails;
+  }
+
+  public static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String part(Object content, String type) throws Exception {
+    return dev.kordon.dev.DevStack.part(content, type);
+  }
+}
