@@ -53,19 +53,19 @@ public final class RecoveryFlow {
       return Future.failedFuture(FlowException.invalid(errors));
     }
     JsonObject answer = new JsonObject().put("channel", channel).put("expires_in", temps.config().ttl().toSeconds());
-    return accounts.find(category, login).compose(found -> {
+    return accounts.find(category, login).compose(found -> temps.issue(category, login).compose(temp -> {
+      // A temporary password is stored for every request, so known and unknown logins cost the same;
+      // only an account that may sign in gets it sent (one without an account can never use it).
       Account a = found.orElse(null);
       boolean bySms = "sms".equals(channel);
       if (a == null || !a.active() || !tariffs.contains(a.tariff()) || (bySms && kinds.apply(category) != LoginKind.PHONE)) {
         return Future.succeededFuture(answer);
       }
-      return temps.issue(category, login).compose(temp -> {
-        try {
-          return outbox.enqueue(bySms ? letters.tempSms(a.login(), temp) : letters.recoveryMail(a, temp));
-        } catch (Exception e) {
-          return Future.failedFuture(e);
-        }
-      }).map(id -> answer);
-    });
+      try {
+        return outbox.enqueue(bySms ? letters.tempSms(a.login(), temp) : letters.recoveryMail(a, temp)).map(id -> answer);
+      } catch (Exception e) {
+        return Future.failedFuture(e);
+      }
+    }));
   }
 }
