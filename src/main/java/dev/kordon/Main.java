@@ -24,6 +24,7 @@ import dev.kordon.guard.SmsCodes;
 import dev.kordon.guard.TempPasswords;
 import dev.kordon.render.Templates;
 import dev.kordon.store.RedisStore;
+import dev.kordon.token.BrowserSessions;
 import dev.kordon.token.RefreshTokens;
 import dev.kordon.token.SigningKeys;
 import dev.kordon.token.TokenService;
@@ -161,7 +162,9 @@ public final class Main {
       SmsCodes smsCodes = new SmsCodes(redis, secrets, config.smsCode());
       TempPasswords temps = new TempPasswords(redis, secrets, config.tempPassword());
       Outbox outbox = new Outbox(vertx, redis, secrets);
-      Letters letters = new Letters(new Templates(vertx), config);
+      Templates templates = new Templates(vertx);
+      Letters letters = new Letters(templates, config);
+      BrowserSessions browserSessions = new BrowserSessions(redis, config.web().sessionTtl());
       var kinds = (java.util.function.Function<String, KordonConfig.LoginKind>) config.categories()::get;
 
       PasswordLoginFlow passwordLogin = new PasswordLoginFlow(logins, accounts, credentials, tokens, refresh, temps,
@@ -172,7 +175,7 @@ public final class Main {
       PasswordChangeFlow passwordChange = new PasswordChangeFlow(tokens, sessions, accounts, credentials, temps, refresh,
           redis, outbox, letters);
       Services services = new Services(config, pg, redis, accounts, logins, tokens, passwordLogin, sessions, smsLogin,
-          recovery, passwordChange, dev == null ? null : dev::routes);
+          recovery, passwordChange, browserSessions, templates, secrets, dev == null ? null : dev::routes);
 
       int instances = config.http().instances() > 0 ? config.http().instances()
           : VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;

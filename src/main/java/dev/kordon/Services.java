@@ -9,6 +9,9 @@ import dev.kordon.flow.RecoveryFlow;
 import dev.kordon.flow.SessionFlow;
 import dev.kordon.flow.SmsLoginFlow;
 import dev.kordon.store.RedisStore;
+import dev.kordon.guard.Secrets;
+import dev.kordon.render.Templates;
+import dev.kordon.token.BrowserSessions;
 import dev.kordon.token.TokenService;
 import io.vertx.ext.web.Router;
 import io.vertx.sqlclient.Pool;
@@ -27,4 +30,7 @@ public record Services(
     SmsLoginFlow smsLogin,
     RecoveryFlow recovery,
     PasswordChangeFlow passwordChange,
+    BrowserSessions browserSessions,
+    Templates templates,
+    Secrets secrets,
     Consumer<Router> devRoutes) {}

@@ -29,6 +29,11 @@ public final class LoginParser {
         .map(code -> code + "xxxxxxx").collect(Collectors.joining(", ")));
   }
 
+  /** «Введите 9 цифр номера в формате 29xxxxxxx, …», from the configured operator codes. */
+  public Text phoneHint() {
+    return phoneHint;
+  }
+
   public boolean knownCategory(String category) {
     return category != null && config.categories().containsKey(category);
   }

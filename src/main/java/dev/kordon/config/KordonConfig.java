@@ -31,7 +31,8 @@ public record KordonConfig(
     byte[] secretKey,
     SmsCode smsCode,
     TempPassword tempPassword,
-    Dispatch dispatch) {
+    Dispatch dispatch,
+    Web web) {
 
   public enum LoginKind { PHONE, ACCOUNT_NUMBER }
 
@@ -54,6 +55,8 @@ public record KordonConfig(
   public record Hash(int memoryKib, int iterations, int parallelism, int workers, int queue, Duration retryAfter) {}
 
   public record Tokens(Duration accessTtl, Duration refreshIdle, Duration refreshAbsolute, Duration changeTtl) {}
+
+  public record Web(Duration sessionTtl, List<String> returnOrigins) {}
 
   public record SmsCode(Duration ttl, int maxTries, Duration resendAfter, int perHour) {}
 
@@ -151,7 +154,17 @@ public record KordonConfig(
     return new KordonConfig(dev, http, admin, pg, redis, smtp, c.string("mail.from"), smsProvider,
         c.string("sms.http.url"), c.nonEmpty("portal.url"), c.bool("cookie.secure"), jwt, hash, tokens,
         List.copyOf(tariffs), phone, min, max, java.util.Collections.unmodifiableMap(categories), secret, smsCode,
-        temp, dispatch);
+        temp, dispatch, web(c));
+  }
+
+  private static Web web(ConfigTree c) {
+    List<String> origins = c.list("web.return-origins");
+    for (String o : origins) {
+      if (!o.matches("https?://[^/?#]+")) {
+        throw c.error("web.return-origins", "origins such as https://portal.example.by (scheme and host, no path)");
+      }
+    }
+    return new Web(c.positiveDuration("cookie.session-ttl"), origins);
   }
 
   private static byte[] secretKey(ConfigTree c, boolean dev) {

@@ -39,6 +39,7 @@ public final class DevStack {
   private final GreenMail smtp;
   private final SigningKeys keys;
   private final List<JsonObject> sms = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private volatile Services services;
 
   private DevStack(EmbeddedPostgres postgres, RedisServer redis, int redisPort, GreenMail smtp, SigningKeys keys) {
     this.postgres = postgres;
@@ -76,6 +77,10 @@ public final class DevStack {
         .with("smtp.password", "")
         .with("sms.provider", "log")
         .with("cookie.secure", false);
+    if (t.string("portal.url").equals("https://my.example.by/") && t.integer("http.port", 0, 65535) != 0) {
+      // No operator portal locally: «В меню» and the mail's link lead to a stand-in page.
+      t = t.with("portal.url", "http://localhost:" + t.integer("http.port", 0, 65535) + "/dev/portal");
+    }
     if (t.string("admin.token").isEmpty()) {
       t = t.with("admin.token", ADMIN_TOKEN);
     }
@@ -88,6 +93,7 @@ public final class DevStack {
 
   /** One account with a password, one new account without (its first password comes by recovery). */
   public Future<Void> seed(Services services, Credentials credentials) {
+    this.services = services;
     return services.accounts().upsert("mobile", DEMO_PHONE, TARIFF, "demo@example.by", "subscriber", "active")
         .compose(up -> credentials.hash(DEMO_PASSWORD)
             .compose(hash -> services.accounts().setHash(up.account().id(), hash)))
@@ -101,6 +107,24 @@ public final class DevStack {
   }
 
   public void routes(Router router) {
+    // A stand-in for the operator's portal: shows who the browser session belongs to.
+    router.get("/dev/portal").handler(ctx -> {
+      var cookie = ctx.request().getCookie("kordon-session");
+      Future<JsonObject> who = cookie == null || services == null ? Future.failedFuture("none")
+          : services.browserSessions().lookup(cookie.getValue());
+      who.onComplete(ar -> {
+        String body = ar.succeeded()
+            ? "<p>Вы вошли как <b>" + escape(ar.result().getString("login")) + "</b> (" + escape(ar.result().getString("role"))
+              + "). Так портал оператора узнаёт пользователя через <code>/auth/verify</code>.</p>"
+              + "<form method=\"get\" action=\"/password/change\"><button class=\"button ghost\">Изменить пароль</button></form>"
+            : "<p>Вход не выполнен.</p>";
+        ctx.response().putHeader("Content-Type", "text/html; charset=utf-8").end("<!DOCTYPE html><html lang=\"ru\"><head>"
+            + "<meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+            + "<title>Личный кабинет (dev)</title><link rel=\"stylesheet\" href=\"/static/kordon.css\"></head><body>"
+            + "<main class=\"card\"><h1>Личный кабинет</h1><p class=\"note\">Dev mode: здесь был бы портал оператора.</p>"
+            + body + "<p><a href=\"/login\">/login</a></p></main></body></html>");
+      });
+    });
     router.get("/dev/outbox").handler(ctx -> {
       JsonArray mails = new JsonArray();
       for (MimeMessage m : smtp.getReceivedMessages()) {
@@ -150,6 +174,7 @@ public final class DevStack {
     String base = "http://localhost:" + httpPort;
     System.out.println();
     System.out.println("  Kordon is running in DEV MODE (embedded Postgres, Redis, SMTP sink; not for production)");
+    System.out.println("    Sign in:     " + base + "/login");
     System.out.println("    API:         " + base + "/api/v1/login/password");
     System.out.println("    JWKS:        " + base + "/.well-known/jwks.json");
     System.out.println("    Outbox:      " + base + "/dev/outbox");
@@ -177,6 +202,10 @@ public final class DevStack {
     } catch (IOException ignored) {
       // best effort on the way out
     }
+  }
+
+  private static String escape(String s) {
+    return s == null ? "" : s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
   }
 
   private static int freePort() throws IOException {

@@ -85,12 +85,17 @@ public final class PasswordChangeFlow {
             });
           });
     }
-    return sessions.authenticate(bearer).compose(claims -> account(UUID.fromString(claims.getString("sub"))))
-        .compose(a -> {
-          validate(a, next, confirm, true, current);
-          return credentials.verify(a.passwordHash(), current).compose(v -> v.ok() ? store(a, next)
-              : Future.failedFuture(new FlowException(Failure.INVALID_CREDENTIALS)));
-        });
+    return sessions.authenticate(bearer).compose(claims -> changeFor(UUID.fromString(claims.getString("sub")),
+        current, next, confirm));
+  }
+
+  /** A signed-in change (access token or browser session): the current password is required. */
+  public Future<Void> changeFor(UUID accountId, String current, String next, String confirm) {
+    return account(accountId).compose(a -> {
+      validate(a, next, confirm, true, current);
+      return credentials.verify(a.passwordHash(), current).compose(v -> v.ok() ? store(a, next)
+          : Future.failedFuture(new FlowException(Failure.INVALID_CREDENTIALS)));
+    });
   }
 
   private Future<Account> account(UUID id) {

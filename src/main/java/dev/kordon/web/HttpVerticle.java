@@ -8,6 +8,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -18,6 +19,22 @@ public final class HttpVerticle extends VerticleBase {
   private final Services services;
   private final int port;
   private HttpServer server;
+  private PageRoutes pages;
+
+  /** What every answer carries: no framing, no sniffing, no referrer, scripts only from here. */
+  private void securityHeaders(RoutingContext ctx) {
+    var h = ctx.response().headers();
+    h.set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'");
+    h.set("X-Content-Type-Options", "nosniff");
+    h.set("Referrer-Policy", "no-referrer");
+    h.set("X-Frame-Options", "DENY");
+    if (services.config().cookieSecure()) {
+      // Secure cookies mean Kordon is served over TLS (itself or behind the ingress).
+      h.set("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+    }
+    ctx.next();
+  }
 
   public HttpVerticle(Services services, int port) {
     this.services = services;
@@ -27,7 +44,12 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
+    router.route().handler(this::securityHeaders);
     Routes.common(router, services);
+    pages = new PageRoutes(services);
+    pages.mount(router);
+    router.route("/static/*").handler(StaticHandler.create("static").setCachingEnabled(true).setMaxAgeSeconds(3600)
+        .setDirectoryListing(false));
 
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(services.config().http().bodyLimit()));
     router.route("/api/*").handler(Routes::noStore);
@@ -129,7 +151,10 @@ public final class HttpVerticle extends VerticleBase {
 
   /** For nginx auth_request, Traefik ForwardAuth, Envoy ext_authz: 200 with identity headers or 401. */
   private void verify(RoutingContext ctx) {
-    services.sessions().authenticate(Routes.bearer(ctx))
+    String bearer = Routes.bearer(ctx);
+    (bearer != null ? services.sessions().authenticate(bearer)
+        : pages.signedIn(ctx).recover(err -> io.vertx.core.Future.failedFuture(
+            new dev.kordon.flow.FlowException(dev.kordon.flow.Failure.UNAUTHORIZED))))
         .onSuccess(claims -> ctx.response()
             .putHeader("Cache-Control", "no-store")
             .putHeader("X-Kordon-Subject", claims.getString("sub"))

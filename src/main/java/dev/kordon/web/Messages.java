@@ -19,6 +19,9 @@ public final class Messages {
 
   public static Locale locale(RoutingContext ctx) {
     String lang = ctx.queryParams().get("lang");
+    if (lang == null) {
+      lang = ctx.request().getFormAttribute("lang");
+    }
     if (lang != null) {
       return lang.toLowerCase(Locale.ROOT).startsWith("en") ? EN : RU;
     }
@@ -34,8 +37,12 @@ public final class Messages {
     return RU;
   }
 
+  public static ResourceBundle bundle(Locale locale) {
+    return ResourceBundle.getBundle("i18n.messages", locale, NO_FALLBACK);
+  }
+
   public static String text(Locale locale, String key, Object... args) {
-    ResourceBundle bundle = ResourceBundle.getBundle("i18n.messages", locale, NO_FALLBACK);
+    ResourceBundle bundle = bundle(locale);
     String pattern;
     try {
       pattern = bundle.getString(key);

@@ -1,0 +1,74 @@
+package dev.kordon.web;
+
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.CookieSameSite;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+
+/**
+ * Kordon's cookies: always HttpOnly and SameSite=Lax; Secure with the {@code __Host-} prefix
+ * (no Domain, Path=/) unless {@code cookie.secure} is off for plain-HTTP testing.
+ */
+final class Cookies {
+  static final String SESSION = "kordon-session";
+  static final String CSRF = "kordon-csrf";
+  static final String CHANGE = "kordon-change";
+  /** The category and login typed last, to fill the next form in; not a secret. */
+  static final String HINT = "kordon-hint";
+
+  private final boolean secure;
+
+  Cookies(boolean secure) {
+    this.secure = secure;
+  }
+
+  String name(String base) {
+    return secure ? "__Host-" + base : base;
+  }
+
+  String get(RoutingContext ctx, String base) {
+    Cookie c = ctx.request().getCookie(name(base));
+    return c == null || c.getValue().isEmpty() ? null : c.getValue();
+  }
+
+  /** {@code maxAge} null: a cookie for the browser session. */
+  void set(RoutingContext ctx, String base, String value, Duration maxAge) {
+    Cookie c = Cookie.cookie(name(base), value).setPath("/").setHttpOnly(true).setSecure(secure)
+        .setSameSite(CookieSameSite.LAX);
+    if (maxAge != null) {
+      c.setMaxAge(maxAge.toSeconds());
+    }
+    ctx.response().addCookie(c);
+  }
+
+  void clear(RoutingContext ctx, String base) {
+    if (ctx.request().getCookie(name(base)) != null) {
+      ctx.response().addCookie(Cookie.cookie(name(base), "").setPath("/").setHttpOnly(true).setSecure(secure)
+          .setSameSite(CookieSameSite.LAX).setMaxAge(0));
+    }
+  }
+
+  void setHint(RoutingContext ctx, String category, String login) {
+    String json = new JsonObject().put("category", category).put("login", login == null ? "" : login).encode();
+    set(ctx, HINT, Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8)),
+        Duration.ofMinutes(30));
+  }
+
+  JsonObject hint(RoutingContext ctx) {
+    String v = get(ctx, HINT);
+    if (v == null || v.length() > 512) {
+      return new JsonObject();
+    }
+    try {
+      JsonObject o = new JsonObject(new String(Base64.getUrlDecoder().decode(v), StandardCharsets.UTF_8));
+      String login = o.getValue("login") instanceof String s && s.length() <= 64 ? s : "";
+      String category = o.getValue("category") instanceof String s ? s : null;
+      return new JsonObject().put("login", login).put("category", category);
+    } catch (RuntimeException e) {
+      return new JsonObject();
+    }
+  }
+}
