@@ -1,0 +1,183 @@
+package dev.kordon.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kordon.support.LogCapture;
+import dev.kordon.support.Rig;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.client.HttpResponse;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Pages as a client sees them over HTTP with production cookie settings (Secure, __Host-). */
+class PagesHttpTest {
+  static Rig rig;
+  static final String PASSWORD = LogCapture.secret("Pages-Http-Password-1");
+  static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
+
+  @BeforeAll
+  static void up() {
+    rig = Rig.builder().set("portal.url", "https://my.example.by/cabinet")
+        .set("web.return-origins", List.of("https://billing.example.by")).start();
+    rig.account("+375293000001", PASSWORD);
+  }
+
+  @AfterAll
+  static void down() {
+    rig.close();
+  }
+
+  /** A tiny cookie jar: enough for one client walking the pages. */
+  static final class Client {
+    final Map<String, String> jar = new HashMap<>();
+    HttpResponse<Buffer> last;
+
+    HttpResponse<Buffer> get(String path) {
+      var req = rig.http.request(HttpMethod.GET, rig.running.httpPort(), "127.0.0.1", path).followRedirects(false);
+      req.putHeader("Cookie", cookieHeader());
+      return keep(Rig.await(req.send()));
+    }
+
+    HttpResponse<Buffer> post(String path, MultiMap form) {
+      var req = rig.http.request(HttpMethod.POST, rig.running.httpPort(), "127.0.0.1", path).followRedirects(false);
+      req.putHeader("Cookie", cookieHeader());
+      return keep(Rig.await(req.sendForm(form)));
+    }
+
+    String csrf(String page) {
+      Matcher m = CSRF.matcher(get(page).bodyAsString());
+      assertThat(m.find()).isTrue();
+      return m.group(1);
+    }
+
+    private String cookieHeader() {
+      StringBuilder sb = new StringBuilder();
+      jar.forEach((k, v) -> sb.append(k).append('=').append(v).append("; "));
+      return sb.toString();
+    }
+
+    private HttpResponse<Buffer> keep(HttpResponse<Buffer> r) {
+      for (String c : r.cookies()) {
+        String[] kv = c.split(";")[0].split("=", 2);
+        if (c.contains("Max-Age=0")) {
+          jar.remove(kv[0]);
+        } else {
+          jar.put(kv[0], kv[1]);
+        }
+      }
+      last = r;
+      return r;
+    }
+
+    HttpResponse<Buffer> signIn(String ret) {
+      String token = csrf("/login");
+      MultiMap form = MultiMap.caseInsensitiveMultiMap().add("csrf", token).add("mode", "password")
+          .add("category", "mobile").add("login", "293000001").add("password", PASSWORD);
+      if (ret != null) {
+        form.add("return", ret);
+      }
+      return post("/login", form);
+    }
+  }
+
+  @Test
+  void cookiesAreHostPrefixedSecureHttpOnlyLax() {
+    Client c = new Client();
+    var page = c.get("/login");
+    String setCookie = String.join("\n", page.cookies());
+    assertThat(setCookie).contains("__Host-kordon-csrf=").contains("Path=/").contains("Secure").contains("SameSite=Lax")
+        .containsIgnoringCase("HttpOnly").doesNotContain("Domain=");
+    var signedIn = c.signIn(null);
+    assertThat(signedIn.statusCode()).isEqualTo(303);
+    String session = signedIn.cookies().stream().filter(s -> s.startsWith("__Host-kordon-session=")).findFirst().orElseThrow();
+    assertThat(session).contains("Secure").containsIgnoringCase("HttpOnly").contains("SameSite=Lax").contains("Path=/");
+  }
+
+  @Test
+  void securityHeadersOnEveryPage() {
+    for (String path : List.of("/login", "/password/forgot", "/register", "/login?mode=sms")) {
+      var r = new Client().get(path);
+      assertThat(r.statusCode()).as(path).isEqualTo(200);
+      String csp = r.getHeader("Content-Security-Policy");
+      assertThat(csp).contains("frame-ancestors 'none'").contains("script-src 'self'").doesNotContain("unsafe-inline");
+      assertThat(r.getHeader("X-Content-Type-Options")).isEqualTo("nosniff");
+      assertThat(r.getHeader("Referrer-Policy")).isEqualTo("no-referrer");
+      assertThat(r.getHeader("Strict-Transport-Security")).startsWith("max-age=");
+      String html = r.bodyAsString();
+      assertThat(html).doesNotContainPattern("<script(?![^>]*\\bsrc=)").doesNotContain(" style=\"")
+          .doesNotContainPattern("\\son[a-z]+=\"");
+    }
+  }
+
+  @Test
+  void aNewSessionIdAtEverySignInAndTheCookieAuthorisesVerify() {
+    Client c = new Client();
+    assertThat(c.signIn(null).getHeader("Location")).isEqualTo("https://my.example.by/cabinet");
+    String first = c.jar.get("__Host-kordon-session");
+    var verify = c.get("/auth/verify");
+    assertThat(verify.statusCode()).isEqualTo(200);
+    assertThat(verify.getHeader("X-Kordon-Login")).isEqualTo("+375293000001");
+
+    c.signIn(null);
+    String second = c.jar.get("__Host-kordon-session");
+    assertThat(second).isNotEqualTo(first);
+    Client stale = new Client();
+    stale.jar.put("__Host-kordon-session", first);
+    assertThat(stale.get("/auth/verify").statusCode()).isEqualTo(401);
+
+    String token = c.csrf("/login");
+    assertThat(c.post("/logout", MultiMap.caseInsensitiveMultiMap().add("csrf", token)).statusCode()).isEqualTo(303);
+    Client after = new Client();
+    after.jar.put("__Host-kordon-session", second);
+    assertThat(after.get("/auth/verify").statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void noOpenRedirect() {
+    assertThat(new Client().signIn("https://my.example.by/cabinet/bills?id=1").getHeader("Location"))
+        .isEqualTo("https://my.example.by/cabinet/bills?id=1");
+    assertThat(new Client().signIn("https://billing.example.by/pay").getHeader("Location"))
+        .isEqualTo("https://billing.example.by/pay");
+    for (String evil : List.of("https://evil.example/", "//evil.example/x", "https://my.example.by.evil.example/",
+        "https://my.example.by@evil.example/", "javascript:alert(1)", "/\\evil.example", "http://my.example.by:8443/")) {
+      assertThat(new Client().signIn(evil).getHeader("Location")).as(evil).isEqualTo("https://my.example.by/cabinet");
+    }
+  }
+
+  @Test
+  void csrfIsRequiredOnEveryForm() {
+    for (String path : List.of("/login", "/login/sms-code", "/password/forgot", "/register", "/password/change", "/logout")) {
+      Client c = new Client();
+      c.get("/login");
+      var none = c.post(path, MultiMap.caseInsensitiveMultiMap().add("category", "mobile").add("login", "293000001")
+          .add("password", PASSWORD));
+      assertThat(none.statusCode()).as(path).isEqualTo(403);
+      var forged = c.post(path, MultiMap.caseInsensitiveMultiMap().add("csrf", "forged").add("login", "293000001"));
+      assertThat(forged.statusCode()).as(path).isEqualTo(403);
+      assertThat(c.jar).doesNotContainKey("__Host-kordon-session");
+    }
+    // A token is bound to its own cookie: another client's token does not fit.
+    Client a = new Client();
+    Client b = new Client();
+    String tokenOfA = a.csrf("/login");
+    b.get("/login");
+    var crossed = b.post("/login", MultiMap.caseInsensitiveMultiMap().add("csrf", tokenOfA).add("category", "mobile")
+        .add("login", "293000001").add("password", PASSWORD));
+    assertThat(crossed.statusCode()).isEqualTo(403);
+  }
+
+  @Test
+  void changePageNeedsATemporaryPasswordOrASession() {
+    var r = new Client().get("/password/change");
+    assertThat(r.statusCode()).isEqualTo(303);
+    assertThat(r.getHeader("Location")).isEqualTo("/login");
+  }
+}
