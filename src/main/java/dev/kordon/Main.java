@@ -21,6 +21,9 @@ import dev.kordon.flow.SessionFlow;
 import dev.kordon.flow.SmsLoginFlow;
 import dev.kordon.guard.Secrets;
 import dev.kordon.guard.SmsCodes;
+import dev.kordon.guard.Throttles;
+import dev.kordon.audit.Audit;
+import dev.kordon.web.ClientIp;
 import dev.kordon.guard.TempPasswords;
 import dev.kordon.render.Templates;
 import dev.kordon.store.RedisStore;
@@ -159,7 +162,9 @@ public final class Main {
       Credentials credentials = new Credentials(vertx, config.hash().retryAfter());
       TokenService tokens = new TokenService(vertx, keys, config.jwt(), config.tokens().accessTtl().toSeconds());
       RefreshTokens refresh = new RefreshTokens(redis, config.tokens().refreshIdle(), config.tokens().refreshAbsolute());
-      SmsCodes smsCodes = new SmsCodes(redis, secrets, config.smsCode());
+      SmsCodes smsCodes = new SmsCodes(redis, secrets, config.smsCode(), config.limits());
+      Throttles throttles = new Throttles(redis, config.limits());
+      Audit audit = new Audit(pg);
       TempPasswords temps = new TempPasswords(redis, secrets, config.tempPassword());
       Outbox outbox = new Outbox(vertx, redis, secrets);
       Templates templates = new Templates(vertx);
@@ -168,14 +173,17 @@ public final class Main {
       var kinds = (java.util.function.Function<String, KordonConfig.LoginKind>) config.categories()::get;
 
       PasswordLoginFlow passwordLogin = new PasswordLoginFlow(logins, accounts, credentials, tokens, refresh, temps,
-          redis, config.tariffs(), config.tokens().changeTtl());
-      SessionFlow sessions = new SessionFlow(tokens, refresh, accounts, redis, config.tariffs());
-      SmsLoginFlow smsLogin = new SmsLoginFlow(logins, accounts, smsCodes, outbox, letters, tokens, config.tariffs(), kinds);
-      RecoveryFlow recovery = new RecoveryFlow(logins, accounts, temps, outbox, letters, config.tariffs(), kinds);
+          throttles, audit, redis, config.tariffs(), config.tokens().changeTtl());
+      SessionFlow sessions = new SessionFlow(tokens, refresh, accounts, redis, config.tariffs(), audit);
+      SmsLoginFlow smsLogin = new SmsLoginFlow(logins, accounts, smsCodes, outbox, letters, tokens, config.tariffs(), kinds,
+          throttles, audit);
+      RecoveryFlow recovery = new RecoveryFlow(logins, accounts, temps, outbox, letters, config.tariffs(), kinds,
+          throttles, audit);
       PasswordChangeFlow passwordChange = new PasswordChangeFlow(tokens, sessions, accounts, credentials, temps, refresh,
-          redis, outbox, letters);
+          redis, outbox, letters, audit);
       Services services = new Services(config, pg, redis, accounts, logins, tokens, passwordLogin, sessions, smsLogin,
-          recovery, passwordChange, browserSessions, templates, secrets, dev == null ? null : dev::routes);
+          recovery, passwordChange, browserSessions, templates, secrets, throttles, audit,
+          new ClientIp(config.http().trustedProxies()), dev == null ? null : dev::routes);
 
       int instances = config.http().instances() > 0 ? config.http().instances()
           : VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;

@@ -9,7 +9,10 @@ import dev.kordon.flow.RecoveryFlow;
 import dev.kordon.flow.SessionFlow;
 import dev.kordon.flow.SmsLoginFlow;
 import dev.kordon.store.RedisStore;
+import dev.kordon.audit.Audit;
 import dev.kordon.guard.Secrets;
+import dev.kordon.guard.Throttles;
+import dev.kordon.web.ClientIp;
 import dev.kordon.render.Templates;
 import dev.kordon.token.BrowserSessions;
 import dev.kordon.token.TokenService;
@@ -33,4 +36,7 @@ public record Services(
     BrowserSessions browserSessions,
     Templates templates,
     Secrets secrets,
+    Throttles throttles,
+    Audit audit,
+    ClientIp clientIp,
     Consumer<Router> devRoutes) {}

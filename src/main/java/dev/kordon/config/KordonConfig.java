@@ -32,7 +32,8 @@ public record KordonConfig(
     SmsCode smsCode,
     TempPassword tempPassword,
     Dispatch dispatch,
-    Web web) {
+    Web web,
+    Limits limits) {
 
   public enum LoginKind { PHONE, ACCOUNT_NUMBER }
 
@@ -55,6 +56,12 @@ public record KordonConfig(
   public record Hash(int memoryKib, int iterations, int parallelism, int workers, int queue, Duration retryAfter) {}
 
   public record Tokens(Duration accessTtl, Duration refreshIdle, Duration refreshAbsolute, Duration changeTtl) {}
+
+  /** Every throttle and cap, in one place (conf/kordon.yaml sections login, recovery, sending, sms-code). */
+  public record Limits(
+      int loginDelayAfter, Duration loginDelayBase, Duration loginDelayMax, int loginLockAfter, Duration loginLockFor,
+      int loginPerIp, Duration loginIpWindow, int loginPerAccountIp, Duration loginAccountIpWindow,
+      int smsPerDay, int smsMaxFailures, int recoveryPerHour, int recoveryPerDay, int sendPerIpHour, int smsPerMinute) {}
 
   public record Web(Duration sessionTtl, List<String> returnOrigins) {}
 
@@ -154,7 +161,27 @@ public record KordonConfig(
     return new KordonConfig(dev, http, admin, pg, redis, smtp, c.string("mail.from"), smsProvider,
         c.string("sms.http.url"), c.nonEmpty("portal.url"), c.bool("cookie.secure"), jwt, hash, tokens,
         List.copyOf(tariffs), phone, min, max, java.util.Collections.unmodifiableMap(categories), secret, smsCode,
-        temp, dispatch, web(c));
+        temp, dispatch, web(c), limits(c));
+  }
+
+  private static Limits limits(ConfigTree c) {
+    return new Limits(
+        c.integer("login.delay-after", 1, 100),
+        c.positiveDuration("login.delay-base"),
+        c.positiveDuration("login.delay-max"),
+        // The seed's operator wants a lock, but never later than the hundredth failure.
+        c.integer("login.lock-after", 1, 100),
+        c.positiveDuration("login.lock-for"),
+        c.integer("login.per-ip", 1, 1_000_000),
+        c.positiveDuration("login.ip-window"),
+        c.integer("login.per-account-ip", 1, 1_000_000),
+        c.positiveDuration("login.account-ip-window"),
+        c.integer("sms-code.per-day", 1, 10_000),
+        c.integer("sms-code.max-failures", 1, 10_000),
+        c.integer("recovery.per-hour", 1, 10_000),
+        c.integer("recovery.per-day", 1, 10_000),
+        c.integer("sending.per-ip-hour", 1, 1_000_000),
+        c.integer("sending.sms-per-minute", 1, 10_000_000));
   }
 
   private static Web web(ConfigTree c) {

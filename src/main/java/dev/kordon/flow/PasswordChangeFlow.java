@@ -2,6 +2,7 @@ package dev.kordon.flow;
 
 import dev.kordon.account.Account;
 import dev.kordon.account.AccountRepository;
+import dev.kordon.audit.Audit;
 import dev.kordon.credential.Credentials;
 import dev.kordon.credential.PasswordHasher;
 import dev.kordon.credential.PasswordPolicy;
@@ -42,10 +43,12 @@ public final class PasswordChangeFlow {
   private final RedisStore redis;
   private final Outbox outbox;
   private final Letters letters;
+  private final Audit audit;
 
   public PasswordChangeFlow(TokenService tokens, SessionFlow sessions, AccountRepository accounts,
       Credentials credentials, TempPasswords temps, RefreshTokens refresh, RedisStore redis, Outbox outbox,
-      Letters letters) {
+      Letters letters, Audit audit) {
+    this.audit = audit;
     this.tokens = tokens;
     this.sessions = sessions;
     this.accounts = accounts;
@@ -134,6 +137,7 @@ public final class PasswordChangeFlow {
     return credentials.hash(next)
         .compose(hash -> accounts.setHash(a.id(), hash))
         .compose(v -> temps.clear(a.category(), a.login()))
+        .onSuccess(v -> audit.record(Audit.PASSWORD_CHANGED, a.id(), a.category(), a.login(), null, new JsonObject()))
         .compose(v -> refresh.revokeAll(a.id()))
         .compose(n -> {
           try {

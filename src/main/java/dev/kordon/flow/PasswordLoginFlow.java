@@ -3,13 +3,16 @@ package dev.kordon.flow;
 import dev.kordon.account.Account;
 import dev.kordon.account.AccountRepository;
 import dev.kordon.account.LoginParser;
+import dev.kordon.audit.Audit;
 import dev.kordon.credential.Credentials;
 import dev.kordon.credential.PasswordHasher;
 import dev.kordon.guard.TempPasswords;
+import dev.kordon.guard.Throttles;
 import dev.kordon.store.RedisStore;
 import dev.kordon.token.RefreshTokens;
 import dev.kordon.token.TokenService;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -20,11 +23,13 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * «Вход в аккаунт» by password. Unknown login, wrong password, a tariff outside the allow-list and
- * a disabled account all end in the same {@code invalid_credentials}, after the same Argon2id work
- * (a missing account is checked against a dummy hash), so the answer tells an attacker nothing.
- * A password that is not the permanent one may be the e-mailed temporary password: then the
- * answer is a change token, and the forced change («Изменение пароля») must follow.
+ * «Вход в аккаунт» by password. Unknown login, wrong password, a tariff outside the allow-list, a
+ * disabled account and a locked password path all end in the same {@code invalid_credentials},
+ * after the same Argon2id work (a missing account is checked against a dummy hash). A password
+ * that is not the permanent one may be the e-mailed temporary password: then the answer is a
+ * change token and the forced change («Изменение пароля») follows. The temporary password works
+ * even while the password path is throttled or locked, so recovery by e-mail stays open to the
+ * owner of an attacked account.
  */
 public final class PasswordLoginFlow {
   private static final Logger LOG = Logger.getLogger(PasswordLoginFlow.class.getName());
@@ -35,25 +40,29 @@ public final class PasswordLoginFlow {
   private final TokenService tokens;
   private final RefreshTokens refresh;
   private final TempPasswords temps;
+  private final Throttles throttles;
+  private final Audit audit;
   private final RedisStore redis;
   private final List<String> tariffs;
   private final Duration changeTtl;
 
   public PasswordLoginFlow(LoginParser logins, AccountRepository accounts, Credentials credentials,
-      TokenService tokens, RefreshTokens refresh, TempPasswords temps, RedisStore redis, List<String> tariffs,
-      Duration changeTtl) {
+      TokenService tokens, RefreshTokens refresh, TempPasswords temps, Throttles throttles, Audit audit,
+      RedisStore redis, List<String> tariffs, Duration changeTtl) {
     this.logins = logins;
     this.accounts = accounts;
     this.credentials = credentials;
     this.tokens = tokens;
     this.refresh = refresh;
     this.temps = temps;
+    this.throttles = throttles;
+    this.audit = audit;
     this.redis = redis;
     this.tariffs = tariffs;
     this.changeTtl = changeTtl;
   }
 
-  public Future<Answer> login(String category, String rawLogin, String password) {
+  public Future<Answer> login(String category, String rawLogin, String password, String ip) {
     Map<String, Text> errors = new LinkedHashMap<>();
     String login = Inputs.login(logins, category, rawLogin, errors);
     Inputs.required("password", password, errors);
@@ -63,30 +72,65 @@ public final class PasswordLoginFlow {
     if (!errors.isEmpty()) {
       return Future.failedFuture(FlowException.invalid(errors));
     }
-    return accounts.find(category, login).compose(found -> check(category, login, found, password));
+    return throttles.passwordAttempt(category, login, ip).transform(ar -> {
+      if (ar.succeeded()) {
+        return accounts.find(category, login).compose(found -> check(category, login, found, password, ip, ar.result()));
+      }
+      if (ar.cause() instanceof FlowException fe && fe.failure() == Failure.TOO_MANY_REQUESTS) {
+        // Throttled: no hashing, but a temporary password still opens the forced change.
+        return accounts.find(category, login).compose(found -> temporary(category, login, found.orElse(null), password, ip)
+            .compose(answer -> answer != null ? Future.succeededFuture(answer) : throttled(category, login, found, ip, fe)));
+      }
+      return Future.failedFuture(ar.cause());
+    });
   }
 
-  private Future<Answer> check(String category, String login, Optional<Account> found, String password) {
+  private Future<Answer> throttled(String category, String login, Optional<Account> found, String ip, FlowException fe) {
+    audit.record(Audit.LOGIN_THROTTLED, found.map(Account::id).orElse(null), category, login, ip,
+        new JsonObject().put("method", "pwd").put("retry_after_s", fe.retryAfter().toSeconds()));
+    return Future.failedFuture(fe);
+  }
+
+  private Future<Answer> check(String category, String login, Optional<Account> found, String password, String ip,
+      Throttles.Decision decision) {
     String hash = found.map(Account::passwordHash).orElse(null);
+    boolean locked = decision.gate() == Throttles.Gate.LOCKED;
     return credentials.verify(hash, password).compose(verdict -> {
       Account account = found.orElse(null);
       boolean eligible = account != null && account.active() && tariffs.contains(account.tariff());
-      if (verdict.ok() && eligible) {
+      if (verdict.ok() && eligible && !locked) {
         if (verdict.outdated()) {
           rehash(account, password);
         }
-        return refresh.issue(account.id()).map(rt -> {
+        audit.record(Audit.LOGIN_SUCCESS, account.id(), category, login, ip, new JsonObject().put("method", "pwd"));
+        return throttles.passwordSucceeded(category, login).compose(v -> refresh.issue(account.id())).map(rt -> {
           TokenService.Issued at = tokens.issueAccess(account, List.of("pwd"), rt.family());
           return (Answer) new TokenPair(at.token(), at.expiresIn(), rt.token(), rt.expiresIn());
         });
       }
       // Asked for known and unknown logins alike, so both cost the same Redis round trip.
-      return temps.take(category, login, password).compose(taken -> {
-        if (!taken || !eligible) {
-          return Future.failedFuture(new FlowException(Failure.INVALID_CREDENTIALS));
+      return temporary(category, login, account, password, ip).compose(answer -> {
+        if (answer != null) {
+          return Future.succeededFuture(answer);
         }
-        return changeToken(account, temps.hash(category, login, password));
+        String reason = locked ? "locked" : account == null ? "unknown_login" : !account.active() ? "disabled"
+            : !tariffs.contains(account.tariff()) ? "tariff" : "wrong_password";
+        audit.record(locked ? Audit.LOGIN_LOCKED : Audit.LOGIN_FAILURE, account == null ? null : account.id(),
+            category, login, ip, new JsonObject().put("method", "pwd").put("reason", reason)
+                .put("attempts", decision.attempts()));
+        return Future.failedFuture(new FlowException(Failure.INVALID_CREDENTIALS));
       });
+    });
+  }
+
+  /** The change token if {@code password} is the login's live temporary password, else null. */
+  private Future<Answer> temporary(String category, String login, Account account, String password, String ip) {
+    return temps.take(category, login, password).compose(taken -> {
+      if (!taken || account == null || !account.active() || !tariffs.contains(account.tariff())) {
+        return Future.succeededFuture(null);
+      }
+      audit.record(Audit.LOGIN_SUCCESS, account.id(), category, login, ip, new JsonObject().put("method", "temporary"));
+      return changeToken(account, temps.hash(category, login, password));
     });
   }
 

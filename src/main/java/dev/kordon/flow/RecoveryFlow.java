@@ -3,6 +3,8 @@ package dev.kordon.flow;
 import dev.kordon.account.Account;
 import dev.kordon.account.AccountRepository;
 import dev.kordon.account.LoginParser;
+import dev.kordon.audit.Audit;
+import dev.kordon.guard.Throttles;
 import dev.kordon.config.KordonConfig.LoginKind;
 import dev.kordon.dispatch.Letters;
 import dev.kordon.dispatch.Outbox;
@@ -30,9 +32,13 @@ public final class RecoveryFlow {
   private final Letters letters;
   private final List<String> tariffs;
   private final Function<String, LoginKind> kinds;
+  private final Throttles throttles;
+  private final Audit audit;
 
   public RecoveryFlow(LoginParser logins, AccountRepository accounts, TempPasswords temps, Outbox outbox,
-      Letters letters, List<String> tariffs, Function<String, LoginKind> kinds) {
+      Letters letters, List<String> tariffs, Function<String, LoginKind> kinds, Throttles throttles, Audit audit) {
+    this.throttles = throttles;
+    this.audit = audit;
     this.logins = logins;
     this.accounts = accounts;
     this.temps = temps;
@@ -42,7 +48,7 @@ public final class RecoveryFlow {
     this.kinds = kinds;
   }
 
-  public Future<JsonObject> request(String category, String rawLogin, String channel) {
+  public Future<JsonObject> request(String category, String rawLogin, String channel, String ip) {
     Map<String, Text> errors = new LinkedHashMap<>();
     String login = Inputs.login(logins, category, rawLogin, errors);
     Inputs.required("channel", channel, errors);
@@ -53,12 +59,20 @@ public final class RecoveryFlow {
       return Future.failedFuture(FlowException.invalid(errors));
     }
     JsonObject answer = new JsonObject().put("channel", channel).put("expires_in", temps.config().ttl().toSeconds());
-    return accounts.find(category, login).compose(found -> temps.issue(category, login).compose(temp -> {
+    boolean bySms = "sms".equals(channel);
+    // Its own caps, apart from sign-in's: recovery stays open while the password path is attacked.
+    return throttles.sendFromIp(ip).compose(v -> throttles.recoveryFor(category, login))
+        .compose(v -> bySms ? throttles.smsBudget() : Future.succeededFuture())
+        .onFailure(err -> SmsLoginFlow.sendThrottled(audit, err, category, login, ip, "recovery"))
+        .compose(v -> accounts.find(category, login)).compose(found -> temps.issue(category, login).compose(temp -> {
       // A temporary password is stored for every request, so known and unknown logins cost the same;
       // only an account that may sign in gets it sent (one without an account can never use it).
       Account a = found.orElse(null);
-      boolean bySms = "sms".equals(channel);
-      if (a == null || !a.active() || !tariffs.contains(a.tariff()) || (bySms && kinds.apply(category) != LoginKind.PHONE)) {
+      boolean send = !(a == null || !a.active() || !tariffs.contains(a.tariff())
+          || (bySms && kinds.apply(category) != LoginKind.PHONE));
+      audit.record(Audit.RECOVERY, a == null ? null : a.id(), category, login, ip,
+          new JsonObject().put("channel", channel).put("sent", send));
+      if (!send) {
         return Future.succeededFuture(answer);
       }
       try {

@@ -22,9 +22,11 @@ public final class SessionFlow {
   private final AccountRepository accounts;
   private final RedisStore redis;
   private final List<String> tariffs;
+  private final dev.kordon.audit.Audit audit;
 
   public SessionFlow(TokenService tokens, RefreshTokens refresh, AccountRepository accounts, RedisStore redis,
-      List<String> tariffs) {
+      List<String> tariffs, dev.kordon.audit.Audit audit) {
+    this.audit = audit;
     this.tokens = tokens;
     this.refresh = refresh;
     this.accounts = accounts;
@@ -41,6 +43,8 @@ public final class SessionFlow {
         .recover(err -> {
           if (err instanceof RefreshTokens.Reuse reuse) {
             LOG.warning("refresh token reuse: family revoked, account " + reuse.account);
+            audit.record(dev.kordon.audit.Audit.REFRESH_REUSE, reuse.account, null, null, null,
+                new JsonObject().put("family_revoked", true));
             return Future.failedFuture(new FlowException(Failure.INVALID_GRANT));
           }
           return Future.failedFuture(err);

@@ -3,6 +3,8 @@ package dev.kordon.flow;
 import dev.kordon.account.Account;
 import dev.kordon.account.AccountRepository;
 import dev.kordon.account.LoginParser;
+import dev.kordon.audit.Audit;
+import dev.kordon.guard.Throttles;
 import dev.kordon.config.KordonConfig.LoginKind;
 import dev.kordon.dispatch.Letters;
 import dev.kordon.dispatch.Outbox;
@@ -29,9 +31,13 @@ public final class SmsLoginFlow {
   private final TokenService tokens;
   private final List<String> tariffs;
   private final Function<String, LoginKind> kinds;
+  private final Throttles throttles;
+  private final Audit audit;
 
   public SmsLoginFlow(LoginParser logins, AccountRepository accounts, SmsCodes codes, Outbox outbox, Letters letters,
-      TokenService tokens, List<String> tariffs, Function<String, LoginKind> kinds) {
+      TokenService tokens, List<String> tariffs, Function<String, LoginKind> kinds, Throttles throttles, Audit audit) {
+    this.throttles = throttles;
+    this.audit = audit;
     this.logins = logins;
     this.accounts = accounts;
     this.codes = codes;
@@ -42,28 +48,34 @@ public final class SmsLoginFlow {
     this.kinds = kinds;
   }
 
-  public Future<JsonObject> sendCode(String category, String rawLogin) {
+  public Future<JsonObject> sendCode(String category, String rawLogin, String ip) {
     Map<String, Text> errors = new LinkedHashMap<>();
     String login = Inputs.login(logins, category, rawLogin, errors);
     if (!errors.isEmpty()) {
       return Future.failedFuture(FlowException.invalid(errors));
     }
-    return accounts.find(category, login).compose(found -> codes.issue(category, login).compose(code -> {
-      Account a = found.orElse(null);
-      if (a == null || !eligible(a) || kinds.apply(category) != LoginKind.PHONE) {
-        return Future.succeededFuture();
-      }
-      try {
-        return outbox.enqueue(letters.codeSms(a.login(), code));
-      } catch (Exception e) {
-        return Future.failedFuture(e);
-      }
-    })).map(v -> new JsonObject()
+    // Caps before anything is stored: the IP's, the global SMS budget, then the number's own.
+    return throttles.sendFromIp(ip).compose(v -> throttles.smsBudget())
+        .compose(v -> accounts.find(category, login)).compose(found -> codes.issue(category, login).compose(code -> {
+          Account a = found.orElse(null);
+          boolean send = a != null && eligible(a) && kinds.apply(category) == LoginKind.PHONE;
+          audit.record(Audit.CODE_SENT, a == null ? null : a.id(), category, login, ip, new JsonObject().put("sent", send));
+          if (!send) {
+            return Future.succeededFuture();
+          }
+          try {
+            return outbox.enqueue(letters.codeSms(a.login(), code)).mapEmpty();
+          } catch (Exception e) {
+            return Future.failedFuture(e);
+          }
+        }))
+        .onFailure(err -> sendThrottled(audit, err, category, login, ip, "sms_code"))
+        .map(v -> new JsonObject()
         .put("expires_in", codes.config().ttl().toSeconds())
         .put("resend_in", codes.config().resendAfter().toSeconds()));
   }
 
-  public Future<TokenPair> login(String category, String rawLogin, String code) {
+  public Future<TokenPair> login(String category, String rawLogin, String code, String ip) {
     Map<String, Text> errors = new LinkedHashMap<>();
     String login = Inputs.login(logins, category, rawLogin, errors);
     Inputs.required("code", code, errors);
@@ -73,19 +85,32 @@ public final class SmsLoginFlow {
     if (!errors.isEmpty()) {
       return Future.failedFuture(FlowException.invalid(errors));
     }
-    return codes.check(category, login, code.strip()).compose(result -> {
+    return throttles.ipAttempt(ip).compose(v -> codes.check(category, login, code.strip())).compose(result -> {
       if (result != SmsCodes.Check.RIGHT) {
+        audit.record(Audit.LOGIN_FAILURE, null, category, login, ip, new JsonObject().put("method", "sms")
+            .put("reason", result.name().toLowerCase(java.util.Locale.ROOT)));
         return Future.failedFuture(new FlowException(Failure.INVALID_CREDENTIALS));
       }
       return accounts.find(category, login).compose(found -> {
         Account a = found.orElse(null);
         if (a == null || !eligible(a)) {
+          audit.record(Audit.LOGIN_FAILURE, a == null ? null : a.id(), category, login, ip,
+              new JsonObject().put("method", "sms").put("reason", "not_eligible"));
           return Future.failedFuture(new FlowException(Failure.INVALID_CREDENTIALS));
         }
+        audit.record(Audit.LOGIN_SUCCESS, a.id(), category, login, ip, new JsonObject().put("method", "sms"));
         TokenService.Issued at = tokens.issueAccess(a, List.of("sms"), null);
         return Future.succeededFuture(new TokenPair(at.token(), at.expiresIn(), null, 0));
       });
     });
+  }
+
+  /** A refused send is a security event too: someone is asking for more than the caps allow. */
+  static void sendThrottled(Audit audit, Throwable err, String category, String login, String ip, String what) {
+    if (err instanceof FlowException fe && fe.failure() == Failure.TOO_MANY_REQUESTS) {
+      audit.record(Audit.SEND_THROTTLED, null, category, login, ip, new JsonObject().put("what", what)
+          .put("retry_after_s", fe.retryAfter() == null ? 0 : fe.retryAfter().toSeconds()));
+    }
   }
 
   private boolean eligible(Account a) {

@@ -20,27 +20,31 @@ public final class SmsCodes {
   private static final LuaScript ISSUE = LuaScript.load("sms_issue.lua");
   private static final LuaScript CHECK = LuaScript.load("sms_check.lua");
   private static final Duration HOUR = Duration.ofHours(1);
+  private static final Duration DAY = Duration.ofDays(1);
 
-  public enum Check { RIGHT, WRONG, NONE }
+  public enum Check { RIGHT, WRONG, NONE, BLOCKED }
 
   private final RedisStore redis;
   private final Secrets secrets;
   private final KordonConfig.SmsCode config;
+  private final KordonConfig.Limits limits;
   private final SecureRandom random = new SecureRandom();
 
-  public SmsCodes(RedisStore redis, Secrets secrets, KordonConfig.SmsCode config) {
+  public SmsCodes(RedisStore redis, Secrets secrets, KordonConfig.SmsCode config, KordonConfig.Limits limits) {
     this.redis = redis;
     this.secrets = secrets;
     this.config = config;
+    this.limits = limits;
   }
 
   /** A new code for the login, or 429 with the wait; the caller sends it (or not, for no account). */
   public Future<String> issue(String category, String login) {
     String code = String.format("%06d", random.nextInt(1_000_000));
     return redis.eval(ISSUE,
-            List.of(key(category, login, "sms"), key(category, login, "sms:resend"), key(category, login, "sms:hour")),
+            List.of(key(category, login, "sms"), key(category, login, "sms:resend"), key(category, login, "sms:hour"),
+                key(category, login, "sms:day")),
             List.of(hash(category, login, code), ms(config.ttl()), ms(config.resendAfter()),
-                Integer.toString(config.perHour()), ms(HOUR)))
+                Integer.toString(config.perHour()), ms(HOUR), Integer.toString(limits.smsPerDay()), ms(DAY)))
         .compose(r -> {
           long outcome = r.get(0).toLong();
           if (outcome == 1) {
@@ -52,11 +56,13 @@ public final class SmsCodes {
   }
 
   public Future<Check> check(String category, String login, String code) {
-    return redis.eval(CHECK, List.of(key(category, login, "sms")),
-            List.of(hash(category, login, code), Integer.toString(config.maxTries())))
+    return redis.eval(CHECK, List.of(key(category, login, "sms"), key(category, login, "smsfail")),
+            List.of(hash(category, login, code), Integer.toString(config.maxTries()),
+                Integer.toString(limits.smsMaxFailures()), ms(DAY)))
         .map(r -> switch (r.toInteger()) {
           case 1 -> Check.RIGHT;
           case -1 -> Check.WRONG;
+          case -2 -> Check.BLOCKED;
           default -> Check.NONE;
         });
   }

@@ -5,7 +5,9 @@ import dev.kordon.account.LoginParser;
 import dev.kordon.flow.Failure;
 import dev.kordon.flow.FlowException;
 import dev.kordon.flow.Text;
+import dev.kordon.audit.Audit;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -45,8 +47,11 @@ public final class AdminVerticle extends VerticleBase {
     router.route("/admin/*").handler(BodyHandler.create(false).setBodyLimit(services.config().http().bodyLimit()));
     router.route("/admin/*").handler(Routes::noStore);
     router.put("/admin/*").handler(Routes::requireJson);
+    router.post("/admin/*").handler(Routes::requireJson);
     router.put("/admin/v1/accounts/:category/:login").handler(this::put);
     router.get("/admin/v1/accounts/:category/:login").handler(this::get);
+    router.post("/admin/v1/accounts/:category/:login/unlock").handler(this::unlock);
+    router.get("/admin/v1/accounts/:category/:login/events").handler(this::events);
     Routes.errors(router);
     server = vertx.createHttpServer(new HttpServerOptions().setPort(port).setHost("0.0.0.0"));
     return server.requestHandler(router).listen();
@@ -107,7 +112,12 @@ public final class AdminVerticle extends VerticleBase {
       throw FlowException.invalid(errors);
     }
     services.accounts().upsert(ctx.pathParam("category"), login, tariff.trim(), email.trim(), role, status)
-        .onSuccess(up -> Routes.json(ctx, up.created() ? 201 : 200, up.account().toJson()))
+        .onSuccess(up -> {
+          services.audit().record(Audit.ADMIN_ACCOUNT, up.account().id(), up.account().category(), up.account().login(),
+              services.clientIp().of(ctx), new JsonObject().put("created", up.created()).put("status", up.account().status())
+                  .put("role", up.account().role()).put("tariff", up.account().tariff()));
+          Routes.json(ctx, up.created() ? 201 : 200, up.account().toJson());
+        })
         .onFailure(ctx::fail);
   }
 
@@ -117,10 +127,46 @@ public final class AdminVerticle extends VerticleBase {
     if (!errors.isEmpty()) {
       throw FlowException.invalid(errors);
     }
-    services.accounts().find(ctx.pathParam("category"), login)
-        .onSuccess(found -> found.ifPresentOrElse(
-            a -> Routes.json(ctx, 200, a.toJson()),
-            () -> ctx.fail(new FlowException(Failure.NOT_FOUND))))
+    String category = ctx.pathParam("category");
+    services.accounts().find(category, login)
+        .compose(found -> found.isEmpty() ? Future.failedFuture(new FlowException(Failure.NOT_FOUND))
+            : services.throttles().passwordState(category, login).map(state -> found.get().toJson()
+                .put("password_failures", state.get("failures")).put("password_locked", state.get("locked"))))
+        .onSuccess(json -> Routes.json(ctx, 200, json))
+        .onFailure(ctx::fail);
+  }
+
+  /** Lifts the password lock and forgets failures (password and SMS code) of the login. */
+  private void unlock(RoutingContext ctx) {
+    Map<String, Text> errors = new LinkedHashMap<>();
+    String login = login(ctx, errors);
+    if (!errors.isEmpty()) {
+      throw FlowException.invalid(errors);
+    }
+    String category = ctx.pathParam("category");
+    services.accounts().find(category, login)
+        .compose(found -> found.isEmpty() ? Future.failedFuture(new FlowException(Failure.NOT_FOUND))
+            : services.throttles().unlock(category, login).map(v -> found.get()))
+        .onSuccess(a -> {
+          services.audit().record(Audit.ADMIN_UNLOCK, a.id(), category, login, services.clientIp().of(ctx), new JsonObject());
+          ctx.response().setStatusCode(204).end();
+        })
+        .onFailure(ctx::fail);
+  }
+
+  private void events(RoutingContext ctx) {
+    Map<String, Text> errors = new LinkedHashMap<>();
+    String login = login(ctx, errors);
+    if (!errors.isEmpty()) {
+      throw FlowException.invalid(errors);
+    }
+    int limit = 100;
+    String raw = ctx.queryParams().get("limit");
+    if (raw != null && raw.matches("\\d{1,4}")) {
+      limit = Math.max(1, Math.min(1000, Integer.parseInt(raw)));
+    }
+    services.audit().forLogin(ctx.pathParam("category"), login, limit)
+        .onSuccess(list -> Routes.json(ctx, 200, new JsonObject().put("events", list)))
         .onFailure(ctx::fail);
   }
 

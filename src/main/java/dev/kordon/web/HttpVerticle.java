@@ -80,7 +80,7 @@ public final class HttpVerticle extends VerticleBase {
     String login = body.string("login");
     String password = body.string("password");
     body.check();
-    services.passwordLogin().login(category, login, password)
+    services.passwordLogin().login(category, login, password, services.clientIp().of(ctx))
         .onSuccess(pair -> Routes.json(ctx, 200, pair.toJson()))
         .onFailure(ctx::fail);
   }
@@ -90,7 +90,7 @@ public final class HttpVerticle extends VerticleBase {
     String category = body.string("category");
     String login = body.string("login");
     body.check();
-    services.smsLogin().sendCode(category, login)
+    services.smsLogin().sendCode(category, login, services.clientIp().of(ctx))
         .onSuccess(json -> Routes.json(ctx, 202, json))
         .onFailure(ctx::fail);
   }
@@ -101,7 +101,7 @@ public final class HttpVerticle extends VerticleBase {
     String login = body.string("login");
     String code = body.string("code");
     body.check();
-    services.smsLogin().login(category, login, code)
+    services.smsLogin().login(category, login, code, services.clientIp().of(ctx))
         .onSuccess(pair -> Routes.json(ctx, 200, pair.toJson()))
         .onFailure(ctx::fail);
   }
@@ -112,7 +112,7 @@ public final class HttpVerticle extends VerticleBase {
     String login = body.string("login");
     String channel = body.string("channel");
     body.check();
-    services.recovery().request(category, login, channel)
+    services.recovery().request(category, login, channel, services.clientIp().of(ctx))
         .onSuccess(json -> Routes.json(ctx, 202, json))
         .onFailure(ctx::fail);
   }

@@ -103,8 +103,8 @@ public final class PageRoutes {
     String category = form(ctx, "category");
     String login = form(ctx, "login");
     Future<? extends Answer> answer = "sms".equals(mode)
-        ? services.smsLogin().login(category, login, form(ctx, "code"))
-        : services.passwordLogin().login(category, login, form(ctx, "password"));
+        ? services.smsLogin().login(category, login, form(ctx, "code"), services.clientIp().of(ctx))
+        : services.passwordLogin().login(category, login, form(ctx, "password"), services.clientIp().of(ctx));
     answer.onSuccess(a -> {
       if (a instanceof ChangeRequired change) {
         cookies.set(ctx, Cookies.CHANGE, change.changeToken(), Duration.ofSeconds(change.expiresIn()));
@@ -121,7 +121,7 @@ public final class PageRoutes {
   private void smsCode(RoutingContext ctx) {
     String category = form(ctx, "category");
     String login = form(ctx, "login");
-    services.smsLogin().sendCode(category, login).onSuccess(json -> {
+    services.smsLogin().sendCode(category, login, services.clientIp().of(ctx)).onSuccess(json -> {
       cookies.setHint(ctx, category, login);
       redirect(ctx, "/login?mode=sms&code=sent" + langAnd(ctx) + returnParam(ctx));
     }).onFailure(err -> {
@@ -165,7 +165,7 @@ public final class PageRoutes {
     String category = form(ctx, "category");
     String login = form(ctx, "login");
     String channel = form(ctx, "channel");
-    services.recovery().request(category, login, channel).onSuccess(json -> {
+    services.recovery().request(category, login, channel, services.clientIp().of(ctx)).onSuccess(json -> {
       cookies.setHint(ctx, category, login);
       redirect(ctx, "/login?sent=" + json.getString("channel") + langAnd(ctx) + returnParam(ctx));
     }).onFailure(err -> {

@@ -65,12 +65,14 @@ public final class Problems {
     }
     int status = ctx.statusCode();
     if (err != null && status < 400) {
-      status = 500;
+      // Postgres or Redis out of reach, a timeout: fail closed, and tell the client to come back.
+      LOG.log(Level.WARNING, "request failed, answered 503: " + ctx.request().method() + " " + ctx.request().path()
+          + ": " + err.getClass().getName() + ": " + err.getMessage());
+      send(ctx, Failure.UNAVAILABLE, Map.of(), Duration.ofSeconds(1), null);
+      return;
     }
     if (status >= 500) {
-      // The class and message only: a message never holds a request's secrets, a trace may.
-      LOG.log(Level.WARNING, "request failed: " + ctx.request().method() + " " + ctx.request().path() + ": "
-          + (err == null ? "status " + status : err.getClass().getName() + ": " + err.getMessage()));
+      LOG.log(Level.WARNING, "request failed: " + ctx.request().method() + " " + ctx.request().path() + ": status " + status);
     }
     send(ctx, Failure.ofStatus(status < 400 ? 500 : status));
   }

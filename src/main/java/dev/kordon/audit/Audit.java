@@ -1,0 +1,68 @@
+package dev.kordon.audit;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.util.UUID;
+import java.util.logging.Logger;
+
+/**
+ * The security trail: every event goes to the {@code audit_events} table and, as one JSON line,
+ * to the {@code kordon.audit} log. Writing never holds up or fails the request it describes.
+ * Callers pass no secrets; the detail names outcomes and reasons only.
+ */
+public final class Audit {
+  private static final Logger LOG = Logger.getLogger("kordon.audit");
+  private static final String INSERT =
+      "INSERT INTO audit_events (event, account_id, category, login, ip, detail) VALUES ($1, $2, $3, $4, $5, $6)";
+  private static final String FOR_LOGIN =
+      "SELECT at, event, account_id, ip, detail FROM audit_events WHERE category = $1 AND login = $2 "
+          + "ORDER BY at DESC, id DESC LIMIT $3";
+
+  // The names of the events, defined once.
+  public static final String LOGIN_SUCCESS = "login.success";
+  public static final String LOGIN_FAILURE = "login.failure";
+  public static final String LOGIN_THROTTLED = "login.throttled";
+  public static final String LOGIN_LOCKED = "login.locked";
+  public static final String CODE_SENT = "sms_code.sent";
+  public static final String SEND_THROTTLED = "send.throttled";
+  public static final String RECOVERY = "recovery.requested";
+  public static final String PASSWORD_CHANGED = "password.changed";
+  public static final String REFRESH_REUSE = "refresh.reuse";
+  public static final String ADMIN_ACCOUNT = "admin.account_saved";
+  public static final String ADMIN_UNLOCK = "admin.unlocked";
+
+  private final Pool pool;
+
+  public Audit(Pool pool) {
+    this.pool = pool;
+  }
+
+  public void record(String event, UUID account, String category, String login, String ip, JsonObject detail) {
+    JsonObject d = detail == null ? new JsonObject() : detail;
+    JsonObject line = new JsonObject().put("event", event).put("account", account == null ? null : account.toString())
+        .put("category", category).put("login", login).put("ip", ip).put("detail", d);
+    LOG.info(line.encode());
+    pool.preparedQuery(INSERT).execute(Tuple.of(event, account, category, login, ip, d))
+        .onFailure(err -> LOG.warning("audit event " + event + " not stored: " + err.getMessage()));
+  }
+
+  /** The latest events of a login, newest first. */
+  public Future<JsonArray> forLogin(String category, String login, int limit) {
+    return pool.preparedQuery(FOR_LOGIN).execute(Tuple.of(category, login, limit)).map(rows -> {
+      JsonArray out = new JsonArray();
+      for (Row r : rows) {
+        out.add(new JsonObject()
+            .put("at", r.getOffsetDateTime("at").toString())
+            .put("event", r.getString("event"))
+            .put("account", r.getUUID("account_id") == null ? null : r.getUUID("account_id").toString())
+            .put("ip", r.getString("ip"))
+            .put("detail", r.getJsonObject("detail")));
+      }
+      return out;
+    });
+  }
+}
