@@ -1,0 +1,247 @@
+package dev.kordon.guard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kordon.support.LogCapture;
+import dev.kordon.support.Mailbox;
+import dev.kordon.support.Rig;
+import dev.kordon.support.SmsProviderStub;
+import dev.kordon.support.TestServers;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** Throttles and caps with real concurrency, and the owner's ways in while the password path is attacked. */
+class ThrottleTest {
+  static final String PASSWORD = LogCapture.secret("Owner-Password-Strong-1");
+
+  static Future<HttpResponse<Buffer>> loginFrom(Rig rig, String ip, String login, String password) {
+    return rig.postAsync("/api/v1/login/password",
+        new JsonObject().put("category", "mobile").put("login", login).put("password", password),
+        MultiMap.caseInsensitiveMultiMap().add("X-Forwarded-For", ip));
+  }
+
+  static JsonObject admin(Rig rig, String login) {
+    return rig.admin(HttpMethod.GET, "/admin/v1/accounts/mobile/" + login, null, Rig.ADMIN_TOKEN).bodyAsJsonObject();
+  }
+
+  static JsonArray events(Rig rig, String login) {
+    return rig.admin(HttpMethod.GET, "/admin/v1/accounts/mobile/" + login + "/events?limit=1000", null, Rig.ADMIN_TOKEN)
+        .bodyAsJsonObject().getJsonArray("events");
+  }
+
+  static long count(JsonArray events, String name) {
+    return events.stream().filter(e -> name.equals(((JsonObject) e).getString("event"))).count();
+  }
+
+  @Test
+  void twoHundredParallelWrongPasswordsFromFiftyIpsCountExactlyAndLockAtTheConfiguredNumber() {
+    try (SmsProviderStub sms = new SmsProviderStub();
+        Rig rig = Rig.builder()
+            .set("http.trusted-proxies", List.of("127.0.0.1"))
+            .set("login.delay-after", 100).set("login.lock-after", 50)
+            .set("login.per-account-ip", 10).set("login.per-ip", 100).set("hash.queue", 1000)
+            .set("sms.provider", "http").set("sms.http.url", sms.url())
+            .start()) {
+      String email = "attacked@org.by";
+      rig.account("mobile", "+375294000001", Rig.TARIFF, "active", PASSWORD, email);
+      List<Future<HttpResponse<Buffer>>> attack = new ArrayList<>();
+      for (int i = 0; i < 200; i++) {
+        attack.add(loginFrom(rig, "198.51.100." + (i % 50), "+375294000001", "guess-number-" + i));
+      }
+      Rig.await(Future.join(attack));
+      String first = attack.get(0).result().bodyAsString();
+      for (var f : attack) {
+        assertThat(f.result().statusCode()).isEqualTo(401);
+        assertThat(f.result().bodyAsString()).isEqualTo(first);
+      }
+      JsonObject state = admin(rig, "+375294000001");
+      assertThat(state.getLong("password_failures")).isEqualTo(50);
+      assertThat(state.getBoolean("password_locked")).isTrue();
+      Mailbox.sleep(500); // audit rows are written after the answer
+      JsonArray log = events(rig, "+375294000001");
+      assertThat(count(log, "login.failure")).isEqualTo(50);
+      assertThat(count(log, "login.locked")).isEqualTo(150);
+      assertThat(log.stream().map(e -> ((JsonObject) e).getString("ip")).distinct().count()).isEqualTo(50);
+
+      // Locked: the right password gets exactly the wrong password's answer.
+      var owner = Rig.await(loginFrom(rig, "203.0.113.9", "+375294000001", PASSWORD));
+      assertThat(owner.statusCode()).isEqualTo(401);
+      assertThat(owner.bodyAsString()).isEqualTo(first);
+      assertThat(new TreeSet<>(owner.headers().names())).isEqualTo(new TreeSet<>(attack.get(0).result().headers().names()));
+
+      // No lockout DoS: the owner still signs in by SMS …
+      assertThat(rig.post("/api/v1/login/sms-code", new JsonObject().put("category", "mobile").put("login", "+375294000001"))
+          .statusCode()).isEqualTo(202);
+      long end = System.currentTimeMillis() + 10_000;
+      while (sms.to("+375294000001").isEmpty() && System.currentTimeMillis() < end) {
+        Mailbox.sleep(20);
+      }
+      Matcher code = Pattern.compile("(\\d{6})").matcher(sms.to("+375294000001").get(0).getString("text"));
+      assertThat(code.find()).isTrue();
+      var bySms = rig.post("/api/v1/login/sms", new JsonObject().put("category", "mobile").put("login", "+375294000001")
+          .put("code", LogCapture.secret(code.group(1))));
+      assertThat(bySms.statusCode()).isEqualTo(200);
+      // … and recovers by e-mail: the temporary password opens the forced change despite the lock.
+      assertThat(rig.post("/api/v1/password/recovery", new JsonObject().put("category", "mobile")
+          .put("login", "+375294000001").put("channel", "email")).statusCode()).isEqualTo(202);
+      Matcher temp = Pattern.compile("Временный пароль: (\\S+)")
+          .matcher(Mailbox.await(TestServers.smtp(), email, 1, 10_000).get(0).text());
+      assertThat(temp.find()).isTrue();
+      var forced = Rig.await(loginFrom(rig, "203.0.113.9", "+375294000001", LogCapture.secret(temp.group(1))));
+      assertThat(forced.statusCode()).isEqualTo(200);
+      assertThat(forced.bodyAsJsonObject().getBoolean("password_change_required")).isTrue();
+      LogCapture.secret(forced.bodyAsJsonObject().getString("change_token"));
+
+      // An admin lifts the lock; the password works again and a success resets the count.
+      assertThat(rig.admin(HttpMethod.POST, "/admin/v1/accounts/mobile/+375294000001/unlock", new JsonObject(),
+          Rig.ADMIN_TOKEN).statusCode()).isEqualTo(204);
+      assertThat(Rig.await(loginFrom(rig, "203.0.113.9", "+375294000001", PASSWORD)).statusCode()).isEqualTo(200);
+      assertThat(admin(rig, "+375294000001").getLong("password_failures")).isZero();
+      Mailbox.sleep(300);
+      assertThat(count(events(rig, "+375294000001"), "admin.unlocked")).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void delaysGrowAfterTheFreeFailuresAndASuccessResets() {
+    try (Rig rig = Rig.builder().set("login.delay-after", 2).set("login.delay-base", "1s").start()) {
+      rig.account("+375294000002", PASSWORD);
+      assertThat(rig.login("+375294000002", "wrong-1-password").statusCode()).isEqualTo(401);
+      assertThat(rig.login("+375294000002", "wrong-2-password").statusCode()).isEqualTo(401);
+      var early = rig.login("+375294000002", "wrong-3-password");
+      assertThat(early.statusCode()).isEqualTo(429);
+      assertThat(early.getHeader("Retry-After")).isEqualTo("1");
+      assertThat(early.bodyAsJsonObject().getString("code")).isEqualTo("too_many_requests");
+      Mailbox.sleep(1100);
+      assertThat(rig.login("+375294000002", "wrong-3-password").statusCode()).isEqualTo(401);
+      var later = rig.login("+375294000002", "wrong-4-password");
+      assertThat(later.statusCode()).isEqualTo(429);
+      assertThat(Integer.parseInt(later.getHeader("Retry-After"))).isEqualTo(2);
+      Mailbox.sleep(2100);
+      assertThat(rig.login("+375294000002", PASSWORD).statusCode()).isEqualTo(200);
+      assertThat(admin(rig, "+375294000002").getLong("password_failures")).isZero();
+      // Unknown logins are throttled the same way: the 429 tells nothing about the account.
+      rig.login("+375294999999", "wrong-1-password");
+      rig.login("+375294999999", "wrong-2-password");
+      assertThat(rig.login("+375294999999", "wrong-3-password").statusCode()).isEqualTo(429);
+    }
+  }
+
+  @Test
+  void perIpBudgetsAndForwardedForOnlyFromTrustedProxies() {
+    try (Rig trusting = Rig.builder().set("login.per-ip", 3).set("http.trusted-proxies", List.of("127.0.0.0/8")).start()) {
+      for (int i = 0; i < 3; i++) {
+        assertThat(Rig.await(loginFrom(trusting, "192.0.2.1", "+37529400001" + i, "x-password")).statusCode()).isEqualTo(401);
+      }
+      assertThat(Rig.await(loginFrom(trusting, "192.0.2.1", "+375294000019", "x-password")).statusCode()).isEqualTo(429);
+      assertThat(Rig.await(loginFrom(trusting, "192.0.2.2", "+375294000019", "x-password")).statusCode()).isEqualTo(401);
+      // The rightmost untrusted hop is the client; a forged hop further left changes nothing.
+      assertThat(Rig.await(loginFrom(trusting, "10.9.9.9, 192.0.2.1", "+375294000018", "x-password")).statusCode())
+          .isEqualTo(429);
+    }
+    try (Rig untrusting = Rig.builder().set("login.per-ip", 3).start()) {
+      for (int i = 0; i < 3; i++) {
+        Rig.await(loginFrom(untrusting, "192.0.2." + (10 + i), "+37529400002" + i, "x-password"));
+      }
+      // Nobody trusted: a new X-Forwarded-For per request does not buy a new budget.
+      assertThat(Rig.await(loginFrom(untrusting, "192.0.2.99", "+375294000029", "x-password")).statusCode()).isEqualTo(429);
+    }
+  }
+
+  @Test
+  void sendingCaps() {
+    try (SmsProviderStub sms = new SmsProviderStub();
+        Rig rig = Rig.builder().set("sms.provider", "http").set("sms.http.url", sms.url())
+            .set("http.trusted-proxies", List.of("127.0.0.1"))
+            .set("sending.per-ip-hour", 3).set("sms-code.resend-after", "0s").set("sms-code.per-day", 2)
+            .set("recovery.per-hour", 2).set("sending.sms-per-minute", 1000).start()) {
+      MultiMap ip1 = MultiMap.caseInsensitiveMultiMap().add("X-Forwarded-For", "192.0.2.50");
+      for (int i = 0; i < 3; i++) {
+        assertThat(rig.post("/api/v1/login/sms-code", body("+37529500000" + i), ip1).statusCode()).isEqualTo(202);
+      }
+      var fourth = rig.post("/api/v1/login/sms-code", body("+375295000009"), ip1);
+      assertThat(fourth.statusCode()).isEqualTo(429);
+      assertThat(Integer.parseInt(fourth.getHeader("Retry-After"))).isGreaterThan(3000);
+
+      // Per number per day (2 here), each request from its own address.
+      assertThat(rig.post("/api/v1/login/sms-code", body("+375295000100"), ip("192.0.2.60")).statusCode()).isEqualTo(202);
+      assertThat(rig.post("/api/v1/login/sms-code", body("+375295000100"), ip("192.0.2.61")).statusCode()).isEqualTo(202);
+      assertThat(rig.post("/api/v1/login/sms-code", body("+375295000100"), ip("192.0.2.62")).statusCode()).isEqualTo(429);
+
+      // Recovery has caps of its own: per number per hour.
+      assertThat(rig.post("/api/v1/password/recovery", body("+375295000200").put("channel", "email"), ip("192.0.2.70"))
+          .statusCode()).isEqualTo(202);
+      assertThat(rig.post("/api/v1/password/recovery", body("+375295000200").put("channel", "email"), ip("192.0.2.71"))
+          .statusCode()).isEqualTo(202);
+      assertThat(rig.post("/api/v1/password/recovery", body("+375295000200").put("channel", "email"), ip("192.0.2.72"))
+          .statusCode()).isEqualTo(429);
+    }
+    try (SmsProviderStub sms = new SmsProviderStub();
+        Rig rig = Rig.builder().set("sms.provider", "http").set("sms.http.url", sms.url())
+            .set("http.trusted-proxies", List.of("127.0.0.1")).set("sending.sms-per-minute", 2).start()) {
+      assertThat(rig.post("/api/v1/login/sms-code", body("+375295000300"), ip("192.0.2.80")).statusCode()).isEqualTo(202);
+      assertThat(rig.post("/api/v1/login/sms-code", body("+375295000301"), ip("192.0.2.81")).statusCode()).isEqualTo(202);
+      var over = rig.post("/api/v1/login/sms-code", body("+375295000302"), ip("192.0.2.82"));
+      assertThat(over.statusCode()).isEqualTo(429);
+      assertThat(Integer.parseInt(over.getHeader("Retry-After"))).isBetween(1, 60);
+    }
+  }
+
+  @Test
+  void wrongSmsCodesCountAcrossCodes() {
+    try (SmsProviderStub sms = new SmsProviderStub();
+        Rig rig = Rig.builder().set("sms.provider", "http").set("sms.http.url", sms.url())
+            .set("sms-code.resend-after", "0s").set("sms-code.max-failures", 4).start()) {
+      rig.account("+375295000400", null);
+      String first = code(rig, sms, "+375295000400", 1);
+      for (int i = 0; i < 3; i++) {
+        assertThat(useCode(rig, "+375295000400", wrong(first)).statusCode()).isEqualTo(401);
+      }
+      // A new code does not reset the number's count: one more wrong try reaches 4.
+      String second = code(rig, sms, "+375295000400", 2);
+      assertThat(useCode(rig, "+375295000400", wrong(second)).statusCode()).isEqualTo(401);
+      assertThat(useCode(rig, "+375295000400", second).statusCode()).isEqualTo(401);
+      rig.admin(HttpMethod.POST, "/admin/v1/accounts/mobile/+375295000400/unlock", new JsonObject(), Rig.ADMIN_TOKEN);
+      String third = code(rig, sms, "+375295000400", 3);
+      assertThat(useCode(rig, "+375295000400", third).statusCode()).isEqualTo(200);
+    }
+  }
+
+  static JsonObject body(String login) {
+    return new JsonObject().put("category", "mobile").put("login", login);
+  }
+
+  static MultiMap ip(String ip) {
+    return MultiMap.caseInsensitiveMultiMap().add("X-Forwarded-For", ip);
+  }
+
+  static String code(Rig rig, SmsProviderStub sms, String phone, int nth) {
+    assertThat(rig.post("/api/v1/login/sms-code", body(phone)).statusCode()).isEqualTo(202);
+    long end = System.currentTimeMillis() + 10_000;
+    while (sms.to(phone).size() < nth && System.currentTimeMillis() < end) {
+      Mailbox.sleep(20);
+    }
+    Matcher m = Pattern.compile("(\\d{6})").matcher(sms.to(phone).get(nth - 1).getString("text"));
+    assertThat(m.find()).isTrue();
+    return LogCapture.secret(m.group(1));
+  }
+
+  static HttpResponse<Buffer> useCode(Rig rig, String phone, String code) {
+    return rig.post("/api/v1/login/sms", body(phone).put("code", code));
+  }
+
+  static String wrong(String code) {
+    return String.format("%06d", (Integer.parseInt(code) + 1) % 1_000_000);
+  }
+}
