@@ -64,7 +64,7 @@ public final class Problems {
       return;
     }
     int status = ctx.statusCode();
-    if (err != null && status < 400) {
+    if (err != null && (status < 400 || status == 500)) {
       // Postgres or Redis out of reach, a timeout: fail closed, and tell the client to come back.
       LOG.log(Level.WARNING, "request failed, answered 503: " + ctx.request().method() + " " + ctx.request().path()
           + ": " + err.getClass().getName() + ": " + err.getMessage());

@@ -155,6 +155,48 @@ class TokenTest {
   }
 
   @Test
+  void embeddedKeysAndKeyUrlsAreIgnored() throws Exception {
+    SigningKeys attacker = SigningKeys.generate("attacker");
+    JsonObject attackerJwk = SigningKeys.jwk(attacker.signer());
+    TokenService theirs = new TokenService(rig.vertx, attacker, rig.config.jwt(), 900);
+    String kid = rig.keys.signer().kid();
+    for (JsonObject header : List.of(
+        new JsonObject().put("alg", "ES256").put("typ", "at+jwt").put("kid", kid).put("jwk", attackerJwk),
+        new JsonObject().put("alg", "ES256").put("typ", "at+jwt").put("kid", "attacker").put("jwk", attackerJwk),
+        new JsonObject().put("alg", "ES256").put("typ", "at+jwt").put("kid", kid).put("jku", "https://evil.example/jwks"),
+        new JsonObject().put("alg", "ES256").put("typ", "at+jwt").put("kid", kid).put("x5u", "https://evil.example/cert"))) {
+      String signed = theirs.sign(TokenService.ACCESS, validClaims());
+      String[] p = signed.split("\\.");
+      // Re-sign the forged header with the attacker's key, as a real forgery would.
+      String input = b64(header.encode()) + "." + p[1];
+      java.security.Signature sig = java.security.Signature.getInstance("SHA256withECDSAinP1363Format");
+      sig.initSign(attacker.signer().privateKey());
+      sig.update(input.getBytes(StandardCharsets.US_ASCII));
+      String forged = input + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(sig.sign());
+      assertThat(me(forged)).as(header.fieldNames().toString()).isEqualTo(401);
+    }
+  }
+
+  @Test
+  void clockSkewIsForgivenOnlyWithinTheLeeway() {
+    TokenService ours = rig.running.services().tokens();
+    long now = System.currentTimeMillis() / 1000;
+    assertThat(me(ours.sign(TokenService.ACCESS, validClaims().put("exp", now - 2)))).isEqualTo(200);
+    assertThat(me(ours.sign(TokenService.ACCESS, validClaims().put("exp", now - 30)))).isEqualTo(401);
+    assertThat(me(ours.sign(TokenService.ACCESS, validClaims().put("nbf", now + 2)))).isEqualTo(200);
+    assertThat(me(ours.sign(TokenService.ACCESS, validClaims().put("nbf", now + 30)))).isEqualTo(401);
+  }
+
+  @Test
+  void refreshAndChangeTokensAreNoAccessTokens() {
+    JsonObject pair = signIn();
+    assertThat(me(pair.getString("refresh_token"))).isEqualTo(401);
+    String change = rig.running.services().tokens().issueChange(account, 600).token();
+    assertThat(me(change)).isEqualTo(401);
+    assertThat(rig.get("/auth/verify", change).statusCode()).isEqualTo(401);
+  }
+
+  @Test
   void refreshRotatesAndAReplayRevokesTheFamily() {
     JsonObject first = signIn();
     String rt1 = first.getString("refresh_token");

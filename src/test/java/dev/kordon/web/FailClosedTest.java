@@ -1,0 +1,98 @@
+package dev.kordon.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kordon.support.LogCapture;
+import dev.kordon.support.Mailbox;
+import dev.kordon.support.Rig;
+import dev.kordon.support.TestServers;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+import redis.embedded.RedisServer;
+
+/** With Redis or Postgres gone, nothing signs in: 503. When they return, Kordon recovers unaided. */
+class FailClosedTest {
+  static final String PASSWORD = LogCapture.secret("Fail-Closed-Password-1");
+
+  static void assertUnavailable(HttpResponse<Buffer> r) {
+    assertThat(r.statusCode()).isEqualTo(503);
+    assertThat(r.getHeader("Content-Type")).isEqualTo("application/problem+json");
+    assertThat(r.getHeader("Retry-After")).isNotNull();
+    assertThat(r.bodyAsString()).doesNotContain("Exception").doesNotContain("at io.");
+  }
+
+  static HttpResponse<Buffer> eventually(Supplier<HttpResponse<Buffer>> call, int status) {
+    HttpResponse<Buffer> r = call.get();
+    long end = System.currentTimeMillis() + 20_000;
+    while (r.statusCode() != status && System.currentTimeMillis() < end) {
+      Mailbox.sleep(200);
+      r = call.get();
+    }
+    return r;
+  }
+
+  @Test
+  void redisDownMeansNoSignInAndItComesBackByItself() throws Exception {
+    int port = TestServers.freePort();
+    RedisServer redis = RedisServer.newRedisServer().port(port).bind("127.0.0.1").setting("save \"\"").build();
+    redis.start();
+    try (Rig rig = Rig.builder().set("redis.url", "redis://127.0.0.1:" + port).start()) {
+      rig.account("+375297000001", PASSWORD);
+      JsonObject pair = rig.login("+375297000001", PASSWORD).bodyAsJsonObject();
+      String at = pair.getString("access_token");
+      assertThat(rig.get("/api/v1/me", at).statusCode()).isEqualTo(200);
+
+      redis.stop();
+      assertUnavailable(rig.login("+375297000001", PASSWORD));
+      assertUnavailable(rig.post("/api/v1/login/sms", new JsonObject().put("category", "mobile")
+          .put("login", "+375297000001").put("code", "123456")));
+      assertUnavailable(rig.post("/api/v1/token/refresh", new JsonObject().put("refresh_token", pair.getString("refresh_token"))));
+      // A token whose revocation cannot be checked is not accepted either.
+      assertUnavailable(rig.get("/api/v1/me", at));
+      assertThat(rig.get("/auth/verify", at).statusCode()).isEqualTo(503);
+      assertThat(rig.get("/health/ready", null).statusCode()).isEqualTo(503);
+
+      redis.start();
+      assertThat(eventually(() -> rig.login("+375297000001", PASSWORD), 200).statusCode()).isEqualTo(200);
+      assertThat(rig.get("/health/ready", null).statusCode()).isEqualTo(200);
+    } finally {
+      redis.stop();
+    }
+  }
+
+  @Test
+  void postgresDownMeansNoSignInAndItComesBackByItself() throws Exception {
+    Path data = Files.createTempDirectory("kordon-pg");
+    int port = TestServers.freePort();
+    EmbeddedPostgres pg = start(data, port);
+    try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+      s.execute("CREATE DATABASE kordon");
+    }
+    try (Rig rig = Rig.builder().set("pg.url", "postgresql://postgres:postgres@127.0.0.1:" + port + "/kordon").start()) {
+      rig.account("+375297000002", PASSWORD);
+      assertThat(rig.login("+375297000002", PASSWORD).statusCode()).isEqualTo(200);
+
+      pg.close();
+      assertUnavailable(rig.login("+375297000002", PASSWORD));
+      assertUnavailable(rig.login("+375297999999", PASSWORD));
+      assertThat(rig.get("/health/ready", null).statusCode()).isEqualTo(503);
+
+      pg = start(data, port);
+      assertThat(eventually(() -> rig.login("+375297000002", PASSWORD), 200).statusCode()).isEqualTo(200);
+    } finally {
+      pg.close();
+    }
+  }
+
+  private static EmbeddedPostgres start(Path data, int port) throws Exception {
+    return EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(false).setPort(port).start();
+  }
+}
