@@ -37,6 +37,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
@@ -143,7 +144,9 @@ public final class Main {
   public static Future<Running> start(Vertx vertx, KordonConfig config, SigningKeys keys, DevStack dev) {
     int httpPort = config.http().port() == 0 ? freePort() : config.http().port();
     int adminPort = config.admin().port() == 0 ? freePort() : config.admin().port();
-    return vertx.executeBlocking(() -> migrate(config.pg()), false).compose(v -> {
+    return vertx.executeBlocking(() -> migrate(config.pg()), false)
+        .compose(v -> OpenAPIContract.from(vertx, "openapi.yaml"))
+        .compose(contract -> {
       Pool pg = PgBuilder.pool()
           .with(new PoolOptions().setMaxSize(config.pg().poolSize()).setMaxWaitQueueSize(config.pg().waitQueue())
               .setConnectionTimeout((int) config.pg().connectTimeout().toMillis())
@@ -183,7 +186,7 @@ public final class Main {
           redis, outbox, letters, audit);
       Services services = new Services(config, pg, redis, accounts, logins, tokens, passwordLogin, sessions, smsLogin,
           recovery, passwordChange, browserSessions, templates, secrets, throttles, audit,
-          new ClientIp(config.http().trustedProxies()), dev == null ? null : dev::routes);
+          new ClientIp(config.http().trustedProxies()), contract, dev == null ? null : dev::routes);
 
       int instances = config.http().instances() > 0 ? config.http().instances()
           : VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;

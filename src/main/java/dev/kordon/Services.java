@@ -17,6 +17,7 @@ import dev.kordon.render.Templates;
 import dev.kordon.token.BrowserSessions;
 import dev.kordon.token.TokenService;
 import io.vertx.ext.web.Router;
+import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.sqlclient.Pool;
 import java.util.function.Consumer;
 
@@ -39,4 +40,5 @@ public record Services(
     Throttles throttles,
     Audit audit,
     ClientIp clientIp,
+    OpenAPIContract contract,
     Consumer<Router> devRoutes) {}

@@ -48,6 +48,7 @@ public final class AdminVerticle extends VerticleBase {
     router.route("/admin/*").handler(Routes::noStore);
     router.put("/admin/*").handler(Routes::requireJson);
     router.post("/admin/*").handler(Routes::requireJson);
+    router.route("/admin/*").handler(new ApiValidation(vertx, services.contract())::handle);
     router.put("/admin/v1/accounts/:category/:login").handler(this::put);
     router.get("/admin/v1/accounts/:category/:login").handler(this::get);
     router.post("/admin/v1/accounts/:category/:login/unlock").handler(this::unlock);

@@ -54,6 +54,9 @@ public final class HttpVerticle extends VerticleBase {
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(services.config().http().bodyLimit()));
     router.route("/api/*").handler(Routes::noStore);
     router.post("/api/*").handler(Routes::requireJson);
+    router.route("/api/*").handler(new ApiValidation(vertx, services.contract())::handle);
+    router.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader("Content-Type", "application/yaml; charset=utf-8")
+        .sendFile("openapi.yaml"));
     router.post("/api/v1/login/password").handler(this::passwordLogin);
     router.post("/api/v1/login/sms-code").handler(this::smsCode);
     router.post("/api/v1/login/sms").handler(this::smsLogin);

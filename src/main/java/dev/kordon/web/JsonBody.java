@@ -58,7 +58,7 @@ public final class JsonBody {
 
   /** Signals a body that is no JSON object; rendered with its own detail text. */
   public static final class MalformedBody extends FlowException {
-    MalformedBody() {
+    public MalformedBody() {
       super(Failure.INVALID_REQUEST);
     }
   }
