@@ -72,7 +72,12 @@ public final class LoginParser {
           || !PHONES.isPossibleNumber(number)) {
         return Result.error(phoneHint);
       }
-      return Result.ok(PHONES.format(number, PhoneNumberUtil.PhoneNumberFormat.E164));
+      String e164 = PHONES.format(number, PhoneNumberUtil.PhoneNumberFormat.E164);
+      // Leading zeros ("+375 00 44…") survive in the formatted number but not in the national one.
+      if (number.isItalianLeadingZero() || !e164.equals("+" + cc + national)) {
+        return Result.error(phoneHint);
+      }
+      return Result.ok(e164);
     } catch (NumberParseException e) {
       return Result.error(phoneHint);
     }

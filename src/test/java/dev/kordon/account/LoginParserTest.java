@@ -30,7 +30,7 @@ class LoginParserTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"+375171234567", "+37529123456", "+3752912345678", "+79161234567", "29123456",
-      "abc", "+375 29 12x-45-67", "0000000000000000000000000000000000000000000000000000000000000000000000"})
+      "abc", "+375 29 12x-45-67", "+37500447340445", "0000000000000000000000000000000000000000000000000000000000000000000000"})
   void refusesOtherNumbersWithTheSeedsHint(String input) {
     LoginParser.Result r = parser.parse("mobile", input);
     assertThat(r.login()).isNull();
