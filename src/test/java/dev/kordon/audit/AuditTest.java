@@ -1,0 +1,59 @@
+package dev.kordon.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kordon.support.LogCapture;
+import dev.kordon.support.Mailbox;
+import dev.kordon.support.Rig;
+import dev.kordon.support.SmsProviderStub;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** Every security event lands in Postgres and the log, readable per account, with no secret in it. */
+class AuditTest {
+  @Test
+  void theTrailOfOneAccount() {
+    try (SmsProviderStub sms = new SmsProviderStub();
+        Rig rig = Rig.builder().set("sms.provider", "http").set("sms.http.url", sms.url()).start()) {
+      String password = LogCapture.secret("Audit-Trail-Password-1");
+      rig.admin(HttpMethod.PUT, "/admin/v1/accounts/mobile/+375299000001",
+          new JsonObject().put("tariff", Rig.TARIFF).put("email", "audit@org.by"), Rig.ADMIN_TOKEN);
+      rig.account("+375299000001", password);
+      JsonObject pair = rig.login("+375299000001", password).bodyAsJsonObject();
+      String rt = LogCapture.secret(pair.getString("refresh_token"));
+      LogCapture.secret(pair.getString("access_token"));
+      rig.login("+375299000001", "Wrong-Audit-Password");
+      rig.post("/api/v1/token/refresh", new JsonObject().put("refresh_token", rt));
+      rig.post("/api/v1/token/refresh", new JsonObject().put("refresh_token", rt));
+      rig.post("/api/v1/login/sms-code", new JsonObject().put("category", "mobile").put("login", "+375299000001"));
+      rig.post("/api/v1/password/recovery", new JsonObject().put("category", "mobile").put("login", "+375299000001")
+          .put("channel", "email"));
+      Mailbox.sleep(800);
+
+      JsonArray events = rig.admin(HttpMethod.GET, "/admin/v1/accounts/mobile/+375299000001/events", null, Rig.ADMIN_TOKEN)
+          .bodyAsJsonObject().getJsonArray("events");
+      List<String> names = events.stream().map(e -> ((JsonObject) e).getString("event")).collect(Collectors.toList());
+      assertThat(names).contains(Audit.ADMIN_ACCOUNT, Audit.LOGIN_SUCCESS, Audit.LOGIN_FAILURE, Audit.CODE_SENT,
+          Audit.RECOVERY);
+      JsonObject failure = events.stream().map(e -> (JsonObject) e)
+          .filter(e -> Audit.LOGIN_FAILURE.equals(e.getString("event"))).findFirst().orElseThrow();
+      assertThat(failure.getJsonObject("detail").getString("method")).isEqualTo("pwd");
+      assertThat(failure.getJsonObject("detail").getString("reason")).isEqualTo("wrong_password");
+      assertThat(failure.getString("ip")).isEqualTo("127.0.0.1");
+      assertThat(events.encode()).doesNotContain(password).doesNotContain("Wrong-Audit-Password").doesNotContain(rt);
+
+      // Refresh-token reuse is filed under the account it belongs to.
+      var reuse = Rig.await(rig.running.services().pg().query(
+          "SELECT count(*) FROM audit_events WHERE event = 'refresh.reuse'").execute()).iterator().next().getLong(0);
+      assertThat(reuse).isEqualTo(1);
+      assertThat(sms.received).hasSize(1);
+      java.util.regex.Matcher code = java.util.regex.Pattern.compile("(\\d{6})").matcher(sms.received.get(0).getString("text"));
+      assertThat(code.find()).isTrue();
+      LogCapture.secret(code.group(1));
+    }
+  }
+}
