@@ -60,31 +60,23 @@ public final class TokenService {
 
   /** An access token for the account; {@code sid} names its refresh family (null: none). */
   public Issued issueAccess(Account account, List<String> amr, String sid) {
-    long now = System.currentTimeMillis() / 1000;
-    String jti = UUID.randomUUID().toString();
-    JsonObject claims = new JsonObject()
-        .put("iss", config.issuer())
-        .put("aud", config.audience())
-        .put("sub", account.id().toString())
-        .put("login", account.login())
-        .put("cat", account.category())
-        .put("role", account.role())
-        .put("amr", new JsonArray(amr))
-        .put("iat", now)
-        .put("nbf", now)
-        .put("exp", now + accessTtlSeconds)
-        .put("jti", jti);
+    JsonObject claims = claims(account, accessTtlSeconds).put("role", account.role()).put("amr", new JsonArray(amr));
     if (sid != null) {
       claims.put("sid", sid);
     }
-    return new Issued(sign(ACCESS, claims), jti, accessTtlSeconds);
+    return new Issued(sign(ACCESS, claims), claims.getString("jti"), accessTtlSeconds);
   }
 
   /** A change token: proves a temporary password was used, and nothing more. */
   public Issued issueChange(Account account, long ttlSeconds) {
+    JsonObject claims = claims(account, ttlSeconds);
+    return new Issued(sign(CHANGE, claims), claims.getString("jti"), ttlSeconds);
+  }
+
+  /** What every Kordon token says: who issued it, for whom, about which account, until when. */
+  private JsonObject claims(Account account, long ttlSeconds) {
     long now = System.currentTimeMillis() / 1000;
-    String jti = UUID.randomUUID().toString();
-    JsonObject claims = new JsonObject()
+    return new JsonObject()
         .put("iss", config.issuer())
         .put("aud", config.audience())
         .put("sub", account.id().toString())
@@ -93,8 +85,7 @@ public final class TokenService {
         .put("iat", now)
         .put("nbf", now)
         .put("exp", now + ttlSeconds)
-        .put("jti", jti);
-    return new Issued(sign(CHANGE, claims), jti, ttlSeconds);
+        .put("jti", UUID.randomUUID().toString());
   }
 
   /** The {@code typ} a token's header claims, unverified: only to choose how to verify it. */

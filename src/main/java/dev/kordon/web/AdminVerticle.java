@@ -82,6 +82,16 @@ public final class AdminVerticle extends VerticleBase {
     return parsed.login();
   }
 
+  /** The path's login, canonical, or a 400 with the field's message. */
+  private String validLogin(RoutingContext ctx) {
+    Map<String, Text> errors = new LinkedHashMap<>();
+    String login = login(ctx, errors);
+    if (!errors.isEmpty()) {
+      throw FlowException.invalid(errors);
+    }
+    return login;
+  }
+
   private void put(RoutingContext ctx) {
     Map<String, Text> errors = new LinkedHashMap<>();
     String login = login(ctx, errors);
@@ -123,11 +133,7 @@ public final class AdminVerticle extends VerticleBase {
   }
 
   private void get(RoutingContext ctx) {
-    Map<String, Text> errors = new LinkedHashMap<>();
-    String login = login(ctx, errors);
-    if (!errors.isEmpty()) {
-      throw FlowException.invalid(errors);
-    }
+    String login = validLogin(ctx);
     String category = ctx.pathParam("category");
     services.accounts().find(category, login)
         .compose(found -> found.isEmpty() ? Future.failedFuture(new FlowException(Failure.NOT_FOUND))
@@ -139,11 +145,7 @@ public final class AdminVerticle extends VerticleBase {
 
   /** Lifts the password lock and forgets failures (password and SMS code) of the login. */
   private void unlock(RoutingContext ctx) {
-    Map<String, Text> errors = new LinkedHashMap<>();
-    String login = login(ctx, errors);
-    if (!errors.isEmpty()) {
-      throw FlowException.invalid(errors);
-    }
+    String login = validLogin(ctx);
     String category = ctx.pathParam("category");
     services.accounts().find(category, login)
         .compose(found -> found.isEmpty() ? Future.failedFuture(new FlowException(Failure.NOT_FOUND))
@@ -156,11 +158,7 @@ public final class AdminVerticle extends VerticleBase {
   }
 
   private void events(RoutingContext ctx) {
-    Map<String, Text> errors = new LinkedHashMap<>();
-    String login = login(ctx, errors);
-    if (!errors.isEmpty()) {
-      throw FlowException.invalid(errors);
-    }
+    String login = validLogin(ctx);
     int limit = 100;
     String raw = ctx.queryParams().get("limit");
     if (raw != null && raw.matches("\\d{1,4}")) {
