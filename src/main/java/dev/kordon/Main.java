@@ -23,6 +23,7 @@ import dev.kordon.guard.Secrets;
 import dev.kordon.guard.SmsCodes;
 import dev.kordon.guard.Throttles;
 import dev.kordon.audit.Audit;
+import dev.kordon.ops.Metrics;
 import dev.kordon.web.ClientIp;
 import dev.kordon.guard.TempPasswords;
 import dev.kordon.render.Templates;
@@ -87,7 +88,7 @@ public final class Main {
       System.exit(2);
       return;
     }
-    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
+    Vertx vertx = Metrics.newVertx(new VertxOptions().setPreferNativeTransport(true));
     SigningKeys keys = dev != null ? dev.signingKeys() : SigningKeys.load(config.jwt().keysDir());
     Running running;
     try {
@@ -167,7 +168,8 @@ public final class Main {
       RefreshTokens refresh = new RefreshTokens(redis, config.tokens().refreshIdle(), config.tokens().refreshAbsolute());
       SmsCodes smsCodes = new SmsCodes(redis, secrets, config.smsCode(), config.limits());
       Throttles throttles = new Throttles(redis, config.limits());
-      Audit audit = new Audit(pg);
+      Metrics metrics = Metrics.of(vertx);
+      Audit audit = new Audit(pg, metrics);
       TempPasswords temps = new TempPasswords(redis, secrets, config.tempPassword());
       Outbox outbox = new Outbox(vertx, redis, secrets);
       Templates templates = new Templates(vertx);
@@ -193,13 +195,13 @@ public final class Main {
       long sendTimeout = config.dispatch().sendTimeout().toMillis();
       // The outbox reader gets its own Redis connections: its polling never queues behind sign-ins.
       RedisStore dispatchRedis = RedisStore.create(vertx, config.redis());
-      return vertx.deployVerticle(() -> new CredentialVerticle(hasher, config.hashWorkers(), config.hash().queue()),
+      return vertx.deployVerticle(() -> new CredentialVerticle(hasher, config.hashWorkers(), config.hash().queue(), metrics::shed),
               new DeploymentOptions())
           .compose(id -> vertx.deployVerticle(new MailVerticle(config.smtp(), config.mailFrom(), sendTimeout)))
           .compose(id -> vertx.deployVerticle(new SmsVerticle(config.smsProvider(), config.smsHttpUrl(), sendTimeout,
               dev == null ? null : dev::recordSms)))
           .compose(id -> vertx.deployVerticle(new OutboxVerticle(dispatchRedis, secrets, outbox.streamKey(),
-              config.dispatch())))
+              config.dispatch(), metrics)))
           .compose(id -> vertx.deployVerticle(() -> new HttpVerticle(services, httpPort),
               new DeploymentOptions().setInstances(instances)))
           .compose(httpId -> vertx.deployVerticle(() -> new AdminVerticle(services, adminPort), new DeploymentOptions())

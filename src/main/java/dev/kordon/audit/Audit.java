@@ -1,5 +1,6 @@
 package dev.kordon.audit;
 
+import dev.kordon.ops.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -36,9 +37,11 @@ public final class Audit {
   public static final String ADMIN_UNLOCK = "admin.unlocked";
 
   private final Pool pool;
+  private final Metrics metrics;
 
-  public Audit(Pool pool) {
+  public Audit(Pool pool, Metrics metrics) {
     this.pool = pool;
+    this.metrics = metrics;
   }
 
   public void record(String event, UUID account, String category, String login, String ip, JsonObject detail) {
@@ -46,6 +49,7 @@ public final class Audit {
     JsonObject line = new JsonObject().put("event", event).put("account", account == null ? null : account.toString())
         .put("category", category).put("login", login).put("ip", ip).put("detail", d);
     LOG.info(line.encode());
+    metrics.securityEvent(event);
     pool.preparedQuery(INSERT).execute(Tuple.of(event, account, category, login, ip, d))
         .onFailure(err -> LOG.warning("audit event " + event + " not stored: " + err.getMessage()));
   }

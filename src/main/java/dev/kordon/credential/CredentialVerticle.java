@@ -21,15 +21,17 @@ public final class CredentialVerticle extends VerticleBase {
   private final PasswordHasher hasher;
   private final int workers;
   private final int queue;
+  private final Runnable onShed;
   private WorkerExecutor pool;
   private MessageConsumer<JsonObject> consumer;
   private String dummyHash;
   private int inFlight;
 
-  public CredentialVerticle(PasswordHasher hasher, int workers, int queue) {
+  public CredentialVerticle(PasswordHasher hasher, int workers, int queue, Runnable onShed) {
     this.hasher = hasher;
     this.workers = workers;
     this.queue = queue;
+    this.onShed = onShed;
   }
 
   @Override
@@ -46,6 +48,7 @@ public final class CredentialVerticle extends VerticleBase {
 
   private void handle(Message<JsonObject> msg) {
     if (inFlight >= workers + queue) {
+      onShed.run();
       msg.fail(OVERLOADED, "overloaded");
       return;
     }

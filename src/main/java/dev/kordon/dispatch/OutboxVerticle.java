@@ -36,12 +36,15 @@ public final class OutboxVerticle extends VerticleBase {
   private final String stream;
   private final KordonConfig.Dispatch config;
   private final String consumer;
+  private final dev.kordon.ops.Metrics metrics;
   private final Set<String> inFlight = new HashSet<>();
   private boolean busy;
   private long timer = -1;
   private MessageConsumer<Object> wake;
 
-  public OutboxVerticle(RedisStore redis, Secrets secrets, String stream, KordonConfig.Dispatch config) {
+  public OutboxVerticle(RedisStore redis, Secrets secrets, String stream, KordonConfig.Dispatch config,
+      dev.kordon.ops.Metrics metrics) {
+    this.metrics = metrics;
     this.redis = redis;
     this.secrets = secrets;
     this.stream = stream;
@@ -185,8 +188,10 @@ public final class OutboxVerticle extends VerticleBase {
             new DeliveryOptions().setSendTimeout(config.sendTimeout().toMillis() + 1000))
         .onComplete(ar -> {
           if (ar.succeeded()) {
+            metrics.delivery(message.getString("kind"), "sent");
             ackDelete(id).onComplete(x -> inFlight.remove(id));
           } else {
+            metrics.delivery(message.getString("kind"), "retry");
             inFlight.remove(id);
             LOG.info("outbox: delivery of " + id + " (" + message.getString("kind") + ") failed, will retry: "
                 + ar.cause().getMessage());

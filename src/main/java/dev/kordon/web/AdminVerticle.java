@@ -42,7 +42,7 @@ public final class AdminVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
-    Routes.common(router, services);
+    Routes.common(router, services, vertx);
     router.route("/admin/*").handler(this::authorize);
     router.route("/admin/*").handler(BodyHandler.create(false).setBodyLimit(services.config().http().bodyLimit()));
     router.route("/admin/*").handler(Routes::noStore);

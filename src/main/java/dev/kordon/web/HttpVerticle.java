@@ -45,7 +45,7 @@ public final class HttpVerticle extends VerticleBase {
   public Future<?> start() {
     Router router = Router.router(vertx);
     router.route().handler(this::securityHeaders);
-    Routes.common(router, services);
+    Routes.common(router, services, vertx);
     pages = new PageRoutes(services);
     pages.mount(router);
     router.route("/static/*").handler(StaticHandler.create("static").setCachingEnabled(true).setMaxAgeSeconds(3600)

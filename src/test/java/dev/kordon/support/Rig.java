@@ -109,7 +109,7 @@ public final class Rig implements AutoCloseable {
       KordonConfig config = KordonConfig.from(tree);
       try {
         SigningKeys k = keys != null ? keys : SigningKeys.generate("test-" + prefix);
-        Vertx vertx = Vertx.vertx();
+        Vertx vertx = dev.kordon.ops.Metrics.newVertx(new io.vertx.core.VertxOptions());
         Main.Running running = await(Main.start(vertx, config, k, null));
         return new Rig(vertx, config, running, k, prefix);
       } catch (java.security.GeneralSecurityException e) {

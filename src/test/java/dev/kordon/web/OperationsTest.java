@@ -27,6 +27,26 @@ class OperationsTest {
   }
 
   @Test
+  void prometheusMetrics() {
+    try (Rig rig = Rig.start()) {
+      rig.account("+375291300009", "Metrics-Password-9");
+      rig.login("+375291300009", "Metrics-Password-9");
+      rig.login("+375291300009", "wrong-metrics-password");
+      dev.kordon.support.Mailbox.sleep(300);
+      var metrics = rig.get("/metrics", null);
+      assertThat(metrics.statusCode()).isEqualTo(200);
+      assertThat(metrics.bodyAsString())
+          .contains("kordon_security_events_total{event=\"login.success\"} 1.0")
+          .contains("kordon_security_events_total{event=\"login.failure\"} 1.0")
+          .contains("vertx_http_server_requests_total")
+          .contains("jvm_memory_used_bytes")
+          .contains("kordon_credential_shed_total");
+      assertThat(Rig.await(rig.http.request(io.vertx.core.http.HttpMethod.GET, rig.running.adminPort(), "127.0.0.1",
+          "/metrics").send()).statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
   void notReadyWhileRedisIsUnreachable() {
     try (Rig rig = Rig.builder().set("redis.url", "redis://127.0.0.1:" + TestServers.freePort()).start()) {
       var ready = rig.get("/health/ready", null);

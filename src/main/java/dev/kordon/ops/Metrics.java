@@ -1,0 +1,72 @@
+package dev.kordon.ops;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Prometheus metrics ({@code GET /metrics}): Vert.x's own (HTTP server, pools, event bus), the
+ * JVM's, and Kordon's: security events by name, sign-ins shed by the credential pool, outbox
+ * deliveries by kind and outcome.
+ */
+public final class Metrics {
+  private static final Map<Vertx, Metrics> BY_VERTX = new ConcurrentHashMap<>();
+
+  private final PrometheusMeterRegistry registry;
+  private final Counter shed;
+
+  private Metrics(PrometheusMeterRegistry registry) {
+    this.registry = registry;
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    this.shed = Counter.builder("kordon_credential_shed").description("sign-ins refused with 503: hash queue full")
+        .register(registry);
+  }
+
+  /** A Vert.x instance that reports into a fresh registry. */
+  public static Vertx newVertx(VertxOptions options) {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Vertx vertx = Vertx.builder()
+        .with(options.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(false)))
+        .withMetrics(new MicrometerMetricsFactory(registry))
+        .build();
+    BY_VERTX.put(vertx, new Metrics(registry));
+    return vertx;
+  }
+
+  /** The metrics of a Vert.x instance; one made elsewhere gets Kordon's and the JVM's only. */
+  public static Metrics of(Vertx vertx) {
+    return BY_VERTX.computeIfAbsent(vertx, v -> new Metrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)));
+  }
+
+  public Handler<RoutingContext> scrapeHandler() {
+    return PrometheusScrapingHandler.create(registry);
+  }
+
+  public void securityEvent(String event) {
+    registry.counter("kordon_security_events", "event", event).increment();
+  }
+
+  public void shed() {
+    shed.increment();
+  }
+
+  public void delivery(String kind, String outcome) {
+    registry.counter("kordon_outbox_deliveries", "kind", kind, "outcome", outcome).increment();
+  }
+}
