@@ -169,7 +169,7 @@ class DispatchTest {
     var config = new dev.kordon.config.KordonConfig.Dispatch(java.time.Duration.ofSeconds(1),
         java.time.Duration.ofSeconds(60), java.time.Duration.ofHours(24), java.time.Duration.ofSeconds(30),
         java.time.Duration.ofMillis(500), java.time.Duration.ofSeconds(20));
-    OutboxVerticle v = new OutboxVerticle(null, null, "s", config);
+    OutboxVerticle v = new OutboxVerticle(null, null, "s", config, null);
     List<Long> schedule = new ArrayList<>();
     for (int n = 1; n <= 9; n++) {
       schedule.add(v.backoff(n));
