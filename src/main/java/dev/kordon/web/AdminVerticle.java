@@ -6,6 +6,9 @@ import dev.kordon.flow.Failure;
 import dev.kordon.flow.FlowException;
 import dev.kordon.flow.Text;
 import dev.kordon.audit.Audit;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.VerticleBase;
@@ -28,6 +31,11 @@ public final class AdminVerticle extends VerticleBase {
   static final List<String> STATUSES = List.of("active", "disabled");
   private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]+");
 
+  static final String IMPORT = "/admin/v1/accounts/import";
+  /** A contract application list of some tens of thousands of rows. */
+  static final int IMPORT_LIMIT = 4 * 1024 * 1024;
+  static final int IMPORT_MAX_ROWS = 50_000;
+
   private final Services services;
   private final int port;
   private final byte[] token;
@@ -44,10 +52,19 @@ public final class AdminVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     Routes.common(router, services, vertx);
     router.route("/admin/*").handler(this::authorize);
-    router.route("/admin/*").handler(BodyHandler.create(false).setBodyLimit(services.config().http().bodyLimit()));
+    BodyHandler small = BodyHandler.create(false).setBodyLimit(services.config().http().bodyLimit());
+    BodyHandler csv = BodyHandler.create(false).setBodyLimit(IMPORT_LIMIT);
+    router.route("/admin/*").handler(ctx -> (IMPORT.equals(ctx.normalizedPath()) ? csv : small).handle(ctx));
     router.route("/admin/*").handler(Routes::noStore);
     router.put("/admin/*").handler(Routes::requireJson);
-    router.post("/admin/*").handler(Routes::requireJson);
+    router.post("/admin/*").handler(ctx -> {
+      if (IMPORT.equals(ctx.normalizedPath())) {
+        requireCsv(ctx);
+      } else {
+        Routes.requireJson(ctx);
+      }
+    });
+    router.post(IMPORT).handler(this::importCsv);
     router.route("/admin/*").handler(new ApiValidation(vertx, services.contract())::handle);
     router.put("/admin/v1/accounts/:category/:login").handler(this::put);
     router.get("/admin/v1/accounts/:category/:login").handler(this::get);
@@ -101,24 +118,9 @@ public final class AdminVerticle extends VerticleBase {
     String role = body.string("role");
     String status = body.string("status");
     body.check();
-    if (tariff == null || tariff.isBlank()) {
-      errors.put("tariff", Text.of("field.required"));
-    } else if (tariff.length() > 100) {
-      errors.put("tariff", Text.of("field.too-long", 100));
-    }
-    if (email == null || email.isBlank()) {
-      errors.put("email", Text.of("field.required"));
-    } else if (email.length() > 254 || !EMAIL.matcher(email.trim()).matches()) {
-      errors.put("email", Text.of("field.email"));
-    }
     role = role == null ? "subscriber" : role;
     status = status == null ? "active" : status;
-    if (!ROLES.contains(role)) {
-      errors.put("role", Text.of("field.choice", String.join(", ", ROLES)));
-    }
-    if (!STATUSES.contains(status)) {
-      errors.put("status", Text.of("field.choice", String.join(", ", STATUSES)));
-    }
+    errors.putAll(fields(tariff, email, role, status));
     if (!errors.isEmpty()) {
       throw FlowException.invalid(errors);
     }
@@ -130,6 +132,104 @@ public final class AdminVerticle extends VerticleBase {
           Routes.json(ctx, up.created() ? 201 : 200, up.account().toJson());
         })
         .onFailure(ctx::fail);
+  }
+
+  /** The account fields' own rules, shared by PUT and the CSV import. */
+  private static Map<String, Text> fields(String tariff, String email, String role, String status) {
+    Map<String, Text> errors = new LinkedHashMap<>();
+    if (tariff == null || tariff.isBlank()) {
+      errors.put("tariff", Text.of("field.required"));
+    } else if (tariff.length() > 100) {
+      errors.put("tariff", Text.of("field.too-long", 100));
+    }
+    if (email == null || email.isBlank()) {
+      errors.put("email", Text.of("field.required"));
+    } else if (email.length() > 254 || !EMAIL.matcher(email.trim()).matches()) {
+      errors.put("email", Text.of("field.email"));
+    }
+    if (!ROLES.contains(role)) {
+      errors.put("role", Text.of("field.choice", String.join(", ", ROLES)));
+    }
+    if (!STATUSES.contains(status)) {
+      errors.put("status", Text.of("field.choice", String.join(", ", STATUSES)));
+    }
+    return errors;
+  }
+
+  private static void requireCsv(RoutingContext ctx) {
+    String type = ctx.request().getHeader("Content-Type");
+    if (type == null || !type.toLowerCase(java.util.Locale.ROOT).split(";")[0].trim().equals("text/csv")) {
+      ctx.fail(new FlowException(Failure.UNSUPPORTED_MEDIA_TYPE));
+      return;
+    }
+    ctx.next();
+  }
+
+  /**
+   * {@code POST /admin/v1/accounts/import}, text/csv with the header
+   * {@code category,login,tariff,email,role} (and optionally {@code status}): each valid row is
+   * created or updated; each other row is reported with its line and the reason, nothing else lost.
+   */
+  private void importCsv(RoutingContext ctx) {
+    java.util.Locale locale = Messages.locale(ctx);
+    List<CSVRecord> records;
+    try (CSVParser parser = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).setTrim(true)
+        .setIgnoreEmptyLines(true).get().parse(new java.io.StringReader(ctx.body().asString("UTF-8")))) {
+      List<String> header = parser.getHeaderNames();
+      if (!header.containsAll(List.of("category", "login", "tariff", "email", "role"))) {
+        throw FlowException.invalid(Map.of("header", Text.of("field.csv-header")));
+      }
+      records = parser.getRecords();
+    } catch (java.io.IOException | java.io.UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
+      throw FlowException.invalid(Map.of("csv", Text.of("field.csv")));
+    }
+    if (records.size() > IMPORT_MAX_ROWS) {
+      throw FlowException.invalid(Map.of("csv", Text.of("field.too-long", IMPORT_MAX_ROWS)));
+    }
+    int[] counts = new int[2];
+    io.vertx.core.json.JsonArray rejected = new io.vertx.core.json.JsonArray();
+    Future<Void> chain = Future.succeededFuture();
+    for (CSVRecord r : records) {
+      long line = r.getRecordNumber() + 1;
+      String category = value(r, "category");
+      String role = value(r, "role").isEmpty() ? "subscriber" : value(r, "role");
+      String status = value(r, "status").isEmpty() ? "active" : value(r, "status");
+      Map<String, Text> errors = new LinkedHashMap<>();
+      String login = null;
+      if (!services.logins().knownCategory(category)) {
+        errors.put("category", Text.of("field.category"));
+      } else {
+        var parsed = services.logins().parse(category, value(r, "login"));
+        if (parsed.error() != null) {
+          errors.put("login", parsed.error());
+        }
+        login = parsed.login();
+      }
+      errors.putAll(fields(value(r, "tariff"), value(r, "email"), role, status));
+      if (!errors.isEmpty()) {
+        StringBuilder reason = new StringBuilder();
+        errors.forEach((field, text) -> reason.append(reason.length() == 0 ? "" : "; ").append(field).append(": ")
+            .append(Messages.text(locale, text)));
+        rejected.add(new JsonObject().put("line", line).put("reason", reason.toString()));
+        continue;
+      }
+      String canonical = login;
+      chain = chain.compose(v -> services.accounts().upsert(category, canonical, value(r, "tariff"), value(r, "email"),
+          role, status)).map(up -> {
+            counts[up.created() ? 0 : 1]++;
+            return null;
+          });
+    }
+    chain.onSuccess(v -> {
+      services.audit().record(Audit.ADMIN_ACCOUNT, null, null, null, services.clientIp().of(ctx),
+          new JsonObject().put("import", true).put("created", counts[0]).put("updated", counts[1])
+              .put("rejected", rejected.size()));
+      Routes.json(ctx, 200, new JsonObject().put("created", counts[0]).put("updated", counts[1]).put("rejected", rejected));
+    }).onFailure(ctx::fail);
+  }
+
+  private static String value(CSVRecord r, String column) {
+    return r.isMapped(column) && r.isSet(column) ? r.get(column).trim() : "";
   }
 
   private void get(RoutingContext ctx) {

@@ -39,7 +39,7 @@ public final class ApiValidation {
 
   public void handle(RoutingContext ctx) {
     Operation op = contract.findOperation(ctx.normalizedPath(), ctx.request().method());
-    if (op == null || op.getRequestBody() == null) {
+    if (op == null || op.getRequestBody() == null || op.getRequestBody().getContent().get("application/json") == null) {
       ctx.next();
       return;
     }
