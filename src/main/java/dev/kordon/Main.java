@@ -198,7 +198,7 @@ public final class Main {
       return vertx.deployVerticle(() -> new CredentialVerticle(hasher, config.hashWorkers(), config.hash().queue(), metrics::shed),
               new DeploymentOptions())
           .compose(id -> vertx.deployVerticle(new MailVerticle(config.smtp(), config.mailFrom(), sendTimeout)))
-          .compose(id -> vertx.deployVerticle(new SmsVerticle(config.smsProvider(), config.smsHttpUrl(), sendTimeout,
+          .compose(id -> vertx.deployVerticle(new SmsVerticle(config.smsProvider(), config.smsHttpUrl(), config.smpp(), sendTimeout,
               dev == null ? null : dev::recordSms)))
           .compose(id -> vertx.deployVerticle(new OutboxVerticle(dispatchRedis, secrets, outbox.streamKey(),
               config.dispatch(), metrics)))

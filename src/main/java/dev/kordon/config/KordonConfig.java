@@ -33,7 +33,8 @@ public record KordonConfig(
     TempPassword tempPassword,
     Dispatch dispatch,
     Web web,
-    Limits limits) {
+    Limits limits,
+    Smpp smpp) {
 
   public enum LoginKind { PHONE, ACCOUNT_NUMBER }
 
@@ -62,6 +63,8 @@ public record KordonConfig(
       int loginDelayAfter, Duration loginDelayBase, Duration loginDelayMax, int loginLockAfter, Duration loginLockFor,
       int loginPerIp, Duration loginIpWindow, int loginPerAccountIp, Duration loginAccountIpWindow,
       int smsPerDay, int smsMaxFailures, int recoveryPerHour, int recoveryPerDay, int sendPerIpHour, int smsPerMinute) {}
+
+  public record Smpp(String host, int port, String systemId, String password, String sourceAddr) {}
 
   public record Web(Duration sessionTtl, List<String> returnOrigins) {}
 
@@ -161,7 +164,16 @@ public record KordonConfig(
     return new KordonConfig(dev, http, admin, pg, redis, smtp, c.string("mail.from"), smsProvider,
         c.string("sms.http.url"), c.nonEmpty("portal.url"), c.bool("cookie.secure"), jwt, hash, tokens,
         List.copyOf(tariffs), phone, min, max, java.util.Collections.unmodifiableMap(categories), secret, smsCode,
-        temp, dispatch, web(c), limits(c));
+        temp, dispatch, web(c), limits(c), smpp(c, smsProvider));
+  }
+
+  private static Smpp smpp(ConfigTree c, String provider) {
+    Smpp smpp = new Smpp(c.string("sms.smpp.host"), c.integer("sms.smpp.port", 1, 65535), c.string("sms.smpp.system-id"),
+        c.string("sms.smpp.password"), c.nonEmpty("sms.smpp.source-addr"));
+    if ("smpp".equals(provider) && (smpp.host().isEmpty() || smpp.systemId().isEmpty())) {
+      throw c.error("sms.smpp.host", "the SMSC's host and sms.smpp.system-id when sms.provider is smpp");
+    }
+    return smpp;
   }
 
   private static Limits limits(ConfigTree c) {

@@ -1,6 +1,7 @@
 package dev.kordon.dispatch;
 
 import dev.kordon.Addresses;
+import dev.kordon.config.KordonConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -22,11 +23,16 @@ public final class SmsVerticle extends VerticleBase {
   private final String url;
   private final long timeoutMs;
   private final Consumer<JsonObject> devSink;
+  private final KordonConfig.Smpp smppConfig;
   private WebClient http;
+  private SmppSender smpp;
+  private io.vertx.core.WorkerExecutor smppThread;
   private MessageConsumer<JsonObject> consumer;
 
   /** {@code devSink}: dev mode's outbox view, which shows the text; null everywhere else. */
-  public SmsVerticle(String provider, String url, long timeoutMs, Consumer<JsonObject> devSink) {
+  public SmsVerticle(String provider, String url, KordonConfig.Smpp smppConfig, long timeoutMs,
+      Consumer<JsonObject> devSink) {
+    this.smppConfig = smppConfig;
     this.provider = provider;
     this.url = url;
     this.timeoutMs = timeoutMs;
@@ -38,6 +44,11 @@ public final class SmsVerticle extends VerticleBase {
     if ("http".equals(provider)) {
       http = WebClient.create(vertx);
     }
+    if ("smpp".equals(provider)) {
+      // jsmpp blocks: one thread of its own, so sends stay in order on the one session.
+      smpp = new SmppSender(smppConfig, timeoutMs);
+      smppThread = vertx.createSharedWorkerExecutor("kordon-smpp", 1);
+    }
     consumer = vertx.eventBus().consumer(Addresses.SMS, this::send);
     return consumer.completion();
   }
@@ -45,6 +56,15 @@ public final class SmsVerticle extends VerticleBase {
   private void send(Message<JsonObject> msg) {
     JsonObject m = msg.body();
     JsonObject out = new JsonObject().put("id", m.getString("id")).put("to", m.getString("to")).put("text", m.getString("text"));
+    if ("smpp".equals(provider)) {
+      smppThread.executeBlocking(() -> smpp.send(out.getString("to"), out.getString("text")), true)
+          .onSuccess(smscId -> {
+            LOG.info("sms " + out.getString("id") + " accepted by the SMSC");
+            msg.reply(new JsonObject().put("ok", true));
+          })
+          .onFailure(err -> msg.fail(502, "SMSC: " + err.getClass().getSimpleName()));
+      return;
+    }
     if ("http".equals(provider)) {
       http.postAbs(url).timeout(timeoutMs).sendJsonObject(out)
           .onSuccess(resp -> {
@@ -75,6 +95,12 @@ public final class SmsVerticle extends VerticleBase {
   public Future<?> stop() {
     if (http != null) {
       http.close();
+    }
+    if (smpp != null) {
+      smppThread.executeBlocking(() -> {
+        smpp.close();
+        return null;
+      }).onComplete(ar -> smppThread.close());
     }
     return consumer == null ? Future.succeededFuture() : consumer.unregister();
   }
