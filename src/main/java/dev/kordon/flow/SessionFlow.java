@@ -86,6 +86,13 @@ public final class SessionFlow {
   }
 
   /** Ends the session: the access token is denied until it would expire, its family is revoked. */
+  /** A page sign-in keeps its session in a cookie: the refresh family minted with it is not needed. */
+  public Future<Void> dropFamily(JsonObject claims) {
+    String sid = claims.getString("sid");
+    return sid == null ? Future.succeededFuture()
+        : refresh.revokeFamily(UUID.fromString(claims.getString("sub")), sid);
+  }
+
   public Future<Void> logout(String bearer) {
     return authenticate(bearer).compose(claims -> {
       UUID account = UUID.fromString(claims.getString("sub"));

@@ -111,7 +111,8 @@ public final class PageRoutes {
         redirect(ctx, "/password/change" + langQuery(ctx));
         return;
       }
-      signIn(ctx, TokenClaims.of(((TokenPair) a).accessToken()), returnTo(ctx));
+      JsonObject claims = TokenClaims.of(((TokenPair) a).accessToken());
+      services.sessions().dropFamily(claims).onComplete(ar -> signIn(ctx, claims, returnTo(ctx)));
     }).onFailure(err -> {
       Model m = loginModel(ctx, mode).put("category", category(ctx, category)).put("login", nullToEmpty(login));
       refused(ctx, err, m, "login.ftlh", "sms".equals(mode) ? "page.error.sms-code" : null);

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 /** Pages as a client sees them over HTTP with production cookie settings (Secure, __Host-). */
 class PagesHttpTest {
   static Rig rig;
+  static dev.kordon.account.Account account;
   static final String PASSWORD = LogCapture.secret("Pages-Http-Password-1");
   static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
 
@@ -27,7 +28,7 @@ class PagesHttpTest {
   static void up() {
     rig = Rig.builder().set("portal.url", "https://my.example.by/cabinet")
         .set("web.return-origins", List.of("https://billing.example.by")).start();
-    rig.account("+375293000001", PASSWORD);
+    account = rig.account("+375293000001", PASSWORD);
   }
 
   @AfterAll
@@ -122,6 +123,10 @@ class PagesHttpTest {
     Client c = new Client();
     assertThat(c.signIn(null).getHeader("Location")).isEqualTo("https://my.example.by/cabinet");
     String first = c.jar.get("__Host-kordon-session");
+    // The page keeps its session in the cookie: no refresh family is left behind in Redis.
+    var redis = rig.running.services().redis();
+    var families = Rig.await(redis.send(io.vertx.redis.client.Command.KEYS, redis.accountKey(account.id(), "fam:*")));
+    assertThat(families.size()).isZero();
     var verify = c.get("/auth/verify");
     assertThat(verify.statusCode()).isEqualTo(200);
     assertThat(verify.getHeader("X-Kordon-Login")).isEqualTo("+375293000001");
