@@ -40,6 +40,7 @@ public final class DevStack {
   private final SigningKeys keys;
   private final List<JsonObject> sms = new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile Services services;
+  private int extraAccounts;
 
   private DevStack(EmbeddedPostgres postgres, RedisServer redis, int redisPort, GreenMail smtp, SigningKeys keys) {
     this.postgres = postgres;
@@ -66,6 +67,7 @@ public final class DevStack {
 
   /** Points the configuration at the embedded servers and relaxes what only HTTPS needs. */
   public ConfigTree apply(ConfigTree tree) {
+    extraAccounts = tree.integer("dev-accounts", 0, 100_000);
     ConfigTree t = tree
         .with("pg.url", "postgresql://postgres:postgres@127.0.0.1:" + postgres.getPort() + "/postgres")
         .with("redis.mode", "standalone")
@@ -98,6 +100,16 @@ public final class DevStack {
         .compose(up -> credentials.hash(DEMO_PASSWORD)
             .compose(hash -> services.accounts().setHash(up.account().id(), hash)))
         .compose(v -> services.accounts().upsert("mobile", NEW_PHONE, TARIFF, "new@example.by", "subscriber", "active"))
+        .compose(v -> extraAccounts == 0 ? Future.succeededFuture() : credentials.hash(DEMO_PASSWORD).compose(hash -> {
+          // One hash for all of them: same password, and seeding stays quick.
+          Future<Void> chain = Future.succeededFuture();
+          for (int i = 0; i < extraAccounts; i++) {
+            String phone = String.format("+37533%07d", i);
+            chain = chain.compose(x -> services.accounts().upsert("mobile", phone, TARIFF, "load@example.by", "subscriber",
+                "active")).compose(up -> services.accounts().setHash(up.account().id(), hash));
+          }
+          return chain.onSuccess(x -> LOG.info("dev mode: " + extraAccounts + " more accounts from +375330000000"));
+        }))
         .mapEmpty();
   }
 
