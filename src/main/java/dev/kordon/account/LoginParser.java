@@ -6,7 +6,6 @@ import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
 import dev.kordon.config.KordonConfig;
 import dev.kordon.config.KordonConfig.LoginKind;
 import dev.kordon.flow.Text;
-import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -106,8 +105,5 @@ public final class LoginParser {
       return new Result(null, error);
     }
 
-    public Optional<String> value() {
-      return Optional.ofNullable(login);
-    }
   }
 }

@@ -184,18 +184,20 @@ public final class DevStack {
 
   public void printBanner(int httpPort, int adminPort) {
     String base = "http://localhost:" + httpPort;
-    System.out.println();
-    System.out.println("  Kordon is running in DEV MODE (embedded Postgres, Redis, SMTP sink; not for production)");
-    System.out.println("    Sign in:     " + base + "/login");
-    System.out.println("    API:         " + base + "/api/v1/login/password");
-    System.out.println("    JWKS:        " + base + "/.well-known/jwks.json");
-    System.out.println("    Outbox:      " + base + "/dev/outbox");
-    System.out.println("    Admin API:   http://localhost:" + adminPort + "/admin/v1/accounts/{category}/{login}"
-        + "   (Authorization: Bearer " + ADMIN_TOKEN + ")");
-    System.out.println("  Demo logins (category mobile, tariff " + TARIFF + "):");
-    System.out.println("    " + DEMO_PHONE + "  password " + DEMO_PASSWORD);
-    System.out.println("    " + NEW_PHONE + "  new account, no password yet (first password via «Забыли пароль?»)");
-    System.out.println();
+    // The demo password is printed on purpose: it is the dev stack's, known from the README.
+    LOG.info(String.join(System.lineSeparator(),
+        "",
+        "  Kordon is running in DEV MODE (embedded Postgres, Redis, SMTP sink; not for production)",
+        "    Sign in:     " + base + "/login",
+        "    API:         " + base + "/api/v1/login/password",
+        "    JWKS:        " + base + "/.well-known/jwks.json",
+        "    Outbox:      " + base + "/dev/outbox",
+        "    Admin API:   http://localhost:" + adminPort + "/admin/v1/accounts/{category}/{login}"
+            + "   (Authorization: Bearer " + ADMIN_TOKEN + ")",
+        "  Demo logins (category mobile, tariff " + TARIFF + "):",
+        "    " + DEMO_PHONE + "  password " + DEMO_PASSWORD,
+        "    " + NEW_PHONE + "  new account, no password yet (first password via «Забыли пароль?»)",
+        ""));
   }
 
   public void stop() {

@@ -1,6 +1,5 @@
 package dev.kordon.token;
 
-import dev.kordon.account.Account;
 import dev.kordon.store.RedisStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -14,7 +13,6 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.UUID;
 
 /**
@@ -34,11 +32,6 @@ public final class BrowserSessions {
 
   public Duration ttl() {
     return ttl;
-  }
-
-  public Future<String> create(Account account, List<String> amr) {
-    return create(new JsonObject().put("sub", account.id().toString()).put("login", account.login())
-        .put("cat", account.category()).put("role", account.role()).put("amr", new JsonArray(amr)));
   }
 
   /** A session for {@code who}: {@code sub}, {@code login}, {@code cat}, {@code role}, {@code amr}. */

@@ -79,11 +79,6 @@ public final class RefreshTokens {
         .map(Response::toInteger);
   }
 
-  /** Milliseconds a family still has, for tests and operators. */
-  public Future<Long> familyTtlMillis(UUID account, String family) {
-    return redis.send(Command.PTTL, familyKey(account, family)).map(Response::toLong);
-  }
-
   private String newToken(UUID account) {
     ByteBuffer buf = ByteBuffer.allocate(16 + SECRET_BYTES);
     buf.putLong(account.getMostSignificantBits()).putLong(account.getLeastSignificantBits()).put(randomBytes(SECRET_BYTES));

@@ -4,7 +4,10 @@ import dev.kordon.flow.Text;
 import io.vertx.ext.web.LanguageHeader;
 import io.vertx.ext.web.RoutingContext;
 import java.text.MessageFormat;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.MissingResourceException;
 import java.util.ResourceBundle;
 
@@ -35,6 +38,20 @@ public final class Messages {
       }
     }
     return RU;
+  }
+
+  private static final Map<Locale, Map<String, String>> ALL = new ConcurrentHashMap<>();
+
+  /** Every text of a language, for the page templates; built once per language. */
+  public static Map<String, String> all(Locale locale) {
+    return ALL.computeIfAbsent(locale, l -> {
+      ResourceBundle bundle = bundle(l);
+      Map<String, String> t = new HashMap<>();
+      for (String k : bundle.keySet()) {
+        t.put(k, bundle.getString(k));
+      }
+      return Map.copyOf(t);
+    });
   }
 
   public static ResourceBundle bundle(Locale locale) {

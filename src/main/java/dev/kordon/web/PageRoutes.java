@@ -5,12 +5,9 @@ import dev.kordon.flow.Answer;
 import dev.kordon.flow.ChangeRequired;
 import dev.kordon.flow.Failure;
 import dev.kordon.flow.FlowException;
-import dev.kordon.flow.Text;
 import dev.kordon.flow.TokenPair;
 import dev.kordon.guard.Secrets;
 import io.vertx.core.Future;
-import io.vertx.core.http.Cookie;
-import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -21,13 +18,11 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.Enumeration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.ResourceBundle;
 import java.util.logging.Logger;
 
 /**
@@ -276,14 +271,8 @@ public final class PageRoutes {
   /** The page model: texts, language, CSRF token, the checked return URL. */
   private Model model(RoutingContext ctx) {
     Locale locale = Messages.locale(ctx);
-    Map<String, String> t = new HashMap<>();
-    ResourceBundle bundle = Messages.bundle(locale);
-    for (Enumeration<String> keys = bundle.getKeys(); keys.hasMoreElements(); ) {
-      String k = keys.nextElement();
-      t.put(k, bundle.getString(k));
-    }
     Model m = new Model();
-    m.put("t", t)
+    m.put("t", Messages.all(locale))
         .put("lang", locale == Messages.EN ? "en" : "ru")
         .put("langQuery", langQuery(ctx))
         .put("csrf", csrfToken(ctx))

@@ -69,8 +69,4 @@ public final class LogCapture {
   public static int lineCount() {
     return LINES.size();
   }
-
-  public static int secretCount() {
-    return SECRETS.size();
-  }
 }
