@@ -7,6 +7,7 @@ import dev.kordon.config.ConfigTree;
 import dev.kordon.config.KordonConfig;
 import dev.kordon.credential.CredentialVerticle;
 import dev.kordon.credential.Credentials;
+import dev.kordon.credential.HashQueue;
 import dev.kordon.credential.PasswordHasher;
 import dev.kordon.dev.DevStack;
 import dev.kordon.dispatch.Letters;
@@ -23,6 +24,7 @@ import dev.kordon.guard.Secrets;
 import dev.kordon.guard.SmsCodes;
 import dev.kordon.guard.Throttles;
 import dev.kordon.audit.Audit;
+import dev.kordon.ops.HeapSettings;
 import dev.kordon.ops.Metrics;
 import dev.kordon.web.ClientIp;
 import dev.kordon.guard.TempPasswords;
@@ -106,6 +108,10 @@ public final class Main {
     if (dev != null) {
       dev.seed(running.services(), running.credentials()).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     }
+    List<String> heap = HeapSettings.apply();
+    if (!heap.isEmpty()) {
+      LOG.info("heap fitted to what is live (" + String.join(", ", heap) + "); JVM flags set by the operator win");
+    }
     long ms = (System.nanoTime() - t0) / 1_000_000;
     LOG.info("Kordon ready in " + ms + " ms: http://localhost:" + running.httpPort() + " (admin port "
         + running.adminPort() + "), " + running.hashParameters());
@@ -163,12 +169,13 @@ public final class Main {
       LoginParser logins = new LoginParser(config);
       PasswordHasher hasher = new PasswordHasher(config.hash().memoryKib(), config.hash().iterations(),
           config.hash().parallelism());
-      Credentials credentials = new Credentials(vertx, config.hash().retryAfter());
+      Metrics metrics = Metrics.of(vertx);
+      HashQueue hashPlaces = new HashQueue(config.hashWorkers(), config.hashQueue(), metrics::shed);
+      Credentials credentials = new Credentials(vertx, config.hash().retryAfter(), hashPlaces);
       TokenService tokens = new TokenService(vertx, keys, config.jwt(), config.tokens().accessTtl().toSeconds());
       RefreshTokens refresh = new RefreshTokens(redis, config.tokens().refreshIdle(), config.tokens().refreshAbsolute());
       SmsCodes smsCodes = new SmsCodes(redis, secrets, config.smsCode(), config.limits());
       Throttles throttles = new Throttles(redis, config.limits());
-      Metrics metrics = Metrics.of(vertx);
       Audit audit = new Audit(pg, metrics);
       TempPasswords temps = new TempPasswords(redis, secrets, config.tempPassword());
       Outbox outbox = new Outbox(vertx, redis, secrets);
@@ -195,7 +202,7 @@ public final class Main {
       long sendTimeout = config.dispatch().sendTimeout().toMillis();
       // The outbox reader gets its own Redis connections: its polling never queues behind sign-ins.
       RedisStore dispatchRedis = RedisStore.create(vertx, config.redis());
-      return vertx.deployVerticle(() -> new CredentialVerticle(hasher, config.hashWorkers(), config.hash().queue(), metrics::shed),
+      return vertx.deployVerticle(() -> new CredentialVerticle(hasher, config.hashWorkers(), hashPlaces),
               new DeploymentOptions())
           .compose(id -> vertx.deployVerticle(new MailVerticle(config.smtp(), config.mailFrom(), sendTimeout)))
           .compose(id -> vertx.deployVerticle(new SmsVerticle(config.smsProvider(), config.smsHttpUrl(), config.smpp(), sendTimeout,

@@ -54,7 +54,10 @@ public record KordonConfig(
 
   public record Jwt(String issuer, String audience, Path keysDir, Duration leeway) {}
 
-  public record Hash(int memoryKib, int iterations, int parallelism, int workers, int queue, Duration retryAfter) {}
+  public record Hash(int memoryKib, int iterations, int parallelism, int workers, int queue, Duration retryAfter) {
+    /** OWASP's smallest Argon2id line is m=7 MiB (with t=5); nothing weaker is accepted. */
+    public static final int MIN_MEMORY_KIB = 7168;
+  }
 
   public record Tokens(Duration accessTtl, Duration refreshIdle, Duration refreshAbsolute, Duration changeTtl) {}
 
@@ -118,7 +121,7 @@ public record KordonConfig(
       throw c.error("jwt.leeway", "at most 60s");
     }
     Hash hash = new Hash(
-        c.integer("hash.memory-kib", 8192, 4 * 1024 * 1024),
+        c.integer("hash.memory-kib", Hash.MIN_MEMORY_KIB, 4 * 1024 * 1024),
         c.integer("hash.iterations", 1, 100),
         c.integer("hash.parallelism", 1, 64),
         c.integer("hash.workers", 0, 1024),
@@ -227,5 +230,13 @@ public record KordonConfig(
 
   public int hashWorkers() {
     return hash.workers() > 0 ? hash.workers() : Runtime.getRuntime().availableProcessors();
+  }
+
+  /**
+   * Hash jobs allowed to wait. The default, twice the hashing threads, keeps an admitted sign-in
+   * within about three hash times of an idle one; a longer queue only makes every answer late.
+   */
+  public int hashQueue() {
+    return hash.queue() > 0 ? hash.queue() : 2 * hashWorkers();
   }
 }

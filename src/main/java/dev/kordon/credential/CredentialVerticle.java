@@ -11,8 +11,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Owns password hashing. Jobs arrive on {@link Addresses#CREDENTIALS} and run on a dedicated pool
- * of {@code workers} threads; at most {@code queue} more may wait. Past that the job is refused at
- * once with {@link #OVERLOADED}, so a flood of logins sheds load instead of piling up latency.
+ * of {@code workers} threads; at most {@code queue} more may wait ({@link HashQueue}). Past that
+ * the job is refused at once with {@link #OVERLOADED}, so a flood of logins sheds load instead of
+ * piling up latency.
  */
 public final class CredentialVerticle extends VerticleBase {
   public static final int OVERLOADED = 503;
@@ -20,18 +21,15 @@ public final class CredentialVerticle extends VerticleBase {
 
   private final PasswordHasher hasher;
   private final int workers;
-  private final int queue;
-  private final Runnable onShed;
+  private final HashQueue places;
   private WorkerExecutor pool;
   private MessageConsumer<JsonObject> consumer;
   private String dummyHash;
-  private int inFlight;
 
-  public CredentialVerticle(PasswordHasher hasher, int workers, int queue, Runnable onShed) {
+  public CredentialVerticle(PasswordHasher hasher, int workers, HashQueue places) {
     this.hasher = hasher;
     this.workers = workers;
-    this.queue = queue;
-    this.onShed = onShed;
+    this.places = places;
   }
 
   @Override
@@ -47,11 +45,6 @@ public final class CredentialVerticle extends VerticleBase {
   }
 
   private void handle(Message<JsonObject> msg) {
-    if (inFlight >= workers + queue) {
-      onShed.run();
-      msg.fail(OVERLOADED, "overloaded");
-      return;
-    }
     JsonObject job = msg.body();
     String op = job.getString("op");
     String password = job.getString("password");
@@ -59,7 +52,10 @@ public final class CredentialVerticle extends VerticleBase {
       msg.fail(BAD_JOB, "bad password");
       return;
     }
-    inFlight++;
+    if (!places.tryTake()) {
+      msg.fail(OVERLOADED, "overloaded");
+      return;
+    }
     Future<JsonObject> work;
     if ("verify".equals(op)) {
       String stored = job.getString("hash");
@@ -71,12 +67,12 @@ public final class CredentialVerticle extends VerticleBase {
     } else if ("hash".equals(op)) {
       work = pool.executeBlocking(() -> new JsonObject().put("hash", hasher.hash(password)), false);
     } else {
-      inFlight--;
+      places.release();
       msg.fail(BAD_JOB, "unknown op");
       return;
     }
     work.onComplete(ar -> {
-      inFlight--;
+      places.release();
       if (ar.succeeded()) {
         msg.reply(ar.result());
       } else {

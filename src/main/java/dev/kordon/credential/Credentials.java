@@ -17,10 +17,24 @@ public final class Credentials {
 
   private final Vertx vertx;
   private final Duration retryAfter;
+  private final HashQueue places;
 
-  public Credentials(Vertx vertx, Duration retryAfter) {
+  public Credentials(Vertx vertx, Duration retryAfter, HashQueue places) {
     this.vertx = vertx;
     this.retryAfter = retryAfter;
+    this.places = places;
+  }
+
+  /**
+   * Fails with 503 {@code overloaded} when the hash pool has no place now, before the caller spends
+   * anything on the request; a place is taken only when the job itself arrives.
+   */
+  public Future<Void> admit() {
+    return places.refuses() ? Future.failedFuture(overloaded()) : Future.succeededFuture();
+  }
+
+  private FlowException overloaded() {
+    return new FlowException(Failure.OVERLOADED, Map.of(), retryAfter);
   }
 
   /** Checks a password against a stored hash; a null hash (no account, no password) never matches. */
@@ -38,7 +52,7 @@ public final class Credentials {
         .map(msg -> msg.body())
         .recover(err -> {
           if (err instanceof ReplyException re && re.failureCode() == CredentialVerticle.OVERLOADED) {
-            return Future.failedFuture(new FlowException(Failure.OVERLOADED, Map.of(), retryAfter));
+            return Future.failedFuture(overloaded());
           }
           if (err instanceof ReplyException re && re.failureCode() == CredentialVerticle.BAD_JOB) {
             return Future.failedFuture(new FlowException(Failure.INVALID_REQUEST));

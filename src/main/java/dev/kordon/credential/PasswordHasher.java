@@ -14,6 +14,10 @@ import org.bouncycastle.crypto.params.Argon2Parameters;
  * Argon2id (BouncyCastle) in the PHC string format, so each hash carries its own parameters and
  * old hashes keep verifying after the configured parameters change. Blocking and CPU-heavy: only
  * ever called from the credential worker pool.
+ *
+ * <p>Each hashing thread keeps its own Argon2 memory (a BouncyCastle block pool) and reuses it for
+ * every hash: without it each call allocates m KiB afresh, and a login burst grows the heap by
+ * gigabytes of garbage. The memory held is m KiB per hashing thread, whatever the load.
  */
 public final class PasswordHasher {
   /** Longest password accepted; longer input is refused before any hashing. */
@@ -30,17 +34,22 @@ public final class PasswordHasher {
   private final int iterations;
   private final int parallelism;
   private final SecureRandom random = new SecureRandom();
+  /** One pool per thread: a pool shared between threads would hand one block to two hashes' lanes. */
+  private final ThreadLocal<Argon2BytesGenerator.BlockPool> pools;
 
   public PasswordHasher(int memoryKib, int iterations, int parallelism) {
     this.memoryKib = memoryKib;
     this.iterations = iterations;
     this.parallelism = parallelism;
+    // The fill step borrows 4 working blocks besides the m blocks of memory.
+    int blocks = Argon2BytesGenerator.getBlockCount(memoryKib, parallelism) + 4;
+    this.pools = ThreadLocal.withInitial(() -> new Argon2BytesGenerator.FixedBlockPool(blocks));
   }
 
   public String hash(String password) {
     byte[] salt = new byte[SALT_BYTES];
     random.nextBytes(salt);
-    byte[] out = derive(password, salt, memoryKib, iterations, parallelism, HASH_BYTES);
+    byte[] out = derive(password, salt, memoryKib, iterations, parallelism, HASH_BYTES, pools.get());
     return "$argon2id$v=19$m=" + memoryKib + ",t=" + iterations + ",p=" + parallelism + "$"
         + B64.encodeToString(salt) + "$" + B64.encodeToString(out);
   }
@@ -54,7 +63,7 @@ public final class PasswordHasher {
     byte[] salt = B64D.decode(m.group(4));
     byte[] expected = B64D.decode(m.group(5));
     byte[] actual = derive(password, salt, Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)),
-        Integer.parseInt(m.group(3)), expected.length);
+        Integer.parseInt(m.group(3)), expected.length, pools.get());
     return MessageDigest.isEqual(expected, actual);
   }
 
@@ -68,13 +77,15 @@ public final class PasswordHasher {
     return "argon2id m=" + memoryKib + " KiB, t=" + iterations + ", p=" + parallelism;
   }
 
-  private static byte[] derive(String password, byte[] salt, int m, int t, int p, int length) {
+  private static byte[] derive(String password, byte[] salt, int m, int t, int p, int length,
+      Argon2BytesGenerator.BlockPool pool) {
     Argon2Parameters params = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
         .withVersion(Argon2Parameters.ARGON2_VERSION_13)
         .withMemoryAsKB(m)
         .withIterations(t)
         .withParallelism(p)
         .withSalt(salt)
+        .withBlockPool(pool)
         .build();
     Argon2BytesGenerator generator = new Argon2BytesGenerator();
     generator.init(params);

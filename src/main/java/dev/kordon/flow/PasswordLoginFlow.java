@@ -72,7 +72,8 @@ public final class PasswordLoginFlow {
     if (!errors.isEmpty()) {
       return Future.failedFuture(FlowException.invalid(errors));
     }
-    return throttles.passwordAttempt(category, login, ip).transform(ar -> {
+    // Under a burst the hash pool may be full: shed now, before any round trip or attempt count.
+    return credentials.admit().compose(v -> throttles.passwordAttempt(category, login, ip)).transform(ar -> {
       if (ar.succeeded()) {
         return accounts.find(category, login).compose(found -> check(category, login, found, password, ip, ar.result()));
       }
@@ -95,7 +96,12 @@ public final class PasswordLoginFlow {
       Throttles.Decision decision) {
     String hash = found.map(Account::passwordHash).orElse(null);
     boolean locked = decision.gate() == Throttles.Gate.LOCKED;
-    return credentials.verify(hash, password).compose(verdict -> {
+    return credentials.verify(hash, password).recover(err -> {
+      if (!locked && err instanceof FlowException fe && fe.failure() == Failure.OVERLOADED) {
+        return throttles.passwordShed(category, login, ip).transform(ignored -> Future.failedFuture(err));
+      }
+      return Future.failedFuture(err);
+    }).compose(verdict -> {
       Account account = found.orElse(null);
       boolean eligible = account != null && account.active() && tariffs.contains(account.tariff());
       if (verdict.ok() && eligible && !locked) {

@@ -21,6 +21,7 @@ import java.util.Map;
 public final class Throttles {
   private static final LuaScript GATE = LuaScript.load("login_gate.lua");
   private static final LuaScript HIT = LuaScript.load("window_hit.lua");
+  private static final LuaScript REFUND = LuaScript.load("login_refund.lua");
   private static final Duration HOUR = Duration.ofHours(1);
   private static final Duration DAY = Duration.ofDays(1);
   private static final Duration MINUTE = Duration.ofMinutes(1);
@@ -68,6 +69,15 @@ public final class Throttles {
           }
           return Future.failedFuture(tooMany(r.get(1).toLong()));
         });
+  }
+
+  /**
+   * An attempt that was counted as GO but shed (503) before its password was checked: it was no
+   * guess, so it must not bring the login nearer a delay or a lock.
+   */
+  public Future<Void> passwordShed(String category, String login, String ip) {
+    return redis.eval(REFUND, List.of(loginKey(category, login, "pwfail"), loginKey(category, login, "pwip:" + ip)),
+        List.of(Integer.toString(limits.loginLockAfter()))).mapEmpty();
   }
 
   /** One sign-in attempt (password or SMS code) from this IP. */

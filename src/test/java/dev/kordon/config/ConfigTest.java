@@ -65,6 +65,16 @@ class ConfigTest {
   }
 
   @Test
+  void hashMemoryDownToOwaspsSevenMibLine() {
+    KordonConfig c = KordonConfig.from(ConfigTree.load(FILE, env("KORDON_HASH_MEMORY_KIB", "7168",
+        "KORDON_HASH_ITERATIONS", "5")));
+    assertThat(c.hash().memoryKib()).isEqualTo(7168);
+    assertThat(c.hash().iterations()).isEqualTo(5);
+    assertThatThrownBy(() -> KordonConfig.from(ConfigTree.load(FILE, env("KORDON_HASH_MEMORY_KIB", "7167"))))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("hash.memory-kib");
+  }
+
+  @Test
   void aBadValueNamesTheKeyAndItsVariable() {
     assertThatThrownBy(() -> KordonConfig.from(ConfigTree.load(FILE, env("KORDON_HTTP_PORT", "eighty"))))
         .isInstanceOf(ConfigException.class)

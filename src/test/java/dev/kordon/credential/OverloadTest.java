@@ -14,12 +14,7 @@ import org.junit.jupiter.api.Test;
 class OverloadTest {
   @Test
   void floodIsShedWithRetryAfterAndServiceRecovers() {
-    try (Rig rig = Rig.builder()
-        .set("hash.workers", 1)
-        .set("hash.queue", 2)
-        .set("hash.memory-kib", 32768)
-        .set("hash.iterations", 2)
-        .start()) {
+    try (Rig rig = onePoolThreadQueueOfTwo()) {
       rig.account("+375291200001", "Flood-test-password-1");
       List<Future<HttpResponse<Buffer>>> calls = new ArrayList<>();
       for (int i = 0; i < 60; i++) {
@@ -49,5 +44,34 @@ class OverloadTest {
       // Once the burst is over, sign-in works again at once.
       assertThat(rig.login("+375291200001", "Flood-test-password-1").statusCode()).isEqualTo(200);
     }
+  }
+
+  @Test
+  void shedAttemptsDoNotCountAgainstTheAccount() {
+    try (Rig rig = onePoolThreadQueueOfTwo()) {
+      rig.account("+375291200002", "Flood-test-password-2");
+      List<Future<HttpResponse<Buffer>>> calls = new ArrayList<>();
+      for (int i = 0; i < 60; i++) {
+        calls.add(rig.loginAsync("+375291200002", "wrong-password-" + i));
+      }
+      Rig.await(Future.join(calls));
+      long refused = calls.stream().filter(f -> f.result().statusCode() == 401).count();
+      long shed = calls.stream().filter(f -> f.result().statusCode() == 503).count();
+      assertThat(refused + shed).isEqualTo(60);
+      assertThat(shed).as("shed").isGreaterThan(0);
+      // Only the guesses that were actually checked bring the login nearer a delay or a lock.
+      var state = Rig.await(rig.running.services().throttles().passwordState("mobile", "+375291200002"));
+      assertThat(state.get("failures")).isEqualTo(refused);
+    }
+  }
+
+  /** One hashing thread, two places in its queue, hashes slow enough for a burst to overrun them. */
+  private static Rig onePoolThreadQueueOfTwo() {
+    return Rig.builder()
+        .set("hash.workers", 1)
+        .set("hash.queue", 2)
+        .set("hash.memory-kib", 32768)
+        .set("hash.iterations", 2)
+        .start();
   }
 }

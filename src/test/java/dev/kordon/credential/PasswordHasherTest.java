@@ -46,4 +46,29 @@ class PasswordHasherTest {
     assertThat(hasher.verify(reference, "correct horse")).isTrue();
     assertThat(hasher.verify(reference, "correct horsf")).isFalse();
   }
+
+  @Test
+  void reusedMemoryGivesTheReferenceAnswerEveryTime() {
+    String reference = "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$AdweBLwcflnNX2HVW8i1Mtu7frrn4Ki7h/rYSGuU7Is";
+    for (int i = 0; i < 3; i++) {
+      // Between checks, other parameters and other passwords go through the same thread's memory.
+      assertThat(hasher.verify(reference, "correct horse")).isTrue();
+      assertThat(hasher.verify(new PasswordHasher(8192, 1, 1).hash("other"), "other")).isTrue();
+      assertThat(hasher.verify(hasher.hash("x" + i), "x" + i)).isTrue();
+    }
+  }
+
+  @Test
+  void aWarmThreadHashesWithoutAllocatingItsMemoryAgain() {
+    var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    long id = Thread.currentThread().getId();
+    String h = hasher.hash("warm up this thread's memory");
+    long before = threads.getThreadAllocatedBytes(id);
+    for (int i = 0; i < 5; i++) {
+      hasher.verify(h, "warm up this thread's memory");
+    }
+    long perHash = (threads.getThreadAllocatedBytes(id) - before) / 5;
+    // Without reuse each hash allocates its whole 19 MiB; with it only small buffers remain.
+    assertThat(perHash).isLessThan(1024 * 1024);
+  }
 }
