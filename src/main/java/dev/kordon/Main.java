@@ -34,6 +34,7 @@ import dev.kordon.token.BrowserSessions;
 import dev.kordon.token.RefreshTokens;
 import dev.kordon.token.SigningKeys;
 import dev.kordon.token.TokenService;
+import dev.kordon.token.VerifiedTokens;
 import dev.kordon.web.AdminVerticle;
 import dev.kordon.web.HttpVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -143,7 +144,9 @@ public final class Main {
      */
     public Future<Void> stop() {
       List<Future<Void>> servers = httpDeployments.stream().map(vertx::undeploy).toList();
-      return Future.join(servers).transform(ar -> vertx.close());
+      return Future.join(servers)
+          .transform(ar -> services.verifiedTokens().close())
+          .transform(ar -> vertx.close());
     }
   }
 
@@ -173,6 +176,7 @@ public final class Main {
       HashQueue hashPlaces = new HashQueue(config.hashWorkers(), config.hashQueue(), metrics::shed);
       Credentials credentials = new Credentials(vertx, config.hash().retryAfter(), hashPlaces);
       TokenService tokens = new TokenService(vertx, keys, config.jwt(), config.tokens().accessTtl().toSeconds());
+      VerifiedTokens verified = VerifiedTokens.start(vertx, config.redis(), redis, config.tokens().verifyCache());
       RefreshTokens refresh = new RefreshTokens(redis, config.tokens().refreshIdle(), config.tokens().refreshAbsolute());
       SmsCodes smsCodes = new SmsCodes(redis, secrets, config.smsCode(), config.limits());
       Throttles throttles = new Throttles(redis, config.limits());
@@ -186,14 +190,14 @@ public final class Main {
 
       PasswordLoginFlow passwordLogin = new PasswordLoginFlow(logins, accounts, credentials, tokens, refresh, temps,
           throttles, audit, redis, config.tariffs(), config.tokens().changeTtl());
-      SessionFlow sessions = new SessionFlow(tokens, refresh, accounts, redis, config.tariffs(), audit);
+      SessionFlow sessions = new SessionFlow(tokens, refresh, accounts, redis, config.tariffs(), audit, verified);
       SmsLoginFlow smsLogin = new SmsLoginFlow(logins, accounts, smsCodes, outbox, letters, tokens, config.tariffs(), kinds,
           throttles, audit);
       RecoveryFlow recovery = new RecoveryFlow(logins, accounts, temps, outbox, letters, config.tariffs(), kinds,
           throttles, audit);
       PasswordChangeFlow passwordChange = new PasswordChangeFlow(tokens, sessions, accounts, credentials, temps, refresh,
           redis, outbox, letters, audit);
-      Services services = new Services(config, pg, redis, accounts, logins, tokens, passwordLogin, sessions, smsLogin,
+      Services services = new Services(config, pg, redis, accounts, logins, tokens, verified, passwordLogin, sessions, smsLogin,
           recovery, passwordChange, browserSessions, templates, secrets, throttles, audit,
           new ClientIp(config.http().trustedProxies()), contract, dev == null ? null : dev::routes);
 

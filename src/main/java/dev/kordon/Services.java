@@ -16,6 +16,7 @@ import dev.kordon.web.ClientIp;
 import dev.kordon.render.Templates;
 import dev.kordon.token.BrowserSessions;
 import dev.kordon.token.TokenService;
+import dev.kordon.token.VerifiedTokens;
 import io.vertx.ext.web.Router;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.sqlclient.Pool;
@@ -29,6 +30,7 @@ public record Services(
     AccountRepository accounts,
     LoginParser logins,
     TokenService tokens,
+    VerifiedTokens verifiedTokens,
     PasswordLoginFlow passwordLogin,
     SessionFlow sessions,
     SmsLoginFlow smsLogin,

@@ -59,7 +59,9 @@ public record KordonConfig(
     public static final int MIN_MEMORY_KIB = 7168;
   }
 
-  public record Tokens(Duration accessTtl, Duration refreshIdle, Duration refreshAbsolute, Duration changeTtl) {}
+  /** {@code verifyCache}: how many verified access tokens one instance keeps; 0 = none. */
+  public record Tokens(Duration accessTtl, Duration refreshIdle, Duration refreshAbsolute, Duration changeTtl,
+      int verifyCache) {}
 
   /** Every throttle and cap, in one place (conf/kordon.yaml sections login, recovery, sending, sms-code). */
   public record Limits(
@@ -128,7 +130,8 @@ public record KordonConfig(
         c.integer("hash.queue", 0, 100_000),
         c.positiveDuration("hash.retry-after"));
     Tokens tokens = new Tokens(c.positiveDuration("tokens.access-ttl"), c.positiveDuration("tokens.refresh-idle"),
-        c.positiveDuration("tokens.refresh-absolute"), c.positiveDuration("tokens.change-ttl"));
+        c.positiveDuration("tokens.refresh-absolute"), c.positiveDuration("tokens.change-ttl"),
+        c.integer("tokens.verify-cache", 0, 10_000_000));
     if (tokens.refreshIdle().compareTo(tokens.refreshAbsolute()) > 0) {
       throw c.error("tokens.refresh-idle", "no longer than tokens.refresh-absolute");
     }
@@ -233,10 +236,11 @@ public record KordonConfig(
   }
 
   /**
-   * Hash jobs allowed to wait. The default, twice the hashing threads, keeps an admitted sign-in
-   * within about three hash times of an idle one; a longer queue only makes every answer late.
+   * Hash jobs allowed to wait. The default, one per hashing thread, keeps every thread busy under a
+   * burst while an admitted sign-in waits at most about one hash time; a longer queue only makes
+   * every answer late (docs/benchmarks.md).
    */
   public int hashQueue() {
-    return hash.queue() > 0 ? hash.queue() : 2 * hashWorkers();
+    return hash.queue() > 0 ? hash.queue() : hashWorkers();
   }
 }

@@ -5,6 +5,7 @@ import dev.kordon.account.AccountRepository;
 import dev.kordon.store.RedisStore;
 import dev.kordon.token.RefreshTokens;
 import dev.kordon.token.TokenService;
+import dev.kordon.token.VerifiedTokens;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -23,10 +24,12 @@ public final class SessionFlow {
   private final RedisStore redis;
   private final List<String> tariffs;
   private final dev.kordon.audit.Audit audit;
+  private final VerifiedTokens verified;
 
   public SessionFlow(TokenService tokens, RefreshTokens refresh, AccountRepository accounts, RedisStore redis,
-      List<String> tariffs, dev.kordon.audit.Audit audit) {
+      List<String> tariffs, dev.kordon.audit.Audit audit, VerifiedTokens verified) {
     this.audit = audit;
+    this.verified = verified;
     this.tokens = tokens;
     this.refresh = refresh;
     this.accounts = accounts;
@@ -60,15 +63,29 @@ public final class SessionFlow {
         }));
   }
 
-  /** The claims of a live access token: valid signature and claims, and not signed out. */
+  /**
+   * The claims of a live access token: valid signature and claims, and not signed out. A token
+   * verified before is taken from the cache, which never holds one past its revocation.
+   */
   public Future<JsonObject> authenticate(String bearer) {
+    JsonObject cached = verified.get(bearer);
+    if (cached != null) {
+      return Future.succeededFuture(cached);
+    }
+    // Taken before the checks: a revocation heard while they run keeps the token out of the cache.
+    long since = verified.epoch();
     return tokens.verify(bearer, TokenService.ACCESS)
         .recover(err -> Future.failedFuture(new FlowException(Failure.UNAUTHORIZED)))
         .compose(claims -> {
           UUID account = UUID.fromString(claims.getString("sub"));
           return redis.send(Command.EXISTS, denyKey(account, claims.getString("jti")))
-              .compose(r -> r.toInteger() == 0 ? Future.succeededFuture(claims)
-                  : Future.failedFuture(new FlowException(Failure.UNAUTHORIZED)));
+              .compose(r -> {
+                if (r.toInteger() != 0) {
+                  return Future.failedFuture(new FlowException(Failure.UNAUTHORIZED));
+                }
+                verified.put(bearer, claims, since);
+                return Future.succeededFuture(claims);
+              });
         });
   }
 
@@ -85,7 +102,6 @@ public final class SessionFlow {
             .orElseGet(() -> Future.failedFuture(new FlowException(Failure.UNAUTHORIZED)))));
   }
 
-  /** Ends the session: the access token is denied until it would expire, its family is revoked. */
   /** A page sign-in keeps its session in a cookie: the refresh family minted with it is not needed. */
   public Future<Void> dropFamily(JsonObject claims) {
     String sid = claims.getString("sid");
@@ -93,11 +109,22 @@ public final class SessionFlow {
         : refresh.revokeFamily(UUID.fromString(claims.getString("sub")), sid);
   }
 
+  /**
+   * Ends the session: the access token is denied until it would expire, its family is revoked. The
+   * token is also forgotten here and then announced to the other instances; the answer waits until
+   * Redis took both the denial and the announcement.
+   */
   public Future<Void> logout(String bearer) {
     return authenticate(bearer).compose(claims -> {
       UUID account = UUID.fromString(claims.getString("sub"));
-      long ttlMs = Math.max(1000, claims.getLong("exp") * 1000 - System.currentTimeMillis() + 60_000);
-      Future<?> deny = redis.send(Command.SET, denyKey(account, claims.getString("jti")), "1", "PX", ttlMs);
+      String jti = claims.getString("jti");
+      long expMs = claims.getLong("exp") * 1000;
+      long ttlMs = Math.max(1000, expMs - System.currentTimeMillis() + 60_000);
+      // Announced only after the denial is stored: an instance that hears of it and checks again must see it.
+      Future<?> deny = redis.send(Command.SET, denyKey(account, jti), "1", "PX", ttlMs).compose(r -> {
+        verified.evictToken(jti);
+        return verified.announceToken(jti, expMs);
+      });
       String sid = claims.getString("sid");
       Future<?> revoke = sid == null ? Future.succeededFuture() : refresh.revokeFamily(account, sid);
       return Future.all(deny, revoke).mapEmpty();

@@ -43,6 +43,39 @@ public final class RedisStore {
     return new RedisStore(Redis.createClient(vertx, options), config.keyPrefix());
   }
 
+  /**
+   * A client for one pub/sub connection. Standalone and sentinel (the master) as configured; in
+   * cluster mode a plain connection to one node, {@code attempt} choosing which, because a classic
+   * PUBLISH reaches every node of the cluster.
+   */
+  public static Redis subscriber(Vertx vertx, KordonConfig.Redis config, int attempt) {
+    RedisOptions options = new RedisOptions()
+        .setPreferredProtocolVersion(io.vertx.redis.client.ProtocolVersion.RESP2)
+        .setMaxPoolSize(1)
+        .setMaxPoolWaiting(1);
+    switch (config.mode()) {
+      case CLUSTER -> options.setType(RedisClientType.STANDALONE)
+          .addConnectionString(config.urls().get(Math.floorMod(attempt, config.urls().size())));
+      case SENTINEL -> {
+        // No automatic failover: it would swap in a connection without our subscription and
+        // handlers; losing the old one makes us subscribe again at the new master instead.
+        options.setType(RedisClientType.SENTINEL).setRole(RedisRole.MASTER).setMasterName(config.masterName())
+            .setAutoFailover(false);
+        config.urls().forEach(options::addConnectionString);
+      }
+      default -> {
+        options.setType(RedisClientType.STANDALONE);
+        config.urls().forEach(options::addConnectionString);
+      }
+    }
+    return Redis.createClient(vertx, options);
+  }
+
+  /** The pub/sub channel on which instances announce revoked tokens and accounts. */
+  public String revokedChannel() {
+    return globalKey("revoked");
+  }
+
   /** A key of one account: {@code <prefix>:{a:<id>}:<suffix>}. */
   public String accountKey(UUID account, String suffix) {
     return accountTag(account) + suffix;

@@ -36,6 +36,7 @@ class ConfigTest {
     assertThat(c.tokens().accessTtl()).isEqualTo(Duration.ofMinutes(15));
     assertThat(c.tokens().refreshIdle()).isEqualTo(Duration.ofDays(7));
     assertThat(c.tokens().refreshAbsolute()).isEqualTo(Duration.ofDays(30));
+    assertThat(c.tokens().verifyCache()).isEqualTo(50_000);
     assertThat(c.tariffs()).containsExactly("SIP-соединение");
     assertThat(c.phone().operatorCodes()).containsExactly("29", "44", "25", "33");
     assertThat(c.categories()).containsOnlyKeys("mobile", "internet");
@@ -87,6 +88,8 @@ class ConfigTest {
         .hasMessageContaining("KORDON_PG_URL");
     assertThatThrownBy(() -> KordonConfig.from(ConfigTree.load(FILE, env("KORDON_SMTP_STARTTLS", "maybe"))))
         .hasMessageContaining("smtp.starttls");
+    assertThatThrownBy(() -> KordonConfig.from(ConfigTree.load(FILE, env("KORDON_TOKENS_VERIFY_CACHE", "-1"))))
+        .hasMessageContaining("tokens.verify-cache");
   }
 
   @Test

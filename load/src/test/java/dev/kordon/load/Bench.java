@@ -1,0 +1,355 @@
+package dev.kordon.load;
+
+import io.gatling.app.Gatling$;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The benchmark: per Argon2id parameter set it measures the baselines (hash-only, hello-world),
+ * starts real Postgres, Redis, SMTP and an SMS stand-in, runs Kordon from its jar, seeds accounts,
+ * runs the Gatling scenarios and writes one summary. Options come from the environment (load/run
+ * documents them). Exit 0 = it all ran; 1 = the harness broke; 3 = --strict and a target was missed.
+ */
+public final class Bench {
+  private static final Pattern RATE = Pattern.compile("rate=([0-9.]+)/s");
+  private static final Pattern ACCESS = Pattern.compile("\"access_token\"\\s*:\\s*\"([^\"]+)\"");
+  private static final Pattern REFRESH = Pattern.compile("\"refresh_token\"\\s*:\\s*\"([^\"]+)\"");
+
+  private final Settings cfg;
+  private final Path jar = Path.of("target/kordon.jar").toAbsolutePath();
+  private final Path outDir;
+  private final Path gatlingDir = Path.of("load/target/gatling").toAbsolutePath();
+  private final Deque<AutoCloseable> open = new ArrayDeque<>();
+  private final List<String> problems = new ArrayList<>();
+  private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private Bench(Settings cfg) throws Exception {
+    this.cfg = cfg;
+    this.outDir = Files.createDirectories(Path.of("load/target/bench",
+        LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))).toAbsolutePath());
+  }
+
+  public static void main(String[] args) throws Exception {
+    Settings cfg = Settings.fromEnv();
+    Bench bench = new Bench(cfg);
+    Runtime.getRuntime().addShutdownHook(new Thread(bench::closeAll, "bench-cleanup"));
+    int rc;
+    try {
+      rc = bench.run();
+    } catch (Throwable e) {
+      System.err.println("bench: broken: " + e);
+      e.printStackTrace();
+      rc = 1;
+    }
+    bench.closeAll();
+    System.out.flush();
+    // Gatling and the embedded servers leave non-daemon threads behind.
+    Runtime.getRuntime().halt(rc);
+  }
+
+  private int run() throws Exception {
+    System.out.println("bench: " + cfg.describe());
+    Report report = new Report(cfg, outDir);
+    for (int[] params : cfg.params()) {
+      Report.Block block = report.block(params[0], params[1]);
+      try {
+        runSet(params[0], params[1], block);
+      } catch (Exception e) {
+        problems.add("m=" + params[0] + " t=" + params[1] + ": " + e.getMessage());
+        block.note("run broken: " + e.getMessage());
+        e.printStackTrace();
+      } finally {
+        closeAll();
+      }
+    }
+    problems.addAll(report.missingFigures());
+    String table = report.write();
+    System.out.println();
+    System.out.println(table);
+    System.out.println("summary: " + outDir.resolve("summary.md"));
+    if (!problems.isEmpty()) {
+      System.out.println("HARNESS FAILED:");
+      problems.forEach(p -> System.out.println("  - " + p));
+      return 1;
+    }
+    if (cfg.strict() && report.misses() > 0) {
+      System.out.println("--strict: " + report.misses() + " target(s) missed");
+      return 3;
+    }
+    return 0;
+  }
+
+  private void runSet(int memoryKib, int iterations, Report.Block block) throws Exception {
+    int cpus = Runtime.getRuntime().availableProcessors();
+    Path hashFile = cfg.seeding() ? Seeder.hashes(jar, Path.of("load/target/bench-cache").toAbsolutePath(), memoryKib,
+        iterations, cfg.accounts()) : null;
+
+    // Hash-only: before Kordon runs, on as many threads as Kordon's hashing pool.
+    String hashLine = baseline("hash", "--memory-kib", "" + memoryKib, "--iterations", "" + iterations, "--parallelism", "1",
+        "--threads", "" + cpus, "--seconds", "" + cfg.hashSeconds(), "--warmup", "" + cfg.hashWarmup());
+    Matcher m = RATE.matcher(hashLine);
+    if (!m.find()) {
+      throw new IllegalStateException("no rate from the hash-only baseline: " + hashLine);
+    }
+    double capacity = Double.parseDouble(m.group(1));
+    block.hashOnly(capacity, hashLine);
+    System.out.println("bench: " + hashLine);
+
+    SmsStandIn sms = remember(new SmsStandIn(cfg.smsPort()));
+    String baseUrl;
+    KordonProcess kordon = null;
+    Map<String, String> overrides = new LinkedHashMap<>();
+    overrides.put("KORDON_HASH_MEMORY_KIB", "" + memoryKib);
+    overrides.put("KORDON_HASH_ITERATIONS", "" + iterations);
+    overrides.put("KORDON_HASH_PARALLELISM", "1");
+    // The operator's SMSC budget, not a per-client throttle: raised so the SMS scenario measures Kordon.
+    overrides.put("KORDON_SENDING_SMS_PER_MINUTE", "1000000");
+    String pgUrl = cfg.pgUrl();
+    if (cfg.url() == null) {
+      Stack stack = remember(Stack.start());
+      pgUrl = stack.pgUrl();
+      Path work = Files.createDirectories(outDir.resolve("kordon-m" + memoryKib + "-t" + iterations));
+      Map<String, String> env = KordonProcess.environment(work, Stack.freePort(), Stack.freePort(), stack.pgUrl(),
+          stack.redisUrl(), "127.0.0.1", stack.smtp.getSmtp().getPort(), sms.url(), overrides);
+      kordon = remember(KordonProcess.start(jar, env, work.resolve("kordon.log")));
+      block.note("Kordon: java -jar target/kordon.jar (pid " + kordon.process.pid() + "), log " + work.resolve("kordon.log"));
+      kordon.awaitReady(Duration.ofSeconds(120));
+      baseUrl = kordon.baseUrl;
+      overrides.forEach((k, v) -> block.note("override " + k + "=" + v));
+      block.note("unchanged: per-IP and per-account throttles at their defaults; every virtual user has its own "
+          + "X-Forwarded-For address (10.x.y.z), believed from 127.0.0.1 (KORDON_HTTP_TRUSTED_PROXIES)");
+    } else {
+      baseUrl = cfg.url();
+      block.note("target: " + baseUrl + " (already running; its SMS provider must be http at " + sms.url() + ")");
+    }
+    RssSampler rss = null;
+    long pid = kordon != null ? kordon.process.pid() : cfg.kordonPid();
+    if (pid > 0) {
+      rss = remember(new RssSampler(pid));
+      block.sampler(rss);
+    }
+    if (hashFile != null) {
+      Seeder.seed(pgUrl, hashFile, cfg.accounts());
+    } else {
+      block.note("no --pg-url: the accounts +37533" + "0000000.. must exist with password " + Pool.PASSWORD);
+    }
+    Pool pool = new Pool(cfg.accounts());
+    long runStart = System.currentTimeMillis();
+
+    // Tokens for refresh and verify, from real sign-ins.
+    ExecutorService setup = Executors.newFixedThreadPool(cpus);
+    List<Future<String>> signIns = new ArrayList<>();
+    for (int i = 0; i < cfg.tokens(); i++) {
+      String phone = pool.cycled();
+      String ip = pool.ip();
+      signIns.add(setup.submit(() -> signIn(baseUrl, phone, ip)));
+    }
+    for (Future<String> f : signIns) {
+      String body = f.get();
+      pool.access.add(group(ACCESS, body));
+      pool.refresh.add(group(REFRESH, body));
+    }
+    setup.shutdown();
+
+    // Unloaded sign-in latency: one at a time, nothing else running, after the token sign-ins warmed Kordon up.
+    double[] unloaded = new double[cfg.unloadedSignIns()];
+    for (int i = 0; i < unloaded.length; i++) {
+      long t0 = System.nanoTime();
+      signIn(baseUrl, pool.cycled(), pool.ip());
+      unloaded[i] = (System.nanoTime() - t0) / 1e6;
+    }
+    double unloadedMs = Recorder.median(unloaded);
+    block.unloaded(unloadedMs);
+
+    // a + g: the burst with /health/live probed alongside.
+    double ramp = cfg.seconds(60, 2);
+    double hold = cfg.seconds(120, 3);
+    double spike = cfg.seconds(60, 3);
+    Plan burst = Plan.burst(baseUrl, pool, capacity, ramp, hold, spike, 20);
+    Scenario run = gatling(burst, "burst", rss, kordon);
+    block.burst(run, capacity, ramp, hold, spike);
+
+    // b .. e, then the mix.
+    int smsUsers = cfg.smoke() ? 5 : 100;
+    run = gatling(Plan.closed(Plan.Kind.SMS, baseUrl, pool, sms, smsUsers, cfg.seconds(15, 3)), "sms", rss, kordon);
+    block.closed("sms sign-in", run, smsUsers, List.of("sms code", "sms sign-in"), "sms sign-in");
+    double recoveryRate = cfg.smoke() ? 5 : 20;
+    run = gatling(Plan.open(Plan.Kind.RECOVERY, baseUrl, pool, sms, recoveryRate, cfg.seconds(30, 2)), "recovery", rss, kordon);
+    block.open("recovery (email)", run, recoveryRate, "recovery", Set.of(202), false);
+    int refreshUsers = Math.min(cfg.tokens(), cfg.smoke() ? 8 : 32);
+    run = gatling(Plan.closed(Plan.Kind.REFRESH, baseUrl, pool, sms, refreshUsers, cfg.seconds(20, 3)), "refresh", rss, kordon);
+    block.closedSingle("refresh", run, refreshUsers, "refresh");
+
+    // Verify and hello-world the same way (closed loop, same users, same time), interleaved.
+    int users = cfg.smoke() ? 32 : 64;
+    double stepSeconds = cfg.seconds(15, 3);
+    Process hello = startHello();
+    String helloUrl = "http://127.0.0.1:" + cfg.helloPort();
+    for (int round = 0; round < cfg.rounds(); round++) {
+      Scenario h = gatling(Plan.closed(Plan.Kind.HELLO, helloUrl, pool, sms, users, stepSeconds), "hello", null, null);
+      Scenario v = gatling(Plan.closed(Plan.Kind.VERIFY, baseUrl, pool, sms, users, stepSeconds), "verify", rss, kordon);
+      block.helloAndVerify(h, v, users);
+    }
+    hello.destroy();
+
+    // Within capacity on both counts: its 5 % sign-ins at half the hash-only rate, its verifies at half what verify just did.
+    double mixRate = Math.max(5, Math.round(Math.min(capacity * 10, 0.5 * block.verifyMean())));
+    run = gatling(Plan.open(Plan.Kind.MIX, baseUrl, pool, sms, mixRate, cfg.seconds(60, 4)), "mix", rss, kordon);
+    block.mix(run, mixRate);
+
+    long runEnd = System.currentTimeMillis();
+    block.overallRss(rss == null ? Double.NaN : rss.peakMb(runStart, runEnd));
+    if (kordon != null) {
+      if (!kordon.process.isAlive()) {
+        throw new IllegalStateException("Kordon died during the run:\n" + kordon.tail(30));
+      }
+      kordon.close();
+      block.blocked(kordon.blockedWarnings());
+    } else {
+      block.note("blocked-thread warnings: not counted (Kordon's log is not ours)");
+    }
+    problems.addAll(block.badStatuses());
+    Plots.burst(outDir, "m" + memoryKib + "-t" + iterations, block.burstSamples(), block.burstStart());
+  }
+
+  /** One scenario: what it recorded, when, Kordon's peak RSS meanwhile, Gatling's report. */
+  record Scenario(String name, List<Recorder.Sample> samples, long startMs, long endMs, double peakRssMb, Path report) {}
+
+  private Scenario gatling(Plan plan, String name, RssSampler rss, KordonProcess kordon) {
+    Plan.current = plan;
+    Recorder.drain();
+    long start = System.currentTimeMillis();
+    Step.injectionStart = 0;
+    int rc;
+    try {
+      rc = Gatling$.MODULE$.fromArgs(new String[] {"--simulation", Step.class.getName(), "--results-folder",
+          gatlingDir.toString(), "--run-description", name});
+    } catch (UnsupportedOperationException e) {
+      // Gatling writes no report for a run without requests; the missing figures say what went wrong.
+      System.out.println("bench: " + name + ": " + e.getMessage());
+      rc = 0;
+    }
+    long end = System.currentTimeMillis();
+    if (rc != 0) {
+      problems.add(name + ": Gatling exited with " + rc);
+    }
+    if (kordon != null && !kordon.process.isAlive()) {
+      throw new IllegalStateException("Kordon died during " + name + ":\n" + kordon.tail(30));
+    }
+    Path report = newestReport();
+    System.out.println("bench: " + name + " report " + report);
+    long injected = Step.injectionStart > 0 ? Step.injectionStart : start;
+    return new Scenario(name, Recorder.drain(), injected, end, rss == null ? Double.NaN : rss.peakMb(start, end), report);
+  }
+
+  private Path newestReport() {
+    try (Stream<Path> dirs = Files.list(gatlingDir)) {
+      return dirs.filter(Files::isDirectory).max(Comparator.comparingLong(p -> p.toFile().lastModified()))
+          .map(p -> p.resolve("index.html")).orElse(null);
+    } catch (Exception e) {
+      return null;
+    }
+  }
+
+  private String signIn(String baseUrl, String phone, String ip) throws Exception {
+    HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/login/password"))
+        .header("Content-Type", "application/json").header("X-Forwarded-For", ip).timeout(Duration.ofSeconds(30))
+        .POST(HttpRequest.BodyPublishers.ofString("{\"category\":\"mobile\",\"login\":\"" + phone + "\",\"password\":\""
+            + Pool.PASSWORD + "\"}")).build(), HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 200) {
+      throw new IllegalStateException("setup sign-in of " + phone + ": " + r.statusCode() + " " + r.body());
+    }
+    return r.body();
+  }
+
+  private static String group(Pattern p, String body) {
+    Matcher m = p.matcher(body);
+    if (!m.find()) {
+      throw new IllegalStateException("no " + p + " in " + body);
+    }
+    return m.group(1);
+  }
+
+  /** Baseline as its own JVM, no flags, like Kordon; returns its one result line. */
+  private String baseline(String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of("java", "-cp", jar.toString(), "dev.kordon.ops.Baseline"));
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException("Baseline " + args[0] + " failed: " + out);
+    }
+    return out;
+  }
+
+  private Process startHello() throws Exception {
+    Process p = new ProcessBuilder("java", "-cp", jar.toString(), "dev.kordon.ops.Baseline", "hello", "--port",
+        "" + cfg.helloPort()).redirectErrorStream(true).start();
+    remember(p::destroy);
+    BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    String line;
+    while ((line = out.readLine()) != null) {
+      if (line.startsWith("hello ready")) {
+        Thread drain = new Thread(() -> {
+          try {
+            out.transferTo(java.io.Writer.nullWriter());
+          } catch (Exception ignored) {
+            // the process is gone
+          }
+        });
+        drain.setDaemon(true);
+        drain.start();
+        return p;
+      }
+    }
+    throw new IllegalStateException("Baseline hello did not start");
+  }
+
+  private <T extends AutoCloseable> T remember(T resource) {
+    synchronized (open) {
+      open.push(resource);
+    }
+    return resource;
+  }
+
+  private void closeAll() {
+    while (true) {
+      AutoCloseable c;
+      synchronized (open) {
+        c = open.poll();
+      }
+      if (c == null) {
+        return;
+      }
+      try {
+        c.close();
+      } catch (Exception e) {
+        System.err.println("bench: cleanup: " + e);
+      }
+    }
+  }
+}

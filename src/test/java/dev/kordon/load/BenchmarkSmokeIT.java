@@ -1,0 +1,52 @@
+package dev.kordon.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Keeps the benchmark from rotting: {@code load/run --smoke} must still run end to end against the
+ * jar just packaged and print its ratios as numbers. Whether the targets are met is not asked here.
+ */
+class BenchmarkSmokeIT {
+  private static final List<String> RATIOS = List.of("sign-in / hash-only", "verify / hello-world", "sms sign-in / hello-world");
+
+  @Test
+  void smokeRunPrintsEveryRatio() throws Exception {
+    Path root = Path.of("").toAbsolutePath();
+    // The environment, MAVEN_ARGS included, is inherited: load/run's own Maven call sees the same settings.
+    Process p = new ProcessBuilder("bash", root.resolve("load/run").toString(), "--smoke")
+        .directory(root.toFile()).redirectErrorStream(true).start();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    Thread reader = new Thread(() -> {
+      try {
+        p.getInputStream().transferTo(out);
+      } catch (java.io.IOException ignored) {
+        // the process is gone
+      }
+    });
+    reader.start();
+    if (!p.waitFor(6, TimeUnit.MINUTES)) {
+      p.descendants().forEach(ProcessHandle::destroy);
+      p.destroy();
+      reader.join(10_000);
+      fail("load/run --smoke still running after 6 minutes:\n" + out.toString(StandardCharsets.UTF_8));
+    }
+    reader.join(10_000);
+    String output = out.toString(StandardCharsets.UTF_8);
+    assertThat(p.exitValue()).as("load/run --smoke exit status; its output:\n%s", output).isZero();
+    for (String ratio : RATIOS) {
+      Matcher m = Pattern.compile("\\| " + Pattern.quote(ratio) + " \\| ([0-9]+(?:\\.[0-9]+)?)").matcher(output);
+      assertThat(m.find()).as("a numeric '%s' line in the table; the output:\n%s", ratio, output).isTrue();
+      assertThat(Double.parseDouble(m.group(1))).as("%s; the output:\n%s", ratio, output).isPositive();
+    }
+  }
+}
