@@ -66,6 +66,7 @@ public class Step extends Simulation {
         populations.add(scenario("health during the burst").exec(call("health", http("GET /health/live").get("/health/live"), 200))
             .injectOpen(constantUsersPerSec(plan.healthRate()).during(seconds(plan.seconds()))));
       }
+      case SIGN_IN -> populations.add(closed("sign-in capacity", passwordSignIn("sign-in")));
       case SMS -> populations.add(closed("sms sign-in", smsSignIn("")));
       case RECOVERY -> populations.add(scenario("recovery").exec(recovery("recovery"))
           .injectOpen(constantUsersPerSec(plan.rate()).during(seconds(plan.seconds()))));
