@@ -5,5 +5,7 @@ WORKDIR /opt/kordon
 COPY target/kordon.jar /opt/kordon/kordon.jar
 COPY conf/kordon.yaml /opt/kordon/conf/kordon.yaml
 USER 10001
+# The JVM settings measured in docs/benchmarks.md; the k8s manifests set the same.
+ENV JAVA_TOOL_OPTIONS="-XX:+UseG1GC -XX:MaxRAMPercentage=50 -XX:+ExitOnOutOfMemoryError"
 EXPOSE 8080 8081
 ENTRYPOINT ["java", "-jar", "/opt/kordon/kordon.jar"]

@@ -24,6 +24,7 @@ import dev.kordon.guard.Secrets;
 import dev.kordon.guard.SmsCodes;
 import dev.kordon.guard.Throttles;
 import dev.kordon.audit.Audit;
+import dev.kordon.ops.AsyncConsole;
 import dev.kordon.ops.HeapSettings;
 import dev.kordon.ops.Metrics;
 import dev.kordon.web.ClientIp;
@@ -69,6 +70,7 @@ public final class Main {
   public static void main(String[] args) throws Exception {
     if (System.getProperty("java.util.logging.config.file") == null) {
       System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tL %4$-7s %3$s: %5$s%6$s%n");
+      AsyncConsole.install();
     }
     long t0 = System.nanoTime();
     Path confFile = null;

@@ -187,23 +187,25 @@ public final class Bench {
     block.unloaded(unloadedMs);
 
     // Sign-in capacity: a closed loop of twice as many users as hashing threads keeps every thread
-    // busy with a job waiting, and fits in the pool's places, so nothing is shed. A first round
-    // warms Kordon's compiled code up; the second is measured. Then hash-only again, with Kordon
-    // up but idle, so the baseline brackets the measurement.
+    // busy with a job waiting, and fits in the pool's places, so nothing is shed. A first loop
+    // warms Kordon's compiled code up; then, interleaved, each measured loop is followed by the
+    // hash-only baseline again (Kordon up but idle), so every round has a baseline on both sides.
     int satUsers = 2 * cpus;
     gatling(Plan.closed(Plan.Kind.SIGN_IN, baseUrl, pool, sms, satUsers, cfg.seconds(15, 2)), "sign-in warm-up", rss, kordon);
-    run = gatling(Plan.closed(Plan.Kind.SIGN_IN, baseUrl, pool, sms, satUsers, cfg.seconds(30, 3)), "sign-in capacity",
-        rss, kordon);
-    block.signInCapacity(run, satUsers);
-    String again = baseline("hash", "--memory-kib", "" + memoryKib, "--iterations", "" + iterations, "--parallelism", "1",
-        "--threads", "" + cpus, "--seconds", "" + cfg.hashSeconds(), "--warmup", "" + cfg.hashWarmup());
-    Matcher m2 = RATE.matcher(again);
-    if (!m2.find()) {
-      throw new IllegalStateException("no rate from the hash-only baseline: " + again);
+    for (int round = 0; round < cfg.signInRounds(); round++) {
+      run = gatling(Plan.closed(Plan.Kind.SIGN_IN, baseUrl, pool, sms, satUsers, cfg.seconds(20, 3)), "sign-in capacity",
+          rss, kordon);
+      block.signInCapacity(run, satUsers);
+      String again = baseline("hash", "--memory-kib", "" + memoryKib, "--iterations", "" + iterations, "--parallelism",
+          "1", "--threads", "" + cpus, "--seconds", "" + cfg.hashSeconds(), "--warmup", "" + cfg.hashWarmup());
+      Matcher m2 = RATE.matcher(again);
+      if (!m2.find()) {
+        throw new IllegalStateException("no rate from the hash-only baseline: " + again);
+      }
+      block.hashOnlyAgain(Double.parseDouble(m2.group(1)));
+      System.out.println("bench: " + again);
     }
-    block.hashOnlyAgain(Double.parseDouble(m2.group(1)));
     capacity = block.capacity();
-    System.out.println("bench: " + again);
 
     // a + g: the burst with /health/live probed alongside.
     double ramp = cfg.seconds(60, 2);
@@ -214,7 +216,8 @@ public final class Bench {
     block.burst(run, capacity, ramp, hold, spike);
 
     // b .. e, then the mix.
-    int smsUsers = cfg.smoke() ? 5 : 100;
+    // Enough users that Kordon, not the wait for the SMS to arrive, sets the pace.
+    int smsUsers = cfg.smoke() ? 5 : 300;
     run = gatling(Plan.closed(Plan.Kind.SMS, baseUrl, pool, sms, smsUsers, cfg.seconds(15, 3)), "sms", rss, kordon);
     block.closed("sms sign-in", run, smsUsers, List.of("sms code", "sms sign-in"), "sms sign-in");
     double recoveryRate = cfg.smoke() ? 5 : 20;

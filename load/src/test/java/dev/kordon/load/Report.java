@@ -88,9 +88,8 @@ final class Report {
     private int hashThreads;
     private double unloadedMs = Double.NaN;
     private double holdRate = Double.NaN;
-    private double signInRate = Double.NaN;
-    private double firstHashOnly = Double.NaN;
-    private double secondHashOnly = Double.NaN;
+    private final List<Double> hashRates = new ArrayList<>();
+    private final List<Double> signInRates = new ArrayList<>();
     private double smsRate = Double.NaN;
     private double overallRss = Double.NaN;
     private long blocked = -1;
@@ -114,19 +113,18 @@ final class Report {
 
     void hashOnly(double rate, String line) {
       capacity = rate;
-      firstHashOnly = rate;
+      hashRates.add(rate);
       java.util.regex.Matcher m = java.util.regex.Pattern.compile("threads=(\\d+)").matcher(line);
       hashThreads = m.find() ? Integer.parseInt(m.group(1)) : 0;
       figures.put("hash-only rate", rate);
     }
 
-    /** The hash-only rate measured a second time; capacity is the mean of both. */
+    /** The hash-only rate measured again after a sign-in round; capacity is the mean of all. */
     void hashOnlyAgain(double rate) {
-      secondHashOnly = rate;
-      capacity = (firstHashOnly + rate) / 2;
+      hashRates.add(rate);
+      capacity = hashRates.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
       figures.put("hash-only rate", capacity);
-      figures.put("hash-only rate, before Kordon", firstHashOnly);
-      figures.put("hash-only rate, Kordon idle", rate);
+      figures.put("hash-only rate #" + hashRates.size(), rate);
     }
 
     double capacity() {
@@ -136,10 +134,19 @@ final class Report {
     void signInCapacity(Scenario run, int users) {
       List<Sample> xs = named(run, "sign-in");
       Stats st = Recorder.stats(xs, Set.of(200), true, span(xs));
-      signInRate = st.okRate();
-      row("sign-in capacity", "closed, " + users + " users", st, run.peakRssMb(), run);
-      figures.put("sign-in capacity rate", signInRate);
+      signInRates.add(st.okRate());
+      row("sign-in capacity #" + signInRates.size(), "closed, " + users + " users", st, run.peakRssMb(), run);
+      figures.put("sign-in capacity rate #" + signInRates.size(), st.okRate());
       expect("sign-in capacity", st);
+    }
+
+    /** Per round: the sign-in rate over the mean of the hash-only runs just before and just after it. */
+    private double[] signInRatios() {
+      double[] r = new double[signInRates.size()];
+      for (int i = 0; i < r.length; i++) {
+        r[i] = signInRates.get(i) / ((hashRates.get(i) + hashRates.get(i + 1)) / 2);
+      }
+      return r;
     }
 
     void unloaded(double ms) {
@@ -276,7 +283,12 @@ final class Report {
       if (!targets.isEmpty() || spikeOk == null) {
         return;
       }
-      double signInRatio = signInRate / capacity;
+      double[] signInRounds = signInRatios();
+      double signInRatio = Recorder.median(signInRounds);
+      StringBuilder signInText = new StringBuilder();
+      for (int i = 0; i < signInRounds.length; i++) {
+        signInText.append(i > 0 ? ", " : "").append(fmt2(signInRounds[i]));
+      }
       double[] perRound = new double[verifyRates.size()];
       StringBuilder rounds = new StringBuilder();
       for (int i = 0; i < perRound.length; i++) {
@@ -285,8 +297,8 @@ final class Report {
       }
       double verifyRatio = Recorder.median(perRound);
       double smsRatio = smsRate / helloMean();
-      ratios.put("sign-in / hash-only", fmt2(signInRatio) + " (sign-ins/s of a closed loop that keeps every hashing thread"
-          + " busy, over the mean hash-only rate)");
+      ratios.put("sign-in / hash-only", fmt2(signInRatio) + " (per round: " + signInText + "; sign-ins/s of a closed loop"
+          + " that keeps every hashing thread busy, over the hash-only runs on either side of it)");
       ratios.put("verify / hello-world", fmt2(verifyRatio) + " (per round: " + rounds + ")");
       ratios.put("sms sign-in / hello-world", fmt3(smsRatio));
       figures.put("sign-in / hash-only", signInRatio);
@@ -320,8 +332,8 @@ final class Report {
       finish();
       StringBuilder sb = new StringBuilder("## Argon2id m=" + memoryKib + " t=" + iterations + " p=1\n\n");
       sb.append("Baselines (same run, own JVMs, no flags): hash-only ").append(fmt(capacity)).append("/s on ")
-          .append(hashThreads).append(" threads (").append(fmt(firstHashOnly)).append(" before Kordon started, ")
-          .append(fmt(secondHashOnly)).append(" with Kordon idle); hello-world ").append(fmt(helloMean())).append("/s");
+          .append(hashThreads).append(" threads (runs: ").append(hashRates.stream().map(Report::fmt)
+              .collect(java.util.stream.Collectors.joining(", "))).append("; the first before Kordon started); hello-world ").append(fmt(helloMean())).append("/s");
       if (helloRates.size() > 1) {
         sb.append(" (range ").append(fmt(helloRates.stream().mapToDouble(d -> d).min().orElse(0))).append("–")
             .append(fmt(helloRates.stream().mapToDouble(d -> d).max().orElse(0))).append(", ").append(helloRates.size())

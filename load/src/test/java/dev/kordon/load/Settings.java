@@ -48,6 +48,11 @@ record Settings(boolean smoke, boolean strict, String url, String pgUrl, long ko
     return smoke ? 10 : 100;
   }
 
+  /** Sign-in capacity loops, each followed by a hash-only run. */
+  int signInRounds() {
+    return smoke ? 1 : 3;
+  }
+
   int rounds() {
     return smoke ? 1 : 2;
   }
