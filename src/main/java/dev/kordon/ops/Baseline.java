@@ -18,7 +18,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -56,34 +55,31 @@ public final class Baseline {
     double seconds = Double.parseDouble(opt.getOrDefault("seconds", "20"));
     double warmup = Double.parseDouble(opt.getOrDefault("warmup", Double.toString(Math.min(5, Math.max(1, seconds / 4)))));
     String encoded = hasher.hash("Kordon-baseline");
-    AtomicBoolean counting = new AtomicBoolean();
-    AtomicBoolean stop = new AtomicBoolean();
+    // Each thread hashes until the end of the window and counts what it finished inside it.
+    long from = System.nanoTime() + (long) (warmup * 1e9);
+    long until = from + (long) (seconds * 1e9);
     LongAdder done = new LongAdder();
     List<Thread> workers = new ArrayList<>();
     for (int i = 0; i < threads; i++) {
       Thread t = new Thread(() -> {
-        while (!stop.get()) {
+        long now;
+        do {
           if (!hasher.verify(encoded, "Kordon-baseline")) {
             throw new IllegalStateException("the hasher does not verify its own hash");
           }
-          if (counting.get()) {
+          now = System.nanoTime();
+          if (now >= from && now < until) {
             done.increment();
           }
-        }
+        } while (now < until);
       }, "baseline-hash-" + i);
       t.start();
       workers.add(t);
     }
-    Thread.sleep((long) (warmup * 1000));
-    long t0 = System.nanoTime();
-    counting.set(true);
-    Thread.sleep((long) (seconds * 1000));
-    counting.set(false);
-    double elapsed = (System.nanoTime() - t0) / 1e9;
-    stop.set(true);
     for (Thread t : workers) {
       t.join();
     }
+    double elapsed = seconds;
     System.out.printf(Locale.ROOT, "hash-only rate=%.2f/s threads=%d verifies=%d seconds=%.1f %s%n",
         done.sum() / elapsed, threads, done.sum(), elapsed, hasher.parameters().replace(" ", ""));
   }
