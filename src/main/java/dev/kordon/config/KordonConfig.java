@@ -42,13 +42,21 @@ public record KordonConfig(
 
   public enum StartTls { REQUIRED, OPTIONAL, DISABLED }
 
-  public record Http(int port, int instances, int bodyLimit, Duration shutdownGrace, List<String> trustedProxies) {}
+  /**
+   * {@code drainDelay}: after SIGTERM, how long readiness answers 503 while the port still serves,
+   * so load balancers stop sending before the listener closes; {@code shutdownGrace}: then how long
+   * in-flight requests may take.
+   */
+  public record Http(int port, int instances, int bodyLimit, Duration drainDelay, Duration shutdownGrace,
+      List<String> trustedProxies) {}
 
   public record Admin(int port, String token) {}
 
   public record Pg(String url, int poolSize, int waitQueue, Duration connectTimeout) {}
 
-  public record Redis(RedisMode mode, List<String> urls, String masterName, int poolSize, int waitQueue, String keyPrefix) {}
+  /** {@code commandTimeout}: the deadline of every Redis command; past it the request answers 503. */
+  public record Redis(RedisMode mode, List<String> urls, String masterName, int poolSize, int waitQueue, String keyPrefix,
+      Duration commandTimeout) {}
 
   public record Smtp(String host, int port, String user, String password, StartTls startTls) {}
 
@@ -88,6 +96,7 @@ public record KordonConfig(
         c.integer("http.port", 0, 65535),
         c.integer("http.instances", 0, 256),
         c.integer("http.body-limit", 1024, 1 << 20),
+        c.duration("http.drain-delay"),
         c.duration("http.shutdown-grace"),
         c.list("http.trusted-proxies"));
     String adminToken = c.string("admin.token");
@@ -106,7 +115,8 @@ public record KordonConfig(
       throw c.error("redis.url", "redis://host:port (comma-separated for cluster and sentinel)");
     }
     Redis redis = new Redis(c.choice("redis.mode", RedisMode.class), redisUrls, c.string("redis.master-name"),
-        c.integer("redis.pool-size", 1, 1000), c.integer("redis.wait-queue", 1, 100_000), c.nonEmpty("redis.key-prefix"));
+        c.integer("redis.pool-size", 1, 1000), c.integer("redis.wait-queue", 1, 100_000), c.nonEmpty("redis.key-prefix"),
+        c.positiveDuration("redis.command-timeout"));
     Smtp smtp = new Smtp(c.string("smtp.host"), c.integer("smtp.port", 1, 65535), c.string("smtp.user"),
         c.string("smtp.password"), c.choice("smtp.starttls", StartTls.class));
     String smsProvider = c.string("sms.provider");
