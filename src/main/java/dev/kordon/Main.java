@@ -25,8 +25,10 @@ import dev.kordon.guard.SmsCodes;
 import dev.kordon.guard.Throttles;
 import dev.kordon.audit.Audit;
 import dev.kordon.ops.AsyncConsole;
+import dev.kordon.ops.Drain;
 import dev.kordon.ops.HeapSettings;
 import dev.kordon.ops.Metrics;
+import dev.kordon.ops.ShutdownLogManager;
 import dev.kordon.web.ClientIp;
 import dev.kordon.guard.TempPasswords;
 import dev.kordon.render.Templates;
@@ -63,11 +65,14 @@ import org.flywaydb.core.Flyway;
  * (credentials first, then the HTTP ports). {@link #start} is also what the tests run.
  */
 public final class Main {
-  private static final Logger LOG = Logger.getLogger(Main.class.getName());
-
   private Main() {}
 
   public static void main(String[] args) throws Exception {
+    // Before the first logger exists: the drain's last lines must outlive the JDK's exit hook.
+    if (System.getProperty("java.util.logging.manager") == null) {
+      System.setProperty("java.util.logging.manager", ShutdownLogManager.class.getName());
+    }
+    Logger log = Logger.getLogger(Main.class.getName());
     if (System.getProperty("java.util.logging.config.file") == null) {
       System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tL %4$-7s %3$s: %5$s%6$s%n");
       AsyncConsole.install();
@@ -108,32 +113,53 @@ public final class Main {
       System.exit(1);
       return;
     }
+    // From here a SIGTERM drains, even while dev mode still seeds its demo accounts.
+    DevStack devStack = dev;
+    ShutdownLogManager.holdAtExit();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      drainAndStop(running, config.http(), log);
+      if (devStack != null) {
+        devStack.stop();
+      }
+      ShutdownLogManager.release();
+    }, "kordon-shutdown"));
     if (dev != null) {
       dev.seed(running.services(), running.credentials()).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     }
     List<String> heap = HeapSettings.apply();
     if (!heap.isEmpty()) {
-      LOG.info("heap fitted to what is live (" + String.join(", ", heap) + "); JVM flags set by the operator win");
+      log.info("heap fitted to what is live (" + String.join(", ", heap) + "); JVM flags set by the operator win");
     }
     long ms = (System.nanoTime() - t0) / 1_000_000;
-    LOG.info("Kordon ready in " + ms + " ms: http://localhost:" + running.httpPort() + " (admin port "
+    log.info("Kordon ready in " + ms + " ms: http://localhost:" + running.httpPort() + " (admin port "
         + running.adminPort() + "), " + running.hashParameters());
     if (dev != null) {
       dev.printBanner(running.httpPort(), running.adminPort());
     }
-    DevStack devStack = dev;
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      LOG.info("SIGTERM: draining in-flight requests, then stopping");
-      try {
-        running.stop().toCompletionStage().toCompletableFuture()
-            .get(config.http().shutdownGrace().toMillis() + 5_000, TimeUnit.MILLISECONDS);
-      } catch (Exception e) {
-        LOG.warning("shutdown did not finish cleanly: " + e);
-      }
-      if (devStack != null) {
-        devStack.stop();
-      }
-    }, "kordon-shutdown"));
+  }
+
+  /**
+   * SIGTERM: readiness answers 503 while the port serves on for http.drain-delay (load balancers
+   * take the instance out meanwhile), then the ports close and requests in flight get up to
+   * http.shutdown-grace.
+   */
+  public static void drainAndStop(Running running, KordonConfig.Http http, Logger log) {
+    long t0 = System.nanoTime();
+    running.services().drain().start();
+    log.info("SIGTERM: draining: /health/ready answers 503; the port serves " + http.drainDelay().toMillis()
+        + " ms more, then requests in flight get up to " + http.shutdownGrace().toMillis() + " ms");
+    try {
+      Thread.sleep(http.drainDelay().toMillis());
+      log.info("drain: closing the ports, finishing requests in flight");
+      running.stop().toCompletionStage().toCompletableFuture()
+          .get(http.shutdownGrace().toMillis() + 5_000, TimeUnit.MILLISECONDS);
+      log.info("stopped " + (System.nanoTime() - t0) / 1_000_000 + " ms after SIGTERM");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      log.warning("stopped: the drain was interrupted");
+    } catch (Exception e) {
+      log.warning("stopped, but not cleanly: " + e);
+    }
   }
 
   /** A started Kordon: its ports and the services behind them. */
@@ -181,7 +207,7 @@ public final class Main {
       VerifiedTokens verified = VerifiedTokens.start(vertx, config.redis(), redis, config.tokens().verifyCache());
       RefreshTokens refresh = new RefreshTokens(redis, config.tokens().refreshIdle(), config.tokens().refreshAbsolute());
       SmsCodes smsCodes = new SmsCodes(redis, secrets, config.smsCode(), config.limits());
-      Throttles throttles = new Throttles(redis, config.limits());
+      Throttles throttles = new Throttles(vertx, redis, config.limits());
       Audit audit = new Audit(pg, metrics);
       TempPasswords temps = new TempPasswords(redis, secrets, config.tempPassword());
       Outbox outbox = new Outbox(vertx, redis, secrets);
@@ -201,7 +227,7 @@ public final class Main {
           redis, outbox, letters, audit);
       Services services = new Services(config, pg, redis, accounts, logins, tokens, verified, passwordLogin, sessions, smsLogin,
           recovery, passwordChange, browserSessions, templates, secrets, throttles, audit,
-          new ClientIp(config.http().trustedProxies()), contract, dev == null ? null : dev::routes);
+          new ClientIp(config.http().trustedProxies()), contract, dev == null ? null : dev::routes, new Drain());
 
       int instances = config.http().instances() > 0 ? config.http().instances()
           : VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;

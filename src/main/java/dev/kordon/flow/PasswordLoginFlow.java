@@ -98,7 +98,9 @@ public final class PasswordLoginFlow {
     boolean locked = decision.gate() == Throttles.Gate.LOCKED;
     return credentials.verify(hash, password).recover(err -> {
       if (!locked && err instanceof FlowException fe && fe.failure() == Failure.OVERLOADED) {
-        return throttles.passwordShed(category, login, ip).transform(ignored -> Future.failedFuture(err));
+        // Shed before the check: no guess was made, so nothing counts.
+        return throttles.passwordSettled(category, login, ip, decision, Throttles.Outcome.VOID)
+            .transform(ignored -> Future.failedFuture(err));
       }
       return Future.failedFuture(err);
     }).compose(verdict -> {
@@ -109,22 +111,27 @@ public final class PasswordLoginFlow {
           rehash(account, password);
         }
         audit.record(Audit.LOGIN_SUCCESS, account.id(), category, login, ip, new JsonObject().put("method", "pwd"));
-        return throttles.passwordSucceeded(category, login).compose(v -> refresh.issue(account.id())).map(rt -> {
-          TokenService.Issued at = tokens.issueAccess(account, List.of("pwd"), rt.family());
-          return (Answer) new TokenPair(at.token(), at.expiresIn(), rt.token(), rt.expiresIn());
-        });
+        return throttles.passwordSettled(category, login, ip, decision, Throttles.Outcome.OK)
+            .compose(v -> refresh.issue(account.id())).map(rt -> {
+              TokenService.Issued at = tokens.issueAccess(account, List.of("pwd"), rt.family());
+              return (Answer) new TokenPair(at.token(), at.expiresIn(), rt.token(), rt.expiresIn());
+            });
       }
       // Asked for known and unknown logins alike, so both cost the same Redis round trip.
       return temporary(category, login, account, password, ip).compose(answer -> {
         if (answer != null) {
-          return Future.succeededFuture(answer);
+          return locked ? Future.succeededFuture(answer)
+              : throttles.passwordSettled(category, login, ip, decision, Throttles.Outcome.VOID).map(n -> answer);
         }
         String reason = locked ? "locked" : account == null ? "unknown_login" : !account.active() ? "disabled"
             : !tariffs.contains(account.tariff()) ? "tariff" : "wrong_password";
-        audit.record(locked ? Audit.LOGIN_LOCKED : Audit.LOGIN_FAILURE, account == null ? null : account.id(),
-            category, login, ip, new JsonObject().put("method", "pwd").put("reason", reason)
-                .put("attempts", decision.attempts()));
-        return Future.failedFuture(new FlowException(Failure.INVALID_CREDENTIALS));
+        Future<Long> failures = locked ? Future.succeededFuture(decision.failures())
+            : throttles.passwordSettled(category, login, ip, decision, Throttles.Outcome.FAIL);
+        return failures.compose(n -> {
+          audit.record(locked ? Audit.LOGIN_LOCKED : Audit.LOGIN_FAILURE, account == null ? null : account.id(),
+              category, login, ip, new JsonObject().put("method", "pwd").put("reason", reason).put("attempts", n));
+          return Future.failedFuture(new FlowException(Failure.INVALID_CREDENTIALS));
+        });
       });
     });
   }

@@ -6,11 +6,16 @@ import dev.kordon.flow.FlowException;
 import dev.kordon.store.LuaScript;
 import dev.kordon.store.RedisStore;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Response;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Every throttle and sending cap (conf/kordon.yaml: login, recovery, sending, sms-code). Each
@@ -20,22 +25,34 @@ import java.util.Map;
  */
 public final class Throttles {
   private static final LuaScript GATE = LuaScript.load("login_gate.lua");
+  private static final LuaScript SETTLE = LuaScript.load("login_settle.lua");
   private static final LuaScript HIT = LuaScript.load("window_hit.lua");
-  private static final LuaScript REFUND = LuaScript.load("login_refund.lua");
   private static final Duration HOUR = Duration.ofHours(1);
   private static final Duration DAY = Duration.ofDays(1);
   private static final Duration MINUTE = Duration.ofMinutes(1);
+  /** A reservation outlives any password check; one left by an instance that died runs out. */
+  static final Duration RESERVATION = Duration.ofSeconds(30);
+  /** How long an attempt waits for earlier attempts in flight before it is told to come back (429). */
+  static final Duration BUSY_WAIT = Duration.ofSeconds(5);
 
-  /** What the password gate decided: GO (counted as attempt {@code n}) or LOCKED. */
+  /** What the password gate decided: GO (a reservation is held) or LOCKED. */
   public enum Gate { GO, LOCKED }
 
-  /** The gate's answer with the consecutive-attempt count it left behind. */
-  public record Decision(Gate gate, long attempts) {}
+  /**
+   * The gate's answer: the consecutive failures it saw and, for GO, the reservation that
+   * {@link #passwordSettled} gives back.
+   */
+  public record Decision(Gate gate, long failures, String reservation) {}
 
+  /** How a reserved attempt ended: a failure counts, a success starts the count again, VOID neither. */
+  public enum Outcome { FAIL, OK, VOID }
+
+  private final Vertx vertx;
   private final RedisStore redis;
   private final KordonConfig.Limits limits;
 
-  public Throttles(RedisStore redis, KordonConfig.Limits limits) {
+  public Throttles(Vertx vertx, RedisStore redis, KordonConfig.Limits limits) {
+    this.vertx = vertx;
     this.redis = redis;
     this.limits = limits;
   }
@@ -46,48 +63,62 @@ public final class Throttles {
 
   /**
    * Before a password is checked: the IP's budget, then the login's gate (growing delay, lock,
-   * login+IP cap). GO counts the attempt; LOCKED must be answered like a wrong password; a delay
+   * login+IP cap). Only failures count toward them; attempts in flight hold a reservation, and one
+   * that finds all free attempts in flight waits for them (up to {@link #BUSY_WAIT}) instead of
+   * being refused. GO must be settled; LOCKED must be answered like a wrong password; a delay
    * fails with 429.
    */
   public Future<Decision> passwordAttempt(String category, String login, String ip) {
-    return ipAttempt(ip)
-        .compose(v -> {
-          long now = System.currentTimeMillis();
-          long memory = Math.max(DAY.toMillis(), limits.loginLockFor().toMillis());
-          return redis.eval(GATE, List.of(loginKey(category, login, "pwfail"), loginKey(category, login, "pwip:" + ip)),
-              List.of(Long.toString(now), Integer.toString(limits.loginDelayAfter()), ms(limits.loginDelayBase()),
-                  ms(limits.loginDelayMax()), Integer.toString(limits.loginLockAfter()), ms(limits.loginLockFor()),
-                  Integer.toString(limits.loginPerAccountIp()), ms(limits.loginAccountIpWindow()), Long.toString(memory)));
-        })
+    String reservation = UUID.randomUUID().toString();
+    long giveUpAt = System.currentTimeMillis() + BUSY_WAIT.toMillis();
+    return ipAttempt(ip).compose(v -> gate(category, login, ip, reservation, giveUpAt, 0));
+  }
+
+  private Future<Decision> gate(String category, String login, String ip, String reservation, long giveUpAt, int round) {
+    long now = System.currentTimeMillis();
+    return redis.eval(GATE, passwordKeys(category, login, ip),
+            List.of(Long.toString(now), Integer.toString(limits.loginDelayAfter()), ms(limits.loginDelayBase()),
+                ms(limits.loginDelayMax()), Integer.toString(limits.loginLockAfter()),
+                Integer.toString(limits.loginPerAccountIp()), reservation, ms(RESERVATION)))
         .compose(r -> {
           long outcome = r.get(0).toLong();
+          long failures = r.get(2).toLong();
           if (outcome == 1) {
-            return Future.succeededFuture(new Decision(Gate.GO, r.get(2).toLong()));
+            return Future.succeededFuture(new Decision(Gate.GO, failures, reservation));
           }
           if (outcome == -2) {
-            return Future.succeededFuture(new Decision(Gate.LOCKED, r.get(2).toLong()));
+            return Future.succeededFuture(new Decision(Gate.LOCKED, failures, null));
+          }
+          if (outcome == -4) {
+            if (System.currentTimeMillis() >= giveUpAt) {
+              return Future.failedFuture(tooMany(1000));
+            }
+            // Earlier attempts of this login are being checked: ask again when some have ended.
+            long pause = Math.min(250, 10L << Math.min(round, 5)) + ThreadLocalRandom.current().nextInt(10);
+            return vertx.timer(pause).compose(t -> gate(category, login, ip, reservation, giveUpAt, round + 1));
           }
           return Future.failedFuture(tooMany(r.get(1).toLong()));
         });
   }
 
-  /**
-   * An attempt that was counted as GO but shed (503) before its password was checked: it was no
-   * guess, so it must not bring the login nearer a delay or a lock.
-   */
-  public Future<Void> passwordShed(String category, String login, String ip) {
-    return redis.eval(REFUND, List.of(loginKey(category, login, "pwfail"), loginKey(category, login, "pwip:" + ip)),
-        List.of(Integer.toString(limits.loginLockAfter()))).mapEmpty();
+  /** Gives back a GO's reservation; returns the consecutive failures after it. */
+  public Future<Long> passwordSettled(String category, String login, String ip, Decision decision, Outcome outcome) {
+    long memory = Math.max(DAY.toMillis(), limits.loginLockFor().toMillis());
+    return redis.eval(SETTLE, passwordKeys(category, login, ip),
+            List.of(outcome.name().toLowerCase(Locale.ROOT), decision.reservation(),
+                Long.toString(System.currentTimeMillis()), Integer.toString(limits.loginLockAfter()),
+                ms(limits.loginLockFor()), Long.toString(memory), ms(limits.loginAccountIpWindow())))
+        .map(Response::toLong);
+  }
+
+  private List<String> passwordKeys(String category, String login, String ip) {
+    return List.of(loginKey(category, login, "pwfail"), loginKey(category, login, "pwip:" + ip),
+        loginKey(category, login, "pwres"), loginKey(category, login, "pwres:" + ip));
   }
 
   /** One sign-in attempt (password or SMS code) from this IP. */
   public Future<Void> ipAttempt(String ip) {
     return hit(List.of(new Window(ipKey(ip, "pw"), limits.loginPerIp(), limits.loginIpWindow())));
-  }
-
-  /** A right password: the consecutive-failure count starts again. */
-  public Future<Void> passwordSucceeded(String category, String login) {
-    return redis.send(Command.DEL, loginKey(category, login, "pwfail")).mapEmpty();
   }
 
   /** Where the login stands: consecutive failures and whether the password path is locked. */

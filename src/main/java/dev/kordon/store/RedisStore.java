@@ -3,6 +3,7 @@ package dev.kordon.store;
 import dev.kordon.config.KordonConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClientOptions;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisClientType;
@@ -12,35 +13,83 @@ import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The Redis client and Kordon's key layout. Every key of one account sits under the hash tag
  * {@code {a:<account id>}}, so each Lua script touches a single slot and Redis Cluster accepts it.
  */
 public final class RedisStore {
-  private final Redis redis;
-  private final String prefix;
+  /** Where commands go: one client (standalone, sentinel) or Kordon's own cluster routing. */
+  private interface Nodes {
+    Future<Response> send(Request request);
 
-  public RedisStore(Redis redis, String prefix) {
-    this.redis = redis;
+    Future<Void> ping();
+
+    Future<Void> close();
+  }
+
+  private final Nodes nodes;
+  private final String prefix;
+  private final long deadlineMs;
+
+  private RedisStore(Nodes nodes, String prefix, long deadlineMs) {
+    this.nodes = nodes;
     this.prefix = prefix;
+    this.deadlineMs = deadlineMs;
   }
 
   public static RedisStore create(Vertx vertx, KordonConfig.Redis config) {
-    RedisOptions options = new RedisOptions()
+    long deadline = config.commandTimeout().toMillis();
+    if (config.mode() == KordonConfig.RedisMode.CLUSTER) {
+      ClusterRouter router = new ClusterRouter(vertx, config.urls(), () -> options(config), deadline);
+      return new RedisStore(new Nodes() {
+        public Future<Response> send(Request request) {
+          return router.send(request);
+        }
+
+        public Future<Void> ping() {
+          return router.ping();
+        }
+
+        public Future<Void> close() {
+          return router.close();
+        }
+      }, config.keyPrefix(), deadline);
+    }
+    RedisOptions options = options(config);
+    config.urls().forEach(options::addConnectionString);
+    if (config.mode() == KordonConfig.RedisMode.SENTINEL) {
+      options.setType(RedisClientType.SENTINEL).setRole(RedisRole.MASTER).setMasterName(config.masterName());
+    } else {
+      options.setType(RedisClientType.STANDALONE);
+    }
+    Redis client = Redis.createClient(vertx, options);
+    return new RedisStore(new Nodes() {
+      public Future<Response> send(Request request) {
+        return client.send(request);
+      }
+
+      public Future<Void> ping() {
+        return client.send(Request.cmd(Command.PING)).mapEmpty();
+      }
+
+      public Future<Void> close() {
+        return client.close();
+      }
+    }, config.keyPrefix(), deadline);
+  }
+
+  private static RedisOptions options(KordonConfig.Redis config) {
+    int deadline = (int) Math.min(Integer.MAX_VALUE, config.commandTimeout().toMillis());
+    return new RedisOptions()
         // RESP2: replies keep one shape (arrays, not maps) whatever the server version.
         .setPreferredProtocolVersion(io.vertx.redis.client.ProtocolVersion.RESP2)
+        // A node that is gone (no RST, as when a pod's address vanishes) fails within the deadline.
+        .setNetClientOptions(new NetClientOptions().setConnectTimeout(deadline).setTcpKeepAlive(true))
         .setMaxPoolSize(config.poolSize())
         .setMaxPoolWaiting(config.waitQueue())
         .setMaxWaitingHandlers(config.waitQueue() * 4);
-    config.urls().forEach(options::addConnectionString);
-    switch (config.mode()) {
-      case CLUSTER -> options.setType(RedisClientType.CLUSTER);
-      case SENTINEL -> options.setType(RedisClientType.SENTINEL).setRole(RedisRole.MASTER)
-          .setMasterName(config.masterName());
-      default -> options.setType(RedisClientType.STANDALONE);
-    }
-    return new RedisStore(Redis.createClient(vertx, options), config.keyPrefix());
   }
 
   /**
@@ -99,12 +148,13 @@ public final class RedisStore {
     return prefix + ":{a:" + account + "}:";
   }
 
+  /** One command, failed after {@code redis.command-timeout}: a request waits for Redis no longer. */
   public Future<Response> send(Command command, Object... args) {
     Request req = Request.cmd(command);
     for (Object a : args) {
       req.arg(String.valueOf(a));
     }
-    return redis.send(req);
+    return raw(req);
   }
 
   public Future<Response> eval(LuaScript script, List<String> keys, List<String> args) {
@@ -112,14 +162,15 @@ public final class RedisStore {
   }
 
   Future<Response> raw(Request req) {
-    return redis.send(req);
+    return nodes.send(req).timeout(deadlineMs, TimeUnit.MILLISECONDS);
   }
 
+  /** Redis answers (in cluster mode: any master does). */
   public Future<Void> ping() {
-    return send(Command.PING).mapEmpty();
+    return nodes.ping().timeout(deadlineMs, TimeUnit.MILLISECONDS);
   }
 
   public Future<Void> close() {
-    return redis.close();
+    return nodes.close();
   }
 }

@@ -1,6 +1,8 @@
 package dev.kordon.token;
 
 import dev.kordon.store.RedisStore;
+import dev.kordon.flow.Failure;
+import dev.kordon.flow.FlowException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -52,9 +54,10 @@ public final class BrowserSessions {
   public Future<JsonObject> lookup(String id) {
     String key = key(id);
     if (key == null) {
-      return Future.failedFuture("no session");
+      return Future.failedFuture(new FlowException(Failure.UNAUTHORIZED));
     }
-    return redis.send(Command.GET, key).compose(r -> r == null ? Future.failedFuture("no session")
+    // No session is UNAUTHORIZED; Redis failing is not, and reaches the caller as it is (503).
+    return redis.send(Command.GET, key).compose(r -> r == null ? Future.failedFuture(new FlowException(Failure.UNAUTHORIZED))
         : Future.succeededFuture(new JsonObject(r.toString())));
   }
 

@@ -45,6 +45,12 @@ public final class HttpVerticle extends VerticleBase {
   public Future<?> start() {
     Router router = Router.router(vertx);
     router.route().handler(this::securityHeaders);
+    router.route().handler(ctx -> {
+      if (services.drain().draining()) {
+        ctx.response().putHeader("Connection", "close");
+      }
+      ctx.next();
+    });
     Routes.common(router, services, vertx);
     pages = new PageRoutes(services);
     pages.mount(router);
@@ -156,8 +162,7 @@ public final class HttpVerticle extends VerticleBase {
   private void verify(RoutingContext ctx) {
     String bearer = Routes.bearer(ctx);
     (bearer != null ? services.sessions().authenticate(bearer)
-        : pages.signedIn(ctx).recover(err -> io.vertx.core.Future.failedFuture(
-            new dev.kordon.flow.FlowException(dev.kordon.flow.Failure.UNAUTHORIZED))))
+        : pages.signedIn(ctx))
         .onSuccess(claims -> ctx.response()
             .putHeader("Cache-Control", "no-store")
             .putHeader("X-Kordon-Subject", claims.getString("sub"))

@@ -240,7 +240,7 @@ public final class PageRoutes {
   /** Who the session cookie belongs to; {@code /auth/verify} asks the same. */
   public Future<JsonObject> signedIn(RoutingContext ctx) {
     String id = cookies.get(ctx, Cookies.SESSION);
-    return id == null ? Future.failedFuture("no session") : services.browserSessions().lookup(id);
+    return id == null ? Future.failedFuture(new FlowException(Failure.UNAUTHORIZED)) : services.browserSessions().lookup(id);
   }
 
   // ---- CSRF: a random cookie, and in every form its keyed hash

@@ -29,6 +29,10 @@ public final class Routes {
   }
 
   private static void ready(RoutingContext ctx, Services services) {
+    if (services.drain().draining()) {
+      json(ctx, 503, new JsonObject().put("status", "DRAINING"));
+      return;
+    }
     Future<Void> pg = services.pg().query("SELECT 1").execute().<Void>mapEmpty().timeout(2, TimeUnit.SECONDS);
     Future<Void> redis = services.redis().ping().timeout(2, TimeUnit.SECONDS);
     Future.join(pg, redis).onComplete(ar -> {

@@ -16,6 +16,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -110,6 +112,37 @@ class ThrottleTest {
       assertThat(admin(rig, "+375294000001").getLong("password_failures")).isZero();
       Mailbox.sleep(300);
       assertThat(count(events(rig, "+375294000001"), "admin.unlocked")).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void parallelRightPasswordsOfOneLoginAreNeverRefusedByTheGate() {
+    // Shipped limits: 5 free failures, lock at 20, 10 per login and IP. Sixty right passwords at once
+    // are more than any of them; none is a failure, so none may be refused.
+    try (Rig rig = Rig.builder().set("http.trusted-proxies", List.of("127.0.0.1")).set("hash.queue", 200).start()) {
+      rig.account("+375294000010", PASSWORD);
+      List<Future<HttpResponse<Buffer>>> office = new ArrayList<>();
+      for (int i = 0; i < 30; i++) {
+        office.add(loginFrom(rig, "203.0.113.50", "+375294000010", PASSWORD));
+        office.add(loginFrom(rig, "203.0.113." + (60 + i % 10), "+375294000010", PASSWORD));
+      }
+      Rig.await(Future.join(office));
+      Map<Integer, Long> statuses = new TreeMap<>();
+      office.forEach(f -> statuses.merge(f.result().statusCode(), 1L, Long::sum));
+      assertThat(statuses).isEqualTo(Map.of(200, 60L));
+      assertThat(admin(rig, "+375294000010").getLong("password_failures")).isZero();
+
+      // Failures still count while right passwords run beside them: three wrong ones, three failures.
+      List<Future<HttpResponse<Buffer>>> mixed = new ArrayList<>();
+      for (int i = 0; i < 12; i++) {
+        mixed.add(loginFrom(rig, "203.0.113.80", "+375294000010", i % 4 == 0 ? "wrong-guess-" + i : PASSWORD));
+      }
+      Rig.await(Future.join(mixed));
+      for (int i = 0; i < 12; i++) {
+        assertThat(mixed.get(i).result().statusCode()).isEqualTo(i % 4 == 0 ? 401 : 200);
+      }
+      Mailbox.sleep(500); // audit rows are written after the answer
+      assertThat(count(events(rig, "+375294000010"), "login.failure")).isEqualTo(3);
     }
   }
 

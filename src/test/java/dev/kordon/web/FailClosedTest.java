@@ -9,6 +9,7 @@ import dev.kordon.support.TestServers;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.redis.client.Command;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,6 +64,33 @@ class FailClosedTest {
       redis.start();
       assertThat(eventually(() -> rig.login("+375297000001", PASSWORD), 200).statusCode()).isEqualTo(200);
       assertThat(rig.get("/health/ready", null).statusCode()).isEqualTo(200);
+    } finally {
+      redis.stop();
+    }
+  }
+
+  @Test
+  void aRedisThatStopsAnsweringCostsOneCommandDeadlineThen503AndRecovers() throws Exception {
+    int port = TestServers.freePort();
+    RedisServer redis = RedisServer.newRedisServer().port(port).bind("127.0.0.1").setting("save \"\"").build();
+    redis.start();
+    try (Rig rig = Rig.builder().set("redis.url", "redis://127.0.0.1:" + port).set("redis.command-timeout", "500ms").start()) {
+      rig.account("+375297000003", PASSWORD);
+      String at = rig.login("+375297000003", PASSWORD).bodyAsJsonObject().getString("access_token");
+
+      // The server keeps its connections open and answers nothing for 4 s, as a hung node would.
+      Rig.await(rig.running.services().redis().send(Command.CLIENT, "PAUSE", "4000", "ALL"));
+      long t0 = System.nanoTime();
+      HttpResponse<Buffer> login = rig.login("+375297000003", PASSWORD);
+      long loginMs = (System.nanoTime() - t0) / 1_000_000;
+      assertUnavailable(login);
+      assertThat(loginMs).isLessThan(2_000);
+      HttpResponse<Buffer> verify = rig.get("/auth/verify", at);
+      assertThat(verify.statusCode()).isEqualTo(503);
+      assertThat(verify.getHeader("Retry-After")).isNotNull();
+
+      assertThat(eventually(() -> rig.login("+375297000003", PASSWORD), 200).statusCode()).isEqualTo(200);
+      assertThat(rig.get("/auth/verify", at).statusCode()).isEqualTo(200);
     } finally {
       redis.stop();
     }

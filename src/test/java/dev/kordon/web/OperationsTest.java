@@ -3,12 +3,18 @@ package dev.kordon.web;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kordon.Main;
 import dev.kordon.support.Rig;
 import dev.kordon.support.TestServers;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 class OperationsTest {
@@ -76,6 +82,45 @@ class OperationsTest {
     assertThatThrownBy(() -> Rig.await(io.vertx.core.Vertx.vertx().createHttpClient()
         .request(io.vertx.core.http.HttpMethod.GET, rig.running.httpPort(), "127.0.0.1", "/health/live")
         .compose(req -> req.send()))).isInstanceOf(RuntimeException.class);
+  }
+
+  @Test
+  void sigtermDrainAnswersNotReadyWhileThePortStillServesThenCloses() throws Exception {
+    Rig rig = Rig.builder().set("http.drain-delay", "1500ms").set("http.shutdown-grace", "5s").start();
+    rig.account("+375291300003", "Drain-test-password-2");
+    List<String> lines = new CopyOnWriteArrayList<>();
+    Logger log = Logger.getLogger("drain-test");
+    log.setUseParentHandlers(false);
+    log.addHandler(new Handler() {
+      public void publish(LogRecord r) {
+        lines.add(r.getMessage());
+      }
+
+      public void flush() {}
+
+      public void close() {}
+    });
+    Thread sigterm = new Thread(() -> Main.drainAndStop(rig.running, rig.config.http(), log));
+    sigterm.start();
+    sleep(100);
+
+    HttpResponse<Buffer> ready = rig.get("/health/ready", null);
+    assertThat(ready.statusCode()).isEqualTo(503);
+    assertThat(ready.bodyAsJsonObject().getString("status")).isEqualTo("DRAINING");
+    // Still serving: a sign-in that arrives now is answered, on a connection that then closes.
+    HttpResponse<Buffer> login = rig.login("+375291300003", "Drain-test-password-2");
+    assertThat(login.statusCode()).isEqualTo(200);
+    assertThat(login.getHeader("Connection")).isEqualTo("close");
+    assertThat(rig.get("/health/live", null).statusCode()).isEqualTo(200);
+
+    sigterm.join(15_000);
+    assertThat(sigterm.isAlive()).isFalse();
+    assertThatThrownBy(() -> Rig.await(io.vertx.core.Vertx.vertx().createHttpClient()
+        .request(io.vertx.core.http.HttpMethod.GET, rig.running.httpPort(), "127.0.0.1", "/health/live")
+        .compose(req -> req.send()))).isInstanceOf(RuntimeException.class);
+    assertThat(lines).hasSize(3);
+    assertThat(lines.get(0)).startsWith("SIGTERM: draining");
+    assertThat(lines.get(2)).startsWith("stopped ");
   }
 
   private static void sleep(long ms) {

@@ -1,0 +1,215 @@
+package dev.kordon.store;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisClientType;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import io.vertx.redis.client.impl.RequestImpl;
+import io.vertx.redis.client.impl.ZModem;
+import io.vertx.redis.client.impl.types.ErrorType;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
+
+/**
+ * Redis Cluster, routed here: one pooled standalone client per master and a slot table from
+ * {@code CLUSTER SLOTS}. The client library's cluster mode opens a connection to every node,
+ * replicas included, for each command, and fails the command when any one node is unreachable:
+ * a dead replica stopped every sign-in. Here a command only ever touches the master of its slot,
+ * so a dead replica costs nothing and a dead master costs only its own slots until a replica takes
+ * them over. MOVED and ASK are followed; a failure or a MOVED refreshes the table (at most every
+ * {@link #MIN_REFRESH_MS} ms), and it is also refreshed every {@link #PERIODIC_REFRESH_MS} ms.
+ */
+final class ClusterRouter {
+  private static final Logger LOG = Logger.getLogger(ClusterRouter.class.getName());
+  static final int SLOTS = 16384;
+  static final long MIN_REFRESH_MS = 250;
+  static final long PERIODIC_REFRESH_MS = 5_000;
+
+  private final Vertx vertx;
+  private final Supplier<RedisOptions> nodeOptions;
+  private final List<String> seeds;
+  private final long deadlineMs;
+  private final Map<String, Redis> clients = new ConcurrentHashMap<>();
+  private final AtomicBoolean refreshing = new AtomicBoolean();
+  private final long timer;
+  private volatile String[] owners = new String[SLOTS];
+  private volatile List<String> masters = List.of();
+  private volatile long lastRefresh;
+  private volatile boolean closed;
+
+  ClusterRouter(Vertx vertx, List<String> seeds, Supplier<RedisOptions> nodeOptions, long deadlineMs) {
+    this.vertx = vertx;
+    this.seeds = List.copyOf(seeds);
+    this.nodeOptions = nodeOptions;
+    this.deadlineMs = deadlineMs;
+    this.timer = vertx.setPeriodic(PERIODIC_REFRESH_MS, id -> refresh());
+    refresh();
+  }
+
+  Future<Response> send(Request request) {
+    String endpoint = endpointOf(request);
+    if (endpoint == null) {
+      refresh();
+      return Future.failedFuture(new IllegalStateException("no Redis Cluster master serves this key's slot yet"));
+    }
+    return send(endpoint, request, 2);
+  }
+
+  /** Any master that answers: readiness must not fail because one master of several is down. */
+  Future<Void> ping() {
+    List<String> known = masters.isEmpty() ? seeds : masters;
+    return pingFrom(known, 0);
+  }
+
+  private Future<Void> pingFrom(List<String> endpoints, int index) {
+    if (index >= endpoints.size()) {
+      refresh();
+      return Future.failedFuture(new IllegalStateException("no Redis Cluster master answers"));
+    }
+    return client(endpoints.get(index)).send(Request.cmd(Command.PING))
+        .timeout(deadlineMs, TimeUnit.MILLISECONDS)
+        .<Void>mapEmpty()
+        .recover(err -> pingFrom(endpoints, index + 1));
+  }
+
+  Future<Void> close() {
+    closed = true;
+    vertx.cancelTimer(timer);
+    List<Future<Void>> all = new ArrayList<>();
+    clients.values().forEach(c -> all.add(c.close()));
+    return Future.join(all).mapEmpty();
+  }
+
+  private Future<Response> send(String endpoint, Request request, int redirects) {
+    return client(endpoint).send(request).recover(err -> {
+      if (err instanceof ErrorType e && (e.is("MOVED") || e.is("ASK")) && redirects > 0) {
+        String target = redirectTarget(endpoint, e);
+        if (e.is("MOVED")) {
+          String[] table = owners;
+          Integer slot = slotOf(request);
+          if (slot != null && target != null) {
+            table[slot] = target;
+          }
+          refresh();
+          return target == null ? Future.failedFuture(err) : send(target, request, redirects - 1);
+        }
+        // ASK: one command at the importing node, on one connection, right after ASKING.
+        return target == null ? Future.failedFuture(err) : client(target).connect().compose(conn ->
+            conn.send(Request.cmd(Command.ASKING)).compose(ok -> conn.send(request)).eventually(conn::close));
+      }
+      if (!(err instanceof ErrorType) || ((ErrorType) err).is("CLUSTERDOWN") || ((ErrorType) err).is("TRYAGAIN")) {
+        // Unreachable node or a cluster in the middle of a failover: the table may be stale.
+        refresh();
+      }
+      return Future.failedFuture(err);
+    });
+  }
+
+  private String endpointOf(Request request) {
+    Integer slot = slotOf(request);
+    if (slot == null) {
+      List<String> known = masters;
+      return known.isEmpty() ? (seeds.isEmpty() ? null : seeds.get(0)) : known.get(0);
+    }
+    return owners[slot];
+  }
+
+  /** The slot of the request's first key (Kordon's multi-key commands keep their keys in one slot). */
+  private static Integer slotOf(Request request) {
+    List<byte[]> keys = ((RequestImpl) request).keys();
+    return keys.isEmpty() ? null : ZModem.generate(keys.get(0));
+  }
+
+  private Redis client(String endpoint) {
+    return clients.computeIfAbsent(endpoint, e -> Redis.createClient(vertx,
+        nodeOptions.get().setType(RedisClientType.STANDALONE).setConnectionString(e)));
+  }
+
+  /** Reads the slot table from the first node that answers: known masters first, then the seeds. */
+  void refresh() {
+    long now = System.currentTimeMillis();
+    if (closed || now - lastRefresh < MIN_REFRESH_MS || !refreshing.compareAndSet(false, true)) {
+      return;
+    }
+    lastRefresh = now;
+    LinkedHashSet<String> candidates = new LinkedHashSet<>(masters);
+    candidates.addAll(seeds);
+    readSlots(new ArrayList<>(candidates), 0).onComplete(ar -> {
+      refreshing.set(false);
+      if (ar.failed()) {
+        LOG.warning("Redis Cluster: no node gave its slot table (" + ar.cause().getMessage() + "); retrying");
+      }
+    });
+  }
+
+  private Future<Void> readSlots(List<String> candidates, int index) {
+    if (index >= candidates.size()) {
+      return Future.failedFuture("none of " + candidates.size() + " nodes answered CLUSTER SLOTS");
+    }
+    String from = candidates.get(index);
+    return client(from).send(Request.cmd(Command.CLUSTER).arg("SLOTS"))
+        .timeout(deadlineMs, TimeUnit.MILLISECONDS)
+        .compose(reply -> {
+          if (reply == null || reply.size() == 0) {
+            return Future.failedFuture("empty slot table");
+          }
+          install(from, reply);
+          return Future.<Void>succeededFuture();
+        })
+        .recover(err -> readSlots(candidates, index + 1));
+  }
+
+  private void install(String from, Response reply) {
+    String[] table = new String[SLOTS];
+    LinkedHashSet<String> found = new LinkedHashSet<>();
+    for (Response range : reply) {
+      int start = range.get(0).toInteger();
+      int end = range.get(1).toInteger();
+      Response master = range.get(2);
+      String endpoint = endpoint(from, master.get(0) == null ? "" : master.get(0).toString(), master.get(1).toInteger());
+      found.add(endpoint);
+      for (int s = start; s <= end && s < SLOTS; s++) {
+        table[s] = endpoint;
+      }
+    }
+    List<String> before = masters;
+    owners = table;
+    masters = List.copyOf(found);
+    if (!before.equals(masters)) {
+      LOG.info("Redis Cluster: " + masters.size() + " masters serve the slots");
+    }
+  }
+
+  /** A node's URL in the form of the node that told us about it (scheme, credentials). */
+  static String endpoint(String from, String host, int port) {
+    URI uri = URI.create(from);
+    String h = host.isEmpty() || "?".equals(host) ? uri.getHost() : host.contains(":") ? "[" + host + "]" : host;
+    String userInfo = uri.getRawUserInfo() == null ? "" : uri.getRawUserInfo() + "@";
+    return uri.getScheme() + "://" + userInfo + h + ":" + port;
+  }
+
+  private static String redirectTarget(String from, ErrorType e) {
+    String addr = e.slice(' ', 2);
+    if (addr == null || !addr.contains(":")) {
+      return null;
+    }
+    int colon = addr.lastIndexOf(':');
+    try {
+      return endpoint(from, addr.substring(0, colon), Integer.parseInt(addr.substring(colon + 1)));
+    } catch (NumberFormatException bad) {
+      return null;
+    }
+  }
+}
