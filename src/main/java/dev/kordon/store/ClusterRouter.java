@@ -1,6 +1,7 @@
 package dev.kordon.store;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
@@ -43,6 +44,7 @@ final class ClusterRouter {
   private final long deadlineMs;
   private final Map<String, Redis> clients = new ConcurrentHashMap<>();
   private final AtomicBoolean refreshing = new AtomicBoolean();
+  private final Promise<Void> firstTable = Promise.promise();
   private final long timer;
   private volatile String[] owners = new String[SLOTS];
   private volatile List<String> masters = List.of();
@@ -59,12 +61,31 @@ final class ClusterRouter {
   }
 
   Future<Response> send(Request request) {
-    String endpoint = endpointOf(request);
+    if (masters.isEmpty()) {
+      // Just started: wait for the first slot table (the caller's deadline bounds the wait).
+      return firstTable.future().compose(v -> send(request));
+    }
+    Integer slot = slotOf(request);
+    if (slot == null) {
+      return anyMaster(request, masters, 0);
+    }
+    String endpoint = owners[slot];
     if (endpoint == null) {
       refresh();
-      return Future.failedFuture(new IllegalStateException("no Redis Cluster master serves this key's slot yet"));
+      return Future.failedFuture(new IllegalStateException("no Redis Cluster master serves slot " + slot));
     }
     return send(endpoint, request, 2);
+  }
+
+  /** A command without a key (PUBLISH, PING): the first master that takes it. */
+  private Future<Response> anyMaster(Request request, List<String> endpoints, int index) {
+    return client(endpoints.get(index)).send(request).recover(err -> {
+      if (err instanceof ErrorType || index + 1 >= endpoints.size()) {
+        return Future.failedFuture(err);
+      }
+      refresh();
+      return anyMaster(request, endpoints, index + 1);
+    });
   }
 
   /** Any master that answers: readiness must not fail because one master of several is down. */
@@ -115,15 +136,6 @@ final class ClusterRouter {
       }
       return Future.failedFuture(err);
     });
-  }
-
-  private String endpointOf(Request request) {
-    Integer slot = slotOf(request);
-    if (slot == null) {
-      List<String> known = masters;
-      return known.isEmpty() ? (seeds.isEmpty() ? null : seeds.get(0)) : known.get(0);
-    }
-    return owners[slot];
   }
 
   /** The slot of the request's first key (Kordon's multi-key commands keep their keys in one slot). */
@@ -187,6 +199,7 @@ final class ClusterRouter {
     List<String> before = masters;
     owners = table;
     masters = List.copyOf(found);
+    firstTable.tryComplete();
     if (!before.equals(masters)) {
       LOG.info("Redis Cluster: " + masters.size() + " masters serve the slots");
     }
