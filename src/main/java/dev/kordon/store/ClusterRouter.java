@@ -79,7 +79,8 @@ final class ClusterRouter {
 
   /** A command without a key (PUBLISH, PING): the first master that takes it. */
   private Future<Response> anyMaster(Request request, List<String> endpoints, int index) {
-    return client(endpoints.get(index)).send(request).recover(err -> {
+    // A command whose key the client cannot find (XGROUP CREATE) lands here too: MOVED is followed.
+    return send(endpoints.get(index), request, 2).recover(err -> {
       if (err instanceof ErrorType || index + 1 >= endpoints.size()) {
         return Future.failedFuture(err);
       }
