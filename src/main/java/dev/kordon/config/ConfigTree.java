@@ -29,6 +29,8 @@ public final class ConfigTree {
   private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
 
   private final Map<String, Object> values;
+  /** The keys looked up so far: a key nothing reads is a setting that silently does nothing. */
+  private final Set<String> read = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   private ConfigTree(Map<String, Object> values) {
     this.values = values;
@@ -127,7 +129,15 @@ public final class ConfigTree {
     return values.keySet();
   }
 
+  /** Keys of the file and environment that no lookup has asked for yet. */
+  public Set<String> unread() {
+    Set<String> out = new java.util.TreeSet<>(values.keySet());
+    out.removeAll(read);
+    return out;
+  }
+
   private Object raw(String key) {
+    read.add(key);
     if (!values.containsKey(key)) {
       throw new ConfigException("missing configuration key " + key + " (" + envName(key) + ")");
     }

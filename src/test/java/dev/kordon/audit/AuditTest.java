@@ -45,6 +45,12 @@ class AuditTest {
       assertThat(failure.getJsonObject("detail").getString("reason")).isEqualTo("wrong_password");
       assertThat(failure.getString("ip")).isEqualTo("127.0.0.1");
       assertThat(events.encode()).doesNotContain(password).doesNotContain("Wrong-Audit-Password").doesNotContain(rt);
+      // … and each one in the kordon.audit log, under the same account.
+      String account = failure.getString("account");
+      for (String name : List.of(Audit.LOGIN_SUCCESS, Audit.LOGIN_FAILURE, Audit.CODE_SENT, Audit.RECOVERY)) {
+        assertThat(LogCapture.linesWith("\"event\":\"" + name + "\"")).as(name + " in the log")
+            .anyMatch(line -> line.contains("kordon.audit") && line.contains(account));
+      }
 
       // Refresh-token reuse is filed under the account it belongs to.
       var reuse = Rig.await(rig.running.services().pg().query(

@@ -20,6 +20,8 @@ public final class LogCapture {
   private static final Collection<String> LINES = new ConcurrentLinkedQueue<>();
   private static final Set<String> SECRETS = ConcurrentHashMap.newKeySet();
   private static volatile boolean installed;
+  /** Held here: a logger whose level was set must not be collected and forget it. */
+  private static final Logger KORDON = Logger.getLogger("dev.kordon");
 
   private LogCapture() {}
 
@@ -43,6 +45,8 @@ public final class LogCapture {
     };
     handler.setLevel(Level.ALL);
     Logger.getLogger("").addHandler(handler);
+    // Kordon's own lines at every level, FINE and below too: a secret must not hide in a debug line.
+    KORDON.setLevel(Level.ALL);
     installed = true;
   }
 
@@ -64,6 +68,11 @@ public final class LogCapture {
       return line.contains(secret);
     }
     return java.util.regex.Pattern.compile("(?<!\\d)" + secret + "(?!\\d)").matcher(line).find();
+  }
+
+  /** The lines captured so far that contain {@code text}. */
+  public static List<String> linesWith(String text) {
+    return LINES.stream().filter(line -> line.contains(text)).toList();
   }
 
   public static int lineCount() {
