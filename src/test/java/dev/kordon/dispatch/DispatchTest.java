@@ -74,8 +74,8 @@ class DispatchTest {
       Rig.await(Future.all(accepted));
 
       // While SMTP is down the messages wait in the stream, sealed: no address, no password in clear.
-      Mailbox.sleep(1500);
       var redis = rig.running.services().redis();
+      awaitPending(rig, 50);
       Response entries = Rig.await(redis.send(Command.XRANGE, rig.prefix + ":outbox", "-", "+"));
       assertThat(entries.size()).isEqualTo(50);
       for (Response e : entries) {
@@ -88,7 +88,8 @@ class DispatchTest {
       while (smtp.getReceivedMessages().length < 50 && System.currentTimeMillis() < end) {
         Mailbox.sleep(100);
       }
-      Mailbox.sleep(2000); // long enough for any duplicate to show up
+      // Once the stream is empty every delivery has finished: a duplicate would have arrived by then.
+      awaitEmptyOutbox(rig);
       Map<String, Integer> counts = countByRecipient(smtp);
       assertThat(counts.keySet()).containsExactlyInAnyOrderElementsOf(recipients);
       assertThat(counts.values()).allMatch(n -> n == 1);
@@ -96,6 +97,31 @@ class DispatchTest {
     } finally {
       smtp.stop();
     }
+  }
+
+  /** Until {@code n} messages of the outbox have been tried and wait for their retry. */
+  static void awaitPending(Rig rig, long n) {
+    long end = System.currentTimeMillis() + 15_000;
+    long pending = 0;
+    while (pending < n && System.currentTimeMillis() < end) {
+      Mailbox.sleep(50);
+      pending = Rig.await(rig.running.services().redis().send(Command.XPENDING, rig.prefix + ":outbox", "dispatch"))
+          .get(0).toLong();
+    }
+    assertThat(pending).as("outbox messages tried and waiting").isEqualTo(n);
+  }
+
+  /** Until the outbox stream is empty: every message was delivered and deleted. */
+  static void awaitEmptyOutbox(Rig rig) {
+    long end = System.currentTimeMillis() + 15_000;
+    long left = -1;
+    while (left != 0 && System.currentTimeMillis() < end) {
+      left = Rig.await(rig.running.services().redis().send(Command.XLEN, rig.prefix + ":outbox")).toLong();
+      if (left != 0) {
+        Mailbox.sleep(50);
+      }
+    }
+    assertThat(left).as("outbox entries left").isZero();
   }
 
   @Test
@@ -127,7 +153,7 @@ class DispatchTest {
       for (int i = 0; i < 5; i++) {
         assertThat(Mailbox.await(TestServers.smtp(), "crash-" + i + "@org.by", 1, 20_000)).hasSize(1);
       }
-      Mailbox.sleep(1500);
+      awaitEmptyOutbox(second);
       for (int i = 0; i < 5; i++) {
         var mails = Mailbox.to(TestServers.smtp(), "crash-" + i + "@org.by");
         assertThat(mails).hasSize(1);
