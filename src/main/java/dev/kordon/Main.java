@@ -207,7 +207,7 @@ public final class Main {
       VerifiedTokens verified = VerifiedTokens.start(vertx, config.redis(), redis, config.tokens().verifyCache());
       RefreshTokens refresh = new RefreshTokens(redis, config.tokens().refreshIdle(), config.tokens().refreshAbsolute());
       SmsCodes smsCodes = new SmsCodes(redis, secrets, config.smsCode(), config.limits());
-      Throttles throttles = new Throttles(vertx, redis, config.limits());
+      Throttles throttles = new Throttles(vertx, redis, config.limits(), config.http().ipv6Prefix());
       Audit audit = new Audit(pg, metrics);
       TempPasswords temps = new TempPasswords(redis, secrets, config.tempPassword());
       Outbox outbox = new Outbox(vertx, redis, secrets);

@@ -45,10 +45,11 @@ public record KordonConfig(
   /**
    * {@code drainDelay}: after SIGTERM, how long readiness answers 503 while the port still serves,
    * so load balancers stop sending before the listener closes; {@code shutdownGrace}: then how long
-   * in-flight requests may take.
+   * in-flight requests may take. {@code ipv6Prefix}: the block length by which an IPv6 client is
+   * counted in per-IP throttles.
    */
   public record Http(int port, int instances, int bodyLimit, Duration drainDelay, Duration shutdownGrace,
-      List<String> trustedProxies) {}
+      List<String> trustedProxies, int ipv6Prefix) {}
 
   public record Admin(int port, String token) {}
 
@@ -98,7 +99,8 @@ public record KordonConfig(
         c.integer("http.body-limit", 1024, 1 << 20),
         c.duration("http.drain-delay"),
         c.duration("http.shutdown-grace"),
-        c.list("http.trusted-proxies"));
+        c.list("http.trusted-proxies"),
+        c.integer("http.ipv6-prefix", 32, 128));
     String adminToken = c.string("admin.token");
     if (!dev && adminToken.length() < 24) {
       throw c.error("admin.token", "a secret of at least 24 characters (dev mode excepted)");

@@ -61,15 +61,24 @@ public final class RecoveryFlow {
     JsonObject answer = new JsonObject().put("channel", channel).put("expires_in", temps.config().ttl().toSeconds());
     boolean bySms = "sms".equals(channel);
     // Its own caps, apart from sign-in's: recovery stays open while the password path is attacked.
+    // The global SMS budget comes last and is spent only by an SMS that goes out; any other SMS
+    // request only looks at it, so the answer depends on the budget alone, never on the account.
     return throttles.sendFromIp(ip).compose(v -> throttles.recoveryFor(category, login))
-        .compose(v -> bySms ? throttles.smsBudget() : Future.succeededFuture())
+        .compose(v -> accounts.find(category, login))
+        .compose(found -> {
+          Account a = found.orElse(null);
+          boolean send = !(a == null || !a.active() || !tariffs.contains(a.tariff())
+              || (bySms && kinds.apply(category) != LoginKind.PHONE));
+          Future<Void> budget = !bySms ? Future.succeededFuture()
+              : send ? throttles.smsBudget() : throttles.smsBudgetOpen();
+          return budget.map(v -> new Eligible(a, send));
+        })
         .onFailure(err -> SmsLoginFlow.sendThrottled(audit, err, category, login, ip, "recovery"))
-        .compose(v -> accounts.find(category, login)).compose(found -> temps.issue(category, login).compose(temp -> {
+        .compose(found -> temps.issue(category, login).compose(temp -> {
       // A temporary password is stored for every request, so known and unknown logins cost the same;
       // only an account that may sign in gets it sent (one without an account can never use it).
-      Account a = found.orElse(null);
-      boolean send = !(a == null || !a.active() || !tariffs.contains(a.tariff())
-          || (bySms && kinds.apply(category) != LoginKind.PHONE));
+      Account a = found.account();
+      boolean send = found.send();
       audit.record(Audit.RECOVERY, a == null ? null : a.id(), category, login, ip,
           new JsonObject().put("channel", channel).put("sent", send));
       if (!send) {
@@ -82,4 +91,7 @@ public final class RecoveryFlow {
       }
     }));
   }
+
+  /** The account asked for (null when there is none), and whether it gets the message. */
+  private record Eligible(Account account, boolean send) {}
 }

@@ -50,24 +50,31 @@ public final class SmsLoginFlow {
 
   public Future<JsonObject> sendCode(String category, String rawLogin, String ip) {
     Map<String, Text> errors = new LinkedHashMap<>();
-    String login = Inputs.login(logins, category, rawLogin, errors);
+    String login = smsLogin(category, rawLogin, errors);
     if (!errors.isEmpty()) {
       return Future.failedFuture(FlowException.invalid(errors));
     }
-    // Caps before anything is stored: the IP's, the global SMS budget, then the number's own.
-    return throttles.sendFromIp(ip).compose(v -> throttles.smsBudget())
+    // The IP's cap, then the number's own (in codes.issue), then the global SMS budget: only a
+    // message that goes out spends it; every other request only looks at it, so the answer
+    // depends on the budget alone, never on whether the number has an account.
+    return throttles.sendFromIp(ip)
         .compose(v -> accounts.find(category, login)).compose(found -> codes.issue(category, login).compose(code -> {
           Account a = found.orElse(null);
-          boolean send = a != null && eligible(a) && kinds.apply(category) == LoginKind.PHONE;
-          audit.record(Audit.CODE_SENT, a == null ? null : a.id(), category, login, ip, new JsonObject().put("sent", send));
-          if (!send) {
-            return Future.succeededFuture();
-          }
-          try {
-            return outbox.enqueue(letters.codeSms(a.login(), code)).mapEmpty();
-          } catch (Exception e) {
-            return Future.failedFuture(e);
-          }
+          boolean send = a != null && eligible(a);
+          return (send ? throttles.smsBudget() : throttles.smsBudgetOpen())
+              .recover(err -> codes.withdraw(category, login, code).transform(x -> Future.<Void>failedFuture(err)))
+              .compose(v -> {
+                audit.record(Audit.CODE_SENT, a == null ? null : a.id(), category, login, ip,
+                    new JsonObject().put("sent", send));
+                if (!send) {
+                  return Future.<Void>succeededFuture();
+                }
+                try {
+                  return outbox.enqueue(letters.codeSms(a.login(), code)).<Void>mapEmpty();
+                } catch (Exception e) {
+                  return Future.<Void>failedFuture(e);
+                }
+              });
         }))
         .onFailure(err -> sendThrottled(audit, err, category, login, ip, "sms_code"))
         .map(v -> new JsonObject()
@@ -77,7 +84,7 @@ public final class SmsLoginFlow {
 
   public Future<TokenPair> login(String category, String rawLogin, String code, String ip) {
     Map<String, Text> errors = new LinkedHashMap<>();
-    String login = Inputs.login(logins, category, rawLogin, errors);
+    String login = smsLogin(category, rawLogin, errors);
     Inputs.required("code", code, errors);
     if (code != null && !code.isEmpty() && !code.strip().matches("\\d{6}")) {
       errors.put("code", Text.of("field.code"));
@@ -111,6 +118,21 @@ public final class SmsLoginFlow {
       audit.record(Audit.SEND_THROTTLED, null, category, login, ip, new JsonObject().put("what", what)
           .put("retry_after_s", fe.retryAfter() == null ? 0 : fe.retryAfter().toSeconds()));
     }
+  }
+
+  /**
+   * The login, for a category whose logins are phone numbers only: any other category has no phone
+   * to send a code to, so it has no SMS sign-in at all (a field error on the category, decided by
+   * configuration alone, telling nothing about any account).
+   */
+  private String smsLogin(String category, String rawLogin, Map<String, Text> errors) {
+    String login = Inputs.login(logins, category, rawLogin, errors);
+    if (!errors.containsKey("category") && kinds.apply(category) != LoginKind.PHONE) {
+      errors.clear();
+      errors.put("category", Text.of("field.sms-category"));
+      return null;
+    }
+    return login;
   }
 
   private boolean eligible(Account a) {

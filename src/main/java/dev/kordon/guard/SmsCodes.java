@@ -19,6 +19,7 @@ import java.util.Map;
 public final class SmsCodes {
   private static final LuaScript ISSUE = LuaScript.load("sms_issue.lua");
   private static final LuaScript CHECK = LuaScript.load("sms_check.lua");
+  private static final LuaScript WITHDRAW = LuaScript.load("sms_withdraw.lua");
   private static final Duration HOUR = Duration.ofHours(1);
   private static final Duration DAY = Duration.ofDays(1);
 
@@ -40,9 +41,7 @@ public final class SmsCodes {
   /** A new code for the login, or 429 with the wait; the caller sends it (or not, for no account). */
   public Future<String> issue(String category, String login) {
     String code = String.format("%06d", random.nextInt(1_000_000));
-    return redis.eval(ISSUE,
-            List.of(key(category, login, "sms"), key(category, login, "sms:resend"), key(category, login, "sms:hour"),
-                key(category, login, "sms:day")),
+    return redis.eval(ISSUE, issueKeys(category, login),
             List.of(hash(category, login, code), ms(config.ttl()), ms(config.resendAfter()),
                 Integer.toString(config.perHour()), ms(HOUR), Integer.toString(limits.smsPerDay()), ms(DAY)))
         .compose(r -> {
@@ -53,6 +52,16 @@ public final class SmsCodes {
           Duration wait = Duration.ofMillis(Math.max(1000, r.get(1).toLong()));
           return Future.failedFuture(new FlowException(Failure.TOO_MANY_REQUESTS, Map.of(), wait));
         });
+  }
+
+  /** Takes back an issued code that will not be sent; the number's resend gate and counts are given back. */
+  public Future<Void> withdraw(String category, String login, String code) {
+    return redis.eval(WITHDRAW, issueKeys(category, login), List.of(hash(category, login, code))).mapEmpty();
+  }
+
+  private List<String> issueKeys(String category, String login) {
+    return List.of(key(category, login, "sms"), key(category, login, "sms:resend"), key(category, login, "sms:hour"),
+        key(category, login, "sms:day"));
   }
 
   public Future<Check> check(String category, String login, String code) {

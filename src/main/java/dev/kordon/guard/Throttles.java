@@ -27,6 +27,7 @@ public final class Throttles {
   private static final LuaScript GATE = LuaScript.load("login_gate.lua");
   private static final LuaScript SETTLE = LuaScript.load("login_settle.lua");
   private static final LuaScript HIT = LuaScript.load("window_hit.lua");
+  private static final LuaScript PEEK = LuaScript.load("window_peek.lua");
   private static final Duration HOUR = Duration.ofHours(1);
   private static final Duration DAY = Duration.ofDays(1);
   private static final Duration MINUTE = Duration.ofMinutes(1);
@@ -50,11 +51,14 @@ public final class Throttles {
   private final Vertx vertx;
   private final RedisStore redis;
   private final KordonConfig.Limits limits;
+  private final int ipv6Prefix;
 
-  public Throttles(Vertx vertx, RedisStore redis, KordonConfig.Limits limits) {
+  /** {@code ipv6Prefix}: an IPv6 client is counted by its block of this many bits (http.ipv6-prefix). */
+  public Throttles(Vertx vertx, RedisStore redis, KordonConfig.Limits limits, int ipv6Prefix) {
     this.vertx = vertx;
     this.redis = redis;
     this.limits = limits;
+    this.ipv6Prefix = ipv6Prefix;
   }
 
   public KordonConfig.Limits limits() {
@@ -112,8 +116,9 @@ public final class Throttles {
   }
 
   private List<String> passwordKeys(String category, String login, String ip) {
-    return List.of(loginKey(category, login, "pwfail"), loginKey(category, login, "pwip:" + ip),
-        loginKey(category, login, "pwres"), loginKey(category, login, "pwres:" + ip));
+    String client = IpAddress.block(ip, ipv6Prefix);
+    return List.of(loginKey(category, login, "pwfail"), loginKey(category, login, "pwip:" + client),
+        loginKey(category, login, "pwres"), loginKey(category, login, "pwres:" + client));
   }
 
   /** One sign-in attempt (password or SMS code) from this IP. */
@@ -140,9 +145,24 @@ public final class Throttles {
     return hit(List.of(new Window(ipKey(ip, "send"), limits.sendPerIpHour(), HOUR)));
   }
 
-  /** One more SMS out of the global budget. */
+  /** One more SMS out of the global budget: only for a message that is actually sent. */
   public Future<Void> smsBudget() {
-    return hit(List.of(new Window(redis.globalKey("{sms}:minute"), limits.smsPerMinute(), MINUTE)));
+    return hit(List.of(smsWindow()));
+  }
+
+  /**
+   * The answer {@link #smsBudget} would give, spending nothing: for a request that sends no SMS,
+   * so it answers exactly like one that does without draining the budget.
+   */
+  public Future<Void> smsBudgetOpen() {
+    Window w = smsWindow();
+    return redis.eval(PEEK, List.of(w.key), List.of(Integer.toString(w.limit)))
+        .compose(r -> r.get(0).toLong() == 1 ? Future.succeededFuture()
+            : Future.failedFuture(tooMany(r.get(1).toLong())));
+  }
+
+  private Window smsWindow() {
+    return new Window(redis.globalKey("{sms}:minute"), limits.smsPerMinute(), MINUTE);
   }
 
   /** A temporary password asked for this number (per hour and per day). */
@@ -173,7 +193,7 @@ public final class Throttles {
   }
 
   private String ipKey(String ip, String suffix) {
-    return redis.globalKey("{ip:" + ip + "}:" + suffix);
+    return redis.globalKey("{ip:" + IpAddress.block(ip, ipv6Prefix) + "}:" + suffix);
   }
 
   private static String ms(Duration d) {

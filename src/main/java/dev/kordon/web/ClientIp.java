@@ -1,5 +1,6 @@
 package dev.kordon.web;
 
+import dev.kordon.guard.IpAddress;
 import io.vertx.ext.web.RoutingContext;
 import java.math.BigInteger;
 import java.net.InetAddress;
@@ -9,7 +10,8 @@ import java.util.List;
 /**
  * The client's IP for throttles and audit. X-Forwarded-For is believed only when the peer is one
  * of {@code http.trusted-proxies} (addresses or CIDR blocks); then the rightmost address that is
- * not itself a trusted proxy is the client. Anyone else's X-Forwarded-For is ignored.
+ * not itself a trusted proxy is the client. Anyone else's X-Forwarded-For is ignored. The answer is
+ * in canonical form ({@link IpAddress#canonical}), so one client has one spelling in throttles and audit.
  */
 public final class ClientIp {
   private final List<Block> trusted = new ArrayList<>();
@@ -21,6 +23,10 @@ public final class ClientIp {
   }
 
   public String of(RoutingContext ctx) {
+    return IpAddress.canonical(raw(ctx));
+  }
+
+  private String raw(RoutingContext ctx) {
     String peer = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
     if (!isTrusted(peer)) {
       return peer;

@@ -2,6 +2,7 @@ package dev.kordon.flow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kordon.guard.SmsCodes;
 import dev.kordon.support.LogCapture;
 import dev.kordon.support.Mailbox;
 import dev.kordon.support.Rig;
@@ -157,6 +158,37 @@ class SmsLoginTest {
       assertThat(use("+375331600006", first).statusCode()).isEqualTo(401);
     }
     assertThat(use("+375331600006", second).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void internetAccountsAreRefusedACodeAndNoKeyIsStoredForThem() {
+    rig.account("internet", "00123456", Rig.TARIFF, "active", null);
+    var r = rig.post("/api/v1/login/sms-code", new JsonObject().put("category", "internet").put("login", "00123456"));
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(r.bodyAsJsonObject().getString("code")).isEqualTo("invalid_request");
+    assertThat(r.bodyAsJsonObject().getJsonObject("errors").getString("category"))
+        .isEqualTo("Для этой категории вход по SMS недоступен");
+    // A number without an account in that category gets the same answer.
+    var unknown = rig.post("/api/v1/login/sms-code", new JsonObject().put("category", "internet").put("login", "00999999"));
+    assertThat(unknown.bodyAsString()).isEqualTo(r.bodyAsString());
+    var redis = rig.running.services().redis();
+    for (String login : List.of("00123456", "00999999")) {
+      assertThat(Rig.await(redis.send(Command.KEYS, rig.prefix + ":{l:internet:" + login + "}*")).size()).as(login).isZero();
+    }
+  }
+
+  @Test
+  void aCodeStoredForAnInternetAccountNeverSignsItInBySms() {
+    rig.account("internet", "00123457", Rig.TARIFF, "active", null);
+    var services = rig.running.services();
+    String code = LogCapture.secret(Rig.await(new SmsCodes(services.redis(), services.secrets(), rig.config.smsCode(),
+        rig.config.limits()).issue("internet", "00123457")));
+    var r = rig.post("/api/v1/login/sms",
+        new JsonObject().put("category", "internet").put("login", "00123457").put("code", code));
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(r.bodyAsJsonObject().containsKey("access_token")).isFalse();
+    assertThat(r.bodyAsJsonObject().getJsonObject("errors").getString("category"))
+        .isEqualTo("Для этой категории вход по SMS недоступен");
   }
 
   @Test

@@ -14,6 +14,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.redis.client.Command;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -223,11 +224,125 @@ class ThrottleTest {
     try (SmsProviderStub sms = new SmsProviderStub();
         Rig rig = Rig.builder().set("sms.provider", "http").set("sms.http.url", sms.url())
             .set("http.trusted-proxies", List.of("127.0.0.1")).set("sending.sms-per-minute", 2).start()) {
+      // Only SMS that go out spend the budget: two accounts' codes use it up.
+      rig.account("+375295000300", null);
+      rig.account("+375295000301", null);
+      rig.account("+375295000303", null);
       assertThat(rig.post("/api/v1/login/sms-code", body("+375295000300"), ip("192.0.2.80")).statusCode()).isEqualTo(202);
       assertThat(rig.post("/api/v1/login/sms-code", body("+375295000301"), ip("192.0.2.81")).statusCode()).isEqualTo(202);
+      // Spent: a number without an account is refused exactly like one with an account.
       var over = rig.post("/api/v1/login/sms-code", body("+375295000302"), ip("192.0.2.82"));
-      assertThat(over.statusCode()).isEqualTo(429);
+      var overKnown = rig.post("/api/v1/login/sms-code", body("+375295000303"), ip("192.0.2.83"));
+      assertThat(over.statusCode()).isEqualTo(429).isEqualTo(overKnown.statusCode());
       assertThat(Integer.parseInt(over.getHeader("Retry-After"))).isBetween(1, 60);
+      assertThat(over.bodyAsString()).isEqualTo(overKnown.bodyAsString());
+      assertThat(new TreeSet<>(over.headers().names())).isEqualTo(new TreeSet<>(overKnown.headers().names()));
+      // The refused request left no code behind and kept nothing of the number's own caps.
+      var redis = rig.running.services().redis();
+      for (String suffix : List.of("sms", "sms:resend", "sms:hour", "sms:day")) {
+        assertThat(Rig.await(redis.send(Command.EXISTS, redis.loginKey("mobile", "+375295000303", suffix))).toInteger())
+            .as(suffix).isZero();
+      }
+    }
+  }
+
+  @Test
+  void codeAndSmsRecoveryFloodsForNumbersWithoutAnAccountLeaveTheGlobalSmsBudgetToAccounts() {
+    try (SmsProviderStub sms = new SmsProviderStub();
+        Rig rig = Rig.builder().set("sms.provider", "http").set("sms.http.url", sms.url())
+            .set("http.trusted-proxies", List.of("127.0.0.1")).set("sending.per-ip-hour", 20)
+            .set("sending.sms-per-minute", 10).start()) {
+      rig.account("+375295000500", null);
+      rig.account("+375295000501", null);
+      // 300 requests for numbers without an account from 15 addresses, as fast as they come.
+      List<Future<HttpResponse<Buffer>>> flood = new ArrayList<>();
+      for (int i = 0; i < 300; i++) {
+        JsonObject body = body(String.format("+37529501%04d", i));
+        flood.add(i % 2 == 0 ? rig.postAsync("/api/v1/login/sms-code", body, ip("198.51.100." + (i % 15)))
+            : rig.postAsync("/api/v1/password/recovery", body.put("channel", "sms"), ip("198.51.100." + (i % 15))));
+      }
+      Rig.await(Future.join(flood));
+      assertThat(flood).allMatch(f -> f.result().statusCode() == 202);
+
+      assertThat(rig.post("/api/v1/login/sms-code", body("+375295000500"), ip("203.0.113.20")).statusCode()).isEqualTo(202);
+      assertThat(rig.post("/api/v1/password/recovery", body("+375295000501").put("channel", "sms"), ip("203.0.113.21"))
+          .statusCode()).isEqualTo(202);
+      long end = System.currentTimeMillis() + 10_000;
+      while ((sms.to("+375295000500").isEmpty() || sms.to("+375295000501").isEmpty()) && System.currentTimeMillis() < end) {
+        Mailbox.sleep(20);
+      }
+      for (JsonObject m : sms.received) {
+        // The code or the temporary password in the text: the log scan looks for it.
+        Matcher secret = Pattern.compile(": ([^\\s.]+)").matcher(m.getString("text"));
+        if (secret.find()) {
+          LogCapture.secret(secret.group(1));
+        }
+      }
+      assertThat(sms.to("+375295000500")).hasSize(1);
+      assertThat(sms.to("+375295000501")).hasSize(1);
+      assertThat(sms.received).hasSize(2);
+    }
+  }
+
+  @Test
+  void addressesOfOneIpv6Slash64ShareOneSignInOneLoginAndIpAndOneSendingBudget() {
+    try (SmsProviderStub sms = new SmsProviderStub();
+        Rig rig = Rig.builder().set("http.trusted-proxies", List.of("127.0.0.1")).set("login.per-ip", 3)
+            .set("login.per-account-ip", 2).set("sending.per-ip-hour", 2)
+            .set("sms.provider", "http").set("sms.http.url", sms.url()).start()) {
+      // Sign-in attempts per IP: three addresses of 2001:db8:1:2::/64 use up its 3.
+      for (int i = 1; i <= 3; i++) {
+        assertThat(Rig.await(loginFrom(rig, "2001:db8:1:2::" + i, "+37529400003" + i, "x-password")).statusCode())
+            .isEqualTo(401);
+      }
+      assertThat(Rig.await(loginFrom(rig, "2001:db8:1:2:ffff:ffff:ffff:ffff", "+375294000034", "x-password"))
+          .statusCode()).isEqualTo(429);
+      // The next /64 is another client.
+      assertThat(Rig.await(loginFrom(rig, "2001:db8:1:3::1", "+375294000034", "x-password")).statusCode()).isEqualTo(401);
+
+      // Failures of one login per IP: two from one /64, then its third address is refused.
+      assertThat(Rig.await(loginFrom(rig, "2001:db8:5:6::1", "+375294000040", "x-password")).statusCode()).isEqualTo(401);
+      assertThat(Rig.await(loginFrom(rig, "2001:db8:5:6::2", "+375294000040", "x-password")).statusCode()).isEqualTo(401);
+      assertThat(Rig.await(loginFrom(rig, "2001:db8:5:6::3", "+375294000040", "x-password")).statusCode()).isEqualTo(429);
+
+      // Sends per IP: two addresses of 2001:db8:7:8::/64 use up its 2.
+      assertThat(rig.post("/api/v1/login/sms-code", body("+375295000600"), ip("2001:db8:7:8::a")).statusCode()).isEqualTo(202);
+      assertThat(rig.post("/api/v1/login/sms-code", body("+375295000601"), ip("2001:db8:7:8::b")).statusCode()).isEqualTo(202);
+      assertThat(rig.post("/api/v1/login/sms-code", body("+375295000602"), ip("2001:db8:7:8::c")).statusCode()).isEqualTo(429);
+    }
+  }
+
+  @Test
+  void withIpv6Prefix56AddressesOfOneSlash56ShareOnePerIpBudget() {
+    try (Rig rig = Rig.builder().set("http.trusted-proxies", List.of("127.0.0.1")).set("login.per-ip", 2)
+        .set("http.ipv6-prefix", 56).start()) {
+      assertThat(Rig.await(loginFrom(rig, "2001:db8:9:100::1", "+375294000050", "x-password")).statusCode()).isEqualTo(401);
+      assertThat(Rig.await(loginFrom(rig, "2001:db8:9:1ff::1", "+375294000051", "x-password")).statusCode()).isEqualTo(401);
+      assertThat(Rig.await(loginFrom(rig, "2001:db8:9:1aa::1", "+375294000052", "x-password")).statusCode()).isEqualTo(429);
+      assertThat(Rig.await(loginFrom(rig, "2001:db8:9:200::1", "+375294000052", "x-password")).statusCode()).isEqualTo(401);
+    }
+  }
+
+  @Test
+  void twoSpellingsOfOneIpv6AddressShareOnePerIpBudget() {
+    // Each address counted alone here, so only the spelling can join them.
+    try (Rig rig = Rig.builder().set("http.trusted-proxies", List.of("127.0.0.1")).set("login.per-ip", 2)
+        .set("http.ipv6-prefix", 128).start()) {
+      assertThat(Rig.await(loginFrom(rig, "2001:db8::1", "+375294000060", "x-password")).statusCode()).isEqualTo(401);
+      assertThat(Rig.await(loginFrom(rig, "2001:0db8:0:0::1", "+375294000061", "x-password")).statusCode()).isEqualTo(401);
+      assertThat(Rig.await(loginFrom(rig, "2001:DB8:0:0:0:0:0:0001", "+375294000062", "x-password")).statusCode())
+          .isEqualTo(429);
+      assertThat(Rig.await(loginFrom(rig, "2001:db8::2", "+375294000062", "x-password")).statusCode()).isEqualTo(401);
+    }
+  }
+
+  @Test
+  void anIpv4MappedIpv6AddressCountsAsItsIpv4Address() {
+    try (Rig rig = Rig.builder().set("http.trusted-proxies", List.of("127.0.0.1")).set("login.per-ip", 2).start()) {
+      assertThat(Rig.await(loginFrom(rig, "192.0.2.7", "+375294000070", "x-password")).statusCode()).isEqualTo(401);
+      assertThat(Rig.await(loginFrom(rig, "::ffff:192.0.2.7", "+375294000071", "x-password")).statusCode()).isEqualTo(401);
+      assertThat(Rig.await(loginFrom(rig, "::ffff:c000:207", "+375294000072", "x-password")).statusCode()).isEqualTo(429);
+      assertThat(Rig.await(loginFrom(rig, "192.0.2.8", "+375294000072", "x-password")).statusCode()).isEqualTo(401);
     }
   }
 
