@@ -240,7 +240,7 @@ public final class Main {
           .compose(id -> vertx.deployVerticle(new SmsVerticle(config.smsProvider(), config.smsHttpUrl(), config.smpp(), sendTimeout,
               dev == null ? null : dev::recordSms)))
           .compose(id -> vertx.deployVerticle(new OutboxVerticle(dispatchRedis, secrets, outbox.streamKey(),
-              config.dispatch(), metrics)))
+              config.dispatch(), metrics, audit)))
           .compose(id -> vertx.deployVerticle(() -> new HttpVerticle(services, httpPort),
               new DeploymentOptions().setInstances(instances)))
           .compose(httpId -> vertx.deployVerticle(() -> new AdminVerticle(services, adminPort), new DeploymentOptions())

@@ -35,6 +35,7 @@ public final class Audit {
   public static final String REFRESH_REUSE = "refresh.reuse";
   public static final String ADMIN_ACCOUNT = "admin.account_saved";
   public static final String ADMIN_UNLOCK = "admin.unlocked";
+  public static final String DEAD_LETTER = "outbox.dead_letter";
 
   private final Pool pool;
   private final Metrics metrics;

@@ -11,6 +11,7 @@ import io.vertx.ext.mail.LoginOption;
 import io.vertx.ext.mail.MailClient;
 import io.vertx.ext.mail.MailConfig;
 import io.vertx.ext.mail.MailMessage;
+import io.vertx.ext.mail.SMTPException;
 import io.vertx.ext.mail.StartTLSOptions;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
@@ -65,7 +66,13 @@ public final class MailVerticle extends VerticleBase {
           LOG.info("mail " + m.getString("id") + " accepted by SMTP");
           msg.reply(new JsonObject().put("ok", true));
         })
-        .onFailure(err -> msg.fail(502, "SMTP: " + err.getMessage()));
+        .onFailure(err -> {
+          // A 5xx reply (no such mailbox, refused for good) or an address the client cannot use will
+          // fail the same way at every retry: the outbox sets it aside at once instead.
+          boolean permanent = err instanceof SMTPException smtpError ? smtpError.isPermanent()
+              : err instanceof IllegalArgumentException;
+          msg.fail(permanent ? OutboxVerticle.PERMANENT : OutboxVerticle.TEMPORARY, "SMTP: " + err.getMessage());
+        });
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.kordon.dispatch;
 
 import dev.kordon.Addresses;
+import dev.kordon.audit.Audit;
 import dev.kordon.config.KordonConfig;
 import dev.kordon.guard.Secrets;
 import dev.kordon.store.LuaScript;
@@ -9,6 +10,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Response;
@@ -25,11 +27,21 @@ import java.util.logging.Logger;
  * pending and are retried with a doubling delay ({@code dispatch.retry-base} … {@code retry-max});
  * messages another instance has held longer than {@code dispatch.claim-after} (it crashed) are
  * claimed and delivered here. XCLAIM's idle check makes a claim atomic between instances.
+ * A message the provider refuses for good ({@link #PERMANENT}: a 5xx reply, an unusable address)
+ * is not retried: it goes to the dead letters ({@code <prefix>:outbox:dead}, sealed as it was) with
+ * an audit event and a metric. The retry scan walks the whole pending list a page per tick, so a
+ * message never waits behind others that are not due.
  */
 public final class OutboxVerticle extends VerticleBase {
   private static final Logger LOG = Logger.getLogger(OutboxVerticle.class.getName());
   private static final LuaScript ACK_DELETE = LuaScript.load("ack_delete.lua");
   private static final int MAX_IN_FLIGHT = 32;
+  private static final int SCAN_PAGE = 64;
+  /** Reply failure codes of the mail and SMS verticles: retried, or never. */
+  public static final int TEMPORARY = 502;
+  public static final int PERMANENT = 550;
+  /** Dead letters kept for the operator: the newest this many. */
+  static final int DEAD_LETTERS_KEPT = 10_000;
 
   private final RedisStore redis;
   private final Secrets secrets;
@@ -37,14 +49,18 @@ public final class OutboxVerticle extends VerticleBase {
   private final KordonConfig.Dispatch config;
   private final String consumer;
   private final dev.kordon.ops.Metrics metrics;
+  private final Audit audit;
   private final Set<String> inFlight = new HashSet<>();
+  /** Where the next retry scan starts: "-" from the oldest, else after the last id seen. */
+  private String scanFrom = "-";
   private boolean busy;
   private long timer = -1;
   private MessageConsumer<Object> wake;
 
   public OutboxVerticle(RedisStore redis, Secrets secrets, String stream, KordonConfig.Dispatch config,
-      dev.kordon.ops.Metrics metrics) {
+      dev.kordon.ops.Metrics metrics, Audit audit) {
     this.metrics = metrics;
+    this.audit = audit;
     this.redis = redis;
     this.secrets = secrets;
     this.stream = stream;
@@ -114,9 +130,12 @@ public final class OutboxVerticle extends VerticleBase {
   }
 
   private Future<Void> retryPending() {
-    return redis.send(Command.XPENDING, stream, Outbox.GROUP, "IDLE", config.retryBase().toMillis(), "-", "+", 64)
+    return redis.send(Command.XPENDING, stream, Outbox.GROUP, "IDLE", config.retryBase().toMillis(), scanFrom, "+",
+            SCAN_PAGE)
         .compose(r -> {
           Future<Void> chain = Future.succeededFuture();
+          // A full page: the next tick goes on after its last entry; a short one: back to the start.
+          scanFrom = r != null && r.size() == SCAN_PAGE ? "(" + r.get(SCAN_PAGE - 1).get(0).toString() : "-";
           if (r == null) {
             return chain;
           }
@@ -190,6 +209,9 @@ public final class OutboxVerticle extends VerticleBase {
           if (ar.succeeded()) {
             metrics.delivery(message.getString("kind"), "sent");
             ackDelete(id).onComplete(x -> inFlight.remove(id));
+          } else if (ar.cause() instanceof ReplyException re && re.failureCode() == PERMANENT) {
+            metrics.delivery(message.getString("kind"), "dead");
+            deadLetter(id, fields, message.getString("kind"), re.getMessage()).onComplete(x -> inFlight.remove(id));
           } else {
             metrics.delivery(message.getString("kind"), "retry");
             inFlight.remove(id);
@@ -197,6 +219,17 @@ public final class OutboxVerticle extends VerticleBase {
                 + ar.cause().getMessage());
           }
         });
+  }
+
+  /** Set aside for good: kept sealed for the operator, off the stream, in the audit trail. */
+  private Future<Void> deadLetter(String id, JsonObject fields, String kind, String reason) {
+    LOG.warning("outbox: message " + id + " (" + kind + ") refused for good, set aside as a dead letter: " + reason);
+    audit.record(Audit.DEAD_LETTER, null, null, null, null,
+        new JsonObject().put("outbox_id", id).put("kind", kind).put("reason", reason));
+    return redis.send(Command.XADD, stream + ":dead", "MAXLEN", "~", DEAD_LETTERS_KEPT, "*", "id", id, "k", kind,
+            "t", fields.getString("t", "0"), "dead", System.currentTimeMillis(), "reason", reason,
+            "p", fields.getString("p", ""))
+        .compose(r -> ackDelete(id));
   }
 
   private Future<Void> ackDelete(String id) {

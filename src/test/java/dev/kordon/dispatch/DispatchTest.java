@@ -8,6 +8,7 @@ import dev.kordon.support.LogCapture;
 import dev.kordon.support.Mailbox;
 import dev.kordon.support.Rig;
 import dev.kordon.support.SmsProviderStub;
+import dev.kordon.support.StrictSmtp;
 import dev.kordon.support.TestServers;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -96,6 +97,48 @@ class DispatchTest {
       assertThat(Rig.await(redis.send(Command.XLEN, rig.prefix + ":outbox")).toLong()).isZero();
     } finally {
       smtp.stop();
+    }
+  }
+
+  @Test
+  void mailRefusedForGoodIsSetAsideAtOnceAndNeverHoldsUpOtherMail() throws Exception {
+    try (StrictSmtp relay = new StrictSmtp().refuseForGood("dead@org.by").busyOnceFor("alive@org.by");
+        Rig rig = Rig.builder().set("smtp.port", relay.port()).set("dispatch.retry-base", "500ms")
+            .set("dispatch.retry-max", "1m").set("sending.per-ip-hour", 10_000).start()) {
+      List<Future<?>> asked = new ArrayList<>();
+      for (int i = 0; i < 200; i++) {
+        String phone = String.format("+37529190%04d", i);
+        rig.account("mobile", phone, Rig.TARIFF, "active", null, "dead@org.by");
+        asked.add(rig.postAsync("/api/v1/password/recovery",
+            new JsonObject().put("category", "mobile").put("login", phone).put("channel", "email"), null));
+      }
+      Rig.await(Future.all(asked));
+      // A later recovery whose relay is busy for a moment: its retry must not wait behind the dead ones.
+      rig.account("mobile", "+375291959999", Rig.TARIFF, "active", null, "alive@org.by");
+      long t0 = System.nanoTime();
+      recover(rig, "+375291959999");
+      long end = System.currentTimeMillis() + 20_000;
+      while (relay.accepted.getOrDefault("alive@org.by", 0) == 0 && System.currentTimeMillis() < end) {
+        Mailbox.sleep(50);
+      }
+      double aliveAfter = (System.nanoTime() - t0) / 1e9;
+      assertThat(relay.accepted.getOrDefault("alive@org.by", 0)).as("the mail that met a 451").isEqualTo(1);
+      assertThat(relay.attempts.get("alive@org.by")).as("its tries: the 451, then the delivery").isEqualTo(2);
+      assertThat(aliveAfter).as("seconds until it was delivered").isLessThan(10);
+
+      // The 200 refused for good: tried once each, then set aside, not retried for a day.
+      awaitEmptyOutbox(rig);
+      assertThat(relay.attempts.get("dead@org.by")).as("tries of the dead mailbox").isEqualTo(200);
+      var redis = rig.running.services().redis();
+      assertThat(Rig.await(redis.send(Command.XLEN, rig.prefix + ":outbox:dead")).toLong()).isEqualTo(200);
+      Response dead = Rig.await(redis.send(Command.XRANGE, rig.prefix + ":outbox:dead", "-", "+", "COUNT", "1"));
+      String letter = dead.get(0).get(1).toString();
+      assertThat(letter).contains("550").doesNotContain("Временный");
+      long audited = Rig.await(rig.running.services().pg().query(
+          "SELECT count(*) FROM audit_events WHERE event = 'outbox.dead_letter'").execute()).iterator().next().getLong(0);
+      assertThat(audited).isEqualTo(200);
+      assertThat(rig.admin(io.vertx.core.http.HttpMethod.GET, "/metrics", null, Rig.ADMIN_TOKEN).bodyAsString())
+          .containsPattern("kordon_outbox_deliveries_total\\{kind=\"mail\",outcome=\"dead\",?\\} 200\\.0");
     }
   }
 
@@ -195,7 +238,7 @@ class DispatchTest {
     var config = new dev.kordon.config.KordonConfig.Dispatch(java.time.Duration.ofSeconds(1),
         java.time.Duration.ofSeconds(60), java.time.Duration.ofHours(24), java.time.Duration.ofSeconds(30),
         java.time.Duration.ofMillis(500), java.time.Duration.ofSeconds(20));
-    OutboxVerticle v = new OutboxVerticle(null, null, "s", config, null);
+    OutboxVerticle v = new OutboxVerticle(null, null, "s", config, null, null);
     List<Long> schedule = new ArrayList<>();
     for (int n = 1; n <= 9; n++) {
       schedule.add(v.backoff(n));
