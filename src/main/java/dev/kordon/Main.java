@@ -218,13 +218,15 @@ public final class Main {
 
       PasswordLoginFlow passwordLogin = new PasswordLoginFlow(logins, accounts, credentials, tokens, refresh, temps,
           throttles, audit, redis, config.tariffs(), config.tokens().changeTtl());
-      SessionFlow sessions = new SessionFlow(tokens, refresh, accounts, redis, config.tariffs(), audit, verified);
+      java.time.Duration accessLife = config.tokens().accessTtl().plus(config.jwt().leeway());
+      SessionFlow sessions = new SessionFlow(tokens, refresh, accounts, redis, config.tariffs(), audit, verified,
+          accessLife.compareTo(config.web().sessionTtl()) > 0 ? accessLife : config.web().sessionTtl());
       SmsLoginFlow smsLogin = new SmsLoginFlow(logins, accounts, smsCodes, outbox, letters, tokens, config.tariffs(), kinds,
           throttles, audit);
       RecoveryFlow recovery = new RecoveryFlow(logins, accounts, temps, outbox, letters, config.tariffs(), kinds,
           throttles, audit);
-      PasswordChangeFlow passwordChange = new PasswordChangeFlow(tokens, sessions, accounts, credentials, temps, refresh,
-          redis, outbox, letters, audit);
+      PasswordChangeFlow passwordChange = new PasswordChangeFlow(tokens, sessions, accounts, credentials, temps,
+          redis, outbox, letters, audit, throttles);
       Services services = new Services(config, pg, redis, accounts, logins, tokens, verified, passwordLogin, sessions, smsLogin,
           recovery, passwordChange, browserSessions, templates, secrets, throttles, audit,
           new ClientIp(config.http().trustedProxies()), contract, dev == null ? null : dev::routes, new Drain());

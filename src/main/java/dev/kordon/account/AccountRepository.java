@@ -15,12 +15,16 @@ public final class AccountRepository {
   private static final String FIND =
       "SELECT " + COLUMNS + " FROM accounts WHERE category = $1 AND login = $2";
   private static final String FIND_BY_ID = "SELECT " + COLUMNS + " FROM accounts WHERE id = $1";
-  // xmax = 0 only for a row this statement inserted: tells created from updated in one trip.
+  // xmax = 0 only for a row this statement inserted: tells created from updated in one trip. The
+  // prior role and status (locked, so a concurrent write cannot slip between) tell whether the
+  // account's credentials must end.
   private static final String UPSERT =
-      "INSERT INTO accounts (id, category, login, tariff, email, role, status) VALUES ($1, $2, $3, $4, $5, $6, $7) "
+      "WITH prior AS (SELECT role, status FROM accounts WHERE category = $2 AND login = $3 FOR UPDATE) "
+          + "INSERT INTO accounts (id, category, login, tariff, email, role, status) VALUES ($1, $2, $3, $4, $5, $6, $7) "
           + "ON CONFLICT (category, login) DO UPDATE SET tariff = EXCLUDED.tariff, email = EXCLUDED.email, "
           + "role = EXCLUDED.role, status = EXCLUDED.status, updated_at = now() "
-          + "RETURNING " + COLUMNS + ", (xmax = 0) AS inserted";
+          + "RETURNING " + COLUMNS + ", (xmax = 0) AS inserted, "
+          + "(SELECT role FROM prior) AS prior_role, (SELECT status FROM prior) AS prior_status";
   // Compare-and-set: a re-hash must not overwrite a password changed in the meantime.
   private static final String REPLACE_HASH =
       "UPDATE accounts SET password_hash = $3, updated_at = now() WHERE id = $1 AND password_hash IS NOT DISTINCT FROM $2";
@@ -48,7 +52,11 @@ public final class AccountRepository {
             .addString(tariff).addString(email).addString(role).addString(status))
         .map(rows -> {
           Row row = rows.iterator().next();
-          return new Upserted(map(row), row.getBoolean("inserted"));
+          Account account = map(row);
+          boolean created = row.getBoolean("inserted");
+          boolean accessChanged = !created && (!account.role().equals(row.getString("prior_role"))
+              || !account.status().equals(row.getString("prior_status")));
+          return new Upserted(account, created, accessChanged);
         });
   }
 
@@ -72,5 +80,6 @@ public final class AccountRepository {
         r.getOffsetDateTime("created_at"), r.getOffsetDateTime("updated_at"));
   }
 
-  public record Upserted(Account account, boolean created) {}
+  /** {@code accessChanged}: an existing account's role or status changed, so its credentials must end. */
+  public record Upserted(Account account, boolean created, boolean accessChanged) {}
 }

@@ -32,6 +32,7 @@ public final class Audit {
   public static final String SEND_THROTTLED = "send.throttled";
   public static final String RECOVERY = "recovery.requested";
   public static final String PASSWORD_CHANGED = "password.changed";
+  public static final String PASSWORD_CHANGE_FAILED = "password.change_failed";
   public static final String REFRESH_REUSE = "refresh.reuse";
   public static final String ADMIN_ACCOUNT = "admin.account_saved";
   public static final String ADMIN_UNLOCK = "admin.unlocked";

@@ -10,9 +10,9 @@ import dev.kordon.dispatch.Letters;
 import dev.kordon.dispatch.Outbox;
 import dev.kordon.guard.Secrets;
 import dev.kordon.guard.TempPasswords;
+import dev.kordon.guard.Throttles;
 import dev.kordon.store.LuaScript;
 import dev.kordon.store.RedisStore;
-import dev.kordon.token.RefreshTokens;
 import dev.kordon.token.TokenService;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -27,8 +27,10 @@ import java.util.logging.Logger;
 /**
  * «Изменение пароля»: «Введите новый пароль», «Подтвердите новый пароль», «Сохранить». Either with
  * the change token of a temporary-password sign-in (the forced change), or with an access token
- * plus the current password. On success the temporary password is gone, every refresh token of
- * the account is revoked and a notice (no secrets) goes to the organisation's e-mail.
+ * plus the current password. The current password passes the same gate as a sign-in by password:
+ * its failures count toward the login's delays and lock, and a locked login is refused as if the
+ * password were wrong. On success the temporary password is gone, every credential of the account
+ * ends (see {@link SessionFlow#endAll}) and a notice (no secrets) goes to the organisation's e-mail.
  */
 public final class PasswordChangeFlow {
   private static final Logger LOG = Logger.getLogger(PasswordChangeFlow.class.getName());
@@ -39,28 +41,28 @@ public final class PasswordChangeFlow {
   private final AccountRepository accounts;
   private final Credentials credentials;
   private final TempPasswords temps;
-  private final RefreshTokens refresh;
   private final RedisStore redis;
   private final Outbox outbox;
   private final Letters letters;
   private final Audit audit;
+  private final Throttles throttles;
 
   public PasswordChangeFlow(TokenService tokens, SessionFlow sessions, AccountRepository accounts,
-      Credentials credentials, TempPasswords temps, RefreshTokens refresh, RedisStore redis, Outbox outbox,
-      Letters letters, Audit audit) {
+      Credentials credentials, TempPasswords temps, RedisStore redis, Outbox outbox,
+      Letters letters, Audit audit, Throttles throttles) {
     this.audit = audit;
+    this.throttles = throttles;
     this.tokens = tokens;
     this.sessions = sessions;
     this.accounts = accounts;
     this.credentials = credentials;
     this.temps = temps;
-    this.refresh = refresh;
     this.redis = redis;
     this.outbox = outbox;
     this.letters = letters;
   }
 
-  public Future<Void> change(String bearer, String current, String next, String confirm) {
+  public Future<Void> change(String bearer, String current, String next, String confirm, String ip) {
     if (bearer == null) {
       return Future.failedFuture(new FlowException(Failure.UNAUTHORIZED));
     }
@@ -89,15 +91,51 @@ public final class PasswordChangeFlow {
           });
     }
     return sessions.authenticate(bearer).compose(claims -> changeFor(UUID.fromString(claims.getString("sub")),
-        current, next, confirm));
+        current, next, confirm, ip));
   }
 
-  /** A signed-in change (access token or browser session): the current password is required. */
-  public Future<Void> changeFor(UUID accountId, String current, String next, String confirm) {
+  /**
+   * A signed-in change (access token or browser session): the current password is required, and
+   * guessing it costs what guessing at the sign-in costs (429 with Retry-After, then the lock).
+   */
+  public Future<Void> changeFor(UUID accountId, String current, String next, String confirm, String ip) {
     return account(accountId).compose(a -> {
       validate(a, next, confirm, true, current);
-      return credentials.verify(a.passwordHash(), current).compose(v -> v.ok() ? store(a, next)
-          : Future.failedFuture(new FlowException(Failure.INVALID_CREDENTIALS)));
+      // As at the sign-in: shed under a burst before any attempt is counted.
+      return credentials.admit().compose(v -> throttles.passwordAttempt(a.category(), a.login(), ip))
+          .recover(err -> {
+            if (err instanceof FlowException fe && fe.failure() == Failure.TOO_MANY_REQUESTS) {
+              audit.record(Audit.LOGIN_THROTTLED, a.id(), a.category(), a.login(), ip,
+                  new JsonObject().put("method", "password_change").put("retry_after_s", fe.retryAfter().toSeconds()));
+            }
+            return Future.failedFuture(err);
+          })
+          .compose(decision -> checkCurrent(a, current, ip, decision))
+          .compose(v -> store(a, next));
+    });
+  }
+
+  /** The current password against the gate's decision; a locked login fails like a wrong password. */
+  private Future<Void> checkCurrent(Account a, String current, String ip, Throttles.Decision decision) {
+    boolean locked = decision.gate() == Throttles.Gate.LOCKED;
+    return credentials.verify(a.passwordHash(), current).recover(err -> {
+      if (!locked && err instanceof FlowException fe && fe.failure() == Failure.OVERLOADED) {
+        // Shed before the check: no guess was made, so nothing counts.
+        return throttles.passwordSettled(a.category(), a.login(), ip, decision, Throttles.Outcome.VOID)
+            .transform(ignored -> Future.failedFuture(err));
+      }
+      return Future.failedFuture(err);
+    }).compose(verdict -> {
+      if (verdict.ok() && !locked) {
+        return throttles.passwordSettled(a.category(), a.login(), ip, decision, Throttles.Outcome.OK).mapEmpty();
+      }
+      Future<Long> failures = locked ? Future.succeededFuture(decision.failures())
+          : throttles.passwordSettled(a.category(), a.login(), ip, decision, Throttles.Outcome.FAIL);
+      return failures.compose(n -> {
+        audit.record(Audit.PASSWORD_CHANGE_FAILED, a.id(), a.category(), a.login(), ip,
+            new JsonObject().put("reason", locked ? "locked" : "wrong_password").put("attempts", n));
+        return Future.failedFuture(new FlowException(Failure.INVALID_CREDENTIALS));
+      });
     });
   }
 
@@ -138,7 +176,7 @@ public final class PasswordChangeFlow {
         .compose(hash -> accounts.setHash(a.id(), hash))
         .compose(v -> temps.clear(a.category(), a.login()))
         .onSuccess(v -> audit.record(Audit.PASSWORD_CHANGED, a.id(), a.category(), a.login(), null, new JsonObject()))
-        .compose(v -> refresh.revokeAll(a.id()))
+        .compose(v -> sessions.endAll(a.id()))
         .compose(n -> {
           try {
             JsonObject notice = letters.changedMail(a);

@@ -75,7 +75,10 @@ public final class PasswordLoginFlow {
     // Under a burst the hash pool may be full: shed now, before any round trip or attempt count.
     return credentials.admit().compose(v -> throttles.passwordAttempt(category, login, ip)).transform(ar -> {
       if (ar.succeeded()) {
-        return accounts.find(category, login).compose(found -> check(category, login, found, password, ip, ar.result()));
+        // Tokens count from before the account is read: a password change that lands meanwhile refuses them.
+        long readAt = System.currentTimeMillis();
+        return accounts.find(category, login).compose(found -> check(category, login, found, password, ip, ar.result(),
+            readAt));
       }
       if (ar.cause() instanceof FlowException fe && fe.failure() == Failure.TOO_MANY_REQUESTS) {
         // Throttled: no hashing, but a temporary password still opens the forced change.
@@ -93,7 +96,7 @@ public final class PasswordLoginFlow {
   }
 
   private Future<Answer> check(String category, String login, Optional<Account> found, String password, String ip,
-      Throttles.Decision decision) {
+      Throttles.Decision decision, long readAt) {
     String hash = found.map(Account::passwordHash).orElse(null);
     boolean locked = decision.gate() == Throttles.Gate.LOCKED;
     return credentials.verify(hash, password).recover(err -> {
@@ -113,7 +116,7 @@ public final class PasswordLoginFlow {
         audit.record(Audit.LOGIN_SUCCESS, account.id(), category, login, ip, new JsonObject().put("method", "pwd"));
         return throttles.passwordSettled(category, login, ip, decision, Throttles.Outcome.OK)
             .compose(v -> refresh.issue(account.id())).map(rt -> {
-              TokenService.Issued at = tokens.issueAccess(account, List.of("pwd"), rt.family());
+              TokenService.Issued at = tokens.issueAccess(account, List.of("pwd"), rt.family(), readAt);
               return (Answer) new TokenPair(at.token(), at.expiresIn(), rt.token(), rt.expiresIn());
             });
       }

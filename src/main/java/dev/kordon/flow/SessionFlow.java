@@ -3,6 +3,7 @@ package dev.kordon.flow;
 import dev.kordon.account.Account;
 import dev.kordon.account.AccountRepository;
 import dev.kordon.store.RedisStore;
+import dev.kordon.token.AccountEpoch;
 import dev.kordon.token.RefreshTokens;
 import dev.kordon.token.TokenService;
 import dev.kordon.token.VerifiedTokens;
@@ -10,6 +11,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.logging.Logger;
@@ -25,9 +27,15 @@ public final class SessionFlow {
   private final List<String> tariffs;
   private final dev.kordon.audit.Audit audit;
   private final VerifiedTokens verified;
+  private final Duration epochKeep;
 
+  /**
+   * {@code credentialLife}: the longest any access token or browser session lives; an account's
+   * epoch is kept that long, after which nothing issued before it can still be presented.
+   */
   public SessionFlow(TokenService tokens, RefreshTokens refresh, AccountRepository accounts, RedisStore redis,
-      List<String> tariffs, dev.kordon.audit.Audit audit, VerifiedTokens verified) {
+      List<String> tariffs, dev.kordon.audit.Audit audit, VerifiedTokens verified, Duration credentialLife) {
+    this.epochKeep = credentialLife.plusMinutes(1);
     this.audit = audit;
     this.verified = verified;
     this.tokens = tokens;
@@ -42,6 +50,8 @@ public final class SessionFlow {
     if (presented == null || presented.isBlank()) {
       return Future.failedFuture(FlowException.invalid(java.util.Map.of("refresh_token", Text.of("field.required"))));
     }
+    // The new access token counts from before the rotation: one racing endAll is then refused.
+    long rotatedAt = System.currentTimeMillis();
     return refresh.rotate(presented)
         .recover(err -> {
           if (err instanceof RefreshTokens.Reuse reuse) {
@@ -58,14 +68,15 @@ public final class SessionFlow {
             return refresh.revokeFamily(rt.account(), rt.family())
                 .compose(v -> Future.failedFuture(new FlowException(Failure.INVALID_GRANT)));
           }
-          TokenService.Issued at = tokens.issueAccess(account, List.of("pwd"), rt.family());
+          TokenService.Issued at = tokens.issueAccess(account, List.of("pwd"), rt.family(), rotatedAt);
           return Future.succeededFuture(new TokenPair(at.token(), at.expiresIn(), rt.token(), rt.expiresIn()));
         }));
   }
 
   /**
-   * The claims of a live access token: valid signature and claims, and not signed out. A token
-   * verified before is taken from the cache, which never holds one past its revocation.
+   * The claims of a live access token: valid signature and claims, not signed out, and issued at or
+   * after the account's epoch. A token verified before is taken from the cache, which never holds
+   * one past its revocation: a raised epoch evicts the account here and, announced, everywhere.
    */
   public Future<JsonObject> authenticate(String bearer) {
     JsonObject cached = verified.get(bearer);
@@ -78,9 +89,13 @@ public final class SessionFlow {
         .recover(err -> Future.failedFuture(new FlowException(Failure.UNAUTHORIZED)))
         .compose(claims -> {
           UUID account = UUID.fromString(claims.getString("sub"));
-          return redis.send(Command.EXISTS, denyKey(account, claims.getString("jti")))
-              .compose(r -> {
-                if (r.toInteger() != 0) {
+          // Sent together: both keys sit under the account's hash tag, so this costs one round trip of time.
+          Future<io.vertx.redis.client.Response> denied = redis.send(Command.EXISTS, denyKey(account, claims.getString("jti")));
+          Future<io.vertx.redis.client.Response> epoch = redis.send(Command.GET, AccountEpoch.key(redis, account));
+          return Future.all(denied, epoch)
+              .compose(both -> {
+                if (denied.result().toInteger() != 0
+                    || AccountEpoch.predates(AccountEpoch.issuedMs(claims), epoch.result())) {
                   return Future.failedFuture(new FlowException(Failure.UNAUTHORIZED));
                 }
                 verified.put(bearer, claims, since);
@@ -129,6 +144,24 @@ public final class SessionFlow {
       Future<?> revoke = sid == null ? Future.succeededFuture() : refresh.revokeFamily(account, sid);
       return Future.all(deny, revoke).mapEmpty();
     });
+  }
+
+  /**
+   * Ends every credential of the account (password changed, disabled, role changed). The refresh
+   * families go first, so a rotation racing this either fails or yields a token older than the
+   * epoch; then the epoch is raised, so any instance that checks again refuses what was issued
+   * before; then the account's tokens leave this instance's cache and the other instances are told
+   * to drop theirs. The cache's own counter keeps a check that read the old epoch from storing
+   * what it found.
+   */
+  public Future<Void> endAll(UUID account) {
+    return refresh.revokeAll(account)
+        .compose(n -> AccountEpoch.raise(redis, account, epochKeep))
+        .compose(at -> {
+          verified.evictAccount(account);
+          // Cached entries end with their token: announcing past that is pointless.
+          return verified.announceAccount(account, System.currentTimeMillis() + tokens.accessTtlSeconds() * 1000 + 60_000);
+        });
   }
 
   private String denyKey(UUID account, String jti) {

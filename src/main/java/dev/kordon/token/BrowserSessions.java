@@ -20,7 +20,8 @@ import java.util.UUID;
 /**
  * Browser sessions for the pages: the cookie holds an opaque id (the account id for Redis routing
  * plus 256 random bits); Redis holds only its SHA-256, with what {@code /auth/verify} answers.
- * Every sign-in makes a new id; nothing lives in the JVM, so any instance serves any page.
+ * Every sign-in makes a new id; nothing lives in the JVM, so any instance serves any page. A
+ * session created before the account's {@link AccountEpoch} is over.
  */
 public final class BrowserSessions {
   private final RedisStore redis;
@@ -36,7 +37,10 @@ public final class BrowserSessions {
     return ttl;
   }
 
-  /** A session for {@code who}: {@code sub}, {@code login}, {@code cat}, {@code role}, {@code amr}. */
+  /**
+   * A session for {@code who}: {@code sub}, {@code login}, {@code cat}, {@code role}, {@code amr}. It
+   * counts from {@code iat_ms} when given (the access token it replaces), else from now.
+   */
   public Future<String> create(JsonObject who) {
     UUID account = UUID.fromString(who.getString("sub"));
     byte[] secret = new byte[32];
@@ -46,7 +50,8 @@ public final class BrowserSessions {
         .put(secret).array());
     JsonObject kept = new JsonObject().put("sub", who.getString("sub")).put("login", who.getString("login"))
         .put("cat", who.getString("cat")).put("role", who.getString("role", "subscriber"))
-        .put("amr", who.getValue("amr", new JsonArray()));
+        .put("amr", who.getValue("amr", new JsonArray()))
+        .put("at", who.getValue("iat_ms") instanceof Number ms ? ms.longValue() : System.currentTimeMillis());
     return redis.send(Command.SET, key(id), kept.encode(), "PX", ttl.toMillis()).map(r -> id);
   }
 
@@ -56,9 +61,20 @@ public final class BrowserSessions {
     if (key == null) {
       return Future.failedFuture(new FlowException(Failure.UNAUTHORIZED));
     }
+    // One round trip: the session and the account's epoch share the account's hash tag.
     // No session is UNAUTHORIZED; Redis failing is not, and reaches the caller as it is (503).
-    return redis.send(Command.GET, key).compose(r -> r == null ? Future.failedFuture(new FlowException(Failure.UNAUTHORIZED))
-        : Future.succeededFuture(new JsonObject(r.toString())));
+    return redis.send(Command.MGET, key, AccountEpoch.key(redis, accountOf(id))).compose(r -> {
+      if (r == null || r.get(0) == null) {
+        return Future.failedFuture(new FlowException(Failure.UNAUTHORIZED));
+      }
+      JsonObject who = new JsonObject(r.get(0).toString());
+      Object at = who.getValue("at");
+      if (AccountEpoch.predates(at instanceof Number n ? n.longValue() : 0, r.get(1))) {
+        return Future.failedFuture(new FlowException(Failure.UNAUTHORIZED));
+      }
+      who.remove("at");
+      return Future.succeededFuture(who);
+    });
   }
 
   public Future<Void> destroy(String id) {
@@ -66,13 +82,18 @@ public final class BrowserSessions {
     return key == null ? Future.succeededFuture() : redis.send(Command.DEL, key).mapEmpty();
   }
 
+  /** The account a well-formed id names; call only after {@link #key} accepted it. */
+  private static UUID accountOf(String id) {
+    ByteBuffer buf = ByteBuffer.wrap(Base64.getUrlDecoder().decode(id));
+    return new UUID(buf.getLong(), buf.getLong());
+  }
+
   private String key(String id) {
     if (id == null || id.length() != 64) {
       return null;
     }
     try {
-      ByteBuffer buf = ByteBuffer.wrap(Base64.getUrlDecoder().decode(id));
-      UUID account = new UUID(buf.getLong(), buf.getLong());
+      UUID account = accountOf(id);
       return redis.accountKey(account, "web:" + HexFormat.of().formatHex(
           MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.US_ASCII))));
     } catch (IllegalArgumentException | NoSuchAlgorithmException e) {

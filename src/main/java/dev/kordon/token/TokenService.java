@@ -54,13 +54,26 @@ public final class TokenService {
     this.jwks = new JsonObject().put("keys", published);
   }
 
+  public long accessTtlSeconds() {
+    return accessTtlSeconds;
+  }
+
   public JsonObject jwks() {
     return jwks;
   }
 
   /** An access token for the account; {@code sid} names its refresh family (null: none). */
   public Issued issueAccess(Account account, List<String> amr, String sid) {
-    JsonObject claims = claims(account, accessTtlSeconds).put("role", account.role()).put("amr", new JsonArray(amr));
+    return issueAccess(account, amr, sid, System.currentTimeMillis());
+  }
+
+  /**
+   * An access token issued as of {@code issuedAtMs}: when the credential it rests on was checked,
+   * so that an account epoch raised while the check ran refuses it.
+   */
+  public Issued issueAccess(Account account, List<String> amr, String sid, long issuedAtMs) {
+    JsonObject claims = claims(account, accessTtlSeconds, issuedAtMs).put("role", account.role())
+        .put("amr", new JsonArray(amr));
     if (sid != null) {
       claims.put("sid", sid);
     }
@@ -69,13 +82,13 @@ public final class TokenService {
 
   /** A change token: proves a temporary password was used, and nothing more. */
   public Issued issueChange(Account account, long ttlSeconds) {
-    JsonObject claims = claims(account, ttlSeconds);
+    JsonObject claims = claims(account, ttlSeconds, System.currentTimeMillis());
     return new Issued(sign(CHANGE, claims), claims.getString("jti"), ttlSeconds);
   }
 
   /** What every Kordon token says: who issued it, for whom, about which account, until when. */
-  private JsonObject claims(Account account, long ttlSeconds) {
-    long now = System.currentTimeMillis() / 1000;
+  private JsonObject claims(Account account, long ttlSeconds, long nowMs) {
+    long now = nowMs / 1000;
     return new JsonObject()
         .put("iss", config.issuer())
         .put("aud", config.audience())
@@ -83,6 +96,8 @@ public final class TokenService {
         .put("login", account.login())
         .put("cat", account.category())
         .put("iat", now)
+        // iat has whole seconds; the account epoch needs to know which side of a change a token lies.
+        .put("iat_ms", nowMs)
         .put("nbf", now)
         .put("exp", now + ttlSeconds)
         .put("jti", UUID.randomUUID().toString());

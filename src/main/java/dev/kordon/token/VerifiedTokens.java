@@ -141,6 +141,11 @@ public final class VerifiedTokens {
     return feed == null ? Future.succeededFuture() : feed.publish("jti:" + jti, untilMs);
   }
 
+  /** Announces that every credential of an account ended; see {@link RevocationFeed#publish}. */
+  public Future<Void> announceAccount(UUID account, long untilMs) {
+    return feed == null ? Future.succeededFuture() : feed.publish("sub:" + account, untilMs);
+  }
+
   /** Stops the revocation feed; the cache stays off. */
   public Future<Void> close() {
     live(false);

@@ -125,13 +125,21 @@ public final class AdminVerticle extends VerticleBase {
       throw FlowException.invalid(errors);
     }
     services.accounts().upsert(ctx.pathParam("category"), login, tariff.trim(), email.trim(), role, status)
+        .compose(this::endIfAccessChanged)
         .onSuccess(up -> {
           services.audit().record(Audit.ADMIN_ACCOUNT, up.account().id(), up.account().category(), up.account().login(),
-              services.clientIp().of(ctx), new JsonObject().put("created", up.created()).put("status", up.account().status())
+              services.clientIp().of(ctx), new JsonObject().put("created", up.created())
+                  .put("credentials_ended", up.accessChanged()).put("status", up.account().status())
                   .put("role", up.account().role()).put("tariff", up.account().tariff()));
           Routes.json(ctx, up.created() ? 201 : 200, up.account().toJson());
         })
         .onFailure(ctx::fail);
+  }
+
+  /** A changed role or status ends every credential of the account before the change is confirmed. */
+  private Future<dev.kordon.account.AccountRepository.Upserted> endIfAccessChanged(
+      dev.kordon.account.AccountRepository.Upserted up) {
+    return up.accessChanged() ? services.sessions().endAll(up.account().id()).map(v -> up) : Future.succeededFuture(up);
   }
 
   /** The account fields' own rules, shared by PUT and the CSV import. */
@@ -215,7 +223,7 @@ public final class AdminVerticle extends VerticleBase {
       }
       String canonical = login;
       chain = chain.compose(v -> services.accounts().upsert(category, canonical, value(r, "tariff"), value(r, "email"),
-          role, status)).map(up -> {
+          role, status)).compose(this::endIfAccessChanged).map(up -> {
             counts[up.created() ? 0 : 1]++;
             return null;
           });

@@ -132,7 +132,7 @@ public final class HttpVerticle extends VerticleBase {
     String next = body.string("new_password");
     String confirm = body.string("confirm_password");
     body.check();
-    services.passwordChange().change(Routes.bearer(ctx), current, next, confirm)
+    services.passwordChange().change(Routes.bearer(ctx), current, next, confirm, services.clientIp().of(ctx))
         .onSuccess(v -> ctx.response().setStatusCode(204).end())
         .onFailure(ctx::fail);
   }

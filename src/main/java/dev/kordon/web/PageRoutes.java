@@ -196,22 +196,26 @@ public final class PageRoutes {
     Future<Void> done;
     if (forced) {
       who = Future.succeededFuture(TokenClaims.of(changeToken));
-      done = services.passwordChange().change(changeToken, null, next, confirm);
+      done = services.passwordChange().change(changeToken, null, next, confirm, services.clientIp().of(ctx));
     } else {
       who = signedIn(ctx);
       done = who.compose(w -> services.passwordChange().changeFor(
-          java.util.UUID.fromString(w.getString("sub")), form(ctx, "current_password"), next, confirm));
+          java.util.UUID.fromString(w.getString("sub")), form(ctx, "current_password"), next, confirm,
+          services.clientIp().of(ctx)));
     }
     done.onSuccess(v -> {
       if (forced) {
         // The forced change ends the temporary-password visit signed in, so «В меню» leads straight in.
         JsonObject claims = who.result().put("amr", new io.vertx.core.json.JsonArray().add("pwd"));
+        // The change token predates the change it made; the new session counts from now.
+        claims.remove("iat_ms");
         services.accounts().findById(java.util.UUID.fromString(claims.getString("sub")))
             .onSuccess(a -> signIn(ctx, claims.put("role", a.map(x -> x.role()).orElse("subscriber")),
                 "/password/changed" + langQuery(ctx)))
             .onFailure(ctx::fail);
       } else {
-        redirect(ctx, "/password/changed" + langQuery(ctx));
+        // The change ended every session of the account, this one too: the person who made it gets a new one.
+        signIn(ctx, who.result(), "/password/changed" + langQuery(ctx));
       }
     }).onFailure(err -> {
       if (err instanceof FlowException fe && (fe.failure() == Failure.UNAUTHORIZED)) {
