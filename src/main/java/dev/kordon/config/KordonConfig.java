@@ -48,10 +48,10 @@ public record KordonConfig(
    * in-flight requests may take. {@code ipv6Prefix}: the block length by which an IPv6 client is
    * counted in per-IP throttles.
    */
-  public record Http(int port, int instances, int bodyLimit, Duration drainDelay, Duration shutdownGrace,
-      List<String> trustedProxies, int ipv6Prefix) {}
+  public record Http(String host, int port, int instances, int bodyLimit, Duration drainDelay, Duration shutdownGrace,
+      List<String> trustedProxies, Duration idleTimeout, Duration headerTimeout, boolean h2c, int ipv6Prefix) {}
 
-  public record Admin(int port, String token) {}
+  public record Admin(String host, int port, String token) {}
 
   public record Pg(String url, int poolSize, int waitQueue, Duration connectTimeout) {}
 
@@ -93,19 +93,25 @@ public record KordonConfig(
 
   public static KordonConfig from(ConfigTree c) {
     boolean dev = c.bool("dev");
+    String httpHost = c.string("http.host");
     Http http = new Http(
+        // Unset, dev mode stays on this machine: /dev/outbox and the dev admin token are no one else's.
+        httpHost.isEmpty() ? (dev ? "127.0.0.1" : "0.0.0.0") : httpHost,
         c.integer("http.port", 0, 65535),
         c.integer("http.instances", 0, 256),
         c.integer("http.body-limit", 1024, 1 << 20),
         c.duration("http.drain-delay"),
         c.duration("http.shutdown-grace"),
         c.list("http.trusted-proxies"),
+        c.positiveDuration("http.idle-timeout"),
+        c.positiveDuration("http.header-timeout"),
+        c.bool("http.h2c"),
         c.integer("http.ipv6-prefix", 32, 128));
     String adminToken = c.string("admin.token");
     if (!dev && adminToken.length() < 24) {
       throw c.error("admin.token", "a secret of at least 24 characters (dev mode excepted)");
     }
-    Admin admin = new Admin(c.integer("admin.port", 0, 65535), adminToken);
+    Admin admin = new Admin(c.nonEmpty("admin.host"), c.integer("admin.port", 0, 65535), adminToken);
     String pgUrl = c.nonEmpty("pg.url");
     if (!pgUrl.startsWith("postgresql://") && !pgUrl.startsWith("postgres://")) {
       throw c.error("pg.url", "postgresql://user:pass@host:port/db");

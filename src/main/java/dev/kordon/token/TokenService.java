@@ -29,6 +29,8 @@ public final class TokenService {
   /** The forced change after a temporary password; good only for POST /api/v1/password/change. */
   public static final String CHANGE = "change";
   public static final String ALG = "ES256";
+  /** 64 bytes of ES256 r||s, base64url without padding. */
+  private static final int SIGNATURE_CHARS = 86;
 
   private final SigningKeys keys;
   private final KordonConfig.Jwt config;
@@ -136,7 +138,7 @@ public final class TokenService {
       return Future.failedFuture("bad token");
     }
     String[] parts = token.split("\\.", -1);
-    if (parts.length != 3 || parts[2].isEmpty()) {
+    if (parts.length != 3 || !canonicalSignature(parts[2])) {
       return Future.failedFuture("bad token");
     }
     JsonObject header;
@@ -160,6 +162,23 @@ public final class TokenService {
           .map(user -> user.attributes().getJsonObject("accessToken"));
     } catch (RuntimeException e) {
       return Future.failedFuture("bad token");
+    }
+  }
+
+  /**
+   * Only the one unpadded base64url text of a 64-byte r||s signature: a lenient decoder maps other
+   * texts (spare low bits set, a trailing extra character) to the same bytes, so one signed token
+   * would have many spellings.
+   */
+  static boolean canonicalSignature(String sig) {
+    if (sig.length() != SIGNATURE_CHARS) {
+      return false;
+    }
+    try {
+      byte[] raw = Base64.getUrlDecoder().decode(sig);
+      return raw.length == 64 && Base64.getUrlEncoder().withoutPadding().encodeToString(raw).equals(sig);
+    } catch (IllegalArgumentException e) {
+      return false;
     }
   }
 

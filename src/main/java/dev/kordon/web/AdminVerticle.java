@@ -13,7 +13,6 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -25,7 +24,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
-/** The admin port: operators provision accounts here, behind the admin bearer token. */
+/** The admin port: operators provision accounts here, behind the admin bearer token; Prometheus scrapes /metrics. */
 public final class AdminVerticle extends VerticleBase {
   static final List<String> ROLES = List.of("subscriber", "administrator", "supervisor");
   static final List<String> STATUSES = List.of("active", "disabled");
@@ -50,7 +49,9 @@ public final class AdminVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
-    Routes.common(router, services, vertx);
+    Routes.common(router, services);
+    // Here only: the outbox counters would tell the public which numbers have accounts.
+    router.get("/metrics").handler(dev.kordon.ops.Metrics.of(vertx).scrapeHandler());
     router.route("/admin/*").handler(this::authorize);
     BodyHandler small = BodyHandler.create(false).setBodyLimit(services.config().http().bodyLimit());
     BodyHandler csv = BodyHandler.create(false).setBodyLimit(IMPORT_LIMIT);
@@ -71,8 +72,9 @@ public final class AdminVerticle extends VerticleBase {
     router.post("/admin/v1/accounts/:category/:login/unlock").handler(this::unlock);
     router.get("/admin/v1/accounts/:category/:login/events").handler(this::events);
     Routes.errors(router);
-    server = vertx.createHttpServer(new HttpServerOptions().setPort(port).setHost("0.0.0.0"));
-    return server.requestHandler(router).listen();
+    var http = services.config().http();
+    server = vertx.createHttpServer(Connections.options(http, services.config().admin().host(), port, false));
+    return Connections.serve(vertx, server, http, router).listen();
   }
 
   private void authorize(RoutingContext ctx) {

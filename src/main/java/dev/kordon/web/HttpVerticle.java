@@ -4,7 +4,6 @@ import dev.kordon.Services;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -51,7 +50,7 @@ public final class HttpVerticle extends VerticleBase {
       }
       ctx.next();
     });
-    Routes.common(router, services, vertx);
+    Routes.common(router, services);
     pages = new PageRoutes(services);
     pages.mount(router);
     router.route("/static/*").handler(StaticHandler.create("static").setCachingEnabled(true).setMaxAgeSeconds(3600)
@@ -78,9 +77,10 @@ public final class HttpVerticle extends VerticleBase {
     }
     Routes.errors(router);
 
-    server = vertx.createHttpServer(new HttpServerOptions().setPort(port).setHost("0.0.0.0")
-        .setCompressionSupported(true).setMaxFormAttributeSize(services.config().http().bodyLimit()));
-    return server.requestHandler(router).listen();
+    var http = services.config().http();
+    server = vertx.createHttpServer(Connections.options(http, http.host(), port, http.h2c())
+        .setCompressionSupported(true).setMaxFormAttributeSize(http.bodyLimit()));
+    return Connections.serve(vertx, server, http, router).listen();
   }
 
   private void passwordLogin(RoutingContext ctx) {

@@ -3,6 +3,7 @@ package dev.kordon.web;
 import dev.kordon.Services;
 import dev.kordon.flow.Answer;
 import dev.kordon.flow.ChangeRequired;
+import dev.kordon.token.TokenService;
 import dev.kordon.flow.Failure;
 import dev.kordon.flow.FlowException;
 import dev.kordon.flow.TokenPair;
@@ -15,10 +16,12 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -36,6 +39,8 @@ import java.util.logging.Logger;
 public final class PageRoutes {
   private static final Logger LOG = Logger.getLogger(PageRoutes.class.getName());
   private static final SecureRandom RANDOM = new SecureRandom();
+  /** HMAC-SHA256: the CSRF secret and its mask are this long. */
+  private static final int CSRF_BYTES = 32;
 
   private final Services services;
   private final Cookies cookies;
@@ -178,24 +183,44 @@ public final class PageRoutes {
 
   // ---- «Изменение пароля»
 
-  private void changePage(RoutingContext ctx) {
-    if (cookies.get(ctx, Cookies.CHANGE) != null) {
-      render(ctx, "change.ftlh", 200, model(ctx).put("forced", true));
-      return;
+  /**
+   * The claims of the change cookie's token, or null when there is none; a cookie that is not a
+   * valid change token is cleared and counts as none.
+   */
+  private Future<JsonObject> changeClaims(RoutingContext ctx) {
+    String token = cookies.get(ctx, Cookies.CHANGE);
+    if (token == null) {
+      return Future.succeededFuture(null);
     }
-    signedIn(ctx).onSuccess(who -> render(ctx, "change.ftlh", 200, model(ctx).put("forced", false)))
-        .onFailure(err -> redirect(ctx, "/login" + langQuery(ctx)));
+    return services.tokens().verify(token, TokenService.CHANGE).otherwise(err -> {
+      cookies.clear(ctx, Cookies.CHANGE);
+      return null;
+    });
+  }
+
+  private void changePage(RoutingContext ctx) {
+    changeClaims(ctx).onSuccess(claims -> {
+      if (claims != null) {
+        render(ctx, "change.ftlh", 200, model(ctx).put("forced", true));
+        return;
+      }
+      signedIn(ctx).onSuccess(who -> render(ctx, "change.ftlh", 200, model(ctx).put("forced", false)))
+          .onFailure(err -> redirect(ctx, "/login" + langQuery(ctx)));
+    });
   }
 
   private void change(RoutingContext ctx) {
-    String changeToken = cookies.get(ctx, Cookies.CHANGE);
+    changeClaims(ctx).onSuccess(claims -> change(ctx, claims == null ? null : cookies.get(ctx, Cookies.CHANGE), claims));
+  }
+
+  private void change(RoutingContext ctx, String changeToken, JsonObject changeClaims) {
     String next = form(ctx, "new_password");
     String confirm = form(ctx, "confirm_password");
     boolean forced = changeToken != null;
     Future<JsonObject> who;
     Future<Void> done;
     if (forced) {
-      who = Future.succeededFuture(TokenClaims.of(changeToken));
+      who = Future.succeededFuture(changeClaims.copy());
       done = services.passwordChange().change(changeToken, null, next, confirm, services.clientIp().of(ctx));
     } else {
       who = signedIn(ctx);
@@ -247,12 +272,12 @@ public final class PageRoutes {
     return id == null ? Future.failedFuture(new FlowException(Failure.UNAUTHORIZED)) : services.browserSessions().lookup(id);
   }
 
-  // ---- CSRF: a random cookie, and in every form its keyed hash
+  // ---- CSRF: a random cookie, and in every form its keyed hash, masked afresh for each response
 
   private void csrf(RoutingContext ctx) {
     String cookie = cookies.get(ctx, Cookies.CSRF);
     String presented = ctx.request().getFormAttribute("csrf");
-    if (cookie == null || presented == null || !Secrets.sameHash(secrets.keyedHash("csrf", cookie), presented)) {
+    if (cookie == null || presented == null || !MessageDigest.isEqual(csrfSecret(cookie), unmask(presented))) {
       render(ctx, "error.ftlh", 403, model(ctx).put("formError", text(ctx, "page.error.csrf")));
       return;
     }
@@ -267,7 +292,39 @@ public final class PageRoutes {
       cookie = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
       cookies.set(ctx, Cookies.CSRF, cookie, null);
     }
-    return secrets.keyedHash("csrf", cookie);
+    // Compressed pages also carry text an attacker chose (BREACH): a value that never repeats
+    // gives the compression nothing to match. mask || (secret XOR mask).
+    byte[] secret = csrfSecret(cookie);
+    byte[] masked = new byte[2 * CSRF_BYTES];
+    byte[] mask = new byte[CSRF_BYTES];
+    RANDOM.nextBytes(mask);
+    for (int i = 0; i < CSRF_BYTES; i++) {
+      masked[i] = mask[i];
+      masked[CSRF_BYTES + i] = (byte) (secret[i] ^ mask[i]);
+    }
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(masked);
+  }
+
+  private byte[] csrfSecret(String cookie) {
+    return HexFormat.of().parseHex(secrets.keyedHash("csrf", cookie));
+  }
+
+  /** The secret a form's masked value carries, or null for anything that is not one. */
+  private static byte[] unmask(String presented) {
+    byte[] masked;
+    try {
+      masked = Base64.getUrlDecoder().decode(presented);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+    if (masked.length != 2 * CSRF_BYTES) {
+      return null;
+    }
+    byte[] secret = new byte[CSRF_BYTES];
+    for (int i = 0; i < CSRF_BYTES; i++) {
+      secret[i] = (byte) (masked[i] ^ masked[CSRF_BYTES + i]);
+    }
+    return secret;
   }
 
   // ---- rendering

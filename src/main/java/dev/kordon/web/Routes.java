@@ -13,10 +13,9 @@ import java.util.concurrent.TimeUnit;
 public final class Routes {
   private Routes() {}
 
-  public static void common(Router router, Services services, io.vertx.core.Vertx vertx) {
+  public static void common(Router router, Services services) {
     router.get("/health/live").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
     router.get("/health/ready").handler(ctx -> ready(ctx, services));
-    router.get("/metrics").handler(dev.kordon.ops.Metrics.of(vertx).scrapeHandler());
   }
 
   public static void errors(Router router) {

@@ -447,7 +447,7 @@ class ManifestTest {
           new JsonObject().put("category", "mobile").put("login", "+375291300071").put("channel", "email"));
       for (int i = 0; i < 100 && !exported.contains("kordon_outbox_deliveries_total"); i++) {
         Mailbox.sleep(100);
-        exported = families(rig.get("/metrics", null).bodyAsString());
+        exported = families(rig.admin(io.vertx.core.http.HttpMethod.GET, "/metrics", null, null).bodyAsString());
       }
     }
     assertThat(exported).as("Kordon's /metrics").containsAll(metrics);

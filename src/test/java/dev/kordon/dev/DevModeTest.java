@@ -6,6 +6,7 @@ import dev.kordon.Main;
 import dev.kordon.config.ConfigTree;
 import dev.kordon.config.KordonConfig;
 import dev.kordon.support.Rig;
+import dev.kordon.support.TestServers;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.Test;
 /** The README's first command, minus the process: embedded servers, demo accounts, the outbox. */
 class DevModeTest {
   @Test
-  void devModeNeedsNoSetupAndSignsTheDemoAccountIn() throws Exception {
+  void devModeNeedsNoSetupSignsTheDemoAccountInAndListensOnLoopbackOnly() throws Exception {
     DevStack dev = DevStack.start();
     Vertx vertx = Vertx.vertx();
     try {
@@ -41,6 +42,15 @@ class DevModeTest {
       var fresh = Rig.await(client.request(HttpMethod.GET, running.adminPort(), "127.0.0.1",
           "/admin/v1/accounts/mobile/" + DevStack.NEW_PHONE).putHeader("Authorization", "Bearer " + DevStack.ADMIN_TOKEN).send());
       assertThat(fresh.bodyAsJsonObject().getBoolean("has_password")).isFalse();
+
+      var loopback = java.net.InetAddress.getLoopbackAddress();
+      var external = TestServers.nonLoopbackAddress();
+      assertThat(TestServers.accepts(loopback, running.httpPort())).isTrue();
+      assertThat(TestServers.accepts(loopback, running.adminPort())).isTrue();
+      assertThat(TestServers.accepts(external, running.httpPort())).as("public port from " + external)
+          .isFalse();
+      assertThat(TestServers.accepts(external, running.adminPort())).as("admin port from " + external)
+          .isFalse();
 
       var outbox = Rig.await(client.request(HttpMethod.GET, running.httpPort(), "127.0.0.1", "/dev/outbox").send());
       assertThat(outbox.statusCode()).isEqualTo(200);

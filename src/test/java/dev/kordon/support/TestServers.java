@@ -80,4 +80,29 @@ public final class TestServers {
       throw new UncheckedIOException(e);
     }
   }
+
+  /** An IPv4 address of this machine that is not loopback: where another host would connect. */
+  public static java.net.InetAddress nonLoopbackAddress() throws java.io.IOException {
+    for (var nic : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+      if (!nic.isUp() || nic.isLoopback()) {
+        continue;
+      }
+      for (var a : java.util.Collections.list(nic.getInetAddresses())) {
+        if (a instanceof java.net.Inet4Address && !a.isLoopbackAddress()) {
+          return a;
+        }
+      }
+    }
+    throw new IllegalStateException("this machine has no non-loopback IPv4 address");
+  }
+
+  /** Whether a TCP connection to the address and port is accepted. */
+  public static boolean accepts(java.net.InetAddress address, int port) {
+    try (java.net.Socket s = new java.net.Socket()) {
+      s.connect(new java.net.InetSocketAddress(address, port), 1000);
+      return true;
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
 }

@@ -196,6 +196,44 @@ class TokenTest {
     assertThat(rig.get("/auth/verify", change).statusCode()).isEqualTo(401);
   }
 
+  /** The same token with the signature's last character changed in its unused low bits: same bytes, other text. */
+  static String sameBytesOtherText(String token) {
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    char last = token.charAt(token.length() - 1);
+    String altered = token.substring(0, token.length() - 1) + alphabet.charAt(alphabet.indexOf(last) ^ 1);
+    String[] a = altered.split("\\.");
+    String[] t = token.split("\\.");
+    assertThat(Base64.getUrlDecoder().decode(a[2])).isEqualTo(Base64.getUrlDecoder().decode(t[2]));
+    return altered;
+  }
+
+  @Test
+  void accessTokensWithANonCanonicalSignatureEncodingGet401OnMeAndAuthVerify() {
+    String at = signIn().getString("access_token");
+    for (String variant : List.of(sameBytesOtherText(at), at + "A", at + "=")) {
+      assertThat(me(variant)).as(variant).isEqualTo(401);
+      assertThat(rig.get("/auth/verify", variant).statusCode()).as(variant).isEqualTo(401);
+    }
+    assertThat(me(at)).isEqualTo(200);
+  }
+
+  @Test
+  void changeTokensWithANonCanonicalSignatureEncodingGet401OnPasswordChange() {
+    Account other = rig.account("+375441000077", "Token-test-password-77");
+    var issued = rig.running.services().tokens().issueChange(other, 600);
+    String change = issued.token();
+    var redis = rig.running.services().redis();
+    JsonObject body = new JsonObject().put("new_password", "Brand-new-password-77").put("confirm_password",
+        "Brand-new-password-77");
+    for (String variant : List.of(sameBytesOtherText(change), change + "A")) {
+      // What the sign-in with a temporary password stores beside a change token it issues.
+      Rig.await(redis.send(Command.SET, redis.accountKey(other.id(), "chg:" + issued.jti()), "no-temp-hash", "PX", "600000"));
+      var r = rig.post("/api/v1/password/change", body,
+          io.vertx.core.MultiMap.caseInsensitiveMultiMap().add("Authorization", "Bearer " + variant));
+      assertThat(r.statusCode()).as(variant).isEqualTo(401);
+    }
+  }
+
   @Test
   void refreshRotatesAndAReplayRevokesTheFamily() {
     JsonObject first = signIn();

@@ -39,7 +39,7 @@ class OperationsTest {
       rig.login("+375291300009", "Metrics-Password-9");
       rig.login("+375291300009", "wrong-metrics-password");
       dev.kordon.support.Mailbox.sleep(300);
-      var metrics = rig.get("/metrics", null);
+      var metrics = rig.admin(io.vertx.core.http.HttpMethod.GET, "/metrics", null, null);
       assertThat(metrics.statusCode()).isEqualTo(200);
       assertThat(metrics.bodyAsString())
           .contains("kordon_security_events_total{event=\"login.success\"} 1.0")
@@ -47,8 +47,115 @@ class OperationsTest {
           .contains("vertx_http_server_requests_total")
           .contains("jvm_memory_used_bytes")
           .contains("kordon_credential_shed_total");
-      assertThat(Rig.await(rig.http.request(io.vertx.core.http.HttpMethod.GET, rig.running.adminPort(), "127.0.0.1",
-          "/metrics").send()).statusCode()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void metricsAnswer404OnThePublicPortAnd200OnTheAdminPort() {
+    try (Rig rig = Rig.start()) {
+      assertThat(rig.get("/metrics", null).statusCode()).isEqualTo(404);
+      assertThat(rig.admin(io.vertx.core.http.HttpMethod.GET, "/metrics", null, null).statusCode()).isEqualTo(200);
+    }
+  }
+
+  /** One raw HTTP/1.1 exchange: what the server sends back before it closes or goes quiet for a second. */
+  static String raw(int port, String request) throws java.io.IOException {
+    try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+      s.setSoTimeout(1000);
+      s.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      s.getOutputStream().flush();
+      java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+      byte[] buf = new byte[4096];
+      try {
+        for (int n; (n = s.getInputStream().read(buf)) > 0; ) {
+          got.write(buf, 0, n);
+        }
+      } catch (java.net.SocketTimeoutException quiet) {
+        // the answer is complete; the connection stays open for the next request
+      }
+      return got.toString(java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+  }
+
+  /** Milliseconds until the server closes a connection that got {@code start}, then one byte every 200 ms. */
+  static long closedAfterMillis(int port, String start, long giveUpMillis) throws Exception {
+    try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+      long t0 = System.nanoTime();
+      var out = s.getOutputStream();
+      out.write(start.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      out.flush();
+      s.setSoTimeout(200);
+      while ((System.nanoTime() - t0) / 1_000_000 < giveUpMillis) {
+        try {
+          if (s.getInputStream().read() < 0) {
+            return (System.nanoTime() - t0) / 1_000_000;
+          }
+        } catch (java.net.SocketTimeoutException stillOpen) {
+          try {
+            out.write('a');
+            out.flush();
+          } catch (java.io.IOException reset) {
+            return (System.nanoTime() - t0) / 1_000_000;
+          }
+        } catch (java.io.IOException reset) {
+          return (System.nanoTime() - t0) / 1_000_000;
+        }
+      }
+      return Long.MAX_VALUE;
+    }
+  }
+
+  @Test
+  void aClientDrippingItsRequestHeadersIsCutOffAfterTheHeaderTimeoutOnBothPorts() throws Exception {
+    try (Rig rig = Rig.builder().set("http.header-timeout", "1s").set("http.idle-timeout", "60s").start()) {
+      for (int port : List.of(rig.running.httpPort(), rig.running.adminPort())) {
+        assertThat(closedAfterMillis(port, "GET /health/live HTTP/1.1\r\nX-Slow: ", 6000)).as("port " + port)
+            .isBetween(800L, 3000L);
+      }
+    }
+  }
+
+  @Test
+  void aSilentConnectionIsClosedAfterTheIdleTimeoutOnBothPorts() throws Exception {
+    try (Rig rig = Rig.builder().set("http.idle-timeout", "1s").set("http.header-timeout", "60s").start()) {
+      for (int port : List.of(rig.running.httpPort(), rig.running.adminPort())) {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+          long t0 = System.nanoTime();
+          s.getOutputStream().write("GET /health/li".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+          s.setSoTimeout(6000);
+          int read;
+          try {
+            read = s.getInputStream().read();
+          } catch (java.net.SocketException reset) {
+            read = -1;
+          }
+          assertThat(read).as("port " + port).isEqualTo(-1);
+          assertThat((System.nanoTime() - t0) / 1_000_000).as("port " + port).isBetween(800L, 3000L);
+        }
+      }
+    }
+  }
+
+  @Test
+  void thePublicPortBindsEveryInterfaceAndTheAdminPortOnlyAdminHostLoopbackByDefault() throws Exception {
+    var external = TestServers.nonLoopbackAddress();
+    try (Rig rig = Rig.start()) {
+      assertThat(TestServers.accepts(external, rig.running.httpPort())).isTrue();
+      assertThat(TestServers.accepts(external, rig.running.adminPort())).isFalse();
+      assertThat(TestServers.accepts(java.net.InetAddress.getLoopbackAddress(), rig.running.adminPort())).isTrue();
+    }
+    try (Rig rig = Rig.builder().set("admin.host", external.getHostAddress()).set("http.host", "127.0.0.1").start()) {
+      assertThat(TestServers.accepts(external, rig.running.adminPort())).isTrue();
+      assertThat(TestServers.accepts(external, rig.running.httpPort())).isFalse();
+    }
+  }
+
+  @Test
+  void anH2cUpgradeRequestOnThePublicPortGetsAPlainHttp11AnswerNot101() throws Exception {
+    try (Rig rig = Rig.start()) {
+      String answer = raw(rig.running.httpPort(), "GET /health/live HTTP/1.1\r\nHost: localhost\r\n"
+          + "Connection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n\r\n");
+      assertThat(answer).startsWith("HTTP/1.1 200 ").doesNotContain("101 Switching Protocols");
     }
   }
 

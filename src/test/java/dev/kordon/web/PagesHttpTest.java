@@ -180,6 +180,60 @@ class PagesHttpTest {
   }
 
   @Test
+  void aJunkChangeCookieIsTreatedAsNoCookie401OnSubmitRedirectToLoginOnTheFormAndNoWarning() {
+    List<java.util.logging.LogRecord> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.logging.Handler handler = new java.util.logging.Handler() {
+      @Override
+      public void publish(java.util.logging.LogRecord r) {
+        if (r.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) {
+          warnings.add(r);
+        }
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+    root.addHandler(handler);
+    try {
+      for (String junk : List.of("junk", "a.b.c", "eyJhbGciOiJFUzI1NiJ9.%%%.x")) {
+        Client c = new Client();
+        String token = c.csrf("/login");
+        c.jar.put("__Host-kordon-change", junk);
+        var page = c.get("/password/change");
+        assertThat(page.statusCode()).as(junk).isEqualTo(303);
+        assertThat(page.getHeader("Location")).as(junk).isEqualTo("/login");
+        c.jar.put("__Host-kordon-change", junk);
+        var submit = c.post("/password/change", MultiMap.caseInsensitiveMultiMap().add("csrf", token)
+            .add("new_password", "Junk-cookie-password-1").add("confirm_password", "Junk-cookie-password-1"));
+        assertThat(submit.statusCode()).as(junk).isEqualTo(401);
+      }
+      assertThat(warnings).extracting(java.util.logging.LogRecord::getMessage).isEmpty();
+    } finally {
+      root.removeHandler(handler);
+    }
+  }
+
+  @Test
+  void theCsrfValueDiffersOnEveryRenderEachIsAcceptedAndATamperedOneGets403() {
+    Client c = new Client();
+    String first = c.csrf("/login");
+    String second = c.csrf("/login");
+    assertThat(first).isNotEqualTo(second);
+    for (String token : List.of(first, second)) {
+      var out = c.post("/logout", MultiMap.caseInsensitiveMultiMap().add("csrf", token));
+      assertThat(out.statusCode()).as(token).isEqualTo(303);
+    }
+    char middle = first.charAt(first.length() / 2);
+    String tampered = first.substring(0, first.length() / 2) + (middle == 'A' ? 'B' : 'A')
+        + first.substring(first.length() / 2 + 1);
+    assertThat(c.post("/logout", MultiMap.caseInsensitiveMultiMap().add("csrf", tampered)).statusCode()).isEqualTo(403);
+  }
+
+  @Test
   void changePageNeedsATemporaryPasswordOrASession() {
     var r = new Client().get("/password/change");
     assertThat(r.statusCode()).isEqualTo(303);
