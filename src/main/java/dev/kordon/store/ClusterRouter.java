@@ -3,6 +3,7 @@ package dev.kordon.store;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisClientType;
@@ -39,6 +40,7 @@ final class ClusterRouter {
   static final long PERIODIC_REFRESH_MS = 5_000;
 
   private final Vertx vertx;
+  private final ContextInternal home;
   private final Supplier<RedisOptions> nodeOptions;
   private final List<String> seeds;
   private final long deadlineMs;
@@ -53,6 +55,7 @@ final class ClusterRouter {
 
   ClusterRouter(Vertx vertx, List<String> seeds, Supplier<RedisOptions> nodeOptions, long deadlineMs) {
     this.vertx = vertx;
+    this.home = (ContextInternal) vertx.getOrCreateContext();
     this.seeds = List.copyOf(seeds);
     this.nodeOptions = nodeOptions;
     this.deadlineMs = deadlineMs;
@@ -146,8 +149,17 @@ final class ClusterRouter {
   }
 
   private Redis client(String endpoint) {
-    return clients.computeIfAbsent(endpoint, e -> Redis.createClient(vertx,
-        nodeOptions.get().setType(RedisClientType.STANDALONE).setConnectionString(e)));
+    Redis known = clients.get(endpoint);
+    if (known != null) {
+      return known;
+    }
+    // Made on the router's own context, not the calling verticle's: a client made inside a verticle
+    // is closed when that verticle stops, while every HTTP instance shares these ("Client is closed"
+    // for requests still in flight on the others during a drain).
+    Redis[] made = new Redis[1];
+    home.dispatch(() -> made[0] = clients.computeIfAbsent(endpoint, e -> Redis.createClient(vertx,
+        nodeOptions.get().setType(RedisClientType.STANDALONE).setConnectionString(e))));
+    return made[0];
   }
 
   /** Reads the slot table from the first node that answers: known masters first, then the seeds. */
