@@ -1,9 +1,9 @@
 package dev.kordon.scale;
 
+import dev.kordon.support.Ports;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,7 +14,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -92,34 +91,14 @@ final class Procs {
     LIVE.clear();
   }
 
-  /** A free loopback port. */
+  /** A free loopback port outside the kernel's ephemeral range (see {@link Ports}). */
   static int freePort() {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return Ports.free();
   }
 
   /** A free port {@code p} whose {@code p + 10000} (Redis Cluster's bus port) is free too. */
   static int freePortWithBus() {
-    for (int i = 0; i < 500; i++) {
-      int p = ThreadLocalRandom.current().nextInt(20_000, 30_000);
-      if (bindable(p) && bindable(p + 10_000)) {
-        return p;
-      }
-    }
-    throw new IllegalStateException("no free port pair p, p+10000 in 20000..40000");
-  }
-
-  private static boolean bindable(int port) {
-    try (ServerSocket s = new ServerSocket()) {
-      s.setReuseAddress(false);
-      s.bind(new InetSocketAddress("127.0.0.1", port), 1);
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
+    return Ports.freeWithBus();
   }
 
   /** Whether something accepts TCP connections on the loopback port. */
