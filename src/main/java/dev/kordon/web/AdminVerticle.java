@@ -21,7 +21,6 @@ import java.security.MessageDigest;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /** The admin port: operators provision accounts here, behind the admin bearer token; Prometheus scrapes /metrics. */
@@ -38,7 +37,7 @@ public final class AdminVerticle extends VerticleBase {
   private final Services services;
   private final int port;
   private final byte[] token;
-  private HttpServer server;
+  private Connections connections;
 
   public AdminVerticle(Services services, int port) {
     this.services = services;
@@ -73,8 +72,9 @@ public final class AdminVerticle extends VerticleBase {
     router.get("/admin/v1/accounts/:category/:login/events").handler(this::events);
     Routes.errors(router);
     var http = services.config().http();
-    server = vertx.createHttpServer(Connections.options(http, services.config().admin().host(), port, false));
-    return Connections.serve(vertx, server, http, router).listen();
+    HttpServer server = vertx.createHttpServer(Connections.options(http, services.config().admin().host(), port, false));
+    connections = Connections.serve(vertx, server, http, router);
+    return connections.listen();
   }
 
   private void authorize(RoutingContext ctx) {
@@ -281,7 +281,7 @@ public final class AdminVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return server == null ? Future.succeededFuture()
-        : server.shutdown(services.config().http().shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
+    return connections == null ? Future.succeededFuture()
+        : connections.shutdown(services.config().http().shutdownGrace());
   }
 }

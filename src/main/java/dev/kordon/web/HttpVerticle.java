@@ -8,7 +8,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The public port: JSON API, JWKS, {@code /auth/verify} for reverse proxies, health. One instance
@@ -17,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 public final class HttpVerticle extends VerticleBase {
   private final Services services;
   private final int port;
-  private HttpServer server;
+  private Connections connections;
   private PageRoutes pages;
 
   /** What every answer carries: no framing, no sniffing, no referrer, scripts only from here. */
@@ -78,9 +77,10 @@ public final class HttpVerticle extends VerticleBase {
     Routes.errors(router);
 
     var http = services.config().http();
-    server = vertx.createHttpServer(Connections.options(http, http.host(), port, http.h2c())
+    HttpServer server = vertx.createHttpServer(Connections.options(http, http.host(), port, http.h2c())
         .setCompressionSupported(true).setMaxFormAttributeSize(http.bodyLimit()));
-    return Connections.serve(vertx, server, http, router).listen();
+    connections = Connections.serve(vertx, server, http, router);
+    return connections.listen();
   }
 
   private void passwordLogin(RoutingContext ctx) {
@@ -182,8 +182,8 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     // Finish what is in flight, refuse new work; SIGTERM lands here through Vertx.close().
-    return server == null ? Future.succeededFuture()
-        : server.shutdown(services.config().http().shutdownGrace().toMillis(), TimeUnit.MILLISECONDS);
+    return connections == null ? Future.succeededFuture()
+        : connections.shutdown(services.config().http().shutdownGrace());
   }
 
 }

@@ -233,6 +233,40 @@ class OperationsTest {
     rig.closeStopped();
   }
 
+  @Test
+  void aConnectionAcceptedBeforeThePortClosesStillGetsItsRequestAnsweredWhileNewConnectionsAreRefused() throws Exception {
+    Rig rig = Rig.builder().set("http.drain-delay", "300ms").set("http.shutdown-grace", "5s").start();
+    int port = rig.running.httpPort();
+    Logger log = Logger.getLogger("drain-accepted-test");
+    log.setUseParentHandlers(false);
+    try (java.net.Socket early = new java.net.Socket("127.0.0.1", port)) {
+      // Accepted and idle, as a proxy's fresh connection is in the moment before its request lands.
+      sleep(200);
+      Thread sigterm = new Thread(() -> Main.drainAndStop(rig.running, rig.config.http(), log));
+      sigterm.start();
+      long t0 = System.nanoTime();
+      boolean refused = false;
+      while (!refused && System.nanoTime() - t0 < 3_000_000_000L) {
+        try (java.net.Socket probe = new java.net.Socket()) {
+          probe.connect(new java.net.InetSocketAddress("127.0.0.1", port), 500);
+          sleep(20);
+        } catch (java.net.ConnectException e) {
+          refused = true;
+        }
+      }
+      assertThat(refused).as("new connections refused once the drain delay is over").isTrue();
+
+      early.getOutputStream().write("GET /health/live HTTP/1.1\r\nHost: kordon\r\n\r\n"
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      early.setSoTimeout(5_000);
+      String answer = new String(early.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+      assertThat(answer).startsWith("HTTP/1.1 200").containsIgnoringCase("connection: close");
+      sigterm.join(15_000);
+      assertThat(sigterm.isAlive()).isFalse();
+    }
+    rig.closeStopped();
+  }
+
   private static void sleep(long ms) {
     try {
       Thread.sleep(ms);
