@@ -48,7 +48,7 @@ public final class CredentialVerticle extends VerticleBase {
     JsonObject job = msg.body();
     String op = job.getString("op");
     String password = job.getString("password");
-    if (password == null || password.length() > PasswordHasher.MAX_PASSWORD_CHARS) {
+    if (password == null || PasswordHasher.tooLong(password)) {
       msg.fail(BAD_JOB, "bad password");
       return;
     }

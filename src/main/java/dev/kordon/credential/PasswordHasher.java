@@ -20,8 +20,16 @@ import org.bouncycastle.crypto.params.Argon2Parameters;
  * gigabytes of garbage. The memory held is m KiB per hashing thread, whatever the load.
  */
 public final class PasswordHasher {
-  /** Longest password accepted; longer input is refused before any hashing. */
+  /**
+   * Longest password accepted, in characters (code points) after NFKC: the one length rule, for
+   * the policy, the sign-in, the change form and the hashing pool alike ({@link #tooLong}).
+   */
   public static final int MAX_PASSWORD_CHARS = 128;
+  /**
+   * NFKC joins at most a few code points into one and a code point is at most two UTF-16 units,
+   * so input longer than this is too long whatever it normalises to; it is refused unread.
+   */
+  private static final int MAX_RAW_UNITS = MAX_PASSWORD_CHARS * 8;
 
   private static final Pattern PHC = Pattern.compile(
       "\\$argon2id\\$v=19\\$m=(\\d{1,8}),t=(\\d{1,3}),p=(\\d{1,2})\\$([A-Za-z0-9+/]{11,64})\\$([A-Za-z0-9+/]{16,128})");
@@ -92,6 +100,15 @@ public final class PasswordHasher {
     byte[] out = new byte[length];
     generator.generateBytes(normalize(password).getBytes(StandardCharsets.UTF_8), out);
     return out;
+  }
+
+  /** Whether {@code password} is over {@link #MAX_PASSWORD_CHARS} characters after NFKC. */
+  public static boolean tooLong(String password) {
+    if (password.length() > MAX_RAW_UNITS) {
+      return true;
+    }
+    String p = normalize(password);
+    return p.codePointCount(0, p.length()) > MAX_PASSWORD_CHARS;
   }
 
   /** NFKC, so the same password typed on two keyboards hashes the same. */

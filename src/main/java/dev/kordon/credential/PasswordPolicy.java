@@ -34,13 +34,12 @@ public final class PasswordPolicy {
 
   /** Why the password is refused, or empty when it is acceptable. */
   public static Optional<Text> problem(String password, String login) {
-    String p = PasswordHasher.normalize(password);
-    int chars = p.codePointCount(0, p.length());
-    if (chars < MIN_CHARS) {
-      return Optional.of(Text.of("policy.too-short", MIN_CHARS));
-    }
-    if (chars > PasswordHasher.MAX_PASSWORD_CHARS) {
+    if (PasswordHasher.tooLong(password)) {
       return Optional.of(Text.of("field.too-long", PasswordHasher.MAX_PASSWORD_CHARS));
+    }
+    String p = PasswordHasher.normalize(password);
+    if (p.codePointCount(0, p.length()) < MIN_CHARS) {
+      return Optional.of(Text.of("policy.too-short", MIN_CHARS));
     }
     if (COMMON.contains(p.toLowerCase(Locale.ROOT))) {
       return Optional.of(Text.of("policy.common"));

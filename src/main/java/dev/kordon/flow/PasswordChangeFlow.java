@@ -151,7 +151,7 @@ public final class PasswordChangeFlow {
     Inputs.required("confirm_password", confirm, errors);
     if (needCurrent) {
       Inputs.required("current_password", current, errors);
-      if (current != null && current.length() > PasswordHasher.MAX_PASSWORD_CHARS) {
+      if (current != null && PasswordHasher.tooLong(current)) {
         errors.put("current_password", Text.of("field.too-long", PasswordHasher.MAX_PASSWORD_CHARS));
       }
     }

@@ -66,7 +66,7 @@ public final class PasswordLoginFlow {
     Map<String, Text> errors = new LinkedHashMap<>();
     String login = Inputs.login(logins, category, rawLogin, errors);
     Inputs.required("password", password, errors);
-    if (password != null && password.length() > PasswordHasher.MAX_PASSWORD_CHARS) {
+    if (password != null && PasswordHasher.tooLong(password)) {
       errors.put("password", Text.of("field.too-long", PasswordHasher.MAX_PASSWORD_CHARS));
     }
     if (!errors.isEmpty()) {

@@ -251,4 +251,28 @@ class SeedStoryTest {
     LogCapture.secret(change);
     assertThat(Rig.await(redis.send(Command.EXISTS, key)).toInteger()).isZero();
   }
+
+  @Test
+  void passwordLengthIsOneRuleCharactersAfterNfkcCheckedBeforeTheChangeTokenIsSpent() {
+    String email = "long-keys@org.by";
+    rig.account("mobile", "+375291500006", Rig.TARIFF, "active", null, email);
+    recovery("+375291500006", "email");
+    String temp = tempFrom(Mailbox.await(TestServers.smtp(), email, 1, 10_000).get(0));
+    String change = LogCapture.secret(rig.login("+375291500006", temp).bodyAsJsonObject().getString("change_token"));
+
+    // 129 characters, 258 UTF-16 units: refused as too long, and the token survives the refusal.
+    String over = "\uD83D\uDD11".repeat(129);
+    assertWeak(change(change, over, over), "Не более 128 символов");
+    // Eight characters that NFKC turns into 144: too long as well.
+    String expands = "\uFDFA".repeat(8);
+    assertWeak(change(change, expands, expands), "Не более 128 символов");
+
+    // 105 characters in 205 UTF-16 units: within the rule, so it is hashed, stored and signs in.
+    String keys = LogCapture.secret("Ключи-" + "\uD83D\uDD11".repeat(99));
+    assertThat(change(change, keys, keys).getInteger("status")).isEqualTo(204);
+    var signIn = rig.login("+375291500006", keys);
+    assertThat(signIn.statusCode()).isEqualTo(200);
+    assertThat(signIn.bodyAsJsonObject().getString("access_token")).isNotBlank();
+    assertThat(rig.login("+375291500006", over).statusCode()).isEqualTo(400);
+  }
 }
