@@ -16,6 +16,7 @@ import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
 
 /**
  * Prometheus metrics ({@code GET /metrics}): Vert.x's own (HTTP server, pools, event bus), the
@@ -24,6 +25,16 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Metrics {
   private static final Map<Vertx, Metrics> BY_VERTX = new ConcurrentHashMap<>();
+  /**
+   * Vert.x registers each of its shared gauges again for every client and handler, on purpose:
+   * all registrations feed one counter per meter id. Micrometer warns about the first repeat as
+   * if a value were lost; none is, so that one message is dropped. Held here so the filter stays.
+   */
+  private static final Logger REGISTRY_LOG = Logger.getLogger("io.micrometer.core.instrument.MeterRegistry");
+
+  static {
+    REGISTRY_LOG.setFilter(r -> r.getMessage() == null || !r.getMessage().startsWith("This Gauge has been already registered"));
+  }
 
   private final PrometheusMeterRegistry registry;
   private final Counter shed;

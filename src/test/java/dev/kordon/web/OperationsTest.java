@@ -267,6 +267,18 @@ class OperationsTest {
     rig.closeStopped();
   }
 
+  @Test
+  void startingAndServingLogsNoWarningAboutVertxGaugesRegisteredAgain() {
+    try (Rig rig = Rig.start()) {
+      rig.account("+375291300010", "Metrics-Password-10");
+      assertThat(rig.login("+375291300010", "Metrics-Password-10").statusCode()).isEqualTo(200);
+      assertThat(rig.admin(io.vertx.core.http.HttpMethod.GET, "/metrics", null, null).bodyAsString())
+          .contains("vertx_eventbus_handlers");
+    }
+    // Every Rig of this JVM so far, this one included: Redis, Postgres and SMTP clients, event-bus handlers.
+    assertThat(dev.kordon.support.LogCapture.linesWith("has been already registered")).isEmpty();
+  }
+
   private static void sleep(long ms) {
     try {
       Thread.sleep(ms);
