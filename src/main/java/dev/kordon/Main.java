@@ -168,12 +168,15 @@ public final class Main {
 
     /**
      * Graceful stop: the HTTP servers go first and finish what is in flight (up to the grace
-     * period) while credentials and clients still serve them; then everything else.
+     * period) while credentials and clients still serve them; then the other verticles finish
+     * their work, then the Redis client closes with nothing left writing to it, then the rest.
      */
     public Future<Void> stop() {
       List<Future<Void>> servers = httpDeployments.stream().map(vertx::undeploy).toList();
       return Future.join(servers)
+          .transform(ar -> Future.join(vertx.deploymentIDs().stream().map(vertx::undeploy).toList()))
           .transform(ar -> services.verifiedTokens().close())
+          .transform(ar -> services.redis().close())
           .transform(ar -> vertx.close());
     }
   }

@@ -84,12 +84,15 @@ public final class OutboxVerticle extends VerticleBase {
         .compose(v -> wake.completion());
   }
 
+  /** The tick under way: stop waits for it, so no command of it races the Redis client's close. */
+  private Future<Void> tickUnderWay = Future.succeededFuture();
+
   private void tick() {
     if (busy) {
       return;
     }
     busy = true;
-    ensureGroup().compose(v -> readNew()).compose(v -> retryPending())
+    tickUnderWay = ensureGroup().compose(v -> readNew()).compose(v -> retryPending())
         .onComplete(ar -> {
           busy = false;
           if (ar.failed()) {
@@ -241,6 +244,7 @@ public final class OutboxVerticle extends VerticleBase {
     if (timer >= 0) {
       vertx.cancelTimer(timer);
     }
-    return wake == null ? Future.succeededFuture() : wake.unregister();
+    Future<Void> unregistered = wake == null ? Future.succeededFuture() : wake.unregister();
+    return unregistered.transform(ar -> tickUnderWay.transform(done -> Future.succeededFuture()));
   }
 }
