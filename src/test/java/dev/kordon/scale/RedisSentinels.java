@@ -150,11 +150,13 @@ final class RedisSentinels implements AutoCloseable {
     return masterPort;
   }
 
-  /** SIGKILL of the master; returns {@link System#nanoTime()} just after it is gone. */
+  /** SIGKILL of the master; returns {@link System#nanoTime()} just before the signal. */
   long killMaster() {
     Server master = data.stream().filter(d -> d.port == masterPort).findFirst().orElseThrow();
+    // Taken before the signal: a request cut by the kill must not count as one ended before it.
+    long at = System.nanoTime();
     Procs.kill(master.process);
-    return System.nanoTime();
+    return at;
   }
 
   /**
