@@ -15,8 +15,11 @@ import jakarta.mail.Address;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.util.List;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 import redis.embedded.RedisServer;
 
@@ -26,6 +29,8 @@ import redis.embedded.RedisServer;
  */
 public final class DevStack {
   private static final Logger LOG = Logger.getLogger(DevStack.class.getName());
+  /** Held here so its level stays: the embedded Postgres library narrates every step at INFO. */
+  private static final Logger EMBEDDED_PG = Logger.getLogger("io.zonky.test.db.postgres");
 
   public static final String DEMO_PHONE = "+375291234567";
   public static final String DEMO_PASSWORD = "Kordon-demo-2026";
@@ -34,6 +39,7 @@ public final class DevStack {
   public static final String ADMIN_TOKEN = "dev-admin-token";
 
   private final EmbeddedPostgres postgres;
+  private final Path postgresLog;
   private final RedisServer redis;
   private final int redisPort;
   private final GreenMail smtp;
@@ -42,7 +48,9 @@ public final class DevStack {
   private volatile Services services;
   private int extraAccounts;
 
-  private DevStack(EmbeddedPostgres postgres, RedisServer redis, int redisPort, GreenMail smtp, SigningKeys keys) {
+  private DevStack(EmbeddedPostgres postgres, Path postgresLog, RedisServer redis, int redisPort, GreenMail smtp,
+      SigningKeys keys) {
+    this.postgresLog = postgresLog;
     this.postgres = postgres;
     this.redis = redis;
     this.redisPort = redisPort;
@@ -52,7 +60,14 @@ public final class DevStack {
 
   public static DevStack start() throws IOException, GeneralSecurityException {
     LOG.info("dev mode: starting embedded Postgres, Redis and SMTP sink");
-    EmbeddedPostgres pg = EmbeddedPostgres.builder().start();
+    // initdb's and the server's own output (some 40 lines) goes to a file; the console keeps Kordon's.
+    EMBEDDED_PG.setLevel(Level.WARNING);
+    Path pgLog = Files.createTempFile("kordon-dev-postgres-", ".log");
+    EmbeddedPostgres pg = EmbeddedPostgres.builder()
+        .setOutputRedirector(ProcessBuilder.Redirect.appendTo(pgLog.toFile()))
+        .setErrorRedirector(ProcessBuilder.Redirect.appendTo(pgLog.toFile()))
+        .start();
+    LOG.info("dev mode: Postgres on 127.0.0.1:" + pg.getPort() + ", its own log in " + pgLog);
     int redisPort = freePort();
     RedisServer redis = RedisServer.newRedisServer().port(redisPort).bind("127.0.0.1")
         .setting("save \"\"").setting("appendonly no").build();
@@ -62,7 +77,7 @@ public final class DevStack {
     SigningKeys keys = SigningKeys.generate("dev-" + System.currentTimeMillis());
     LOG.info("dev mode: generated an ephemeral ES256 signing key (kid " + keys.signer().kid()
         + "); tokens die with this process");
-    return new DevStack(pg, redis, redisPort, smtp, keys);
+    return new DevStack(pg, pgLog, redis, redisPort, smtp, keys);
   }
 
   /** Points the configuration at the embedded servers and relaxes what only HTTPS needs. */
@@ -198,6 +213,11 @@ public final class DevStack {
         "    " + DEMO_PHONE + "  password " + DEMO_PASSWORD,
         "    " + NEW_PHONE + "  new account, no password yet (first password via «Забыли пароль?»)",
         ""));
+  }
+
+  /** Where initdb and the embedded Postgres server write their output. */
+  public Path postgresLog() {
+    return postgresLog;
   }
 
   public void stop() {

@@ -12,6 +12,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -57,6 +58,36 @@ class DevModeTest {
       assertThat(outbox.bodyAsJsonObject().getJsonArray("mail")).isNotNull();
       Rig.await(running.stop());
     } finally {
+      dev.stop();
+    }
+  }
+
+  @Test
+  void devModeKeepsInitdbAndPostgresOutputOffTheConsoleAndInItsOwnFile() throws Exception {
+    List<java.util.logging.LogRecord> records = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.logging.Handler handler = new java.util.logging.Handler() {
+      public void publish(java.util.logging.LogRecord r) {
+        records.add(r);
+      }
+
+      public void flush() {}
+
+      public void close() {}
+    };
+    handler.setLevel(java.util.logging.Level.ALL);
+    java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+    root.addHandler(handler);
+    DevStack dev = DevStack.start();
+    try {
+      List<String> lines = records.stream().map(r -> r.getLoggerName() + ": " + r.getMessage()).toList();
+      assertThat(lines).as("log lines while dev mode started its servers").hasSizeLessThanOrEqualTo(4)
+          .noneMatch(l -> l.startsWith("io.zonky"))
+          .noneMatch(l -> l.contains("initdb") || l.contains("database system"));
+      String pgLog = java.nio.file.Files.readString(dev.postgresLog());
+      assertThat(pgLog).contains("Success. You can now start the database server")
+          .contains("database system is ready to accept connections");
+    } finally {
+      root.removeHandler(handler);
       dev.stop();
     }
   }
