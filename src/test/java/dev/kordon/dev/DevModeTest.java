@@ -53,9 +53,24 @@ class DevModeTest {
       assertThat(TestServers.accepts(external, running.adminPort())).as("admin port from " + external)
           .isFalse();
 
-      var outbox = Rig.await(client.request(HttpMethod.GET, running.httpPort(), "127.0.0.1", "/dev/outbox").send());
-      assertThat(outbox.statusCode()).isEqualTo(200);
-      assertThat(outbox.bodyAsJsonObject().getJsonArray("mail")).isNotNull();
+      // «Забыли пароль?» for the new demo account: the mail shows up in /dev/outbox, decoded.
+      var recovery = Rig.await(client.request(HttpMethod.POST, running.httpPort(), "127.0.0.1", "/api/v1/password/recovery")
+          .sendJsonObject(new JsonObject().put("category", "mobile").put("login", DevStack.NEW_PHONE).put("channel", "email")));
+      assertThat(recovery.statusCode()).isEqualTo(202);
+      io.vertx.core.json.JsonArray mail = new io.vertx.core.json.JsonArray();
+      for (long end = System.nanoTime() + 10_000_000_000L; mail.isEmpty() && System.nanoTime() < end; ) {
+        var outbox = Rig.await(client.request(HttpMethod.GET, running.httpPort(), "127.0.0.1", "/dev/outbox").send());
+        assertThat(outbox.statusCode()).isEqualTo(200);
+        mail = outbox.bodyAsJsonObject().getJsonArray("mail");
+        if (mail.isEmpty()) {
+          Thread.sleep(100);
+        }
+      }
+      assertThat(mail).as("mail in /dev/outbox").hasSize(1);
+      JsonObject letter = mail.getJsonObject(0);
+      assertThat(letter.getJsonArray("to").getString(0)).contains("new@example.by");
+      assertThat(letter.getString("subject")).isEqualTo("Восстановление данных для доступа в Личный кабинет");
+      assertThat(letter.getString("text")).containsPattern("Временный пароль: \\S{10}");
       Rig.await(running.stop());
     } finally {
       dev.stop();
