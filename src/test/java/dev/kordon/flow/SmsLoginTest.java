@@ -2,7 +2,9 @@ package dev.kordon.flow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kordon.audit.Audit;
 import dev.kordon.guard.SmsCodes;
+import dev.kordon.support.Await;
 import dev.kordon.support.LogCapture;
 import dev.kordon.support.Mailbox;
 import dev.kordon.support.Rig;
@@ -12,9 +14,14 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.redis.client.Command;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -100,8 +107,15 @@ class SmsLoginTest {
     assertThat(unknown.statusCode()).isEqualTo(202);
     assertThat(unknown.bodyAsString()).isEqualTo(known.bodyAsString());
     assertThat(known.bodyAsJsonObject()).isEqualTo(new JsonObject().put("expires_in", 300).put("resend_in", 0));
-    Mailbox.sleep(500);
+    // Both answers came after anything they enqueued: once the known number's SMS is out and the
+    // outbox is empty, whatever was meant for the unknown number would have arrived too.
+    var redis = rig.running.services().redis();
+    assertThat(Await.until(Duration.ofSeconds(10), () -> provider.to("+375331600002").size() == 1
+        && Rig.await(redis.send(Command.XLEN, redis.globalKey("outbox"))).toLong() == 0)).isTrue();
     assertThat(provider.to("+375331699999")).isEmpty();
+    List<JsonObject> sent = Await.until(Duration.ofSeconds(10), () -> events(Audit.CODE_SENT, "+375331699999"),
+        rows -> !rows.isEmpty());
+    assertThat(sent).containsExactly(new JsonObject().put("sent", false));
     assertThat(use("+375331699999", "123456").statusCode()).isEqualTo(401);
   }
 
@@ -122,16 +136,48 @@ class SmsLoginTest {
 
   @Test
   void fiftyParallelWrongCodesAtMostThreeEvaluated() {
-    rig.account("+375331600004", null);
-    String code = nextCode("+375331600004");
+    String phone = "+375331600004";
+    rig.account(phone, null);
+    assertThat(rig.config.smsCode().maxTries()).isEqualTo(3);
+    String code = nextCode(phone);
     List<Future<HttpResponse<Buffer>>> guesses = new ArrayList<>();
     for (int i = 0; i < 50; i++) {
-      guesses.add(useAsync("+375331600004", String.format("%06d", (Integer.parseInt(code) + 1 + i) % 1_000_000)));
+      guesses.add(useAsync(phone, String.format("%06d", (Integer.parseInt(code) + 1 + i) % 1_000_000)));
     }
     Rig.await(Future.join(guesses));
     assertThat(guesses).allMatch(f -> f.result().statusCode() == 401);
     // Three wrong tries killed the code: the right one comes too late.
-    assertThat(use("+375331600004", code).statusCode()).isEqualTo(401);
+    assertThat(use(phone, code).statusCode()).isEqualTo(401);
+    var redis = rig.running.services().redis();
+    assertThat(Rig.await(redis.send(Command.EXISTS, redis.loginKey("mobile", phone, "sms"))).toInteger()).isZero();
+    // Only a guess compared with a live code counts against the number, so the count is the number compared.
+    assertThat(Rig.await(redis.send(Command.GET, redis.loginKey("mobile", phone, "smsfail"))).toLong()).isEqualTo(3);
+    // The audit trail agrees: three compared and wrong, the other 47 guesses and the right code found none alive.
+    Map<String, Long> reasons = Await.until(Duration.ofSeconds(10), () -> failureReasons(phone),
+        r -> r.values().stream().mapToLong(Long::longValue).sum() >= 51);
+    assertThat(reasons).isEqualTo(Map.of("wrong", 3L, "none", 48L));
+  }
+
+  /** The reasons of the login's SMS sign-in failures in the audit table, counted. */
+  static Map<String, Long> failureReasons(String login) {
+    Map<String, Long> out = new TreeMap<>();
+    for (JsonObject detail : events(Audit.LOGIN_FAILURE, login)) {
+      assertThat(detail.getString("method")).isEqualTo("sms");
+      out.merge(detail.getString("reason"), 1L, Long::sum);
+    }
+    return out;
+  }
+
+  /** The details of the login's audit rows of one event, oldest first. */
+  static List<JsonObject> events(String event, String login) {
+    var rows = Rig.await(rig.running.services().pg()
+        .preparedQuery("SELECT detail FROM audit_events WHERE event = $1 AND category = 'mobile' AND login = $2 ORDER BY id")
+        .execute(Tuple.of(event, login)));
+    List<JsonObject> out = new ArrayList<>();
+    for (Row r : rows) {
+      out.add(r.getJsonObject("detail"));
+    }
+    return out;
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.kordon.guard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kordon.support.Await;
 import dev.kordon.support.LogCapture;
 import dev.kordon.support.Mailbox;
 import dev.kordon.support.Rig;
@@ -15,6 +16,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.redis.client.Command;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -71,8 +73,9 @@ class ThrottleTest {
       JsonObject state = admin(rig, "+375294000001");
       assertThat(state.getLong("password_failures")).isEqualTo(50);
       assertThat(state.getBoolean("password_locked")).isTrue();
-      Mailbox.sleep(500); // audit rows are written after the answer
-      JsonArray log = events(rig, "+375294000001");
+      // Audit rows are written after the answer: wait for all 200, then count them by kind.
+      JsonArray log = Await.until(Duration.ofSeconds(10), () -> events(rig, "+375294000001"),
+          e -> count(e, "login.failure") + count(e, "login.locked") >= 200);
       assertThat(count(log, "login.failure")).isEqualTo(50);
       assertThat(count(log, "login.locked")).isEqualTo(150);
       assertThat(log.stream().map(e -> ((JsonObject) e).getString("ip")).distinct().count()).isEqualTo(50);
@@ -111,8 +114,9 @@ class ThrottleTest {
           Rig.ADMIN_TOKEN).statusCode()).isEqualTo(204);
       assertThat(Rig.await(loginFrom(rig, "203.0.113.9", "+375294000001", PASSWORD)).statusCode()).isEqualTo(200);
       assertThat(admin(rig, "+375294000001").getLong("password_failures")).isZero();
-      Mailbox.sleep(300);
-      assertThat(count(events(rig, "+375294000001"), "admin.unlocked")).isEqualTo(1);
+      JsonArray afterUnlock = Await.until(Duration.ofSeconds(10), () -> events(rig, "+375294000001"),
+          e -> count(e, "admin.unlocked") >= 1);
+      assertThat(count(afterUnlock, "admin.unlocked")).isEqualTo(1);
     }
   }
 
@@ -142,8 +146,11 @@ class ThrottleTest {
       for (int i = 0; i < 12; i++) {
         assertThat(mixed.get(i).result().statusCode()).isEqualTo(i % 4 == 0 ? 401 : 200);
       }
-      Mailbox.sleep(500); // audit rows are written after the answer
-      assertThat(count(events(rig, "+375294000010"), "login.failure")).isEqualTo(3);
+      // Audit rows are written after the answer: wait for the 60 + 9 successes and the failures.
+      JsonArray log = Await.until(Duration.ofSeconds(10), () -> events(rig, "+375294000010"),
+          e -> count(e, "login.success") >= 69 && count(e, "login.failure") >= 3);
+      assertThat(count(log, "login.success")).isEqualTo(69);
+      assertThat(count(log, "login.failure")).isEqualTo(3);
     }
   }
 

@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kordon.Main;
+import dev.kordon.support.Await;
 import dev.kordon.support.Rig;
 import dev.kordon.support.TestServers;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
@@ -38,8 +40,11 @@ class OperationsTest {
       rig.account("+375291300009", "Metrics-Password-9");
       rig.login("+375291300009", "Metrics-Password-9");
       rig.login("+375291300009", "wrong-metrics-password");
-      dev.kordon.support.Mailbox.sleep(300);
-      var metrics = rig.admin(io.vertx.core.http.HttpMethod.GET, "/metrics", null, null);
+      // The server records a request once its answer is sent, which can be after the client has it.
+      var metrics = Await.until(Duration.ofSeconds(10),
+          () -> rig.admin(io.vertx.core.http.HttpMethod.GET, "/metrics", null, null),
+          m -> m.statusCode() == 200 && m.bodyAsString().contains("kordon_security_events_total{event=\"login.failure\"} 1.0")
+              && m.bodyAsString().contains("vertx_http_server_requests_total"));
       assertThat(metrics.statusCode()).isEqualTo(200);
       assertThat(metrics.bodyAsString())
           .contains("kordon_security_events_total{event=\"login.success\"} 1.0")
@@ -211,7 +216,7 @@ class OperationsTest {
     });
     Thread sigterm = new Thread(() -> Main.drainAndStop(rig.running, rig.config.http(), log));
     sigterm.start();
-    sleep(100);
+    assertThat(Await.until(Duration.ofSeconds(5), () -> rig.running.services().drain().draining())).isTrue();
 
     HttpResponse<Buffer> ready = rig.get("/health/ready", null);
     assertThat(ready.statusCode()).isEqualTo(503);

@@ -111,7 +111,11 @@ class PagesHttpTest {
       assertThat(csp).contains("frame-ancestors 'none'").contains("script-src 'self'").doesNotContain("unsafe-inline");
       assertThat(r.getHeader("X-Content-Type-Options")).isEqualTo("nosniff");
       assertThat(r.getHeader("Referrer-Policy")).isEqualTo("no-referrer");
-      assertThat(r.getHeader("Strict-Transport-Security")).startsWith("max-age=");
+      // For browsers that predate frame-ancestors: no page may be framed (clickjacking).
+      assertThat(r.headers().getAll("X-Frame-Options")).as(path).containsExactly("DENY");
+      assertThat(csp).contains("style-src 'self'").contains("object-src 'none'").contains("base-uri 'none'");
+      // Secure cookies mean TLS: a year, subdomains included.
+      assertThat(r.getHeader("Strict-Transport-Security")).isEqualTo("max-age=31536000; includeSubDomains");
       String html = r.bodyAsString();
       assertThat(html).doesNotContainPattern("<script(?![^>]*\\bsrc=)").doesNotContain(" style=\"")
           .doesNotContainPattern("\\son[a-z]+=\"");
