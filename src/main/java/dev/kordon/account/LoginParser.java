@@ -3,9 +3,9 @@ package dev.kordon.account;
 import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
-import dev.kordon.config.KordonConfig;
 import dev.kordon.config.KordonConfig.LoginKind;
-import dev.kordon.flow.Text;
+import dev.kordon.config.KordonConfig;
+import dev.kordon.problem.Text;
 import java.util.stream.Collectors;
 
 /**

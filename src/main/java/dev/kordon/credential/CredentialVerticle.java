@@ -1,6 +1,6 @@
 package dev.kordon.credential;
 
-import dev.kordon.Addresses;
+import dev.kordon.bus.Addresses;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;

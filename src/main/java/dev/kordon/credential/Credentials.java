@@ -1,8 +1,8 @@
 package dev.kordon.credential;
 
-import dev.kordon.Addresses;
-import dev.kordon.flow.Failure;
-import dev.kordon.flow.FlowException;
+import dev.kordon.bus.Addresses;
+import dev.kordon.problem.Failure;
+import dev.kordon.problem.FlowException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;

@@ -1,7 +1,7 @@
 package dev.kordon.credential;
 
 import com.nulabinc.zxcvbn.StandardDictionaries;
-import dev.kordon.flow.Text;
+import dev.kordon.problem.Text;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.HashSet;

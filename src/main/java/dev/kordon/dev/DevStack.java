@@ -2,10 +2,10 @@ package dev.kordon.dev;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
-import dev.kordon.Services;
 import dev.kordon.config.ConfigTree;
 import dev.kordon.credential.Credentials;
 import dev.kordon.token.SigningKeys;
+import dev.kordon.web.Services;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,6 +1,6 @@
 package dev.kordon.dispatch;
 
-import dev.kordon.Addresses;
+import dev.kordon.bus.Addresses;
 import dev.kordon.config.KordonConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;

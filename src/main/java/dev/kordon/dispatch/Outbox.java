@@ -1,6 +1,6 @@
 package dev.kordon.dispatch;
 
-import dev.kordon.Addresses;
+import dev.kordon.bus.Addresses;
 import dev.kordon.guard.Secrets;
 import dev.kordon.store.RedisStore;
 import io.vertx.core.Future;

@@ -1,7 +1,7 @@
 package dev.kordon.dispatch;
 
-import dev.kordon.Addresses;
 import dev.kordon.audit.Audit;
+import dev.kordon.bus.Addresses;
 import dev.kordon.config.KordonConfig;
 import dev.kordon.guard.Secrets;
 import dev.kordon.store.LuaScript;

@@ -1,6 +1,7 @@
 package dev.kordon.flow;
 
 import dev.kordon.account.LoginParser;
+import dev.kordon.problem.Text;
 import java.util.Map;
 
 /** Field checks every flow shares: the category and the login typed for it. */

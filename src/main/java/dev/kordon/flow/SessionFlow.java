@@ -2,6 +2,9 @@ package dev.kordon.flow;
 
 import dev.kordon.account.Account;
 import dev.kordon.account.AccountRepository;
+import dev.kordon.problem.Failure;
+import dev.kordon.problem.FlowException;
+import dev.kordon.problem.Text;
 import dev.kordon.store.RedisStore;
 import dev.kordon.token.AccountEpoch;
 import dev.kordon.token.RefreshTokens;

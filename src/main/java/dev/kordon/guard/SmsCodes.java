@@ -1,8 +1,8 @@
 package dev.kordon.guard;
 
 import dev.kordon.config.KordonConfig;
-import dev.kordon.flow.Failure;
-import dev.kordon.flow.FlowException;
+import dev.kordon.problem.Failure;
+import dev.kordon.problem.FlowException;
 import dev.kordon.store.LuaScript;
 import dev.kordon.store.RedisStore;
 import io.vertx.core.Future;

@@ -1,8 +1,8 @@
 package dev.kordon.token;
 
+import dev.kordon.problem.Failure;
+import dev.kordon.problem.FlowException;
 import dev.kordon.store.RedisStore;
-import dev.kordon.flow.Failure;
-import dev.kordon.flow.FlowException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,7 +1,7 @@
 package dev.kordon.token;
 
-import dev.kordon.flow.Failure;
-import dev.kordon.flow.FlowException;
+import dev.kordon.problem.Failure;
+import dev.kordon.problem.FlowException;
 import dev.kordon.store.LuaScript;
 import dev.kordon.store.RedisStore;
 import io.vertx.core.Future;

@@ -1,18 +1,14 @@
 package dev.kordon.web;
 
-import dev.kordon.Services;
 import dev.kordon.account.LoginParser;
-import dev.kordon.flow.Failure;
-import dev.kordon.flow.FlowException;
-import dev.kordon.flow.Text;
 import dev.kordon.audit.Audit;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVParser;
-import org.apache.commons.csv.CSVRecord;
+import dev.kordon.problem.Failure;
+import dev.kordon.problem.FlowException;
+import dev.kordon.problem.Text;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -22,6 +18,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
 
 /** The admin port: operators provision accounts here, behind the admin bearer token; Prometheus scrapes /metrics. */
 public final class AdminVerticle extends VerticleBase {
@@ -169,7 +168,7 @@ public final class AdminVerticle extends VerticleBase {
   private static void requireCsv(RoutingContext ctx) {
     String type = ctx.request().getHeader("Content-Type");
     if (type == null || !type.toLowerCase(java.util.Locale.ROOT).split(";")[0].trim().equals("text/csv")) {
-      ctx.fail(new FlowException(Failure.UNSUPPORTED_MEDIA_TYPE));
+      ctx.fail(415);
       return;
     }
     ctx.next();

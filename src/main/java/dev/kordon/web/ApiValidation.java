@@ -1,7 +1,7 @@
 package dev.kordon.web;
 
-import dev.kordon.flow.FlowException;
-import dev.kordon.flow.Text;
+import dev.kordon.problem.FlowException;
+import dev.kordon.problem.Text;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
@@ -11,13 +11,13 @@ import io.vertx.json.schema.Validator;
 import io.vertx.openapi.contract.MediaType;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.contract.Operation;
+import io.vertx.openapi.validation.SchemaValidationException;
 import io.vertx.openapi.validation.ValidatableRequest;
 import io.vertx.openapi.validation.ValidationContext;
 import io.vertx.openapi.validation.analyser.ContentAnalyser;
 import io.vertx.openapi.validation.impl.RequestParameterImpl;
 import io.vertx.openapi.validation.impl.RequestValidatorImpl;
 import io.vertx.openapi.validation.impl.ValidatableRequestImpl;
-import io.vertx.openapi.validation.SchemaValidationException;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,6 +1,5 @@
 package dev.kordon.web;
 
-import dev.kordon.Services;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;

@@ -1,8 +1,8 @@
 package dev.kordon.web;
 
-import dev.kordon.flow.Failure;
-import dev.kordon.flow.FlowException;
-import dev.kordon.flow.Text;
+import dev.kordon.problem.Failure;
+import dev.kordon.problem.FlowException;
+import dev.kordon.problem.Text;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;

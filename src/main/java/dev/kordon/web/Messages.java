@@ -1,15 +1,15 @@
 package dev.kordon.web;
 
-import dev.kordon.flow.Text;
+import dev.kordon.problem.Text;
 import io.vertx.ext.web.LanguageHeader;
 import io.vertx.ext.web.RoutingContext;
 import java.text.MessageFormat;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.MissingResourceException;
 import java.util.ResourceBundle;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** The message bundles: Russian by default, English on {@code ?lang=en} or Accept-Language. */
 public final class Messages {

@@ -1,13 +1,12 @@
 package dev.kordon.web;
 
-import dev.kordon.Services;
 import dev.kordon.flow.Answer;
 import dev.kordon.flow.ChangeRequired;
-import dev.kordon.token.TokenService;
-import dev.kordon.flow.Failure;
-import dev.kordon.flow.FlowException;
 import dev.kordon.flow.TokenPair;
 import dev.kordon.guard.Secrets;
+import dev.kordon.problem.Failure;
+import dev.kordon.problem.FlowException;
+import dev.kordon.token.TokenService;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;

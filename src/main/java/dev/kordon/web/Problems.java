@@ -1,8 +1,8 @@
 package dev.kordon.web;
 
-import dev.kordon.flow.Failure;
-import dev.kordon.flow.FlowException;
-import dev.kordon.flow.Text;
+import dev.kordon.problem.Failure;
+import dev.kordon.problem.FlowException;
+import dev.kordon.problem.Text;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
@@ -18,21 +18,52 @@ public final class Problems {
 
   private Problems() {}
 
+  /** Refusals of the HTTP layer itself, before any flow sees the request. */
+  enum HttpFailure {
+    METHOD_NOT_ALLOWED(405),
+    PAYLOAD_TOO_LARGE(413),
+    UNSUPPORTED_MEDIA_TYPE(415);
+
+    final int status;
+
+    HttpFailure(int status) {
+      this.status = status;
+    }
+
+    static HttpFailure ofStatus(int status) {
+      for (HttpFailure f : values()) {
+        if (f.status == status) {
+          return f;
+        }
+      }
+      return null;
+    }
+  }
+
   public static void send(RoutingContext ctx, Failure failure, Map<String, Text> fields, Duration retryAfter,
       String detailKey) {
+    send(ctx, failure.code(), failure.status, fields, retryAfter, detailKey,
+        failure == Failure.WEAK_PASSWORD || failure == Failure.PASSWORD_MISMATCH);
+  }
+
+  static void send(RoutingContext ctx, HttpFailure failure) {
+    send(ctx, failure.name().toLowerCase(Locale.ROOT), failure.status, Map.of(), null, null, false);
+  }
+
+  private static void send(RoutingContext ctx, String code, int status, Map<String, Text> fields, Duration retryAfter,
+      String detailKey, boolean reasonIsDetail) {
     if (ctx.response().headWritten()) {
       ctx.response().reset();
       return;
     }
     Locale locale = Messages.locale(ctx);
-    String code = failure.code();
     JsonObject body = new JsonObject()
         .put("type", "urn:kordon:problem:" + code)
         .put("title", Messages.text(locale, "problem." + code + ".title"))
-        .put("status", failure.status)
+        .put("status", status)
         .put("code", code)
         .put("detail", Messages.text(locale, detailKey != null ? detailKey : "problem." + code + ".detail"));
-    if ((failure == Failure.WEAK_PASSWORD || failure == Failure.PASSWORD_MISMATCH) && !fields.isEmpty()) {
+    if (reasonIsDetail && !fields.isEmpty()) {
       // The reason itself is the most useful detail a person can get here.
       body.put("detail", Messages.text(locale, fields.values().iterator().next()));
     }
@@ -41,7 +72,7 @@ public final class Problems {
       fields.forEach((field, text) -> errors.put(field, Messages.text(locale, text)));
       body.put("errors", errors);
     }
-    var resp = ctx.response().setStatusCode(failure.status)
+    var resp = ctx.response().setStatusCode(status)
         .putHeader("Content-Type", MEDIA_TYPE)
         .putHeader("Cache-Control", "no-store")
         .putHeader("Content-Language", locale == Messages.EN ? "en" : "ru");
@@ -73,6 +104,11 @@ public final class Problems {
     }
     if (status >= 500) {
       LOG.log(Level.WARNING, "request failed: " + ctx.request().method() + " " + ctx.request().path() + ": status " + status);
+    }
+    HttpFailure http = HttpFailure.ofStatus(status);
+    if (http != null) {
+      send(ctx, http);
+      return;
     }
     send(ctx, Failure.ofStatus(status < 400 ? 500 : status));
   }

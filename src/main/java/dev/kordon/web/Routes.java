@@ -1,8 +1,6 @@
 package dev.kordon.web;
 
-import dev.kordon.Services;
-import dev.kordon.flow.Failure;
-import dev.kordon.flow.FlowException;
+import dev.kordon.problem.Failure;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -21,9 +19,9 @@ public final class Routes {
   public static void errors(Router router) {
     router.route().failureHandler(Problems::handleFailure);
     router.errorHandler(404, ctx -> Problems.send(ctx, Failure.NOT_FOUND));
-    router.errorHandler(405, ctx -> Problems.send(ctx, Failure.METHOD_NOT_ALLOWED));
-    router.errorHandler(413, ctx -> Problems.send(ctx, Failure.PAYLOAD_TOO_LARGE));
-    router.errorHandler(415, ctx -> Problems.send(ctx, Failure.UNSUPPORTED_MEDIA_TYPE));
+    router.errorHandler(405, ctx -> Problems.send(ctx, Problems.HttpFailure.METHOD_NOT_ALLOWED));
+    router.errorHandler(413, ctx -> Problems.send(ctx, Problems.HttpFailure.PAYLOAD_TOO_LARGE));
+    router.errorHandler(415, ctx -> Problems.send(ctx, Problems.HttpFailure.UNSUPPORTED_MEDIA_TYPE));
     router.errorHandler(500, Problems::handleFailure);
   }
 
@@ -61,7 +59,7 @@ public final class Routes {
     boolean json = type != null && type.toLowerCase(java.util.Locale.ROOT).split(";")[0].trim().equals("application/json");
     boolean empty = type == null && (ctx.body().buffer() == null || ctx.body().buffer().length() == 0);
     if (!json && !empty) {
-      ctx.fail(new FlowException(Failure.UNSUPPORTED_MEDIA_TYPE));
+      ctx.fail(415);
       return;
     }
     ctx.next();

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kordon.config.ConfigTree;
 import dev.kordon.config.KordonConfig;
-import dev.kordon.flow.Text;
+import dev.kordon.problem.Text;
 import java.nio.file.Path;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class LoginParserTest {
   private final LoginParser parser = new LoginParser(KordonConfig.from(

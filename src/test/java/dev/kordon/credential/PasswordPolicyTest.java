@@ -2,11 +2,11 @@ package dev.kordon.credential;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kordon.flow.Text;
+import dev.kordon.problem.Text;
 import java.util.Optional;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class PasswordPolicyTest {
   static final String LOGIN = "+375291234567";

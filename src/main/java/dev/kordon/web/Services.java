@@ -1,4 +1,4 @@
-package dev.kordon;
+package dev.kordon.web;
 
 import dev.kordon.account.AccountRepository;
 import dev.kordon.account.LoginParser;

@@ -1,6 +1,9 @@
-package dev.kordon.flow;
+package dev.kordon.problem;
 
-/** Why a flow refused a request: the contract's error codes, with the HTTP status each maps to. */
+/**
+ * Why a flow refused a request: the contract's error codes, with the HTTP status each maps to.
+ * Refusals only HTTP can cause (a wrong method, body size or media type) are the web layer's own.
+ */
 public enum Failure {
   INVALID_REQUEST(400),
   PASSWORD_MISMATCH(400),
@@ -9,9 +12,6 @@ public enum Failure {
   INVALID_GRANT(401),
   UNAUTHORIZED(401),
   NOT_FOUND(404),
-  METHOD_NOT_ALLOWED(405),
-  PAYLOAD_TOO_LARGE(413),
-  UNSUPPORTED_MEDIA_TYPE(415),
   TOO_MANY_REQUESTS(429),
   INTERNAL(500),
   OVERLOADED(503),

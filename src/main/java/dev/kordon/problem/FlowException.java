@@ -1,4 +1,4 @@
-package dev.kordon.flow;
+package dev.kordon.problem;
 
 import java.time.Duration;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.kordon;
+package dev.kordon.bus;
 
 /** Every event-bus address Kordon uses, defined once. The bus is local to one instance. */
 public final class Addresses {

@@ -1,0 +1,38 @@
+package dev.kordon.arch;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The package graph Kordon is read by: no cycles, and only Main at the top. */
+class ArchitectureTest {
+  static JavaClasses kordon;
+
+  @BeforeAll
+  static void load() {
+    kordon = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        .importPackages("dev.kordon");
+  }
+
+  @Test
+  void thePackagesOfKordonHaveNoCycle() {
+    slices().matching("dev.kordon.(*)..").should().beFreeOfCycles().check(kordon);
+  }
+
+  @Test
+  void nothingDependsOnTheRootPackageWhereMainWiresEverything() {
+    noClasses().that().resideOutsideOfPackage("dev.kordon").should().dependOnClassesThat().resideInAPackage("dev.kordon")
+        .check(kordon);
+  }
+
+  @Test
+  void errorsAndTextsDependOnNothingElseOfKordon() {
+    noClasses().that().resideInAPackage("dev.kordon.problem..").should().dependOnClassesThat()
+        .resideOutsideOfPackages("dev.kordon.problem..", "java..").check(kordon);
+  }
+}
