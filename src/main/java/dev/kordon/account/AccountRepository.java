@@ -5,6 +5,8 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -48,16 +50,31 @@ public final class AccountRepository {
   /** Creates or updates the account; the boolean says whether it was created. */
   public Future<Upserted> upsert(String category, String login, String tariff, String email, String role, String status) {
     return pool.preparedQuery(UPSERT)
-        .execute(Tuple.tuple().addUUID(UUID.randomUUID()).addString(category).addString(login)
-            .addString(tariff).addString(email).addString(role).addString(status))
-        .map(rows -> {
-          Row row = rows.iterator().next();
-          Account account = map(row);
-          boolean created = row.getBoolean("inserted");
-          boolean accessChanged = !created && (!account.role().equals(row.getString("prior_role"))
-              || !account.status().equals(row.getString("prior_status")));
-          return new Upserted(account, created, accessChanged);
-        });
+        .execute(new Draft(category, login, tariff, email, role, status).tuple())
+        .map(rows -> upserted(rows.iterator().next()));
+  }
+
+  /**
+   * Creates or updates each account, in order, as one pipelined batch in one transaction: all are
+   * written or, on any error, none.
+   */
+  public Future<List<Upserted>> upsertAll(List<Draft> drafts) {
+    List<Tuple> tuples = drafts.stream().map(Draft::tuple).toList();
+    return pool.withTransaction(conn -> conn.preparedQuery(UPSERT).executeBatch(tuples)).map(first -> {
+      List<Upserted> out = new ArrayList<>(drafts.size());
+      for (RowSet<Row> rows = first; rows != null; rows = rows.next()) {
+        out.add(upserted(rows.iterator().next()));
+      }
+      return out;
+    });
+  }
+
+  private static Upserted upserted(Row row) {
+    Account account = map(row);
+    boolean created = row.getBoolean("inserted");
+    boolean accessChanged = !created && (!account.role().equals(row.getString("prior_role"))
+        || !account.status().equals(row.getString("prior_status")));
+    return new Upserted(account, created, accessChanged);
   }
 
   public Future<Boolean> replaceHash(UUID id, String oldHash, String newHash) {
@@ -78,6 +95,14 @@ public final class AccountRepository {
     return new Account(r.getUUID("id"), r.getString("category"), r.getString("login"), r.getString("tariff"),
         r.getString("email"), r.getString("role"), r.getString("status"), r.getString("password_hash"),
         r.getOffsetDateTime("created_at"), r.getOffsetDateTime("updated_at"));
+  }
+
+  /** An account as an operator gives it, not yet stored. */
+  public record Draft(String category, String login, String tariff, String email, String role, String status) {
+    Tuple tuple() {
+      return Tuple.tuple().addUUID(UUID.randomUUID()).addString(category).addString(login)
+          .addString(tariff).addString(email).addString(role).addString(status);
+    }
   }
 
   /** {@code accessChanged}: an existing account's role or status changed, so its credentials must end. */

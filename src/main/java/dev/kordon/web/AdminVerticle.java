@@ -1,5 +1,7 @@
 package dev.kordon.web;
 
+import dev.kordon.account.AccountFields;
+import dev.kordon.account.AccountRepository.Upserted;
 import dev.kordon.account.LoginParser;
 import dev.kordon.audit.Audit;
 import dev.kordon.problem.Failure;
@@ -15,23 +17,13 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVParser;
-import org.apache.commons.csv.CSVRecord;
 
 /** The admin port: operators provision accounts here, behind the admin bearer token; Prometheus scrapes /metrics. */
 public final class AdminVerticle extends VerticleBase {
-  static final List<String> ROLES = List.of("subscriber", "administrator", "supervisor");
-  static final List<String> STATUSES = List.of("active", "disabled");
-  private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]+");
-
   static final String IMPORT = "/admin/v1/accounts/import";
   /** A contract application list of some tens of thousands of rows. */
   static final int IMPORT_LIMIT = 4 * 1024 * 1024;
-  static final int IMPORT_MAX_ROWS = 50_000;
 
   private final Services services;
   private final int port;
@@ -114,19 +106,19 @@ public final class AdminVerticle extends VerticleBase {
     Map<String, Text> errors = new LinkedHashMap<>();
     String login = login(ctx, errors);
     JsonBody body = JsonBody.of(ctx);
-    String tariff = body.string("tariff");
-    String email = body.string("email");
+    String tariff = AccountFields.pad(body.string("tariff"));
+    String email = AccountFields.pad(body.string("email"));
     String role = body.string("role");
     String status = body.string("status");
     body.check();
     role = role == null ? "subscriber" : role;
     status = status == null ? "active" : status;
-    errors.putAll(fields(tariff, email, role, status));
+    errors.putAll(AccountFields.check(tariff, email, role, status));
     if (!errors.isEmpty()) {
       throw FlowException.invalid(errors);
     }
-    services.accounts().upsert(ctx.pathParam("category"), login, tariff.trim(), email.trim(), role, status)
-        .compose(this::endIfAccessChanged)
+    services.accounts().upsert(ctx.pathParam("category"), login, tariff, email, role, status)
+        .compose(up -> endIfAccessChanged(services, up))
         .onSuccess(up -> {
           services.audit().record(Audit.ADMIN_ACCOUNT, up.account().id(), up.account().category(), up.account().login(),
               services.clientIp().of(ctx), new JsonObject().put("created", up.created())
@@ -138,31 +130,8 @@ public final class AdminVerticle extends VerticleBase {
   }
 
   /** A changed role or status ends every credential of the account before the change is confirmed. */
-  private Future<dev.kordon.account.AccountRepository.Upserted> endIfAccessChanged(
-      dev.kordon.account.AccountRepository.Upserted up) {
+  static Future<Upserted> endIfAccessChanged(Services services, Upserted up) {
     return up.accessChanged() ? services.sessions().endAll(up.account().id()).map(v -> up) : Future.succeededFuture(up);
-  }
-
-  /** The account fields' own rules, shared by PUT and the CSV import. */
-  private static Map<String, Text> fields(String tariff, String email, String role, String status) {
-    Map<String, Text> errors = new LinkedHashMap<>();
-    if (tariff == null || tariff.isBlank()) {
-      errors.put("tariff", Text.of("field.required"));
-    } else if (tariff.length() > 100) {
-      errors.put("tariff", Text.of("field.too-long", 100));
-    }
-    if (email == null || email.isBlank()) {
-      errors.put("email", Text.of("field.required"));
-    } else if (email.length() > 254 || !EMAIL.matcher(email.trim()).matches()) {
-      errors.put("email", Text.of("field.email"));
-    }
-    if (!ROLES.contains(role)) {
-      errors.put("role", Text.of("field.choice", String.join(", ", ROLES)));
-    }
-    if (!STATUSES.contains(status)) {
-      errors.put("status", Text.of("field.choice", String.join(", ", STATUSES)));
-    }
-    return errors;
   }
 
   private static void requireCsv(RoutingContext ctx) {
@@ -174,71 +143,21 @@ public final class AdminVerticle extends VerticleBase {
     ctx.next();
   }
 
-  /**
-   * {@code POST /admin/v1/accounts/import}, text/csv with the header
-   * {@code category,login,tariff,email,role} (and optionally {@code status}): each valid row is
-   * created or updated; each other row is reported with its line and the reason, nothing else lost.
-   */
+  /** {@code POST /admin/v1/accounts/import}: see {@link CsvImport}; the import is audited even when it stops part-way. */
   private void importCsv(RoutingContext ctx) {
-    java.util.Locale locale = Messages.locale(ctx);
-    List<CSVRecord> records;
-    try (CSVParser parser = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).setTrim(true)
-        .setIgnoreEmptyLines(true).get().parse(new java.io.StringReader(ctx.body().asString("UTF-8")))) {
-      List<String> header = parser.getHeaderNames();
-      if (!header.containsAll(List.of("category", "login", "tariff", "email", "role"))) {
-        throw FlowException.invalid(Map.of("header", Text.of("field.csv-header")));
-      }
-      records = parser.getRecords();
-    } catch (java.io.IOException | java.io.UncheckedIOException | IllegalArgumentException | IllegalStateException e) {
-      throw FlowException.invalid(Map.of("csv", Text.of("field.csv")));
-    }
-    if (records.size() > IMPORT_MAX_ROWS) {
-      throw FlowException.invalid(Map.of("csv", Text.of("field.too-long", IMPORT_MAX_ROWS)));
-    }
-    int[] counts = new int[2];
-    io.vertx.core.json.JsonArray rejected = new io.vertx.core.json.JsonArray();
-    Future<Void> chain = Future.succeededFuture();
-    for (CSVRecord r : records) {
-      long line = r.getRecordNumber() + 1;
-      String category = value(r, "category");
-      String role = value(r, "role").isEmpty() ? "subscriber" : value(r, "role");
-      String status = value(r, "status").isEmpty() ? "active" : value(r, "status");
-      Map<String, Text> errors = new LinkedHashMap<>();
-      String login = null;
-      if (!services.logins().knownCategory(category)) {
-        errors.put("category", Text.of("field.category"));
-      } else {
-        var parsed = services.logins().parse(category, value(r, "login"));
-        if (parsed.error() != null) {
-          errors.put("login", parsed.error());
-        }
-        login = parsed.login();
-      }
-      errors.putAll(fields(value(r, "tariff"), value(r, "email"), role, status));
-      if (!errors.isEmpty()) {
-        StringBuilder reason = new StringBuilder();
-        errors.forEach((field, text) -> reason.append(reason.length() == 0 ? "" : "; ").append(field).append(": ")
-            .append(Messages.text(locale, text)));
-        rejected.add(new JsonObject().put("line", line).put("reason", reason.toString()));
-        continue;
-      }
-      String canonical = login;
-      chain = chain.compose(v -> services.accounts().upsert(category, canonical, value(r, "tariff"), value(r, "email"),
-          role, status)).compose(this::endIfAccessChanged).map(up -> {
-            counts[up.created() ? 0 : 1]++;
-            return null;
-          });
-    }
-    chain.onSuccess(v -> {
-      services.audit().record(Audit.ADMIN_ACCOUNT, null, null, null, services.clientIp().of(ctx),
-          new JsonObject().put("import", true).put("created", counts[0]).put("updated", counts[1])
-              .put("rejected", rejected.size()));
-      Routes.json(ctx, 200, new JsonObject().put("created", counts[0]).put("updated", counts[1]).put("rejected", rejected));
-    }).onFailure(ctx::fail);
-  }
-
-  private static String value(CSVRecord r, String column) {
-    return r.isMapped(column) && r.isSet(column) ? r.get(column).trim() : "";
+    CsvImport.of(services, vertx, Messages.locale(ctx), ctx.body().buffer()).onFailure(ctx::fail)
+        .onSuccess(job -> job.run().onComplete(ar -> {
+          JsonObject detail = job.summary().put("import", true);
+          if (ar.failed()) {
+            detail.put("stopped", true);
+          }
+          services.audit().record(Audit.ADMIN_ACCOUNT, null, null, null, services.clientIp().of(ctx), detail);
+          if (ar.succeeded()) {
+            Routes.json(ctx, 200, ar.result());
+          } else {
+            ctx.fail(ar.cause());
+          }
+        }));
   }
 
   private void get(RoutingContext ctx) {
