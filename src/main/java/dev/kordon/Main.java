@@ -16,11 +16,17 @@ import dev.kordon.dispatch.MailVerticle;
 import dev.kordon.dispatch.Outbox;
 import dev.kordon.dispatch.OutboxVerticle;
 import dev.kordon.dispatch.SmsVerticle;
+import dev.kordon.flow.Grants;
+import dev.kordon.flow.Guards;
+import dev.kordon.flow.Notices;
 import dev.kordon.flow.PasswordChangeFlow;
 import dev.kordon.flow.PasswordLoginFlow;
 import dev.kordon.flow.RecoveryFlow;
 import dev.kordon.flow.SessionFlow;
 import dev.kordon.flow.SmsLoginFlow;
+import dev.kordon.flow.Subscribers;
+import dev.kordon.guard.ChangeTokens;
+import dev.kordon.guard.DenyList;
 import dev.kordon.guard.Secrets;
 import dev.kordon.guard.SmsCodes;
 import dev.kordon.guard.TempPasswords;
@@ -32,6 +38,7 @@ import dev.kordon.ops.Metrics;
 import dev.kordon.ops.ShutdownLogManager;
 import dev.kordon.render.Templates;
 import dev.kordon.store.RedisStore;
+import dev.kordon.token.AccountEpoch;
 import dev.kordon.token.BrowserSessions;
 import dev.kordon.token.RefreshTokens;
 import dev.kordon.token.SigningKeys;
@@ -214,23 +221,30 @@ public final class Main {
       Throttles throttles = new Throttles(vertx, redis, config.limits(), config.http().ipv6Prefix());
       Audit audit = new Audit(pg, metrics);
       TempPasswords temps = new TempPasswords(redis, secrets, config.tempPassword());
+      ChangeTokens changeTokens = new ChangeTokens(redis, config.tokens().changeTtl());
+      DenyList denyList = new DenyList(redis);
       Outbox outbox = new Outbox(vertx, redis, secrets);
       Templates templates = new Templates(vertx);
       Letters letters = new Letters(templates, config);
       BrowserSessions browserSessions = new BrowserSessions(redis, config.web().sessionTtl());
       var kinds = (java.util.function.Function<String, KordonConfig.LoginKind>) config.categories()::get;
 
-      PasswordLoginFlow passwordLogin = new PasswordLoginFlow(logins, accounts, credentials, tokens, refresh, temps,
-          throttles, audit, redis, config.tariffs(), config.tokens().changeTtl());
+      // An epoch outlives whatever it ends: an access token (with the leeway) or a browser session.
       java.time.Duration accessLife = config.tokens().accessTtl().plus(config.jwt().leeway());
-      SessionFlow sessions = new SessionFlow(tokens, refresh, accounts, redis, config.tariffs(), audit, verified,
+      AccountEpoch epoch = new AccountEpoch(redis,
           accessLife.compareTo(config.web().sessionTtl()) > 0 ? accessLife : config.web().sessionTtl());
+      Subscribers subscribers = new Subscribers(logins, accounts, config.tariffs());
+      Grants grants = new Grants(tokens, refresh, verified, epoch);
+      Guards guards = new Guards(throttles, temps, changeTokens);
+
+      PasswordLoginFlow passwordLogin = new PasswordLoginFlow(subscribers, credentials, grants, guards, audit);
+      SessionFlow sessions = new SessionFlow(subscribers, grants, denyList, audit);
       SmsLoginFlow smsLogin = new SmsLoginFlow(logins, accounts, smsCodes, outbox, letters, tokens, config.tariffs(), kinds,
           throttles, audit);
       RecoveryFlow recovery = new RecoveryFlow(logins, accounts, temps, outbox, letters, config.tariffs(), kinds,
           throttles, audit);
-      PasswordChangeFlow passwordChange = new PasswordChangeFlow(tokens, sessions, accounts, credentials, temps,
-          redis, outbox, letters, audit, throttles);
+      PasswordChangeFlow passwordChange = new PasswordChangeFlow(sessions, subscribers, credentials, guards,
+          new Notices(audit, outbox, letters));
       Services services = new Services(config, pg, redis, accounts, logins, tokens, verified, passwordLogin, sessions, smsLogin,
           recovery, passwordChange, browserSessions, templates, secrets, throttles, audit,
           new ClientIp(config.http().trustedProxies()), contract, dev == null ? null : dev::routes, new Drain());
@@ -245,8 +259,8 @@ public final class Main {
           .compose(id -> vertx.deployVerticle(new MailVerticle(config.smtp(), config.mailFrom(), sendTimeout)))
           .compose(id -> vertx.deployVerticle(new SmsVerticle(config.smsProvider(), config.smsHttpUrl(), config.smpp(), sendTimeout,
               dev == null ? null : dev::recordSms)))
-          .compose(id -> vertx.deployVerticle(new OutboxVerticle(dispatchRedis, secrets, outbox.streamKey(),
-              config.dispatch(), metrics, audit)))
+          .compose(id -> vertx.deployVerticle(new OutboxVerticle(dispatchRedis, secrets, config.dispatch(), metrics,
+              audit)))
           .compose(id -> vertx.deployVerticle(() -> new HttpVerticle(services, httpPort),
               new DeploymentOptions().setInstances(instances)))
           .compose(httpId -> vertx.deployVerticle(() -> new AdminVerticle(services, adminPort), new DeploymentOptions())

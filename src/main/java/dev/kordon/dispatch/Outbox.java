@@ -28,13 +28,9 @@ public final class Outbox {
     this.secrets = secrets;
   }
 
-  public String streamKey() {
-    return redis.globalKey("outbox");
-  }
-
   /** Appends {@code {kind:"mail"|"sms", ...}}; the future completes once the message is durable. */
   public Future<String> enqueue(JsonObject message) {
-    return redis.send(Command.XADD, streamKey(), "MAXLEN", "~", MAX_LENGTH, "*",
+    return redis.send(Command.XADD, redis.keys().outbox(), "MAXLEN", "~", MAX_LENGTH, "*",
             "k", message.getString("kind"), "t", System.currentTimeMillis(), "p", secrets.seal(message.encode()))
         .map(r -> {
           vertx.eventBus().publish(Addresses.OUTBOX_WAKE, null);

@@ -4,8 +4,8 @@ import dev.kordon.audit.Audit;
 import dev.kordon.bus.Addresses;
 import dev.kordon.config.KordonConfig;
 import dev.kordon.guard.Secrets;
-import dev.kordon.store.LuaScript;
 import dev.kordon.store.RedisStore;
+import dev.kordon.store.Scripts;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -28,13 +28,12 @@ import java.util.logging.Logger;
  * messages another instance has held longer than {@code dispatch.claim-after} (it crashed) are
  * claimed and delivered here. XCLAIM's idle check makes a claim atomic between instances.
  * A message the provider refuses for good ({@link #PERMANENT}: a 5xx reply, an unusable address)
- * is not retried: it goes to the dead letters ({@code <prefix>:outbox:dead}, sealed as it was) with
- * an audit event and a metric. The retry scan walks the whole pending list a page per tick, so a
- * message never waits behind others that are not due.
+ * is not retried: it goes to the dead letters ({@link dev.kordon.store.Keys#deadLetters}, sealed as
+ * it was) with an audit event and a metric. The retry scan walks the whole pending list a page per
+ * tick, so a message never waits behind others that are not due.
  */
 public final class OutboxVerticle extends VerticleBase {
   private static final Logger LOG = Logger.getLogger(OutboxVerticle.class.getName());
-  private static final LuaScript ACK_DELETE = LuaScript.load("ack_delete.lua");
   private static final int MAX_IN_FLIGHT = 32;
   private static final int SCAN_PAGE = 64;
   /** Reply failure codes of the mail and SMS verticles: retried, or never. */
@@ -45,31 +44,34 @@ public final class OutboxVerticle extends VerticleBase {
 
   private final RedisStore redis;
   private final Secrets secrets;
-  private final String stream;
   private final KordonConfig.Dispatch config;
   private final String consumer;
   private final dev.kordon.ops.Metrics metrics;
   private final Audit audit;
   private final Set<String> inFlight = new HashSet<>();
+  /** The outbox stream and its dead letters, from the store's keys at start. */
+  private String stream;
+  private String deadLetters;
   /** Where the next retry scan starts: "-" from the oldest, else after the last id seen. */
   private String scanFrom = "-";
   private boolean busy;
   private long timer = -1;
   private MessageConsumer<Object> wake;
 
-  public OutboxVerticle(RedisStore redis, Secrets secrets, String stream, KordonConfig.Dispatch config,
-      dev.kordon.ops.Metrics metrics, Audit audit) {
+  public OutboxVerticle(RedisStore redis, Secrets secrets, KordonConfig.Dispatch config, dev.kordon.ops.Metrics metrics,
+      Audit audit) {
     this.metrics = metrics;
     this.audit = audit;
     this.redis = redis;
     this.secrets = secrets;
-    this.stream = stream;
     this.config = config;
     this.consumer = ManagementFactory.getRuntimeMXBean().getName() + "-" + UUID.randomUUID().toString().substring(0, 8);
   }
 
   @Override
   public Future<?> start() {
+    stream = redis.keys().outbox();
+    deadLetters = redis.keys().deadLetters();
     wake = vertx.eventBus().consumer(Addresses.OUTBOX_WAKE, m -> tick());
     timer = vertx.setPeriodic(config.poll().toMillis(), id -> tick());
     // The group reads from the stream's start: messages accepted before any dispatcher ran are sent too.
@@ -229,14 +231,14 @@ public final class OutboxVerticle extends VerticleBase {
     LOG.warning("outbox: message " + id + " (" + kind + ") refused for good, set aside as a dead letter: " + reason);
     audit.record(Audit.DEAD_LETTER, null, null, null, null,
         new JsonObject().put("outbox_id", id).put("kind", kind).put("reason", reason));
-    return redis.send(Command.XADD, stream + ":dead", "MAXLEN", "~", DEAD_LETTERS_KEPT, "*", "id", id, "k", kind,
+    return redis.send(Command.XADD, deadLetters, "MAXLEN", "~", DEAD_LETTERS_KEPT, "*", "id", id, "k", kind,
             "t", fields.getString("t", "0"), "dead", System.currentTimeMillis(), "reason", reason,
             "p", fields.getString("p", ""))
         .compose(r -> ackDelete(id));
   }
 
   private Future<Void> ackDelete(String id) {
-    return redis.eval(ACK_DELETE, List.of(stream), List.of(Outbox.GROUP, id)).mapEmpty();
+    return redis.eval(Scripts.ACK_DELETE, List.of(stream), List.of(Outbox.GROUP, id)).mapEmpty();
   }
 
   @Override

@@ -8,20 +8,17 @@ import dev.kordon.credential.PasswordHasher;
 import dev.kordon.credential.PasswordPolicy;
 import dev.kordon.dispatch.Letters;
 import dev.kordon.dispatch.Outbox;
+import dev.kordon.guard.ChangeTokens;
 import dev.kordon.guard.Secrets;
 import dev.kordon.guard.TempPasswords;
 import dev.kordon.guard.Throttles;
 import dev.kordon.problem.Failure;
 import dev.kordon.problem.FlowException;
 import dev.kordon.problem.Text;
-import dev.kordon.store.LuaScript;
-import dev.kordon.store.RedisStore;
 import dev.kordon.token.TokenService;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import io.vertx.redis.client.Command;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -37,32 +34,28 @@ import java.util.logging.Logger;
  */
 public final class PasswordChangeFlow {
   private static final Logger LOG = Logger.getLogger(PasswordChangeFlow.class.getName());
-  private static final LuaScript TAKE = LuaScript.load("take_if_equal.lua");
 
-  private final TokenService tokens;
   private final SessionFlow sessions;
   private final AccountRepository accounts;
   private final Credentials credentials;
   private final TempPasswords temps;
-  private final RedisStore redis;
+  private final ChangeTokens changes;
+  private final Throttles throttles;
   private final Outbox outbox;
   private final Letters letters;
   private final Audit audit;
-  private final Throttles throttles;
 
-  public PasswordChangeFlow(TokenService tokens, SessionFlow sessions, AccountRepository accounts,
-      Credentials credentials, TempPasswords temps, RedisStore redis, Outbox outbox,
-      Letters letters, Audit audit, Throttles throttles) {
-    this.audit = audit;
-    this.throttles = throttles;
-    this.tokens = tokens;
+  public PasswordChangeFlow(SessionFlow sessions, Subscribers subscribers, Credentials credentials, Guards guards,
+      Notices notices) {
     this.sessions = sessions;
-    this.accounts = accounts;
+    this.accounts = subscribers.accounts();
     this.credentials = credentials;
-    this.temps = temps;
-    this.redis = redis;
-    this.outbox = outbox;
-    this.letters = letters;
+    this.temps = guards.temps();
+    this.changes = guards.changes();
+    this.throttles = guards.throttles();
+    this.outbox = notices.outbox();
+    this.letters = notices.letters();
+    this.audit = notices.audit();
   }
 
   public Future<Void> change(String bearer, String current, String next, String confirm, String ip) {
@@ -71,23 +64,21 @@ public final class PasswordChangeFlow {
     }
     boolean forced = TokenService.CHANGE.equals(TokenService.claimedType(bearer));
     if (forced) {
-      return tokens.verify(bearer, TokenService.CHANGE)
-          .recover(err -> Future.failedFuture(new FlowException(Failure.UNAUTHORIZED)))
+      return sessions.changeClaims(bearer)
           .compose(claims -> {
             UUID id = UUID.fromString(claims.getString("sub"));
-            String chgKey = redis.accountKey(id, "chg:" + claims.getString("jti"));
-            return redis.send(Command.GET, chgKey).compose(stored -> {
-              if (stored == null) {
+            String jti = claims.getString("jti");
+            return changes.peek(id, jti).compose(tempHash -> {
+              if (tempHash == null) {
                 return Future.failedFuture(new FlowException(Failure.UNAUTHORIZED));
               }
-              String tempHash = stored.toString();
               return account(id).compose(a -> {
                 validate(a, next, confirm, false, current);
                 if (Secrets.sameHash(temps.hash(a.category(), a.login(), next), tempHash)) {
                   throw weak(Text.of("policy.temporary"));
                 }
                 // The change token is spent here, once, whatever else is racing it.
-                return redis.eval(TAKE, List.of(chgKey), List.of(tempHash)).compose(r -> r.toInteger() == 1
+                return changes.spend(id, jti, tempHash).compose(spent -> spent
                     ? store(a, next) : Future.failedFuture(new FlowException(Failure.UNAUTHORIZED)));
               });
             });

@@ -6,18 +6,16 @@ import dev.kordon.account.LoginParser;
 import dev.kordon.audit.Audit;
 import dev.kordon.credential.Credentials;
 import dev.kordon.credential.PasswordHasher;
+import dev.kordon.guard.ChangeTokens;
 import dev.kordon.guard.TempPasswords;
 import dev.kordon.guard.Throttles;
 import dev.kordon.problem.Failure;
 import dev.kordon.problem.FlowException;
 import dev.kordon.problem.Text;
-import dev.kordon.store.RedisStore;
 import dev.kordon.token.RefreshTokens;
 import dev.kordon.token.TokenService;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import io.vertx.redis.client.Command;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,25 +42,21 @@ public final class PasswordLoginFlow {
   private final RefreshTokens refresh;
   private final TempPasswords temps;
   private final Throttles throttles;
+  private final ChangeTokens changes;
   private final Audit audit;
-  private final RedisStore redis;
   private final List<String> tariffs;
-  private final Duration changeTtl;
 
-  public PasswordLoginFlow(LoginParser logins, AccountRepository accounts, Credentials credentials,
-      TokenService tokens, RefreshTokens refresh, TempPasswords temps, Throttles throttles, Audit audit,
-      RedisStore redis, List<String> tariffs, Duration changeTtl) {
-    this.logins = logins;
-    this.accounts = accounts;
+  public PasswordLoginFlow(Subscribers subscribers, Credentials credentials, Grants grants, Guards guards, Audit audit) {
+    this.logins = subscribers.logins();
+    this.accounts = subscribers.accounts();
+    this.tariffs = subscribers.tariffs();
     this.credentials = credentials;
-    this.tokens = tokens;
-    this.refresh = refresh;
-    this.temps = temps;
-    this.throttles = throttles;
+    this.tokens = grants.tokens();
+    this.refresh = grants.refresh();
+    this.temps = guards.temps();
+    this.throttles = guards.throttles();
+    this.changes = guards.changes();
     this.audit = audit;
-    this.redis = redis;
-    this.tariffs = tariffs;
-    this.changeTtl = changeTtl;
   }
 
   public Future<Answer> login(String category, String rawLogin, String password, String ip) {
@@ -155,10 +149,9 @@ public final class PasswordLoginFlow {
 
   /** The change token, with the temporary password's hash kept beside it for the policy check. */
   private Future<Answer> changeToken(Account account, String tempHash) {
-    TokenService.Issued change = tokens.issueChange(account, changeTtl.toSeconds());
-    return redis.send(Command.SET, redis.accountKey(account.id(), "chg:" + change.jti()), tempHash,
-            "PX", changeTtl.toMillis())
-        .map(r -> (Answer) new ChangeRequired(change.token(), change.expiresIn()));
+    TokenService.Issued change = tokens.issueChange(account, changes.ttl().toSeconds());
+    return changes.issue(account.id(), change.jti(), tempHash)
+        .map(v -> (Answer) new ChangeRequired(change.token(), change.expiresIn()));
   }
 
   /** Old parameters: store a hash made with today's, unless the password changed meanwhile. */

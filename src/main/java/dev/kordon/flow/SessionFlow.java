@@ -2,10 +2,10 @@ package dev.kordon.flow;
 
 import dev.kordon.account.Account;
 import dev.kordon.account.AccountRepository;
+import dev.kordon.guard.DenyList;
 import dev.kordon.problem.Failure;
 import dev.kordon.problem.FlowException;
 import dev.kordon.problem.Text;
-import dev.kordon.store.RedisStore;
 import dev.kordon.token.AccountEpoch;
 import dev.kordon.token.RefreshTokens;
 import dev.kordon.token.TokenService;
@@ -13,39 +13,35 @@ import dev.kordon.token.VerifiedTokens;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.redis.client.Command;
-import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.logging.Logger;
 
-/** What a signed-in client does with its tokens: refresh them, read who it is, sign out. */
+/**
+ * What a signed-in client does with its tokens: refresh them, read who it is, sign out; and the
+ * check of a change token.
+ */
 public final class SessionFlow {
   private static final Logger LOG = Logger.getLogger(SessionFlow.class.getName());
 
   private final TokenService tokens;
   private final RefreshTokens refresh;
   private final AccountRepository accounts;
-  private final RedisStore redis;
   private final List<String> tariffs;
   private final dev.kordon.audit.Audit audit;
   private final VerifiedTokens verified;
-  private final Duration epochKeep;
+  private final AccountEpoch epoch;
+  private final DenyList denied;
 
-  /**
-   * {@code credentialLife}: the longest any access token or browser session lives; an account's
-   * epoch is kept that long, after which nothing issued before it can still be presented.
-   */
-  public SessionFlow(TokenService tokens, RefreshTokens refresh, AccountRepository accounts, RedisStore redis,
-      List<String> tariffs, dev.kordon.audit.Audit audit, VerifiedTokens verified, Duration credentialLife) {
-    this.epochKeep = credentialLife.plusMinutes(1);
+  public SessionFlow(Subscribers subscribers, Grants grants, DenyList denied, dev.kordon.audit.Audit audit) {
     this.audit = audit;
-    this.verified = verified;
-    this.tokens = tokens;
-    this.refresh = refresh;
-    this.accounts = accounts;
-    this.redis = redis;
-    this.tariffs = tariffs;
+    this.verified = grants.verified();
+    this.epoch = grants.epoch();
+    this.tokens = grants.tokens();
+    this.refresh = grants.refresh();
+    this.accounts = subscribers.accounts();
+    this.tariffs = subscribers.tariffs();
+    this.denied = denied;
   }
 
   /** A new pair for a refresh token; the account must still be allowed to sign in. */
@@ -93,18 +89,26 @@ public final class SessionFlow {
         .compose(claims -> {
           UUID account = UUID.fromString(claims.getString("sub"));
           // Sent together: both keys sit under the account's hash tag, so this costs one round trip of time.
-          Future<io.vertx.redis.client.Response> denied = redis.send(Command.EXISTS, denyKey(account, claims.getString("jti")));
-          Future<io.vertx.redis.client.Response> epoch = redis.send(Command.GET, AccountEpoch.key(redis, account));
-          return Future.all(denied, epoch)
+          Future<Boolean> isDenied = denied.denied(account, claims.getString("jti"));
+          Future<io.vertx.redis.client.Response> accountEpoch = epoch.read(account);
+          return Future.all(isDenied, accountEpoch)
               .compose(both -> {
-                if (denied.result().toInteger() != 0
-                    || AccountEpoch.predates(AccountEpoch.issuedMs(claims), epoch.result())) {
+                if (isDenied.result() || AccountEpoch.predates(AccountEpoch.issuedMs(claims), accountEpoch.result())) {
                   return Future.failedFuture(new FlowException(Failure.UNAUTHORIZED));
                 }
                 verified.put(bearer, claims, since);
                 return Future.succeededFuture(claims);
               });
         });
+  }
+
+  /**
+   * The claims of a change token (the forced change after a temporary password). Not cached and no
+   * epoch: its Redis half ({@link dev.kordon.guard.ChangeTokens}) is spent at the change it allows.
+   */
+  public Future<JsonObject> changeClaims(String bearer) {
+    return tokens.verify(bearer, TokenService.CHANGE)
+        .recover(err -> Future.failedFuture(new FlowException(Failure.UNAUTHORIZED)));
   }
 
   public Future<JsonObject> me(String bearer) {
@@ -139,7 +143,7 @@ public final class SessionFlow {
       long expMs = claims.getLong("exp") * 1000;
       long ttlMs = Math.max(1000, expMs - System.currentTimeMillis() + 60_000);
       // Announced only after the denial is stored: an instance that hears of it and checks again must see it.
-      Future<?> deny = redis.send(Command.SET, denyKey(account, jti), "1", "PX", ttlMs).compose(r -> {
+      Future<?> deny = denied.deny(account, jti, ttlMs).compose(r -> {
         verified.evictToken(jti);
         return verified.announceToken(jti, expMs);
       });
@@ -159,15 +163,11 @@ public final class SessionFlow {
    */
   public Future<Void> endAll(UUID account) {
     return refresh.revokeAll(account)
-        .compose(n -> AccountEpoch.raise(redis, account, epochKeep))
+        .compose(n -> epoch.raise(account))
         .compose(at -> {
           verified.evictAccount(account);
           // Cached entries end with their token: announcing past that is pointless.
           return verified.announceAccount(account, System.currentTimeMillis() + tokens.accessTtlSeconds() * 1000 + 60_000);
         });
-  }
-
-  private String denyKey(UUID account, String jti) {
-    return redis.accountKey(account, "deny:" + jti);
   }
 }

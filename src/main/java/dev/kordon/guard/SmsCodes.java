@@ -3,8 +3,9 @@ package dev.kordon.guard;
 import dev.kordon.config.KordonConfig;
 import dev.kordon.problem.Failure;
 import dev.kordon.problem.FlowException;
-import dev.kordon.store.LuaScript;
+import dev.kordon.store.Keys;
 import dev.kordon.store.RedisStore;
+import dev.kordon.store.Scripts;
 import io.vertx.core.Future;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -17,9 +18,6 @@ import java.util.Map;
  * {@code sms-code.resend-after} (60 s) and {@code sms-code.per-hour} (5) per number.
  */
 public final class SmsCodes {
-  private static final LuaScript ISSUE = LuaScript.load("sms_issue.lua");
-  private static final LuaScript CHECK = LuaScript.load("sms_check.lua");
-  private static final LuaScript WITHDRAW = LuaScript.load("sms_withdraw.lua");
   private static final Duration HOUR = Duration.ofHours(1);
   private static final Duration DAY = Duration.ofDays(1);
 
@@ -41,7 +39,7 @@ public final class SmsCodes {
   /** A new code for the login, or 429 with the wait; the caller sends it (or not, for no account). */
   public Future<String> issue(String category, String login) {
     String code = String.format("%06d", random.nextInt(1_000_000));
-    return redis.eval(ISSUE, issueKeys(category, login),
+    return redis.eval(Scripts.SMS_ISSUE, issueKeys(category, login),
             List.of(hash(category, login, code), ms(config.ttl()), ms(config.resendAfter()),
                 Integer.toString(config.perHour()), ms(HOUR), Integer.toString(limits.smsPerDay()), ms(DAY)))
         .compose(r -> {
@@ -56,16 +54,18 @@ public final class SmsCodes {
 
   /** Takes back an issued code that will not be sent; the number's resend gate and counts are given back. */
   public Future<Void> withdraw(String category, String login, String code) {
-    return redis.eval(WITHDRAW, issueKeys(category, login), List.of(hash(category, login, code))).mapEmpty();
+    return redis.eval(Scripts.SMS_WITHDRAW, issueKeys(category, login), List.of(hash(category, login, code))).mapEmpty();
   }
 
   private List<String> issueKeys(String category, String login) {
-    return List.of(key(category, login, "sms"), key(category, login, "sms:resend"), key(category, login, "sms:hour"),
-        key(category, login, "sms:day"));
+    Keys keys = redis.keys();
+    return List.of(keys.smsCode(category, login), keys.smsResend(category, login), keys.smsHour(category, login),
+        keys.smsDay(category, login));
   }
 
   public Future<Check> check(String category, String login, String code) {
-    return redis.eval(CHECK, List.of(key(category, login, "sms"), key(category, login, "smsfail")),
+    Keys keys = redis.keys();
+    return redis.eval(Scripts.SMS_CHECK, List.of(keys.smsCode(category, login), keys.smsFailures(category, login)),
             List.of(hash(category, login, code), Integer.toString(config.maxTries()),
                 Integer.toString(limits.smsMaxFailures()), ms(DAY)))
         .map(r -> switch (r.toInteger()) {
@@ -78,10 +78,6 @@ public final class SmsCodes {
 
   public KordonConfig.SmsCode config() {
     return config;
-  }
-
-  private String key(String category, String login, String suffix) {
-    return redis.loginKey(category, login, suffix);
   }
 
   private String hash(String category, String login, String code) {

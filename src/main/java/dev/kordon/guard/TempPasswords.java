@@ -1,8 +1,8 @@
 package dev.kordon.guard;
 
 import dev.kordon.config.KordonConfig;
-import dev.kordon.store.LuaScript;
 import dev.kordon.store.RedisStore;
+import dev.kordon.store.Scripts;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import java.security.SecureRandom;
@@ -16,7 +16,6 @@ import java.util.List;
 public final class TempPasswords {
   /** No 0/O, 1/l/I: the seed's example «GVAdfECr5f» is read off a screen and typed by hand. */
   static final String ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
-  private static final LuaScript TAKE = LuaScript.load("take_if_equal.lua");
 
   private final RedisStore redis;
   private final Secrets secrets;
@@ -42,7 +41,7 @@ public final class TempPasswords {
 
   /** True, once, when {@code presented} is the live temporary password of the login. */
   public Future<Boolean> take(String category, String login, String presented) {
-    return redis.eval(TAKE, List.of(key(category, login)), List.of(hash(category, login, presented)))
+    return redis.eval(Scripts.TAKE_IF_EQUAL, List.of(key(category, login)), List.of(hash(category, login, presented)))
         .map(r -> r.toInteger() == 1);
   }
 
@@ -61,6 +60,6 @@ public final class TempPasswords {
   }
 
   private String key(String category, String login) {
-    return redis.loginKey(category, login, "tmp");
+    return redis.keys().tempPassword(category, login);
   }
 }

@@ -3,8 +3,9 @@ package dev.kordon.guard;
 import dev.kordon.config.KordonConfig;
 import dev.kordon.problem.Failure;
 import dev.kordon.problem.FlowException;
-import dev.kordon.store.LuaScript;
+import dev.kordon.store.Keys;
 import dev.kordon.store.RedisStore;
+import dev.kordon.store.Scripts;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
@@ -24,10 +25,6 @@ import java.util.concurrent.ThreadLocalRandom;
  * Retry-After; a locked password path answers like a wrong password.
  */
 public final class Throttles {
-  private static final LuaScript GATE = LuaScript.load("login_gate.lua");
-  private static final LuaScript SETTLE = LuaScript.load("login_settle.lua");
-  private static final LuaScript HIT = LuaScript.load("window_hit.lua");
-  private static final LuaScript PEEK = LuaScript.load("window_peek.lua");
   private static final Duration HOUR = Duration.ofHours(1);
   private static final Duration DAY = Duration.ofDays(1);
   private static final Duration MINUTE = Duration.ofMinutes(1);
@@ -80,7 +77,7 @@ public final class Throttles {
 
   private Future<Decision> gate(String category, String login, String ip, String reservation, long giveUpAt, int round) {
     long now = System.currentTimeMillis();
-    return redis.eval(GATE, passwordKeys(category, login, ip),
+    return redis.eval(Scripts.LOGIN_GATE, passwordKeys(category, login, ip),
             List.of(Long.toString(now), Integer.toString(limits.loginDelayAfter()), ms(limits.loginDelayBase()),
                 ms(limits.loginDelayMax()), Integer.toString(limits.loginLockAfter()),
                 Integer.toString(limits.loginPerAccountIp()), reservation, ms(RESERVATION)))
@@ -108,7 +105,7 @@ public final class Throttles {
   /** Gives back a GO's reservation; returns the consecutive failures after it. */
   public Future<Long> passwordSettled(String category, String login, String ip, Decision decision, Outcome outcome) {
     long memory = Math.max(DAY.toMillis(), limits.loginLockFor().toMillis());
-    return redis.eval(SETTLE, passwordKeys(category, login, ip),
+    return redis.eval(Scripts.LOGIN_SETTLE, passwordKeys(category, login, ip),
             List.of(outcome.name().toLowerCase(Locale.ROOT), decision.reservation(),
                 Long.toString(System.currentTimeMillis()), Integer.toString(limits.loginLockAfter()),
                 ms(limits.loginLockFor()), Long.toString(memory), ms(limits.loginAccountIpWindow())))
@@ -116,19 +113,20 @@ public final class Throttles {
   }
 
   private List<String> passwordKeys(String category, String login, String ip) {
-    String client = IpAddress.block(ip, ipv6Prefix);
-    return List.of(loginKey(category, login, "pwfail"), loginKey(category, login, "pwip:" + client),
-        loginKey(category, login, "pwres"), loginKey(category, login, "pwres:" + client));
+    String client = client(ip);
+    Keys keys = redis.keys();
+    return List.of(keys.passwordFailures(category, login), keys.passwordFailuresFrom(category, login, client),
+        keys.passwordReservations(category, login), keys.passwordReservationsFrom(category, login, client));
   }
 
   /** One sign-in attempt (password or SMS code) from this IP. */
   public Future<Void> ipAttempt(String ip) {
-    return hit(List.of(new Window(ipKey(ip, "pw"), limits.loginPerIp(), limits.loginIpWindow())));
+    return hit(List.of(new Window(redis.keys().clientSignIns(client(ip)), limits.loginPerIp(), limits.loginIpWindow())));
   }
 
   /** Where the login stands: consecutive failures and whether the password path is locked. */
   public Future<Map<String, Object>> passwordState(String category, String login) {
-    return redis.send(Command.HMGET, loginKey(category, login, "pwfail"), "n", "until").map(r -> {
+    return redis.send(Command.HMGET, redis.keys().passwordFailures(category, login), "n", "until").map(r -> {
       long n = r.get(0) == null ? 0 : r.get(0).toLong();
       long until = r.get(1) == null ? 0 : r.get(1).toLong();
       return Map.of("failures", n, "locked", until > System.currentTimeMillis());
@@ -137,12 +135,13 @@ public final class Throttles {
 
   /** Admin unlock: password failures and wrong SMS codes forgotten. */
   public Future<Void> unlock(String category, String login) {
-    return redis.send(Command.DEL, loginKey(category, login, "pwfail"), loginKey(category, login, "smsfail")).mapEmpty();
+    Keys keys = redis.keys();
+    return redis.send(Command.DEL, keys.passwordFailures(category, login), keys.smsFailures(category, login)).mapEmpty();
   }
 
   /** An SMS code or a recovery asked from this IP (per-IP sending cap). */
   public Future<Void> sendFromIp(String ip) {
-    return hit(List.of(new Window(ipKey(ip, "send"), limits.sendPerIpHour(), HOUR)));
+    return hit(List.of(new Window(redis.keys().clientSends(client(ip)), limits.sendPerIpHour(), HOUR)));
   }
 
   /** One more SMS out of the global budget: only for a message that is actually sent. */
@@ -156,20 +155,20 @@ public final class Throttles {
    */
   public Future<Void> smsBudgetOpen() {
     Window w = smsWindow();
-    return redis.eval(PEEK, List.of(w.key), List.of(Integer.toString(w.limit)))
+    return redis.eval(Scripts.WINDOW_PEEK, List.of(w.key), List.of(Integer.toString(w.limit)))
         .compose(r -> r.get(0).toLong() == 1 ? Future.succeededFuture()
             : Future.failedFuture(tooMany(r.get(1).toLong())));
   }
 
   private Window smsWindow() {
-    return new Window(redis.globalKey("{sms}:minute"), limits.smsPerMinute(), MINUTE);
+    return new Window(redis.keys().smsBudget(), limits.smsPerMinute(), MINUTE);
   }
 
   /** A temporary password asked for this number (per hour and per day). */
   public Future<Void> recoveryFor(String category, String login) {
     return hit(List.of(
-        new Window(loginKey(category, login, "rec:hour"), limits.recoveryPerHour(), HOUR),
-        new Window(loginKey(category, login, "rec:day"), limits.recoveryPerDay(), DAY)));
+        new Window(redis.keys().recoveryHour(category, login), limits.recoveryPerHour(), HOUR),
+        new Window(redis.keys().recoveryDay(category, login), limits.recoveryPerDay(), DAY)));
   }
 
   private Future<Void> hit(List<Window> windows) {
@@ -180,7 +179,7 @@ public final class Throttles {
       args.add(Integer.toString(w.limit));
       args.add(ms(w.window));
     }
-    return redis.eval(HIT, keys, args).compose(r -> r.get(0).toLong() == 1 ? Future.succeededFuture()
+    return redis.eval(Scripts.WINDOW_HIT, keys, args).compose(r -> r.get(0).toLong() == 1 ? Future.succeededFuture()
         : Future.failedFuture(tooMany(r.get(1).toLong())));
   }
 
@@ -188,12 +187,9 @@ public final class Throttles {
     return new FlowException(Failure.TOO_MANY_REQUESTS, Map.of(), Duration.ofMillis(Math.max(1000, waitMs)));
   }
 
-  private String loginKey(String category, String login, String suffix) {
-    return redis.loginKey(category, login, suffix);
-  }
-
-  private String ipKey(String ip, String suffix) {
-    return redis.globalKey("{ip:" + IpAddress.block(ip, ipv6Prefix) + "}:" + suffix);
+  /** An IPv6 client counts by its block (http.ipv6-prefix): one host may hold all of it. */
+  private String client(String ip) {
+    return IpAddress.block(ip, ipv6Prefix);
   }
 
   private static String ms(Duration d) {

@@ -13,12 +13,14 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 
-/** A Lua script from {@code src/main/resources/lua}, run by EVALSHA with an EVAL fallback. */
+/** A Lua script from {@code src/main/resources/lua}, run by EVALSHA with an EVAL fallback; see {@link Scripts}. */
 public final class LuaScript {
+  private final String name;
   private final String source;
   private final String sha;
 
-  private LuaScript(String source) {
+  private LuaScript(String name, String source) {
+    this.name = name;
     this.source = source;
     try {
       this.sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1")
@@ -28,15 +30,21 @@ public final class LuaScript {
     }
   }
 
-  public static LuaScript load(String name) {
+  /** Only {@link Scripts} loads: one instance per script. */
+  static LuaScript load(String name) {
     try (InputStream in = LuaScript.class.getResourceAsStream("/lua/" + name)) {
       if (in == null) {
         throw new IllegalStateException("missing Lua script " + name);
       }
-      return new LuaScript(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      return new LuaScript(name, new String(in.readAllBytes(), StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** The file name under {@code lua/}. */
+  public String name() {
+    return name;
   }
 
   Future<Response> run(RedisStore store, List<String> keys, List<String> args) {

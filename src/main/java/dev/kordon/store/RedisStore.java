@@ -12,12 +12,11 @@ import io.vertx.redis.client.RedisRole;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The Redis client and Kordon's key layout. Every key of one account sits under the hash tag
- * {@code {a:<account id>}}, so each Lua script touches a single slot and Redis Cluster accepts it.
+ * The Redis client, with the key names of its {@code redis.key-prefix} ({@link #keys}); every command
+ * and script runs under {@code redis.command-timeout}.
  */
 public final class RedisStore {
   /** Where commands go: one client (standalone, sentinel) or Kordon's own cluster routing. */
@@ -30,12 +29,12 @@ public final class RedisStore {
   }
 
   private final Nodes nodes;
-  private final String prefix;
+  private final Keys keys;
   private final long deadlineMs;
 
   private RedisStore(Nodes nodes, String prefix, long deadlineMs) {
     this.nodes = nodes;
-    this.prefix = prefix;
+    this.keys = new Keys(prefix);
     this.deadlineMs = deadlineMs;
   }
 
@@ -120,32 +119,9 @@ public final class RedisStore {
     return Redis.createClient(vertx, options);
   }
 
-  /** The pub/sub channel on which instances announce revoked tokens and accounts. */
-  public String revokedChannel() {
-    return globalKey("revoked");
-  }
-
-  /** A key of one account: {@code <prefix>:{a:<id>}:<suffix>}. */
-  public String accountKey(UUID account, String suffix) {
-    return accountTag(account) + suffix;
-  }
-
-  /**
-   * A key of a login, whether or not an account has it (SMS codes, temporary passwords, sending
-   * caps must behave the same for unknown logins): {@code <prefix>:{l:<category>:<login>}:<suffix>}.
-   */
-  public String loginKey(String category, String login, String suffix) {
-    return prefix + ":{l:" + category + ":" + login + "}:" + suffix;
-  }
-
-  /** A key outside any account (the outbox stream). */
-  public String globalKey(String suffix) {
-    return prefix + ":" + suffix;
-  }
-
-  /** The common start of an account's keys, ending in ':'. */
-  public String accountTag(UUID account) {
-    return prefix + ":{a:" + account + "}:";
+  /** Every key name, under this store's prefix. */
+  public Keys keys() {
+    return keys;
   }
 
   /** One command, failed after {@code redis.command-timeout}: a request waits for Redis no longer. */

@@ -1,9 +1,10 @@
 package dev.kordon.token;
 
-import dev.kordon.store.LuaScript;
 import dev.kordon.store.RedisStore;
+import dev.kordon.store.Scripts;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Response;
 import java.time.Duration;
 import java.util.List;
@@ -22,19 +23,28 @@ import java.util.UUID;
  * start of its {@code iat} second, which can only refuse it, never keep it.
  */
 public final class AccountEpoch {
-  private static final LuaScript RAISE = LuaScript.load("epoch_raise.lua");
+  private final RedisStore redis;
+  private final Duration keep;
 
-  private AccountEpoch() {}
-
-  public static String key(RedisStore redis, UUID account) {
-    return redis.accountKey(account, "epoch");
+  /**
+   * {@code credentialLife}: the longest any access token or browser session lives; an epoch is kept
+   * that long, after which nothing issued before it can still be presented.
+   */
+  public AccountEpoch(RedisStore redis, Duration credentialLife) {
+    this.redis = redis;
+    this.keep = credentialLife.plusMinutes(1);
   }
 
   /** Raises the account's epoch to now (never lowers it); returns the epoch in force. */
-  public static Future<Long> raise(RedisStore redis, UUID account, Duration keep) {
-    return redis.eval(RAISE, List.of(key(redis, account)),
+  public Future<Long> raise(UUID account) {
+    return redis.eval(Scripts.EPOCH_RAISE, List.of(redis.keys().epoch(account)),
             List.of(Long.toString(System.currentTimeMillis()), Long.toString(Math.max(1000, keep.toMillis()))))
         .map(Response::toLong);
+  }
+
+  /** The account's epoch as stored (null: none), for {@link #predates}. */
+  public Future<Response> read(UUID account) {
+    return redis.send(Command.GET, redis.keys().epoch(account));
   }
 
   /** When an access token was issued, in milliseconds. */

@@ -63,7 +63,7 @@ public final class BrowserSessions {
     }
     // One round trip: the session and the account's epoch share the account's hash tag.
     // No session is UNAUTHORIZED; Redis failing is not, and reaches the caller as it is (503).
-    return redis.send(Command.MGET, key, AccountEpoch.key(redis, accountOf(id))).compose(r -> {
+    return redis.send(Command.MGET, key, redis.keys().epoch(accountOf(id))).compose(r -> {
       if (r == null || r.get(0) == null) {
         return Future.failedFuture(new FlowException(Failure.UNAUTHORIZED));
       }
@@ -94,7 +94,7 @@ public final class BrowserSessions {
     }
     try {
       UUID account = accountOf(id);
-      return redis.accountKey(account, "web:" + HexFormat.of().formatHex(
+      return redis.keys().browserSession(account, HexFormat.of().formatHex(
           MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.US_ASCII))));
     } catch (IllegalArgumentException | NoSuchAlgorithmException e) {
       return null;

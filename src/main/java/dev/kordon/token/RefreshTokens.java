@@ -2,8 +2,8 @@ package dev.kordon.token;
 
 import dev.kordon.problem.Failure;
 import dev.kordon.problem.FlowException;
-import dev.kordon.store.LuaScript;
 import dev.kordon.store.RedisStore;
+import dev.kordon.store.Scripts;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Response;
@@ -24,9 +24,6 @@ import java.util.UUID;
  * at most the absolute lifetime; each token lives the idle lifetime and is good exactly once.
  */
 public final class RefreshTokens {
-  private static final LuaScript ISSUE = LuaScript.load("refresh_issue.lua");
-  private static final LuaScript ROTATE = LuaScript.load("refresh_rotate.lua");
-  private static final LuaScript REVOKE_ALL = LuaScript.load("revoke_all.lua");
   private static final int SECRET_BYTES = 32;
 
   private final RedisStore redis;
@@ -45,7 +42,8 @@ public final class RefreshTokens {
     String family = HexFormat.of().formatHex(randomBytes(16));
     String token = newToken(account);
     long abs = System.currentTimeMillis() + absolute.toMillis();
-    return redis.eval(ISSUE, List.of(tokenKey(account, token), familyKey(account, family), redis.accountKey(account, "fams")),
+    return redis.eval(Scripts.REFRESH_ISSUE,
+            List.of(tokenKey(account, token), redis.keys().family(account, family), redis.keys().families(account)),
             List.of(family, Long.toString(abs), Long.toString(absolute.toMillis()), Long.toString(idle.toMillis())))
         .map(r -> new Issued(account, family, token, idle.toSeconds()));
   }
@@ -57,8 +55,8 @@ public final class RefreshTokens {
       return Future.failedFuture(new FlowException(Failure.INVALID_GRANT));
     }
     String next = newToken(account);
-    return redis.eval(ROTATE, List.of(tokenKey(account, presented), tokenKey(account, next)),
-            List.of(redis.accountKey(account, "fam:"), Long.toString(System.currentTimeMillis()),
+    return redis.eval(Scripts.REFRESH_ROTATE, List.of(tokenKey(account, presented), tokenKey(account, next)),
+            List.of(redis.keys().familyPrefix(account), Long.toString(System.currentTimeMillis()),
                 Long.toString(idle.toMillis())))
         .compose(r -> {
           long outcome = r.get(0).toLong();
@@ -70,12 +68,13 @@ public final class RefreshTokens {
   }
 
   public Future<Void> revokeFamily(UUID account, String family) {
-    return redis.send(Command.DEL, familyKey(account, family)).mapEmpty();
+    return redis.send(Command.DEL, redis.keys().family(account, family)).mapEmpty();
   }
 
   /** Revokes every family of the account: every refresh token it holds stops working. */
   public Future<Integer> revokeAll(UUID account) {
-    return redis.eval(REVOKE_ALL, List.of(redis.accountKey(account, "fams")), List.of(redis.accountKey(account, "fam:")))
+    return redis.eval(Scripts.REVOKE_ALL, List.of(redis.keys().families(account)),
+            List.of(redis.keys().familyPrefix(account)))
         .map(Response::toInteger);
   }
 
@@ -98,11 +97,7 @@ public final class RefreshTokens {
   }
 
   private String tokenKey(UUID account, String token) {
-    return redis.accountKey(account, "rt:" + sha256(token));
-  }
-
-  private String familyKey(UUID account, String family) {
-    return redis.accountKey(account, "fam:" + family);
+    return redis.keys().refreshToken(account, sha256(token));
   }
 
   private byte[] randomBytes(int n) {

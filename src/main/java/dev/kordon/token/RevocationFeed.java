@@ -57,7 +57,7 @@ final class RevocationFeed {
     this.config = config;
     this.redis = redis;
     this.cache = cache;
-    this.channel = redis.revokedChannel();
+    this.channel = redis.keys().revocations();
   }
 
   synchronized void start() {

@@ -77,7 +77,7 @@ class DispatchTest {
       // While SMTP is down the messages wait in the stream, sealed: no address, no password in clear.
       var redis = rig.running.services().redis();
       awaitPending(rig, 50);
-      Response entries = Rig.await(redis.send(Command.XRANGE, rig.prefix + ":outbox", "-", "+"));
+      Response entries = Rig.await(redis.send(Command.XRANGE, redis.keys().outbox(), "-", "+"));
       assertThat(entries.size()).isEqualTo(50);
       for (Response e : entries) {
         String all = e.get(1).toString();
@@ -94,7 +94,7 @@ class DispatchTest {
       Map<String, Integer> counts = countByRecipient(smtp);
       assertThat(counts.keySet()).containsExactlyInAnyOrderElementsOf(recipients);
       assertThat(counts.values()).allMatch(n -> n == 1);
-      assertThat(Rig.await(redis.send(Command.XLEN, rig.prefix + ":outbox")).toLong()).isZero();
+      assertThat(Rig.await(redis.send(Command.XLEN, redis.keys().outbox())).toLong()).isZero();
     } finally {
       smtp.stop();
     }
@@ -130,8 +130,8 @@ class DispatchTest {
       awaitEmptyOutbox(rig);
       assertThat(relay.attempts.get("dead@org.by")).as("tries of the dead mailbox").isEqualTo(200);
       var redis = rig.running.services().redis();
-      assertThat(Rig.await(redis.send(Command.XLEN, rig.prefix + ":outbox:dead")).toLong()).isEqualTo(200);
-      Response dead = Rig.await(redis.send(Command.XRANGE, rig.prefix + ":outbox:dead", "-", "+", "COUNT", "1"));
+      assertThat(Rig.await(redis.send(Command.XLEN, redis.keys().deadLetters())).toLong()).isEqualTo(200);
+      Response dead = Rig.await(redis.send(Command.XRANGE, redis.keys().deadLetters(), "-", "+", "COUNT", "1"));
       String letter = dead.get(0).get(1).toString();
       assertThat(letter).contains("550").doesNotContain("Временный");
       long audited = Rig.await(rig.running.services().pg().query(
@@ -148,7 +148,8 @@ class DispatchTest {
     long pending = 0;
     while (pending < n && System.currentTimeMillis() < end) {
       Mailbox.sleep(50);
-      pending = Rig.await(rig.running.services().redis().send(Command.XPENDING, rig.prefix + ":outbox", "dispatch"))
+      var redis = rig.running.services().redis();
+      pending = Rig.await(redis.send(Command.XPENDING, redis.keys().outbox(), "dispatch"))
           .get(0).toLong();
     }
     assertThat(pending).as("outbox messages tried and waiting").isEqualTo(n);
@@ -159,7 +160,8 @@ class DispatchTest {
     long end = System.currentTimeMillis() + 15_000;
     long left = -1;
     while (left != 0 && System.currentTimeMillis() < end) {
-      left = Rig.await(rig.running.services().redis().send(Command.XLEN, rig.prefix + ":outbox")).toLong();
+      var redis = rig.running.services().redis();
+      left = Rig.await(redis.send(Command.XLEN, redis.keys().outbox())).toLong();
       if (left != 0) {
         Mailbox.sleep(50);
       }
@@ -181,7 +183,7 @@ class DispatchTest {
     long pending = 0;
     while (pending < 5 && System.currentTimeMillis() < end) {
       Mailbox.sleep(100);
-      pending = Rig.await(redis.send(Command.XPENDING, first.prefix + ":outbox", "dispatch")).get(0).toLong();
+      pending = Rig.await(redis.send(Command.XPENDING, redis.keys().outbox(), "dispatch")).get(0).toLong();
     }
     assertThat(pending).isEqualTo(5);
     // The instance dies without a goodbye: no acks, no handing over.
@@ -238,7 +240,7 @@ class DispatchTest {
     var config = new dev.kordon.config.KordonConfig.Dispatch(java.time.Duration.ofSeconds(1),
         java.time.Duration.ofSeconds(60), java.time.Duration.ofHours(24), java.time.Duration.ofSeconds(30),
         java.time.Duration.ofMillis(500), java.time.Duration.ofSeconds(20));
-    OutboxVerticle v = new OutboxVerticle(null, null, "s", config, null, null);
+    OutboxVerticle v = new OutboxVerticle(null, null, config, null, null);
     List<Long> schedule = new ArrayList<>();
     for (int n = 1; n <= 9; n++) {
       schedule.add(v.backoff(n));

@@ -165,7 +165,7 @@ class SeedStoryTest {
   void unknownAccountsGetTheSameAnswerAndNoMail() {
     // Its own Kordon, so its outbox holds nothing from the other tests.
     try (Rig alone = Rig.start()) {
-      String stream = alone.running.services().redis().globalKey("outbox");
+      String stream = alone.running.services().redis().keys().outbox();
       alone.account("mobile", "+375291500004", Rig.TARIFF, "active", null, "known-recovery@org.by");
       var nobody = alone.post("/api/v1/password/recovery",
           new JsonObject().put("category", "mobile").put("login", "+375291599998").put("channel", "email"));
@@ -242,7 +242,7 @@ class SeedStoryTest {
     recovery("+375291500005", "email");
     String temp = tempFrom(Mailbox.await(TestServers.smtp(), email, 1, 10_000).get(0));
     var redis = rig.running.services().redis();
-    String key = redis.loginKey("mobile", "+375291500005", "tmp");
+    String key = redis.keys().tempPassword("mobile", "+375291500005");
     long pttl = Rig.await(redis.send(Command.PTTL, key)).toLong();
     assertThat(pttl).isBetween(24L * 3600 * 1000 - 60_000, 24L * 3600 * 1000);
     String stored = Rig.await(redis.send(Command.GET, key)).toString();

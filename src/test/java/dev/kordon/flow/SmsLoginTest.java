@@ -111,7 +111,7 @@ class SmsLoginTest {
     // outbox is empty, whatever was meant for the unknown number would have arrived too.
     var redis = rig.running.services().redis();
     assertThat(Await.until(Duration.ofSeconds(10), () -> provider.to("+375331600002").size() == 1
-        && Rig.await(redis.send(Command.XLEN, redis.globalKey("outbox"))).toLong() == 0)).isTrue();
+        && Rig.await(redis.send(Command.XLEN, redis.keys().outbox())).toLong() == 0)).isTrue();
     assertThat(provider.to("+375331699999")).isEmpty();
     List<JsonObject> sent = Await.until(Duration.ofSeconds(10), () -> events(Audit.CODE_SENT, "+375331699999"),
         rows -> !rows.isEmpty());
@@ -149,9 +149,9 @@ class SmsLoginTest {
     // Three wrong tries killed the code: the right one comes too late.
     assertThat(use(phone, code).statusCode()).isEqualTo(401);
     var redis = rig.running.services().redis();
-    assertThat(Rig.await(redis.send(Command.EXISTS, redis.loginKey("mobile", phone, "sms"))).toInteger()).isZero();
+    assertThat(Rig.await(redis.send(Command.EXISTS, redis.keys().smsCode("mobile", phone))).toInteger()).isZero();
     // Only a guess compared with a live code counts against the number, so the count is the number compared.
-    assertThat(Rig.await(redis.send(Command.GET, redis.loginKey("mobile", phone, "smsfail"))).toLong()).isEqualTo(3);
+    assertThat(Rig.await(redis.send(Command.GET, redis.keys().smsFailures("mobile", phone))).toLong()).isEqualTo(3);
     // The audit trail agrees: three compared and wrong, the other 47 guesses and the right code found none alive.
     Map<String, Long> reasons = Await.until(Duration.ofSeconds(10), () -> failureReasons(phone),
         r -> r.values().stream().mapToLong(Long::longValue).sum() >= 51);
@@ -219,7 +219,7 @@ class SmsLoginTest {
     assertThat(unknown.bodyAsString()).isEqualTo(r.bodyAsString());
     var redis = rig.running.services().redis();
     for (String login : List.of("00123456", "00999999")) {
-      assertThat(Rig.await(redis.send(Command.KEYS, rig.prefix + ":{l:internet:" + login + "}*")).size()).as(login).isZero();
+      assertThat(Rig.await(redis.send(Command.KEYS, redis.keys().loginScope("internet", login) + "*")).size()).as(login).isZero();
     }
   }
 
@@ -254,14 +254,14 @@ class SmsLoginTest {
       assertThat(first.statusCode()).isEqualTo(202);
       assertThat(first.bodyAsJsonObject()).isEqualTo(new JsonObject().put("expires_in", 300).put("resend_in", 60));
       var redis = gated.running.services().redis();
-      long code = Rig.await(redis.send(Command.PTTL, redis.loginKey("mobile", "+375331600007", "sms"))).toLong();
-      long resend = Rig.await(redis.send(Command.PTTL, redis.loginKey("mobile", "+375331600007", "sms:resend"))).toLong();
-      long hour = Rig.await(redis.send(Command.PTTL, redis.loginKey("mobile", "+375331600007", "sms:hour"))).toLong();
+      long code = Rig.await(redis.send(Command.PTTL, redis.keys().smsCode("mobile", "+375331600007"))).toLong();
+      long resend = Rig.await(redis.send(Command.PTTL, redis.keys().smsResend("mobile", "+375331600007"))).toLong();
+      long hour = Rig.await(redis.send(Command.PTTL, redis.keys().smsHour("mobile", "+375331600007"))).toLong();
       assertThat(code).isBetween(290_000L, 300_000L);
       assertThat(resend).isBetween(50_000L, 60_000L);
       assertThat(hour).isBetween(3_590_000L, 3_600_000L);
       // Stored as a keyed hash: 64 hex digits, no plain code.
-      String stored = Rig.await(redis.send(Command.HGET, redis.loginKey("mobile", "+375331600007", "sms"), "h")).toString();
+      String stored = Rig.await(redis.send(Command.HGET, redis.keys().smsCode("mobile", "+375331600007"), "h")).toString();
       assertThat(stored).matches("[0-9a-f]{64}");
 
       var again = gated.post("/api/v1/login/sms-code", new JsonObject().put("category", "mobile").put("login", "+375331600007"));

@@ -168,7 +168,7 @@ class AccountEpochTest {
     var redis = a.running.services().redis();
     // Mid-second, so that both sides of it share one iat.
     long epoch = System.currentTimeMillis() / 1000 * 1000 + 500;
-    Rig.await(redis.send(io.vertx.redis.client.Command.SET, AccountEpoch.key(redis, account.id()),
+    Rig.await(redis.send(io.vertx.redis.client.Command.SET, redis.keys().epoch(account.id()),
         Long.toString(epoch), "PX", "60000"));
     // Same iat second as the epoch, one millisecond either side of it.
     JsonObject before = claims(a, account, epoch - 1);

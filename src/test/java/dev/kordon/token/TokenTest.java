@@ -270,7 +270,7 @@ class TokenTest {
         "Brand-new-password-77");
     for (String variant : List.of(sameBytesOtherText(change), change + "A")) {
       // What the sign-in with a temporary password stores beside a change token it issues.
-      Rig.await(redis.send(Command.SET, redis.accountKey(other.id(), "chg:" + issued.jti()), "no-temp-hash", "PX", "600000"));
+      Rig.await(redis.send(Command.SET, redis.keys().changeToken(other.id(), issued.jti()), "no-temp-hash", "PX", "600000"));
       var r = rig.post("/api/v1/password/change", body,
           io.vertx.core.MultiMap.caseInsensitiveMultiMap().add("Authorization", "Bearer " + variant));
       assertThat(r.statusCode()).as(variant).isEqualTo(401);
@@ -326,7 +326,7 @@ class TokenTest {
     JsonObject pair = signIn();
     String sid = claimsOf(pair.getString("access_token")).getString("sid");
     var redis = rig.running.services().redis();
-    long famTtl = Rig.await(redis.send(Command.PTTL, redis.accountKey(account.id(), "fam:" + sid))).toLong();
+    long famTtl = Rig.await(redis.send(Command.PTTL, redis.keys().family(account.id(), sid))).toLong();
     assertThat(famTtl).isBetween(30L * 24 * 3600 * 1000 - 60_000, 30L * 24 * 3600 * 1000);
     // A rotation stores the next token of the family: both are looked for below.
     String rt1 = pair.getString("refresh_token");
@@ -340,7 +340,7 @@ class TokenTest {
     List<String> tables = postgresContents();
     for (String rt : List.of(rt1, rt2)) {
       // The scan saw the token's record, which is known by the token's SHA-256 alone, and read its fields.
-      String record = redis.accountKey(account.id(), "rt:" + sha256Hex(rt));
+      String record = redis.keys().refreshToken(account.id(), sha256Hex(rt));
       assertThat(stored).containsKey(record);
       assertThat(stored.get(record).stream().map(b -> new String(b, StandardCharsets.UTF_8)).toList())
           .contains("fam", "used", "abs");

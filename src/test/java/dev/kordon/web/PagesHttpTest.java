@@ -129,7 +129,7 @@ class PagesHttpTest {
     String first = c.jar.get("__Host-kordon-session");
     // The page keeps its session in the cookie: no refresh family is left behind in Redis.
     var redis = rig.running.services().redis();
-    var families = Rig.await(redis.send(io.vertx.redis.client.Command.KEYS, redis.accountKey(account.id(), "fam:*")));
+    var families = Rig.await(redis.send(io.vertx.redis.client.Command.KEYS, redis.keys().familyPrefix(account.id()) + "*"));
     assertThat(families.size()).isZero();
     var verify = c.get("/auth/verify");
     assertThat(verify.statusCode()).isEqualTo(200);

@@ -1,0 +1,172 @@
+package dev.kordon.store;
+
+import java.util.UUID;
+
+/**
+ * Every Redis key Kordon uses, and the only place one is spelled. All start with
+ * {@code redis.key-prefix}. The part in braces is the Redis Cluster hash tag: the keys one Lua
+ * script touches share it, so they sit in one slot. Names and tags are what is stored in Redis
+ * already (and what the scale-out test computes slots of): renaming one strands live data.
+ */
+public final class Keys {
+  private final String prefix;
+
+  public Keys(String prefix) {
+    this.prefix = prefix;
+  }
+
+  // ---- One account: <prefix>:{a:<id>}:…
+
+  /** The start every key of the account shares (for KEYS/SCAN patterns). */
+  public String accountScope(UUID account) {
+    return prefix + ":{a:" + account + "}:";
+  }
+
+  /** Epoch ms from which the account's credentials count; kept as long as a credential issued before it lives. */
+  public String epoch(UUID account) {
+    return accountScope(account) + "epoch";
+  }
+
+  /** A signed-out access token's jti; kept until the token would have expired, plus a minute. */
+  public String denied(UUID account, String jti) {
+    return accountScope(account) + "deny:" + jti;
+  }
+
+  /** The temporary password's hash beside a change token; lives tokens.change-ttl, spent once. */
+  public String changeToken(UUID account, String jti) {
+    return accountScope(account) + "chg:" + jti;
+  }
+
+  /** A refresh token, by its SHA-256: {fam, used, abs}; lives tokens.refresh-idle, at most its family's end. */
+  public String refreshToken(UUID account, String tokenSha256) {
+    return accountScope(account) + "rt:" + tokenSha256;
+  }
+
+  /**
+   * The start of the account's family keys; refresh_rotate.lua and revoke_all.lua get it as an
+   * argument and append the family id themselves.
+   */
+  public String familyPrefix(UUID account) {
+    return accountScope(account) + "fam:";
+  }
+
+  /** A refresh family, present while it lives: tokens.refresh-absolute from its first token. */
+  public String family(UUID account, String family) {
+    return familyPrefix(account) + family;
+  }
+
+  /** The ids of the account's families (revoked all at once); lives as long as the newest family. */
+  public String families(UUID account) {
+    return accountScope(account) + "fams";
+  }
+
+  /** A browser session, by the SHA-256 of its cookie: what /auth/verify answers; lives cookie.session-ttl. */
+  public String browserSession(UUID account, String idSha256) {
+    return accountScope(account) + "web:" + idSha256;
+  }
+
+  // ---- One login, with or without an account: <prefix>:{l:<category>:<login>}:…
+
+  /** The start every key of the login shares (for KEYS/SCAN patterns). */
+  public String loginScope(String category, String login) {
+    return prefix + ":{l:" + category + ":" + login + "}:";
+  }
+
+  /** The keyed hash of the live temporary password; lives temp-password.ttl, single use. */
+  public String tempPassword(String category, String login) {
+    return loginScope(category, login) + "tmp";
+  }
+
+  /** The live SMS code: {h: keyed hash, tries}; lives sms-code.ttl. */
+  public String smsCode(String category, String login) {
+    return loginScope(category, login) + "sms";
+  }
+
+  /** Present while no new code may be sent: sms-code.resend-after. */
+  public String smsResend(String category, String login) {
+    return loginScope(category, login) + "sms:resend";
+  }
+
+  /** Codes sent to the number, one hour from the first. */
+  public String smsHour(String category, String login) {
+    return loginScope(category, login) + "sms:hour";
+  }
+
+  /** Codes sent to the number, one day from the first. */
+  public String smsDay(String category, String login) {
+    return loginScope(category, login) + "sms:day";
+  }
+
+  /** Wrong codes over all of the number's codes, one day from the first; an admin unlock clears it. */
+  public String smsFailures(String category, String login) {
+    return loginScope(category, login) + "smsfail";
+  }
+
+  /** Consecutive password failures {n, last, until}; kept a day, or login.lock-for if longer. */
+  public String passwordFailures(String category, String login) {
+    return loginScope(category, login) + "pwfail";
+  }
+
+  /** Password failures of the login from one client (IPv6: its block), per login.account-ip-window. */
+  public String passwordFailuresFrom(String category, String login, String client) {
+    return loginScope(category, login) + "pwip:" + client;
+  }
+
+  /** Password attempts in flight (zset reservation → expiry ms); each runs out after 30 s. */
+  public String passwordReservations(String category, String login) {
+    return loginScope(category, login) + "pwres";
+  }
+
+  /** The same, from one client. */
+  public String passwordReservationsFrom(String category, String login, String client) {
+    return passwordReservations(category, login) + ":" + client;
+  }
+
+  /** Temporary passwords asked for the number, one hour from the first. */
+  public String recoveryHour(String category, String login) {
+    return loginScope(category, login) + "rec:hour";
+  }
+
+  /** Temporary passwords asked for the number, one day from the first. */
+  public String recoveryDay(String category, String login) {
+    return loginScope(category, login) + "rec:day";
+  }
+
+  // ---- One client address (IPv6: its block): <prefix>:{ip:<address>}:…
+
+  private String clientScope(String client) {
+    return prefix + ":{ip:" + client + "}:";
+  }
+
+  /** Sign-in attempts (password or code) from the client, per login.ip-window. */
+  public String clientSignIns(String client) {
+    return clientScope(client) + "pw";
+  }
+
+  /** SMS codes and recoveries asked from the client, one hour from the first. */
+  public String clientSends(String client) {
+    return clientScope(client) + "send";
+  }
+
+  // ---- Kordon-wide
+
+  /** Every SMS sent, all numbers together, one minute from the first; its own tag, {sms}. */
+  public String smsBudget() {
+    return prefix + ":{sms}:minute";
+  }
+
+  /** The outbox stream (sealed mail and SMS); capped near 200,000 entries, no TTL. */
+  public String outbox() {
+    return prefix + ":outbox";
+  }
+
+  /** Messages refused for good, still sealed; the newest 10,000 kept, no TTL. */
+  public String deadLetters() {
+    return outbox() + ":dead";
+  }
+
+  /** The pub/sub channel of revoked tokens and accounts: a channel, nothing is stored. */
+  public String revocations() {
+    return prefix + ":revoked";
+  }
+}
