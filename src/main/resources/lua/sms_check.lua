@@ -1,5 +1,5 @@
 -- Checks a presented SMS code: right → consumed (single use); wrong → counted, and the code dies
--- at the last allowed try. Atomic, so of any number of parallel attempts at most max-tries are
+-- at the last allowed try. Atomic, so of any number of parallel attempts at most ARGV[2] are
 -- ever compared and at most one succeeds. Wrong codes also count against the number over all its
 -- codes (a new code never resets that count); past max-failures no code is compared at all.
 -- KEYS[1] code, KEYS[2] the number's wrong-code count

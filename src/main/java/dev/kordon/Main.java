@@ -2,6 +2,7 @@ package dev.kordon;
 
 import dev.kordon.account.AccountRepository;
 import dev.kordon.account.LoginParser;
+import dev.kordon.account.PhoneFormat;
 import dev.kordon.audit.Audit;
 import dev.kordon.config.ConfigException;
 import dev.kordon.config.ConfigTree;
@@ -10,6 +11,7 @@ import dev.kordon.credential.CredentialVerticle;
 import dev.kordon.credential.Credentials;
 import dev.kordon.credential.HashQueue;
 import dev.kordon.credential.PasswordHasher;
+import dev.kordon.credential.PasswordPolicy;
 import dev.kordon.dev.DevStack;
 import dev.kordon.dispatch.Letters;
 import dev.kordon.dispatch.MailVerticle;
@@ -208,12 +210,15 @@ public final class Main {
       RedisStore redis = RedisStore.create(vertx, config.redis());
       Secrets secrets = new Secrets(config.secretKey());
       AccountRepository accounts = new AccountRepository(pg);
-      LoginParser logins = new LoginParser(config);
+      // One phone format for the parser, the pages, the letters, the SMS logs and the password rules.
+      PhoneFormat phones = new PhoneFormat(config.phone());
+      LoginParser logins = new LoginParser(config, phones);
       PasswordHasher hasher = new PasswordHasher(config.hash().memoryKib(), config.hash().iterations(),
           config.hash().parallelism());
       Metrics metrics = Metrics.of(vertx);
       HashQueue hashPlaces = new HashQueue(config.hashWorkers(), config.hashQueue(), metrics::shed);
-      Credentials credentials = new Credentials(vertx, config.hash().retryAfter(), hashPlaces);
+      Credentials credentials = new Credentials(vertx, config.hash().retryAfter(), hashPlaces,
+          new PasswordPolicy(phones));
       TokenService tokens = new TokenService(vertx, keys, config.jwt(), config.tokens().accessTtl().toSeconds());
       VerifiedTokens verified = VerifiedTokens.start(vertx, config.redis(), redis, config.tokens().verifyCache());
       RefreshTokens refresh = new RefreshTokens(redis, config.tokens().refreshIdle(), config.tokens().refreshAbsolute());
@@ -225,7 +230,7 @@ public final class Main {
       DenyList denyList = new DenyList(redis);
       Outbox outbox = new Outbox(vertx, redis, secrets);
       Templates templates = new Templates(vertx);
-      Letters letters = new Letters(templates, config);
+      Letters letters = new Letters(templates, config, phones);
       BrowserSessions browserSessions = new BrowserSessions(redis, config.web().sessionTtl());
       var kinds = (java.util.function.Function<String, KordonConfig.LoginKind>) config.categories()::get;
 
@@ -257,8 +262,7 @@ public final class Main {
       return vertx.deployVerticle(() -> new CredentialVerticle(hasher, config.hashWorkers(), hashPlaces),
               new DeploymentOptions())
           .compose(id -> vertx.deployVerticle(new MailVerticle(config.smtp(), config.mailFrom(), sendTimeout)))
-          .compose(id -> vertx.deployVerticle(new SmsVerticle(config.smsProvider(), config.smsHttpUrl(), config.smpp(), sendTimeout,
-              dev == null ? null : dev::recordSms)))
+          .compose(id -> vertx.deployVerticle(new SmsVerticle(config, phones, dev == null ? null : dev::recordSms)))
           .compose(id -> vertx.deployVerticle(new OutboxVerticle(dispatchRedis, secrets, config.dispatch(), metrics,
               audit)))
           .compose(id -> vertx.deployVerticle(() -> new HttpVerticle(services, httpPort),

@@ -1,8 +1,8 @@
-Вы отправили запрос на сброс пароля. Для входа в Личный кабинет используйте данные:
+${t["mail.recovery.lead"]}
 
 ${loginLabel}: ${loginShown}
-Временный пароль: ${temp}
+${t["mail.recovery.temp"]} ${temp}
 
-Срок действия временного пароля ограничен (${validHours} ч). Измените его на новый при первом входе в систему.
+${validity}
 
-Перейти в Личный кабинет: ${portalUrl}
+${t["mail.portal.go"]} ${t["mail.portal.link"]}: ${portalUrl}

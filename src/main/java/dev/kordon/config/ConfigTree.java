@@ -192,7 +192,7 @@ public final class ConfigTree {
     String s = string(key);
     Matcher m = DURATION.matcher(s);
     if (!m.matches()) {
-      throw bad(key, "a duration such as 500ms, 30s, 15m, 24h or 7d");
+      throw bad(key, "a duration such as 500ms, 30s, 15m, 12h or 7d");
     }
     long n = Long.parseLong(m.group(1));
     Duration d = switch (m.group(2)) {

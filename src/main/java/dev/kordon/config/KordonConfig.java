@@ -1,5 +1,6 @@
 package dev.kordon.config;
 
+import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -158,6 +159,11 @@ public record KordonConfig(
       throw c.error("phone.operator-codes", "a list of two-digit operator codes");
     }
     Phone phone = new Phone(c.integer("phone.country-code", 1, 999), c.nonEmpty("phone.region"), codes);
+    PhoneNumberUtil phones = PhoneNumberUtil.getInstance();
+    if (phones.getCountryCodeForRegion(phone.region()) != phone.countryCode()
+        || phones.getExampleNumberForType(phone.region(), PhoneNumberUtil.PhoneNumberType.MOBILE) == null) {
+      throw c.error("phone.region", "the two-letter region of phone.country-code, as libphonenumber names it");
+    }
     int min = c.integer("account-number.min-digits", 1, 64);
     int max = c.integer("account-number.max-digits", min, 64);
     Map<String, LoginKind> categories = new LinkedHashMap<>();
@@ -247,6 +253,12 @@ public record KordonConfig(
       // reported below
     }
     throw c.error("secrets.key", "base64 of at least 32 random bytes (openssl rand -base64 32)");
+  }
+
+  /** The categories whose logins are phone numbers, in the configured order. */
+  public List<String> phoneCategories() {
+    return categories.entrySet().stream().filter(e -> e.getValue() == LoginKind.PHONE)
+        .map(Map.Entry::getKey).toList();
   }
 
   public int hashWorkers() {

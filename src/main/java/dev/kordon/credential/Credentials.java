@@ -11,18 +11,27 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.Map;
 
-/** The flows' side of the credential verticle: verify or hash a password over the event bus. */
+/**
+ * The flows' side of the credential verticle: verify or hash a password over the event bus, and
+ * the rules a new password must meet.
+ */
 public final class Credentials {
   private static final DeliveryOptions DELIVERY = new DeliveryOptions().setSendTimeout(30_000);
 
   private final Vertx vertx;
   private final Duration retryAfter;
   private final HashQueue places;
+  private final PasswordPolicy policy;
 
-  public Credentials(Vertx vertx, Duration retryAfter, HashQueue places) {
+  public Credentials(Vertx vertx, Duration retryAfter, HashQueue places, PasswordPolicy policy) {
     this.vertx = vertx;
     this.retryAfter = retryAfter;
     this.places = places;
+    this.policy = policy;
+  }
+
+  public PasswordPolicy policy() {
+    return policy;
   }
 
   /**

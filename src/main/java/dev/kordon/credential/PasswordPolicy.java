@@ -1,6 +1,7 @@
 package dev.kordon.credential;
 
 import com.nulabinc.zxcvbn.StandardDictionaries;
+import dev.kordon.account.PhoneFormat;
 import dev.kordon.problem.Text;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,13 +13,20 @@ import java.util.Set;
 /**
  * The permanent-password rules (NIST 800-63B style): 8–128 characters after NFKC, no composition
  * rules, not one of the ~30,000 most common passwords (zxcvbn's list), not containing the login's
- * digits. Whether it equals the temporary password is checked by the change flow, which knows it.
+ * digits (a number's national part and its subscriber digits, as long as the {@link PhoneFormat}
+ * has them). Whether it equals the temporary password is checked by the change flow, which knows it.
  */
 public final class PasswordPolicy {
   public static final int MIN_CHARS = 8;
   private static final Set<String> COMMON = load();
 
-  private PasswordPolicy() {}
+  private final int nationalDigits;
+  private final int subscriberDigits;
+
+  public PasswordPolicy(PhoneFormat phones) {
+    this.nationalDigits = phones.nationalDigits();
+    this.subscriberDigits = phones.subscriberDigits();
+  }
 
   private static Set<String> load() {
     try {
@@ -33,7 +41,7 @@ public final class PasswordPolicy {
   }
 
   /** Why the password is refused, or empty when it is acceptable. */
-  public static Optional<Text> problem(String password, String login) {
+  public Optional<Text> problem(String password, String login) {
     if (PasswordHasher.tooLong(password)) {
       return Optional.of(Text.of("field.too-long", PasswordHasher.MAX_PASSWORD_CHARS));
     }
@@ -45,12 +53,17 @@ public final class PasswordPolicy {
       return Optional.of(Text.of("policy.common"));
     }
     String digits = login == null ? "" : login.replaceAll("\\D", "");
-    // For +375291234567: the 9-digit national number and its last 7 digits both count.
-    String national = digits.length() > 9 ? digits.substring(digits.length() - 9) : digits;
-    String subscriber = national.length() > 7 ? national.substring(national.length() - 7) : national;
+    // A phone login's national number and its subscriber digits both count; an account number's
+    // tails of the same lengths too.
+    String national = tail(digits, nationalDigits);
+    String subscriber = tail(national, subscriberDigits);
     if (!subscriber.isEmpty() && (p.contains(subscriber) || p.contains(national))) {
       return Optional.of(Text.of("policy.login"));
     }
     return Optional.empty();
+  }
+
+  private static String tail(String digits, int length) {
+    return digits.length() > length ? digits.substring(digits.length() - length) : digits;
   }
 }

@@ -2,6 +2,7 @@ package dev.kordon.dev;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
+import dev.kordon.account.PhoneFormat;
 import dev.kordon.config.ConfigTree;
 import dev.kordon.credential.Credentials;
 import dev.kordon.token.SigningKeys;
@@ -32,9 +33,9 @@ public final class DevStack {
   /** Held here so its level stays: the embedded Postgres library narrates every step at INFO. */
   private static final Logger EMBEDDED_PG = Logger.getLogger("io.zonky.test.db.postgres");
 
-  public static final String DEMO_PHONE = "+375291234567";
   public static final String DEMO_PASSWORD = "Kordon-demo-2026";
-  public static final String NEW_PHONE = "+375441234567";
+  /** The demo numbers' subscriber digits; their operator codes and country code are the configured ones. */
+  private static final long DEMO_SUBSCRIBER = 1234567;
   public static final String TARIFF = "SIP-соединение";
   public static final String ADMIN_TOKEN = "dev-admin-token";
 
@@ -47,6 +48,9 @@ public final class DevStack {
   private final List<JsonObject> sms = new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile Services services;
   private int extraAccounts;
+  private volatile String demoCategory;
+  private volatile String demoPhone;
+  private volatile String newPhone;
 
   private DevStack(EmbeddedPostgres postgres, Path postgresLog, RedisServer redis, int redisPort, GreenMail smtp,
       SigningKeys keys) {
@@ -108,24 +112,56 @@ public final class DevStack {
     return keys;
   }
 
-  /** One account with a password, one new account without (its first password comes by recovery). */
+  /**
+   * One account with a password, one new account without (its first password comes by recovery),
+   * in the first category that signs in by phone, on the first and second operator codes.
+   */
   public Future<Void> seed(Services services, Credentials credentials) {
     this.services = services;
-    return services.accounts().upsert("mobile", DEMO_PHONE, TARIFF, "demo@example.by", "subscriber", "active")
+    List<String> phoneCategories = services.config().phoneCategories();
+    if (phoneCategories.isEmpty()) {
+      LOG.info("dev mode: no category signs in by phone, so there are no demo accounts");
+      return Future.succeededFuture();
+    }
+    String category = phoneCategories.get(0);
+    PhoneFormat phones = services.logins().phones();
+    List<String> codes = phones.operatorCodes();
+    String loadCode = codes.get(codes.size() - 1);
+    demoCategory = category;
+    demoPhone = phones.canonical(codes.get(0) + subscriber(phones, DEMO_SUBSCRIBER));
+    newPhone = phones.canonical(codes.get(1 % codes.size()) + subscriber(phones, DEMO_SUBSCRIBER));
+    return services.accounts().upsert(category, demoPhone, TARIFF, "demo@example.by", "subscriber", "active")
         .compose(up -> credentials.hash(DEMO_PASSWORD)
             .compose(hash -> services.accounts().setHash(up.account().id(), hash)))
-        .compose(v -> services.accounts().upsert("mobile", NEW_PHONE, TARIFF, "new@example.by", "subscriber", "active"))
+        .compose(v -> services.accounts().upsert(category, newPhone, TARIFF, "new@example.by", "subscriber", "active"))
         .compose(v -> extraAccounts == 0 ? Future.succeededFuture() : credentials.hash(DEMO_PASSWORD).compose(hash -> {
           // One hash for all of them: same password, and seeding stays quick.
           Future<Void> chain = Future.succeededFuture();
           for (int i = 0; i < extraAccounts; i++) {
-            String phone = String.format("+37533%07d", i);
-            chain = chain.compose(x -> services.accounts().upsert("mobile", phone, TARIFF, "load@example.by", "subscriber",
+            String phone = phones.canonical(loadCode + subscriber(phones, i));
+            chain = chain.compose(x -> services.accounts().upsert(category, phone, TARIFF, "load@example.by", "subscriber",
                 "active")).compose(up -> services.accounts().setHash(up.account().id(), hash));
           }
-          return chain.onSuccess(x -> LOG.info("dev mode: " + extraAccounts + " more accounts from +375330000000"));
+          return chain.onSuccess(x -> LOG.info("dev mode: " + extraAccounts + " more accounts from "
+              + phones.canonical(loadCode + subscriber(phones, 0))));
         }))
         .mapEmpty();
+  }
+
+  /** The demo account with a password, once {@link #seed} has made it. */
+  public String demoPhone() {
+    return demoPhone;
+  }
+
+  /** The demo account without a password, once {@link #seed} has made it. */
+  public String newPhone() {
+    return newPhone;
+  }
+
+  /** {@code n} as subscriber digits: zero-padded to the number format's length. */
+  private static String subscriber(PhoneFormat phones, long n) {
+    int width = phones.subscriberDigits();
+    return String.format("%0" + width + "d", n % (long) Math.pow(10, width));
   }
 
   /** The log provider hands dev mode each SMS it "sent", text included, for /dev/outbox only. */
@@ -209,9 +245,11 @@ public final class DevStack {
         "    Outbox:      " + base + "/dev/outbox",
         "    Admin API:   http://localhost:" + adminPort + "/admin/v1/accounts/{category}/{login}"
             + "   (Authorization: Bearer " + ADMIN_TOKEN + ")",
-        "  Demo logins (category mobile, tariff " + TARIFF + "):",
-        "    " + DEMO_PHONE + "  password " + DEMO_PASSWORD,
-        "    " + NEW_PHONE + "  new account, no password yet (first password via «Забыли пароль?»)",
+        demoPhone == null ? "  No demo logins: no category signs in by phone."
+            : String.join(System.lineSeparator(),
+                "  Demo logins (category " + demoCategory + ", tariff " + TARIFF + "):",
+                "    " + demoPhone + "  password " + DEMO_PASSWORD,
+                "    " + newPhone + "  new account, no password yet (first password via «Забыли пароль?»)"),
         ""));
   }
 

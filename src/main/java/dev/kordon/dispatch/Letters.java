@@ -1,78 +1,92 @@
 package dev.kordon.dispatch;
 
 import dev.kordon.account.Account;
+import dev.kordon.account.PhoneFormat;
 import dev.kordon.config.KordonConfig;
 import dev.kordon.config.KordonConfig.LoginKind;
+import dev.kordon.problem.Bundles;
+import dev.kordon.problem.Lifetime;
 import dev.kordon.render.Templates;
 import io.vertx.core.json.JsonObject;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 
-/** The messages Kordon sends, rendered from templates/mail and templates/sms (contract section 6). */
+/**
+ * The messages Kordon sends (contract section 6): their words from the message bundles, the
+ * e-mails laid out by templates/mail, every lifetime from its setting.
+ */
 public final class Letters {
-  public static final String RECOVERY_SUBJECT = "Восстановление данных для доступа в Личный кабинет";
-  public static final String CHANGED_SUBJECT = "Пароль от Личного кабинета изменён";
+  /** Accounts carry no language; letters and SMS go out in the bundles' default, Russian. */
+  private static final Locale LANG = Bundles.RU;
   private static final ZoneId MINSK = ZoneId.of("Europe/Minsk");
   private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("dd.MM.yyyy HH:mm");
 
   private final Templates templates;
   private final KordonConfig config;
+  private final PhoneFormat phones;
 
-  public Letters(Templates templates, KordonConfig config) {
+  public Letters(Templates templates, KordonConfig config, PhoneFormat phones) {
     this.templates = templates;
     this.config = config;
+    this.phones = phones;
   }
 
   public JsonObject recoveryMail(Account account, String temp) throws Exception {
-    Map<String, Object> model = model(account);
-    model.put("subject", RECOVERY_SUBJECT);
+    Map<String, Object> model = model(account, "mail.recovery.subject");
     model.put("temp", temp);
-    return mail(account.email(), RECOVERY_SUBJECT, "mail/recovery", model);
+    model.put("validity", text("mail.recovery.validity", tempLifetime()));
+    return mail(account.email(), "mail/recovery", model);
   }
 
   public JsonObject changedMail(Account account) throws Exception {
-    Map<String, Object> model = model(account);
-    model.put("subject", CHANGED_SUBJECT);
-    model.put("when", ZonedDateTime.now(MINSK).format(WHEN));
-    return mail(account.email(), CHANGED_SUBJECT, "mail/changed", model);
+    Map<String, Object> model = model(account, "mail.changed.subject");
+    model.put("changed", text("mail.changed.done", model.get("loginLabel"), model.get("loginShown"),
+        ZonedDateTime.now(MINSK).format(WHEN)));
+    return mail(account.email(), "mail/changed", model);
   }
 
-  public JsonObject codeSms(String phone, String code) throws Exception {
-    return sms(phone, templates.render("sms/code.txt.ftl", new HashMap<>(Map.of("code", code))));
+  public JsonObject codeSms(String phone, String code) {
+    return sms(phone, text("sms.code", code));
   }
 
-  public JsonObject tempSms(String phone, String temp) throws Exception {
-    Map<String, Object> model = new HashMap<>();
-    model.put("temp", temp);
-    model.put("validHours", config.tempPassword().ttl().toHours());
-    return sms(phone, templates.render("sms/temp.txt.ftl", model));
+  public JsonObject tempSms(String phone, String temp) {
+    return sms(phone, text("sms.temp", temp, tempLifetime()));
   }
 
-  private Map<String, Object> model(Account account) {
+  private String tempLifetime() {
+    return Lifetime.of(config.tempPassword().ttl(), Lifetime.Form.SHORT, LANG);
+  }
+
+  private Map<String, Object> model(Account account, String subjectKey) {
     Map<String, Object> model = new HashMap<>();
     boolean phone = config.categories().get(account.category()) == LoginKind.PHONE;
-    model.put("loginLabel", phone ? "Номер телефона" : "Номер лицевого счёта");
-    // The seed's letter shows the number without the plus: «375 номер с тарифным планом».
-    model.put("loginShown", phone ? account.login().substring(1) : account.login());
+    model.put("t", Bundles.all(LANG));
+    model.put("subject", text(subjectKey));
+    model.put("loginLabel", text(phone ? "mail.login.phone" : "mail.login.account-number"));
+    model.put("loginShown", phone ? phones.withoutPlus(account.login()) : account.login());
     // Links come from configuration only, never from the request's Host header.
     model.put("portalUrl", config.portalUrl());
-    model.put("validHours", config.tempPassword().ttl().toHours());
     return model;
   }
 
-  private JsonObject mail(String to, String subject, String template, Map<String, Object> model) throws Exception {
+  private JsonObject mail(String to, String template, Map<String, Object> model) throws Exception {
     return new JsonObject()
         .put("kind", "mail")
         .put("to", to)
-        .put("subject", subject)
+        .put("subject", model.get("subject"))
         .put("text", templates.render(template + ".txt.ftl", model))
         .put("html", templates.render(template + ".html.ftlh", model));
   }
 
+  private static String text(String key, Object... args) {
+    return Bundles.text(LANG, key, args);
+  }
+
   private static JsonObject sms(String to, String text) {
-    return new JsonObject().put("kind", "sms").put("to", to).put("text", text.strip());
+    return new JsonObject().put("kind", "sms").put("to", to).put("text", text);
   }
 }

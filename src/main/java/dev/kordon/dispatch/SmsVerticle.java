@@ -1,5 +1,6 @@
 package dev.kordon.dispatch;
 
+import dev.kordon.account.PhoneFormat;
 import dev.kordon.bus.Addresses;
 import dev.kordon.config.KordonConfig;
 import io.vertx.core.Future;
@@ -24,18 +25,22 @@ public final class SmsVerticle extends VerticleBase {
   private final long timeoutMs;
   private final Consumer<JsonObject> devSink;
   private final KordonConfig.Smpp smppConfig;
+  private final PhoneFormat phones;
   private WebClient http;
   private SmppSender smpp;
   private io.vertx.core.WorkerExecutor smppThread;
   private MessageConsumer<JsonObject> consumer;
 
-  /** {@code devSink}: dev mode's outbox view, which shows the text; null everywhere else. */
-  public SmsVerticle(String provider, String url, KordonConfig.Smpp smppConfig, long timeoutMs,
-      Consumer<JsonObject> devSink) {
-    this.smppConfig = smppConfig;
-    this.provider = provider;
-    this.url = url;
-    this.timeoutMs = timeoutMs;
+  /**
+   * {@code phones}: masks the numbers this verticle logs; {@code devSink}: dev mode's outbox view,
+   * which shows the text; null everywhere else.
+   */
+  public SmsVerticle(KordonConfig config, PhoneFormat phones, Consumer<JsonObject> devSink) {
+    this.smppConfig = config.smpp();
+    this.provider = config.smsProvider();
+    this.url = config.smsHttpUrl();
+    this.timeoutMs = config.dispatch().sendTimeout().toMillis();
+    this.phones = phones;
     this.devSink = devSink;
   }
 
@@ -78,17 +83,12 @@ public final class SmsVerticle extends VerticleBase {
           .onFailure(err -> msg.fail(502, "provider: " + err.getMessage()));
       return;
     }
-    LOG.info("sms " + out.getString("id") + " to " + mask(out.getString("to")) + " handed to the log provider ("
+    LOG.info("sms " + out.getString("id") + " to " + phones.mask(out.getString("to")) + " handed to the log provider ("
         + out.getString("text").length() + " chars, text withheld)");
     if (devSink != null) {
       devSink.accept(out.put("sent_at", java.time.Instant.now().toString()));
     }
     msg.reply(new JsonObject().put("ok", true));
-  }
-
-  /** +375291234567 → +37529*****67: enough to tell numbers apart in a log, not to use one. */
-  static String mask(String phone) {
-    return phone == null || phone.length() < 9 ? "***" : phone.substring(0, 6) + "*****" + phone.substring(phone.length() - 2);
   }
 
   @Override

@@ -5,7 +5,6 @@ import dev.kordon.account.AccountRepository;
 import dev.kordon.audit.Audit;
 import dev.kordon.credential.Credentials;
 import dev.kordon.credential.PasswordHasher;
-import dev.kordon.credential.PasswordPolicy;
 import dev.kordon.dispatch.Letters;
 import dev.kordon.dispatch.Outbox;
 import dev.kordon.guard.ChangeTokens;
@@ -139,7 +138,7 @@ public final class PasswordChangeFlow {
         .orElseGet(() -> Future.failedFuture(new FlowException(Failure.UNAUTHORIZED))));
   }
 
-  private static void validate(Account a, String next, String confirm, boolean needCurrent, String current) {
+  private void validate(Account a, String next, String confirm, boolean needCurrent, String current) {
     Map<String, Text> errors = new LinkedHashMap<>();
     Inputs.required("new_password", next, errors);
     Inputs.required("confirm_password", confirm, errors);
@@ -155,7 +154,7 @@ public final class PasswordChangeFlow {
     if (!next.equals(confirm)) {
       throw new FlowException(Failure.PASSWORD_MISMATCH, Map.of("confirm_password", Text.of("policy.mismatch")), null);
     }
-    Optional<Text> problem = PasswordPolicy.problem(next, a.login());
+    Optional<Text> problem = credentials.policy().problem(next, a.login());
     if (problem.isPresent()) {
       throw weak(problem.get());
     }

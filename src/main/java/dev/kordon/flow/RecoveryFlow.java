@@ -19,10 +19,10 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * «Забыли пароль?» and «Первичная регистрация»: a temporary password, valid 24 h, sent to the
- * organisation's e-mail on file («Идентификация через E-mail») or by SMS. Requesting one changes
- * nothing else: the old password keeps working until the temporary one is used. The answer is
- * the same whether or not the account exists.
+ * «Забыли пароль?» and «Первичная регистрация»: a temporary password, valid for
+ * {@code temp-password.ttl}, sent to the organisation's e-mail on file («Идентификация через
+ * E-mail») or by SMS. Requesting one changes nothing else: the old password keeps working until
+ * the temporary one is used. The answer is the same whether or not the account exists.
  */
 public final class RecoveryFlow {
   public static final List<String> CHANNELS = List.of("email", "sms");

@@ -13,9 +13,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One-time SMS codes: 6 CSPRNG digits, kept only as a keyed hash, living {@code sms-code.ttl}
- * (5 min), killed by {@code sms-code.max-tries} (3) wrong tries, at most one per
- * {@code sms-code.resend-after} (60 s) and {@code sms-code.per-hour} (5) per number.
+ * One-time SMS codes: 6 CSPRNG digits, kept only as a keyed hash, living their configured
+ * lifetime, killed by the configured number of wrong tries, at most one per resend interval and a
+ * configured number an hour per number (all of it {@link KordonConfig.SmsCode}).
  */
 public final class SmsCodes {
   private static final Duration HOUR = Duration.ofHours(1);

@@ -9,8 +9,8 @@ import java.security.SecureRandom;
 import java.util.List;
 
 /**
- * Temporary passwords («Забыли пароль?»): {@code temp-password.length} (10) characters of a
- * readable alphabet, valid {@code temp-password.ttl} (24 h), single use, kept only as a keyed hash.
+ * Temporary passwords («Забыли пароль?»): {@code temp-password.length} characters of a readable
+ * alphabet, valid {@code temp-password.ttl}, single use, kept only as a keyed hash.
  * A new one replaces the old; nothing else about the account changes until it is used.
  */
 public final class TempPasswords {

@@ -75,7 +75,7 @@ public final class ApiValidation {
    * Checks the body in place, on the event loop: a schema check of at most 16 KiB takes
    * microseconds, while the validator's own future API hops to an ordered worker queue per
    * event loop, a serial bottleneck on the sign-in path. Path values are not checked here: the
-   * flows parse them (the generic decoding would misread a "+375…" login).
+   * flows parse them (the generic decoding would misread a login that starts with a plus).
    */
   public void handle(RoutingContext ctx) {
     Operation op = contract.findOperation(ctx.normalizedPath(), ctx.request().method());

@@ -1,22 +1,19 @@
 package dev.kordon.web;
 
+import dev.kordon.problem.Bundles;
 import dev.kordon.problem.Text;
 import io.vertx.ext.web.LanguageHeader;
 import io.vertx.ext.web.RoutingContext;
-import java.text.MessageFormat;
-import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.MissingResourceException;
-import java.util.ResourceBundle;
-import java.util.concurrent.ConcurrentHashMap;
 
-/** The message bundles: Russian by default, English on {@code ?lang=en} or Accept-Language. */
+/**
+ * The message bundles ({@link Bundles}) in a request's language: Russian by default, English on
+ * {@code ?lang=en} or Accept-Language.
+ */
 public final class Messages {
-  public static final Locale RU = Locale.ROOT;
-  public static final Locale EN = Locale.ENGLISH;
-  private static final ResourceBundle.Control NO_FALLBACK =
-      ResourceBundle.Control.getNoFallbackControl(ResourceBundle.Control.FORMAT_PROPERTIES);
+  public static final Locale RU = Bundles.RU;
+  public static final Locale EN = Bundles.EN;
 
   private Messages() {}
 
@@ -40,36 +37,16 @@ public final class Messages {
     return RU;
   }
 
-  private static final Map<Locale, Map<String, String>> ALL = new ConcurrentHashMap<>();
-
-  /** Every text of a language, for the page templates; built once per language. */
+  /** Every text of a language, for the page templates. */
   public static Map<String, String> all(Locale locale) {
-    return ALL.computeIfAbsent(locale, l -> {
-      ResourceBundle bundle = bundle(l);
-      Map<String, String> t = new HashMap<>();
-      for (String k : bundle.keySet()) {
-        t.put(k, bundle.getString(k));
-      }
-      return Map.copyOf(t);
-    });
-  }
-
-  public static ResourceBundle bundle(Locale locale) {
-    return ResourceBundle.getBundle("i18n.messages", locale, NO_FALLBACK);
+    return Bundles.all(locale);
   }
 
   public static String text(Locale locale, String key, Object... args) {
-    ResourceBundle bundle = bundle(locale);
-    String pattern;
-    try {
-      pattern = bundle.getString(key);
-    } catch (MissingResourceException e) {
-      return key;
-    }
-    return args.length == 0 ? pattern : new MessageFormat(pattern, locale).format(args);
+    return Bundles.text(locale, key, args);
   }
 
   public static String text(Locale locale, Text text) {
-    return text(locale, text.key(), text.args().toArray());
+    return Bundles.text(locale, text);
   }
 }

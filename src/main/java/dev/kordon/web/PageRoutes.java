@@ -1,11 +1,14 @@
 package dev.kordon.web;
 
+import dev.kordon.config.KordonConfig.LoginKind;
+import dev.kordon.credential.PasswordPolicy;
 import dev.kordon.flow.Answer;
 import dev.kordon.flow.ChangeRequired;
 import dev.kordon.flow.TokenPair;
 import dev.kordon.guard.Secrets;
 import dev.kordon.problem.Failure;
 import dev.kordon.problem.FlowException;
+import dev.kordon.problem.Lifetime;
 import dev.kordon.token.TokenService;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -77,7 +80,9 @@ public final class PageRoutes {
     String sent = ctx.queryParams().get("sent");
     Model m = loginModel(ctx, mode(ctx.queryParams().get("mode")));
     if ("email".equals(sent) || "sms".equals(sent)) {
-      m.put("banner", text(ctx, "page.banner." + sent));
+      // The lifetime the temporary password really has: the banner follows the setting.
+      m.put("banner", text(ctx, "page.banner." + sent,
+          Lifetime.of(services.config().tempPassword().ttl(), Lifetime.Form.GENITIVE, Messages.locale(ctx))));
     }
     if ("sent".equals(ctx.queryParams().get("code"))) {
       m.put("codeSent", true);
@@ -200,10 +205,10 @@ public final class PageRoutes {
   private void changePage(RoutingContext ctx) {
     changeClaims(ctx).onSuccess(claims -> {
       if (claims != null) {
-        render(ctx, "change.ftlh", 200, model(ctx).put("forced", true));
+        render(ctx, "change.ftlh", 200, changeModel(ctx, true));
         return;
       }
-      signedIn(ctx).onSuccess(who -> render(ctx, "change.ftlh", 200, model(ctx).put("forced", false)))
+      signedIn(ctx).onSuccess(who -> render(ctx, "change.ftlh", 200, changeModel(ctx, false)))
           .onFailure(err -> redirect(ctx, "/login" + langQuery(ctx)));
     });
   }
@@ -247,7 +252,7 @@ public final class PageRoutes {
         render(ctx, "error.ftlh", 401, model(ctx).put("formError", text(ctx, "problem.unauthorized.detail")));
         return;
       }
-      Model m = model(ctx).put("forced", forced);
+      Model m = changeModel(ctx, forced);
       if (err instanceof FlowException fe && fe.failure() == Failure.INVALID_CREDENTIALS) {
         m.put("errors", Map.of("current_password", text(ctx, "problem.invalid_credentials.title")));
         render(ctx, "change.ftlh", 400, m);
@@ -255,6 +260,10 @@ public final class PageRoutes {
       }
       refused(ctx, err, m, "change.ftlh", null);
     });
+  }
+
+  private Model changeModel(RoutingContext ctx, boolean forced) {
+    return model(ctx).put("forced", forced).put("rules", text(ctx, "page.change.rules", PasswordPolicy.MIN_CHARS));
   }
 
   private void logout(RoutingContext ctx) {
@@ -338,6 +347,8 @@ public final class PageRoutes {
         .put("csrf", csrfToken(ctx))
         .put("returnTo", returnParamValue(ctx))
         .put("categories", List.copyOf(services.config().categories().keySet()))
+        .put("phoneCategories", services.config().phoneCategories())
+        .put("phonePrefix", services.logins().phones().prefix())
         .put("category", category(ctx, null))
         .put("login", "")
         .put("errors", Map.of())
@@ -406,17 +417,16 @@ public final class PageRoutes {
     return services.config().categories().keySet().iterator().next();
   }
 
-  /** A phone typed earlier, shown the way the field expects it after «+375»: 29 123-45-67. */
+  /** A phone typed earlier, shown the way the field expects it after the country code's prefix. */
   private String shown(String category, String raw) {
     if (category == null || raw == null || raw.isEmpty()) {
       return raw == null ? "" : raw;
     }
     String login = services.logins().parse(category, raw).login();
-    if (login == null || !login.startsWith("+") || login.length() != 13) {
+    if (login == null || services.config().categories().get(category) != LoginKind.PHONE) {
       return raw;
     }
-    String n = login.substring(4);
-    return n.substring(0, 2) + " " + n.substring(2, 5) + "-" + n.substring(5, 7) + "-" + n.substring(7);
+    return services.logins().phones().afterPrefix(login);
   }
 
   private static String mode(String raw) {

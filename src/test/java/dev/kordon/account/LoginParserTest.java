@@ -34,7 +34,7 @@ class LoginParserTest {
   void refusesOtherNumbersWithTheSeedsHint(String input) {
     LoginParser.Result r = parser.parse("mobile", input);
     assertThat(r.login()).isNull();
-    assertThat(r.error()).isEqualTo(Text.of("field.phone", "29xxxxxxx, 44xxxxxxx, 25xxxxxxx, 33xxxxxxx"));
+    assertThat(r.error()).isEqualTo(Text.of("field.phone", 9, "29xxxxxxx, 44xxxxxxx, 25xxxxxxx, 33xxxxxxx"));
   }
 
   @Test

@@ -93,6 +93,18 @@ class ConfigTest {
   }
 
   @Test
+  void thePhoneRegionIsTheCountryCodesOwn() {
+    assertThatThrownBy(() -> KordonConfig.from(ConfigTree.load(FILE, env("KORDON_PHONE_REGION", "RU"))))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("phone.region")
+        .hasMessageContaining("KORDON_PHONE_REGION");
+    assertThatThrownBy(() -> KordonConfig.from(ConfigTree.load(FILE, env("KORDON_PHONE_REGION", "XX"))))
+        .hasMessageContaining("phone.region");
+    KordonConfig russia = KordonConfig.from(ConfigTree.load(FILE, env("KORDON_PHONE_REGION", "RU",
+        "KORDON_PHONE_COUNTRY_CODE", "7", "KORDON_PHONE_OPERATOR_CODES", "91,92")));
+    assertThat(russia.phone()).isEqualTo(new KordonConfig.Phone(7, "RU", List.of("91", "92")));
+  }
+
+  @Test
   void safeByDefaultOutsideDevMode() {
     assertThatThrownBy(() -> KordonConfig.from(ConfigTree.load(FILE, Map.of("KORDON_JWT_KEYS_DIR", "/k"))))
         .hasMessageContaining("KORDON_ADMIN_TOKEN");

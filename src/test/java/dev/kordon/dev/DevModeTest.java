@@ -29,19 +29,22 @@ class DevModeTest {
       assertThat(config.cookieSecure()).isFalse();
       Main.Running running = Rig.await(Main.start(vertx, config, dev.signingKeys(), dev));
       Rig.await(dev.seed(running.services(), running.credentials()));
+      // The README's demo logins, made from the shipped phone settings.
+      assertThat(dev.demoPhone()).isEqualTo("+375291234567");
+      assertThat(dev.newPhone()).isEqualTo("+375441234567");
       WebClient client = WebClient.create(vertx);
 
       var login = Rig.await(client.request(HttpMethod.POST, running.httpPort(), "127.0.0.1", "/api/v1/login/password")
-          .sendJsonObject(new JsonObject().put("category", "mobile").put("login", DevStack.DEMO_PHONE)
+          .sendJsonObject(new JsonObject().put("category", "mobile").put("login", dev.demoPhone())
               .put("password", DevStack.DEMO_PASSWORD)));
       assertThat(login.statusCode()).isEqualTo(200);
       String at = login.bodyAsJsonObject().getString("access_token");
       var me = Rig.await(client.request(HttpMethod.GET, running.httpPort(), "127.0.0.1", "/api/v1/me")
           .putHeader("Authorization", "Bearer " + at).send());
-      assertThat(me.bodyAsJsonObject().getString("login")).isEqualTo(DevStack.DEMO_PHONE);
+      assertThat(me.bodyAsJsonObject().getString("login")).isEqualTo(dev.demoPhone());
 
       var fresh = Rig.await(client.request(HttpMethod.GET, running.adminPort(), "127.0.0.1",
-          "/admin/v1/accounts/mobile/" + DevStack.NEW_PHONE).putHeader("Authorization", "Bearer " + DevStack.ADMIN_TOKEN).send());
+          "/admin/v1/accounts/mobile/" + dev.newPhone()).putHeader("Authorization", "Bearer " + DevStack.ADMIN_TOKEN).send());
       assertThat(fresh.bodyAsJsonObject().getBoolean("has_password")).isFalse();
 
       var loopback = java.net.InetAddress.getLoopbackAddress();
@@ -55,7 +58,7 @@ class DevModeTest {
 
       // «Забыли пароль?» for the new demo account: the mail shows up in /dev/outbox, decoded.
       var recovery = Rig.await(client.request(HttpMethod.POST, running.httpPort(), "127.0.0.1", "/api/v1/password/recovery")
-          .sendJsonObject(new JsonObject().put("category", "mobile").put("login", DevStack.NEW_PHONE).put("channel", "email")));
+          .sendJsonObject(new JsonObject().put("category", "mobile").put("login", dev.newPhone()).put("channel", "email")));
       assertThat(recovery.statusCode()).isEqualTo(202);
       io.vertx.core.json.JsonArray mail = new io.vertx.core.json.JsonArray();
       for (long end = System.nanoTime() + 10_000_000_000L; mail.isEmpty() && System.nanoTime() < end; ) {
