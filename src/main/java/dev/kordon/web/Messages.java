@@ -1,8 +1,6 @@
 package dev.kordon.web;
 
 import dev.kordon.problem.Text;
-import io.vertx.ext.web.LanguageHeader;
-import io.vertx.ext.web.RoutingContext;
 import java.text.MessageFormat;
 import java.util.HashMap;
 import java.util.Locale;
@@ -11,7 +9,7 @@ import java.util.MissingResourceException;
 import java.util.ResourceBundle;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** The message bundles: Russian by default, English on {@code ?lang=en} or Accept-Language. */
+/** The message bundles, Russian and English; which one an answer gets is {@link Language}'s choice. */
 public final class Messages {
   public static final Locale RU = Locale.ROOT;
   public static final Locale EN = Locale.ENGLISH;
@@ -19,26 +17,6 @@ public final class Messages {
       ResourceBundle.Control.getNoFallbackControl(ResourceBundle.Control.FORMAT_PROPERTIES);
 
   private Messages() {}
-
-  public static Locale locale(RoutingContext ctx) {
-    String lang = ctx.queryParams().get("lang");
-    if (lang == null) {
-      lang = ctx.request().getFormAttribute("lang");
-    }
-    if (lang != null) {
-      return lang.toLowerCase(Locale.ROOT).startsWith("en") ? EN : RU;
-    }
-    for (LanguageHeader l : ctx.acceptableLanguages()) {
-      String tag = l.tag().toLowerCase(Locale.ROOT);
-      if (tag.equals("en")) {
-        return EN;
-      }
-      if (tag.equals("ru")) {
-        return RU;
-      }
-    }
-    return RU;
-  }
 
   private static final Map<Locale, Map<String, String>> ALL = new ConcurrentHashMap<>();
 

@@ -9,7 +9,7 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The package graph Kordon is read by: no cycles, and only Main at the top. */
+/** The package graph Kordon is read by: no cycles, only Main at the top, the dev stack fenced off. */
 class ArchitectureTest {
   static JavaClasses kordon;
 
@@ -34,5 +34,15 @@ class ArchitectureTest {
   void errorsAndTextsDependOnNothingElseOfKordon() {
     noClasses().that().resideInAPackage("dev.kordon.problem..").should().dependOnClassesThat()
         .resideOutsideOfPackages("dev.kordon.problem..", "java..").check(kordon);
+  }
+
+  @Test
+  void onlyDevModeTouchesTheEmbeddedServersWhichTheImageDoesNotCarry() {
+    noClasses().that().resideOutsideOfPackage("dev.kordon.dev..").should().dependOnClassesThat()
+        .resideInAnyPackage("io.zonky..", "redis.embedded..", "com.icegreen..", "jakarta.mail..")
+        .check(kordon);
+    // Everything else reaches dev mode through DevMode, whose start checks that the servers are there.
+    noClasses().that().resideOutsideOfPackage("dev.kordon.dev..").should().dependOnClassesThat()
+        .haveFullyQualifiedName("dev.kordon.dev.DevStack").check(kordon);
   }
 }
