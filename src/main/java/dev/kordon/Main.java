@@ -4,6 +4,7 @@ import dev.kordon.account.AccountRepository;
 import dev.kordon.account.LoginParser;
 import dev.kordon.account.PhoneFormat;
 import dev.kordon.audit.Audit;
+import dev.kordon.bus.LocalCodec;
 import dev.kordon.config.ConfigException;
 import dev.kordon.config.ConfigTree;
 import dev.kordon.config.KordonConfig;
@@ -12,7 +13,7 @@ import dev.kordon.credential.Credentials;
 import dev.kordon.credential.HashQueue;
 import dev.kordon.credential.PasswordHasher;
 import dev.kordon.credential.PasswordPolicy;
-import dev.kordon.dev.DevStack;
+import dev.kordon.dev.DevMode;
 import dev.kordon.dispatch.Letters;
 import dev.kordon.dispatch.MailVerticle;
 import dev.kordon.dispatch.Outbox;
@@ -94,12 +95,12 @@ public final class Main {
         confFile = Path.of(args[++i]);
       }
     }
-    DevStack dev = null;
+    DevMode dev = null;
     KordonConfig config;
     try {
       ConfigTree tree = ConfigTree.load(confFile, System.getenv());
       if (tree.bool("dev")) {
-        dev = DevStack.start();
+        dev = DevMode.start();
         tree = dev.apply(tree);
       }
       config = KordonConfig.from(tree);
@@ -108,11 +109,12 @@ public final class Main {
       System.exit(2);
       return;
     }
-    Vertx vertx = Metrics.newVertx(new VertxOptions().setPreferNativeTransport(true));
+    Metrics metrics = new Metrics();
+    Vertx vertx = metrics.newVertx(new VertxOptions().setPreferNativeTransport(true));
     SigningKeys keys = dev != null ? dev.signingKeys() : SigningKeys.load(config.jwt().keysDir());
     Running running;
     try {
-      running = start(vertx, config, keys, dev)
+      running = start(vertx, metrics, config, keys, dev)
           .toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
     } catch (Exception e) {
       System.err.println("kordon: cannot start: " + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
@@ -124,7 +126,7 @@ public final class Main {
       return;
     }
     // From here a SIGTERM drains, even while dev mode still seeds its demo accounts.
-    DevStack devStack = dev;
+    DevMode devStack = dev;
     ShutdownLogManager.holdAtExit();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       drainAndStop(running, config.http(), log);
@@ -191,10 +193,15 @@ public final class Main {
     }
   }
 
-  /** Starts Kordon on {@code vertx}; {@code dev} is the dev-mode stack, null everywhere else. */
-  public static Future<Running> start(Vertx vertx, KordonConfig config, SigningKeys keys, DevStack dev) {
+  /**
+   * Starts Kordon on {@code vertx}, which reports into {@code metrics} ({@link Metrics#newVertx});
+   * {@code dev} is the dev-mode stack, null everywhere else.
+   */
+  public static Future<Running> start(Vertx vertx, Metrics metrics, KordonConfig config, SigningKeys keys, DevMode dev) {
     int httpPort = config.http().port() == 0 ? freePort() : config.http().port();
     int adminPort = config.admin().port() == 0 ? freePort() : config.admin().port();
+    // Before any verticle sends: Kordon's typed messages go through the one local codec.
+    LocalCodec.register(vertx.eventBus());
     return vertx.executeBlocking(() -> migrate(config.pg()), false)
         .compose(v -> OpenAPIContract.from(vertx, "openapi.yaml"))
         .compose(contract -> {
@@ -215,7 +222,6 @@ public final class Main {
       LoginParser logins = new LoginParser(config, phones);
       PasswordHasher hasher = new PasswordHasher(config.hash().memoryKib(), config.hash().iterations(),
           config.hash().parallelism());
-      Metrics metrics = Metrics.of(vertx);
       HashQueue hashPlaces = new HashQueue(config.hashWorkers(), config.hashQueue(), metrics::shed);
       Credentials credentials = new Credentials(vertx, config.hash().retryAfter(), hashPlaces,
           new PasswordPolicy(phones));
@@ -267,7 +273,7 @@ public final class Main {
               audit)))
           .compose(id -> vertx.deployVerticle(() -> new HttpVerticle(services, httpPort),
               new DeploymentOptions().setInstances(instances)))
-          .compose(httpId -> vertx.deployVerticle(() -> new AdminVerticle(services, adminPort), new DeploymentOptions())
+          .compose(httpId -> vertx.deployVerticle(() -> new AdminVerticle(services, adminPort, metrics), new DeploymentOptions())
               .map(adminId -> new Running(vertx, services, credentials, httpPort, adminPort, hasher.parameters(),
                   List.of(httpId, adminId))));
     });

@@ -6,7 +6,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.json.JsonObject;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -23,7 +22,7 @@ public final class CredentialVerticle extends VerticleBase {
   private final int workers;
   private final HashQueue places;
   private WorkerExecutor pool;
-  private MessageConsumer<JsonObject> consumer;
+  private MessageConsumer<CredentialJob> consumer;
   private String dummyHash;
 
   public CredentialVerticle(PasswordHasher hasher, int workers, HashQueue places) {
@@ -44,10 +43,9 @@ public final class CredentialVerticle extends VerticleBase {
         });
   }
 
-  private void handle(Message<JsonObject> msg) {
-    JsonObject job = msg.body();
-    String op = job.getString("op");
-    String password = job.getString("password");
+  private void handle(Message<CredentialJob> msg) {
+    CredentialJob job = msg.body();
+    String password = job.password();
     if (password == null || PasswordHasher.tooLong(password)) {
       msg.fail(BAD_JOB, "bad password");
       return;
@@ -56,22 +54,7 @@ public final class CredentialVerticle extends VerticleBase {
       msg.fail(OVERLOADED, "overloaded");
       return;
     }
-    Future<JsonObject> work;
-    if ("verify".equals(op)) {
-      String stored = job.getString("hash");
-      String hash = stored != null ? stored : dummyHash;
-      work = pool.executeBlocking(() -> {
-        boolean ok = hasher.verify(hash, password) && stored != null;
-        return new JsonObject().put("ok", ok).put("outdated", ok && hasher.outdated(stored));
-      }, false);
-    } else if ("hash".equals(op)) {
-      work = pool.executeBlocking(() -> new JsonObject().put("hash", hasher.hash(password)), false);
-    } else {
-      places.release();
-      msg.fail(BAD_JOB, "unknown op");
-      return;
-    }
-    work.onComplete(ar -> {
+    pool.executeBlocking(() -> job.run(hasher, dummyHash), false).onComplete(ar -> {
       places.release();
       if (ar.succeeded()) {
         msg.reply(ar.result());

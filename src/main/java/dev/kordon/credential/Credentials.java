@@ -1,13 +1,13 @@
 package dev.kordon.credential;
 
 import dev.kordon.bus.Addresses;
+import dev.kordon.bus.LocalMessage;
 import dev.kordon.problem.Failure;
 import dev.kordon.problem.FlowException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.Map;
 
@@ -48,16 +48,15 @@ public final class Credentials {
 
   /** Checks a password against a stored hash; a null hash (no account, no password) never matches. */
   public Future<Verdict> verify(String hash, String password) {
-    JsonObject job = new JsonObject().put("op", "verify").put("hash", hash).put("password", password);
-    return send(job).map(r -> new Verdict(r.getBoolean("ok", false), r.getBoolean("outdated", false)));
+    return send(new CredentialJob.Verify(hash, password));
   }
 
   public Future<String> hash(String password) {
-    return send(new JsonObject().put("op", "hash").put("password", password)).map(r -> r.getString("hash"));
+    return this.<CredentialJob.Hashed>send(new CredentialJob.Hash(password)).map(CredentialJob.Hashed::hash);
   }
 
-  private Future<JsonObject> send(JsonObject job) {
-    return vertx.eventBus().<JsonObject>request(Addresses.CREDENTIALS, job, DELIVERY)
+  private <R extends LocalMessage> Future<R> send(CredentialJob job) {
+    return vertx.eventBus().<R>request(Addresses.CREDENTIALS, job, DELIVERY)
         .map(msg -> msg.body())
         .recover(err -> {
           if (err instanceof ReplyException re && re.failureCode() == CredentialVerticle.OVERLOADED) {
@@ -71,5 +70,5 @@ public final class Credentials {
   }
 
   /** The outcome of a check; {@code outdated} asks for a re-hash with today's parameters. */
-  public record Verdict(boolean ok, boolean outdated) {}
+  public record Verdict(boolean ok, boolean outdated) implements LocalMessage {}
 }

@@ -26,9 +26,10 @@ import redis.embedded.RedisServer;
 
 /**
  * Dev mode: real Postgres, Redis and an SMTP sink started inside the process, demo accounts, and
- * {@code /dev/outbox} to read what Kordon sent. Nothing here runs unless {@code dev: true}.
+ * {@code /dev/outbox} to read what Kordon sent. Nothing here runs unless {@code dev: true}, and only
+ * through {@link DevMode#start}, which first makes sure the embedded servers are there.
  */
-public final class DevStack {
+public final class DevStack implements DevMode {
   private static final Logger LOG = Logger.getLogger(DevStack.class.getName());
   /** Held here so its level stays: the embedded Postgres library narrates every step at INFO. */
   private static final Logger EMBEDDED_PG = Logger.getLogger("io.zonky.test.db.postgres");
@@ -71,13 +72,14 @@ public final class DevStack {
         .setOutputRedirector(ProcessBuilder.Redirect.appendTo(pgLog.toFile()))
         .setErrorRedirector(ProcessBuilder.Redirect.appendTo(pgLog.toFile()))
         .start();
-    LOG.info("dev mode: Postgres on 127.0.0.1:" + pg.getPort() + ", its own log in " + pgLog);
     int redisPort = freePort();
     RedisServer redis = RedisServer.newRedisServer().port(redisPort).bind("127.0.0.1")
         .setting("save \"\"").setting("appendonly no").build();
     redis.start();
     GreenMail smtp = new GreenMail(new ServerSetup(freePort(), "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
     smtp.start();
+    LOG.info("dev mode: Postgres on 127.0.0.1:" + pg.getPort() + " (its own log in " + pgLog + "), Redis on 127.0.0.1:"
+        + redisPort + ", SMTP sink on 127.0.0.1:" + smtp.getSmtp().getPort());
     SigningKeys keys = SigningKeys.generate("dev-" + System.currentTimeMillis());
     LOG.info("dev mode: generated an ephemeral ES256 signing key (kid " + keys.signer().kid()
         + "); tokens die with this process");
@@ -85,6 +87,7 @@ public final class DevStack {
   }
 
   /** Points the configuration at the embedded servers and relaxes what only HTTPS needs. */
+  @Override
   public ConfigTree apply(ConfigTree tree) {
     extraAccounts = tree.integer("dev-accounts", 0, 100_000);
     ConfigTree t = tree
@@ -108,6 +111,7 @@ public final class DevStack {
     return t;
   }
 
+  @Override
   public SigningKeys signingKeys() {
     return keys;
   }
@@ -116,6 +120,7 @@ public final class DevStack {
    * One account with a password, one new account without (its first password comes by recovery),
    * in the first category that signs in by phone, on the first and second operator codes.
    */
+  @Override
   public Future<Void> seed(Services services, Credentials credentials) {
     this.services = services;
     List<String> phoneCategories = services.config().phoneCategories();
@@ -165,10 +170,12 @@ public final class DevStack {
   }
 
   /** The log provider hands dev mode each SMS it "sent", text included, for /dev/outbox only. */
+  @Override
   public void recordSms(JsonObject message) {
     sms.add(message.copy());
   }
 
+  @Override
   public void routes(Router router) {
     // A stand-in for the operator's portal: shows who the browser session belongs to.
     router.get("/dev/portal").handler(ctx -> {
@@ -233,6 +240,7 @@ public final class DevStack {
     return null;
   }
 
+  @Override
   public void printBanner(int httpPort, int adminPort) {
     String base = "http://localhost:" + httpPort;
     // The demo password is printed on purpose: it is the dev stack's, known from the README.
@@ -258,6 +266,7 @@ public final class DevStack {
     return postgresLog;
   }
 
+  @Override
   public void stop() {
     try {
       smtp.stop();

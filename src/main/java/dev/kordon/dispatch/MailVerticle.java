@@ -6,7 +6,6 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mail.LoginOption;
 import io.vertx.ext.mail.MailClient;
 import io.vertx.ext.mail.MailConfig;
@@ -24,7 +23,7 @@ public final class MailVerticle extends VerticleBase {
   private final String from;
   private final long timeoutMs;
   private MailClient client;
-  private MessageConsumer<JsonObject> consumer;
+  private MessageConsumer<Delivery.Mail> consumer;
 
   public MailVerticle(KordonConfig.Smtp smtp, String from, long timeoutMs) {
     this.smtp = smtp;
@@ -53,18 +52,18 @@ public final class MailVerticle extends VerticleBase {
     return consumer.completion();
   }
 
-  private void send(Message<JsonObject> msg) {
-    JsonObject m = msg.body();
+  private void send(Message<Delivery.Mail> msg) {
+    Delivery.Mail m = msg.body();
     MailMessage mail = new MailMessage()
         .setFrom(from)
-        .setTo(m.getString("to"))
-        .setSubject(m.getString("subject"))
-        .setText(m.getString("text"))
-        .setHtml(m.getString("html"));
+        .setTo(m.to())
+        .setSubject(m.subject())
+        .setText(m.text())
+        .setHtml(m.html());
     client.sendMail(mail).timeout(timeoutMs, TimeUnit.MILLISECONDS)
         .onSuccess(r -> {
-          LOG.info("mail " + m.getString("id") + " accepted by SMTP");
-          msg.reply(new JsonObject().put("ok", true));
+          LOG.info("mail " + m.id() + " accepted by SMTP");
+          msg.reply(null);
         })
         .onFailure(err -> {
           // A 5xx reply (no such mailbox, refused for good) or an address the client cannot use will

@@ -205,22 +205,21 @@ public final class OutboxVerticle extends VerticleBase {
       ackDelete(id);
       return;
     }
-    String address = "sms".equals(message.getString("kind")) ? Addresses.SMS : Addresses.MAIL;
-    message.put("id", id);
+    Delivery delivery = Delivery.of(id, message);
     inFlight.add(id);
-    vertx.eventBus().request(address, message,
+    vertx.eventBus().request(delivery.address(), delivery,
             new DeliveryOptions().setSendTimeout(config.sendTimeout().toMillis() + 1000))
         .onComplete(ar -> {
           if (ar.succeeded()) {
-            metrics.delivery(message.getString("kind"), "sent");
+            metrics.delivery(delivery.kind(), "sent");
             ackDelete(id).onComplete(x -> inFlight.remove(id));
           } else if (ar.cause() instanceof ReplyException re && re.failureCode() == PERMANENT) {
-            metrics.delivery(message.getString("kind"), "dead");
-            deadLetter(id, fields, message.getString("kind"), re.getMessage()).onComplete(x -> inFlight.remove(id));
+            metrics.delivery(delivery.kind(), "dead");
+            deadLetter(id, fields, delivery.kind(), re.getMessage()).onComplete(x -> inFlight.remove(id));
           } else {
-            metrics.delivery(message.getString("kind"), "retry");
+            metrics.delivery(delivery.kind(), "retry");
             inFlight.remove(id);
-            LOG.info("outbox: delivery of " + id + " (" + message.getString("kind") + ") failed, will retry: "
+            LOG.info("outbox: delivery of " + id + " (" + delivery.kind() + ") failed, will retry: "
                 + ar.cause().getMessage());
           }
         });

@@ -29,7 +29,7 @@ public final class SmsVerticle extends VerticleBase {
   private WebClient http;
   private SmppSender smpp;
   private io.vertx.core.WorkerExecutor smppThread;
-  private MessageConsumer<JsonObject> consumer;
+  private MessageConsumer<Delivery.Sms> consumer;
 
   /**
    * {@code phones}: masks the numbers this verticle logs; {@code devSink}: dev mode's outbox view,
@@ -58,24 +58,25 @@ public final class SmsVerticle extends VerticleBase {
     return consumer.completion();
   }
 
-  private void send(Message<JsonObject> msg) {
-    JsonObject m = msg.body();
-    JsonObject out = new JsonObject().put("id", m.getString("id")).put("to", m.getString("to")).put("text", m.getString("text"));
+  private void send(Message<Delivery.Sms> msg) {
+    Delivery.Sms m = msg.body();
     if ("smpp".equals(provider)) {
-      smppThread.executeBlocking(() -> smpp.send(out.getString("to"), out.getString("text")), true)
+      smppThread.executeBlocking(() -> smpp.send(m.to(), m.text()), true)
           .onSuccess(smscId -> {
-            LOG.info("sms " + out.getString("id") + " accepted by the SMSC");
-            msg.reply(new JsonObject().put("ok", true));
+            LOG.info("sms " + m.id() + " accepted by the SMSC");
+            msg.reply(null);
           })
           .onFailure(err -> msg.fail(502, "SMSC: " + err.getClass().getSimpleName()));
       return;
     }
     if ("http".equals(provider)) {
+      // The provider's request body: {id, to, text}.
+      JsonObject out = new JsonObject().put("id", m.id()).put("to", m.to()).put("text", m.text());
       http.postAbs(url).timeout(timeoutMs).sendJsonObject(out)
           .onSuccess(resp -> {
             if (resp.statusCode() / 100 == 2) {
-              LOG.info("sms " + out.getString("id") + " accepted by the provider");
-              msg.reply(new JsonObject().put("ok", true));
+              LOG.info("sms " + m.id() + " accepted by the provider");
+              msg.reply(null);
             } else {
               msg.fail(502, "provider answered " + resp.statusCode());
             }
@@ -83,12 +84,13 @@ public final class SmsVerticle extends VerticleBase {
           .onFailure(err -> msg.fail(502, "provider: " + err.getMessage()));
       return;
     }
-    LOG.info("sms " + out.getString("id") + " to " + phones.mask(out.getString("to")) + " handed to the log provider ("
-        + out.getString("text").length() + " chars, text withheld)");
+    LOG.info("sms " + m.id() + " to " + phones.mask(m.to()) + " handed to the log provider ("
+        + m.text().length() + " chars, text withheld)");
     if (devSink != null) {
-      devSink.accept(out.put("sent_at", java.time.Instant.now().toString()));
+      devSink.accept(new JsonObject().put("id", m.id()).put("to", m.to()).put("text", m.text())
+          .put("sent_at", java.time.Instant.now().toString()));
     }
-    msg.reply(new JsonObject().put("ok", true));
+    msg.reply(null);
   }
 
   @Override

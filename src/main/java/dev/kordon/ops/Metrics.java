@@ -14,17 +14,15 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.PrometheusScrapingHandler;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 
 /**
  * Prometheus metrics ({@code GET /metrics}): Vert.x's own (HTTP server, pools, event bus), the
  * JVM's, and Kordon's: security events by name, sign-ins shed by the credential pool, outbox
- * deliveries by kind and outcome.
+ * deliveries by kind and outcome. One instance per Kordon, made by whoever makes its Vert.x and
+ * handed to what counts.
  */
 public final class Metrics {
-  private static final Map<Vertx, Metrics> BY_VERTX = new ConcurrentHashMap<>();
   /**
    * Vert.x registers each of its shared gauges again for every client and handler, on purpose:
    * all registrations feed one counter per meter id. Micrometer warns about the first repeat as
@@ -39,8 +37,9 @@ public final class Metrics {
   private final PrometheusMeterRegistry registry;
   private final Counter shed;
 
-  private Metrics(PrometheusMeterRegistry registry) {
-    this.registry = registry;
+  /** Kordon's and the JVM's meters in a fresh registry; {@link #newVertx} adds Vert.x's own. */
+  public Metrics() {
+    this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
@@ -49,20 +48,12 @@ public final class Metrics {
         .register(registry);
   }
 
-  /** A Vert.x instance that reports into a fresh registry. */
-  public static Vertx newVertx(VertxOptions options) {
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    Vertx vertx = Vertx.builder()
+  /** A Vert.x instance that reports into this registry. */
+  public Vertx newVertx(VertxOptions options) {
+    return Vertx.builder()
         .with(options.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(false)))
         .withMetrics(new MicrometerMetricsFactory(registry))
         .build();
-    BY_VERTX.put(vertx, new Metrics(registry));
-    return vertx;
-  }
-
-  /** The metrics of a Vert.x instance; one made elsewhere gets Kordon's and the JVM's only. */
-  public static Metrics of(Vertx vertx) {
-    return BY_VERTX.computeIfAbsent(vertx, v -> new Metrics(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)));
   }
 
   public Handler<RoutingContext> scrapeHandler() {

@@ -4,6 +4,7 @@ import dev.kordon.account.AccountFields;
 import dev.kordon.account.AccountRepository.Upserted;
 import dev.kordon.account.LoginParser;
 import dev.kordon.audit.Audit;
+import dev.kordon.ops.Metrics;
 import dev.kordon.problem.Failure;
 import dev.kordon.problem.FlowException;
 import dev.kordon.problem.Text;
@@ -28,11 +29,13 @@ public final class AdminVerticle extends VerticleBase {
   private final Services services;
   private final int port;
   private final byte[] token;
+  private final Metrics metrics;
   private Connections connections;
 
-  public AdminVerticle(Services services, int port) {
+  public AdminVerticle(Services services, int port, Metrics metrics) {
     this.services = services;
     this.port = port;
+    this.metrics = metrics;
     this.token = services.config().admin().token().getBytes(StandardCharsets.UTF_8);
   }
 
@@ -41,7 +44,7 @@ public final class AdminVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     Routes.common(router, services);
     // Here only: the outbox counters would tell the public which numbers have accounts.
-    router.get("/metrics").handler(dev.kordon.ops.Metrics.of(vertx).scrapeHandler());
+    router.get("/metrics").handler(metrics.scrapeHandler());
     router.route("/admin/*").handler(this::authorize);
     BodyHandler small = BodyHandler.create(false).setBodyLimit(services.config().http().bodyLimit());
     BodyHandler csv = BodyHandler.create(false).setBodyLimit(IMPORT_LIMIT);
@@ -145,7 +148,7 @@ public final class AdminVerticle extends VerticleBase {
 
   /** {@code POST /admin/v1/accounts/import}: see {@link CsvImport}; the import is audited even when it stops part-way. */
   private void importCsv(RoutingContext ctx) {
-    CsvImport.of(services, vertx, Messages.locale(ctx), ctx.body().buffer()).onFailure(ctx::fail)
+    CsvImport.of(services, vertx, Language.of(ctx).locale(), ctx.body().buffer()).onFailure(ctx::fail)
         .onSuccess(job -> job.run().onComplete(ar -> {
           JsonObject detail = job.summary().put("import", true);
           if (ar.failed()) {

@@ -82,7 +82,7 @@ public final class PageRoutes {
     if ("email".equals(sent) || "sms".equals(sent)) {
       // The lifetime the temporary password really has: the banner follows the setting.
       m.put("banner", text(ctx, "page.banner." + sent,
-          Lifetime.of(services.config().tempPassword().ttl(), Lifetime.Form.GENITIVE, Messages.locale(ctx))));
+          Lifetime.of(services.config().tempPassword().ttl(), Lifetime.Form.GENITIVE, Language.of(ctx).locale())));
     }
     if ("sent".equals(ctx.queryParams().get("code"))) {
       m.put("codeSent", true);
@@ -339,11 +339,13 @@ public final class PageRoutes {
 
   /** The page model: texts, language, CSRF token, the checked return URL. */
   private Model model(RoutingContext ctx) {
-    Locale locale = Messages.locale(ctx);
+    Language language = Language.of(ctx);
+    Locale locale = language.locale();
     Model m = new Model();
     m.put("t", Messages.all(locale))
-        .put("lang", locale == Messages.EN ? "en" : "ru")
-        .put("langQuery", langQuery(ctx))
+        .put("lang", language.code())
+        .put("langCarried", language.carried())
+        .put("langQuery", language.query())
         .put("csrf", csrfToken(ctx))
         .put("returnTo", returnParamValue(ctx))
         .put("categories", List.copyOf(services.config().categories().keySet()))
@@ -395,13 +397,13 @@ public final class PageRoutes {
 
   private static Map<String, String> fields(RoutingContext ctx, FlowException fe) {
     Map<String, String> out = new LinkedHashMap<>();
-    Locale locale = Messages.locale(ctx);
+    Locale locale = Language.of(ctx).locale();
     fe.fields().forEach((k, v) -> out.put(k, Messages.text(locale, v)));
     return out;
   }
 
   private static String text(RoutingContext ctx, String key, Object... args) {
-    return Messages.text(Messages.locale(ctx), key, args);
+    return Messages.text(Language.of(ctx).locale(), key, args);
   }
 
   // ---- small helpers
@@ -445,20 +447,12 @@ public final class PageRoutes {
     ctx.response().setStatusCode(303).putHeader("Location", location).putHeader("Cache-Control", "no-store").end();
   }
 
-  private static String lang(RoutingContext ctx) {
-    String l = ctx.request().getFormAttribute("lang");
-    if (l == null) {
-      l = ctx.queryParams().get("lang");
-    }
-    return "en".equals(l) ? "en" : null;
-  }
-
   private static String langQuery(RoutingContext ctx) {
-    return lang(ctx) == null ? "" : "?lang=en";
+    return Language.of(ctx).query();
   }
 
   private static String langAnd(RoutingContext ctx) {
-    return lang(ctx) == null ? "" : "&lang=en";
+    return Language.of(ctx).queryAnd();
   }
 
   private String returnParam(RoutingContext ctx) {

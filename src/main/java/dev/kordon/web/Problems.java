@@ -56,7 +56,8 @@ public final class Problems {
       ctx.response().reset();
       return;
     }
-    Locale locale = Messages.locale(ctx);
+    Language language = Language.of(ctx);
+    Locale locale = language.locale();
     JsonObject body = new JsonObject()
         .put("type", "urn:kordon:problem:" + code)
         .put("title", Messages.text(locale, "problem." + code + ".title"))
@@ -75,7 +76,7 @@ public final class Problems {
     var resp = ctx.response().setStatusCode(status)
         .putHeader("Content-Type", MEDIA_TYPE)
         .putHeader("Cache-Control", "no-store")
-        .putHeader("Content-Language", locale == Messages.EN ? "en" : "ru");
+        .putHeader("Content-Language", language.code());
     if (retryAfter != null) {
       resp.putHeader("Retry-After", Long.toString(Math.max(1, (retryAfter.toMillis() + 999) / 1000)));
     }

@@ -23,7 +23,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The package graph Kordon is read by: no cycles, and only Main at the top. */
+/** The package graph Kordon is read by: no cycles, only Main at the top, the dev stack fenced off. */
 class ArchitectureTest {
   static final Path MAIN = Path.of("src/main/java");
   static final Path KEYS = MAIN.resolve("dev/kordon/store/Keys.java");
@@ -182,5 +182,15 @@ class ArchitectureTest {
       }
     }
     return out;
+  }
+
+  @Test
+  void onlyDevModeTouchesTheEmbeddedServersWhichTheImageDoesNotCarry() {
+    noClasses().that().resideOutsideOfPackage("dev.kordon.dev..").should().dependOnClassesThat()
+        .resideInAnyPackage("io.zonky..", "redis.embedded..", "com.icegreen..", "jakarta.mail..")
+        .check(kordon);
+    // Everything else reaches dev mode through DevMode, whose start checks that the servers are there.
+    noClasses().that().resideOutsideOfPackage("dev.kordon.dev..").should().dependOnClassesThat()
+        .haveFullyQualifiedName("dev.kordon.dev.DevStack").check(kordon);
   }
 }

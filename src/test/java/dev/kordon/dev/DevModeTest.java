@@ -1,10 +1,12 @@
 package dev.kordon.dev;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kordon.Main;
 import dev.kordon.config.ConfigTree;
 import dev.kordon.config.KordonConfig;
+import dev.kordon.ops.Metrics;
 import dev.kordon.support.Rig;
 import dev.kordon.support.TestServers;
 import io.vertx.core.Vertx;
@@ -27,7 +29,7 @@ class DevModeTest {
           .with("http.port", 0).with("admin.port", 0);
       KordonConfig config = KordonConfig.from(tree);
       assertThat(config.cookieSecure()).isFalse();
-      Main.Running running = Rig.await(Main.start(vertx, config, dev.signingKeys(), dev));
+      Main.Running running = Rig.await(Main.start(vertx, new Metrics(), config, dev.signingKeys(), dev));
       Rig.await(dev.seed(running.services(), running.credentials()));
       // The README's demo logins, made from the shipped phone settings.
       assertThat(dev.demoPhone()).isEqualTo("+375291234567");
@@ -108,5 +110,19 @@ class DevModeTest {
       root.removeHandler(handler);
       dev.stop();
     }
+  }
+
+  @Test
+  void withoutTheEmbeddedServersDevModeSaysWhatToRunInstead() throws Exception {
+    // What the production image is to dev mode: Kordon's classes without the dev stack.
+    try (var bare = new java.net.URLClassLoader(new java.net.URL[0], ClassLoader.getPlatformClassLoader())) {
+      assertThatThrownBy(() -> DevMode.requireServers(bare))
+          .isInstanceOf(dev.kordon.config.ConfigException.class)
+          .hasMessageContaining("KORDON_DEV=true java -jar target/kordon.jar")
+          .hasMessageContaining("io.zonky.test.db.postgres.embedded.EmbeddedPostgres")
+          .hasMessageContaining("redis.embedded.RedisServer")
+          .hasMessageContaining("com.icegreen.greenmail.util.GreenMail");
+    }
+    DevMode.requireServers(DevModeTest.class.getClassLoader());
   }
 }

@@ -777,7 +777,8 @@ class ScaleOutIT {
 
   /**
    * The embedded Postgres binaries. Under failsafe they are on the class path twice (their own jar
-   * and inside the packaged kordon.jar, which carries them for dev mode): the same archive, so the first one.
+   * and its copy in target/dev-lib, which the packaged kordon.jar names for dev mode): the same
+   * archive, so the first one.
    */
   static java.io.InputStream postgresBinaries(String system, String hardware) throws java.io.IOException {
     String arch = hardware.toLowerCase(java.util.Locale.ROOT).replace("amd64", "x86_64");

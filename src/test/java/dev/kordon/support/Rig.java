@@ -109,8 +109,9 @@ public final class Rig implements AutoCloseable {
       KordonConfig config = KordonConfig.from(tree);
       try {
         SigningKeys k = keys != null ? keys : SigningKeys.generate("test-" + prefix);
-        Vertx vertx = dev.kordon.ops.Metrics.newVertx(new io.vertx.core.VertxOptions());
-        Main.Running running = await(Main.start(vertx, config, k, null));
+        dev.kordon.ops.Metrics metrics = new dev.kordon.ops.Metrics();
+        Vertx vertx = metrics.newVertx(new io.vertx.core.VertxOptions());
+        Main.Running running = await(Main.start(vertx, metrics, config, k, null));
         return new Rig(vertx, config, running, k, prefix);
       } catch (java.security.GeneralSecurityException e) {
         throw new IllegalStateException(e);

@@ -89,6 +89,47 @@ class PagesHttpTest {
     }
   }
 
+  /** A page or API answer, with an Accept-Language header or none. */
+  static HttpResponse<Buffer> page(String path, String acceptLanguage) {
+    var req = rig.http.request(HttpMethod.GET, rig.running.httpPort(), "127.0.0.1", path).followRedirects(false);
+    if (acceptLanguage != null) {
+      req.putHeader("Accept-Language", acceptLanguage);
+    }
+    return Rig.await(req.send());
+  }
+
+  @Test
+  void pagesAndApiChooseTheLanguageOneWayAndCarryOnlyAnExplicitChoice() {
+    // Accept-Language alone: English, and nothing to carry (the browser sends the header again).
+    String byHeader = page("/login", "en-US,en;q=0.9").bodyAsString();
+    assertThat(byHeader).contains("<html lang=\"en\">").contains("href=\"/login\"").doesNotContain("name=\"lang\"");
+    // ?lang= wins over the header, whichever way, and the links and forms keep it.
+    String ruOverEn = page("/login?lang=ru", "en").bodyAsString();
+    assertThat(ruOverEn).contains("<html lang=\"ru\">").contains("href=\"/login?lang=ru\"")
+        .contains("name=\"lang\" value=\"ru\"");
+    String enOverRu = page("/login?lang=en", "ru").bodyAsString();
+    assertThat(enOverRu).contains("<html lang=\"en\">").contains("href=\"/login?lang=en\"")
+        .contains("name=\"lang\" value=\"en\"");
+    // A lang naming neither language is no choice: the header decides, then Russian.
+    assertThat(page("/login?lang=de", "en").bodyAsString()).contains("<html lang=\"en\">").doesNotContain("name=\"lang\"");
+    assertThat(page("/login", null).bodyAsString()).contains("<html lang=\"ru\">").doesNotContain("name=\"lang\"");
+
+    // The API's problems by the same rule.
+    MultiMap en = MultiMap.caseInsensitiveMultiMap().add("Accept-Language", "en");
+    io.vertx.core.json.JsonObject bad = new io.vertx.core.json.JsonObject().put("category", "mobile").put("login", "");
+    assertThat(rig.post("/api/v1/login/password?lang=ru", bad, en).getHeader("Content-Language")).isEqualTo("ru");
+    assertThat(rig.post("/api/v1/login/password", bad, en).getHeader("Content-Language")).isEqualTo("en");
+    assertThat(rig.post("/api/v1/login/password?lang=de", bad, en).getHeader("Content-Language")).isEqualTo("en");
+    assertThat(rig.post("/api/v1/login/password", bad).getHeader("Content-Language")).isEqualTo("ru");
+
+    // A form's lang field is the explicit choice of the request that posts it.
+    Client c = new Client();
+    String csrf = c.csrf("/login?lang=en");
+    var refused = c.post("/login", MultiMap.caseInsensitiveMultiMap().add("csrf", csrf).add("lang", "en")
+        .add("category", "mobile").add("mode", "password").add("login", "").add("password", ""));
+    assertThat(refused.bodyAsString()).contains("<html lang=\"en\">").contains("This field is required");
+  }
+
   @Test
   void cookiesAreHostPrefixedSecureHttpOnlyLax() {
     Client c = new Client();
