@@ -1,6 +1,7 @@
 package dev.kordon.audit;
 
 import dev.kordon.ops.Metrics;
+import dev.kordon.ops.RequestScope;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -18,7 +19,8 @@ import java.util.logging.Logger;
 public final class Audit {
   private static final Logger LOG = Logger.getLogger("kordon.audit");
   private static final String INSERT =
-      "INSERT INTO audit_events (event, account_id, category, login, ip, detail) VALUES ($1, $2, $3, $4, $5, $6)";
+      "INSERT INTO audit_events (event, account_id, category, login, ip, detail, request_id) "
+          + "VALUES ($1, $2, $3, $4, $5, $6, $7)";
   private static final String FOR_LOGIN =
       "SELECT at, event, account_id, ip, detail FROM audit_events WHERE category = $1 AND login = $2 "
           + "ORDER BY at DESC, id DESC LIMIT $3";
@@ -48,11 +50,16 @@ public final class Audit {
 
   public void record(String event, UUID account, String category, String login, String ip, JsonObject detail) {
     JsonObject d = detail == null ? new JsonObject() : detail;
+    // The request being served, when there is one: its log lines and this event name the same id.
+    String requestId = RequestScope.requestId();
     JsonObject line = new JsonObject().put("event", event).put("account", account == null ? null : account.toString())
         .put("category", category).put("login", login).put("ip", ip).put("detail", d);
+    if (requestId != null) {
+      line.put("request_id", requestId);
+    }
     LOG.info(line.encode());
     metrics.securityEvent(event);
-    pool.preparedQuery(INSERT).execute(Tuple.of(event, account, category, login, ip, d))
+    pool.preparedQuery(INSERT).execute(Tuple.of(event, account, category, login, ip, d, requestId))
         .onFailure(err -> LOG.warning("audit event " + event + " not stored: " + err.getMessage()));
   }
 

@@ -34,6 +34,11 @@ public final class AsyncConsole extends Handler {
     writer.start();
   }
 
+  /** {@code target} behind a writer thread of its own. */
+  public static AsyncConsole wrap(Handler target) {
+    return new AsyncConsole(target);
+  }
+
   /** Puts every console handler of the root logger behind a writer thread. */
   public static void install() {
     Logger root = LogManager.getLogManager().getLogger("");
@@ -50,9 +55,28 @@ public final class AsyncConsole extends Handler {
     if (closed || !isLoggable(record)) {
       return;
     }
-    if (!queue.offer(record)) {
+    // Read here, on the thread that logs: the writer thread knows nothing of the request.
+    RequestScope.Ids ids = RequestScope.current();
+    if (!queue.offer(ids == null ? record : tagged(record, ids))) {
       dropped.incrementAndGet();
     }
+  }
+
+  /** A copy whose line names the request and its trace; other handlers keep the record as it was. */
+  static LogRecord tagged(LogRecord record, RequestScope.Ids ids) {
+    LogRecord t = new LogRecord(record.getLevel(), "[req " + ids.requestId() + " trace " + ids.traceId() + "] "
+        + record.getMessage());
+    t.setLoggerName(record.getLoggerName());
+    t.setInstant(record.getInstant());
+    t.setParameters(record.getParameters());
+    t.setThrown(record.getThrown());
+    t.setResourceBundle(record.getResourceBundle());
+    t.setResourceBundleName(record.getResourceBundleName());
+    t.setSourceClassName(record.getSourceClassName());
+    t.setSourceMethodName(record.getSourceMethodName());
+    t.setSequenceNumber(record.getSequenceNumber());
+    t.setLongThreadID(record.getLongThreadID());
+    return t;
   }
 
   private void drain() {

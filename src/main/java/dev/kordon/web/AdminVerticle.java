@@ -42,6 +42,7 @@ public final class AdminVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
+    router.route().handler(new RequestIds(services.clientIp()));
     Routes.common(router, services);
     // Here only: the outbox counters would tell the public which numbers have accounts.
     router.get("/metrics").handler(metrics.scrapeHandler());

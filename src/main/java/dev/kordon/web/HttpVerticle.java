@@ -41,6 +41,7 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
+    router.route().handler(new RequestIds(services.clientIp()));
     router.route().handler(this::securityHeaders);
     router.route().handler(ctx -> {
       if (services.drain().draining()) {
@@ -167,6 +168,8 @@ public final class HttpVerticle extends VerticleBase {
             .putHeader("X-Kordon-Subject", claims.getString("sub"))
             .putHeader("X-Kordon-Login", claims.getString("login", ""))
             .putHeader("X-Kordon-Role", claims.getString("role", ""))
+            // The proxy hands this on to the portal, so the portal's spans join the caller's trace.
+            .putHeader("traceparent", ctx.<String>get(RequestIds.TRACEPARENT))
             .setStatusCode(200).end())
         .onFailure(ctx::fail);
   }
