@@ -1,5 +1,7 @@
 package dev.kordon.web;
 
+import dev.kordon.problem.Failure;
+import dev.kordon.problem.FlowException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -7,12 +9,16 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 
 /**
  * The public port: JSON API, JWKS, {@code /auth/verify} for reverse proxies, health. One instance
  * per event loop; all of them share the port.
  */
 public final class HttpVerticle extends VerticleBase {
+  private static final String VERIFY = "/auth/verify";
   private final Services services;
   private final int port;
   private Connections connections;
@@ -69,7 +75,9 @@ public final class HttpVerticle extends VerticleBase {
     router.post("/api/v1/token/refresh").handler(this::refresh);
     router.post("/api/v1/logout").handler(this::logout);
     router.get("/api/v1/me").handler(this::me);
-    router.get("/auth/verify").handler(this::verify);
+    router.get(VERIFY).handler(this::verify);
+    // Envoy's ext_authz asks at its path prefix followed by the original path, with the original method.
+    router.routeWithRegex(VERIFY + "/.*").handler(this::verify);
     router.get("/.well-known/jwks.json").handler(this::jwks);
     if (services.devRoutes() != null) {
       services.devRoutes().accept(router);
@@ -158,7 +166,10 @@ public final class HttpVerticle extends VerticleBase {
         .onFailure(ctx::fail);
   }
 
-  /** For nginx auth_request, Traefik ForwardAuth, Envoy ext_authz: 200 with identity headers or 401. */
+  /**
+   * For nginx auth_request, Traefik ForwardAuth, Envoy ext_authz: 200 with identity headers, else
+   * 401 (or, for a browser, the way to the sign-in page).
+   */
   private void verify(RoutingContext ctx) {
     String bearer = Routes.bearer(ctx);
     (bearer != null ? services.sessions().authenticate(bearer)
@@ -171,7 +182,65 @@ public final class HttpVerticle extends VerticleBase {
             // The proxy hands this on to the portal, so the portal's spans join the caller's trace.
             .putHeader("traceparent", ctx.<String>get(RequestIds.TRACEPARENT))
             .setStatusCode(200).end())
-        .onFailure(ctx::fail);
+        .onFailure(err -> {
+          if (!(err instanceof FlowException fe && fe.failure() == Failure.UNAUTHORIZED && signInRedirect(ctx))) {
+            ctx.fail(err);
+          }
+        });
+  }
+
+  /**
+   * A browser that is not signed in is sent to the sign-in page, which brings it back afterwards.
+   * The original URL comes from nginx's X-Original-URL, Traefik's X-Forwarded-Proto/Host/Uri or
+   * Envoy's path suffix with Host. nginx's auth_request understands only 2xx, 401 and 403, so it
+   * gets a 401 carrying the Location (its error_page makes the redirect); Traefik and Envoy hand
+   * Kordon's answer to the browser as it is, so they get the 302 itself. Only for a URL the
+   * sign-in would return to anyway (portal.url's origin or web.return-origins): no open redirect.
+   */
+  private boolean signInRedirect(RoutingContext ctx) {
+    var h = ctx.request().headers();
+    String accept = h.get("Accept");
+    if (accept == null || !accept.toLowerCase(Locale.ROOT).contains("text/html")) {
+      return false;
+    }
+    String original = h.get("X-Original-URL");
+    boolean nginx = original != null;
+    if (!nginx) {
+      String uri;
+      String host;
+      if (h.get("X-Forwarded-Uri") != null) {
+        uri = h.get("X-Forwarded-Uri");
+        host = first(h.get("X-Forwarded-Host"));
+      } else if (ctx.request().path().startsWith(VERIFY + "/")) {
+        uri = ctx.request().uri().substring(VERIFY.length());
+        host = h.get("Host");
+      } else {
+        return false;
+      }
+      String proto = first(h.get("X-Forwarded-Proto"));
+      if (host == null || !uri.startsWith("/")) {
+        return false;
+      }
+      original = (proto == null ? "http" : proto) + "://" + host + uri;
+    }
+    String origin = PageRoutes.origin(original);
+    if (origin == null || !pages.allowedReturn(original)) {
+      return false;
+    }
+    ctx.response().setStatusCode(nginx ? 401 : 302)
+        .putHeader("Location", origin + "/login?return=" + URLEncoder.encode(original, StandardCharsets.UTF_8))
+        .putHeader("Cache-Control", "no-store")
+        .end();
+    return true;
+  }
+
+  /** The first of a comma-separated list of proxies' values, or null. */
+  private static String first(String value) {
+    if (value == null) {
+      return null;
+    }
+    String v = value.split(",", 2)[0].trim();
+    return v.isEmpty() ? null : v;
   }
 
   private void jwks(RoutingContext ctx) {
