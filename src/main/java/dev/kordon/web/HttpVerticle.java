@@ -1,5 +1,6 @@
 package dev.kordon.web;
 
+import dev.kordon.flow.Flows;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -7,16 +8,19 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
+import java.util.function.Consumer;
 
 /**
  * The public port: JSON API, JWKS, {@code /auth/verify} for reverse proxies, health. One instance
  * per event loop; all of them share the port.
  */
 public final class HttpVerticle extends VerticleBase {
-  private final Services services;
+  private final Edge edge;
+  private final Flows flows;
+  private final PageRoutes pages;
+  private final Consumer<Router> devRoutes;
   private final int port;
   private Connections connections;
-  private PageRoutes pages;
 
   /** What every answer carries: no framing, no sniffing, no referrer, scripts only from here. */
   private void securityHeaders(RoutingContext ctx) {
@@ -26,15 +30,19 @@ public final class HttpVerticle extends VerticleBase {
     h.set("X-Content-Type-Options", "nosniff");
     h.set("Referrer-Policy", "no-referrer");
     h.set("X-Frame-Options", "DENY");
-    if (services.config().cookieSecure()) {
+    if (edge.config().cookieSecure()) {
       // Secure cookies mean Kordon is served over TLS (itself or behind the ingress).
       h.set("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
     }
     ctx.next();
   }
 
-  public HttpVerticle(Services services, int port) {
-    this.services = services;
+  /** {@code devRoutes}: dev mode's extra pages, null everywhere else. */
+  public HttpVerticle(Edge edge, Flows flows, PageRoutes pages, Consumer<Router> devRoutes, int port) {
+    this.edge = edge;
+    this.flows = flows;
+    this.pages = pages;
+    this.devRoutes = devRoutes;
     this.port = port;
   }
 
@@ -43,21 +51,20 @@ public final class HttpVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.route().handler(this::securityHeaders);
     router.route().handler(ctx -> {
-      if (services.drain().draining()) {
+      if (edge.readiness().drain().draining()) {
         ctx.response().putHeader("Connection", "close");
       }
       ctx.next();
     });
-    Routes.common(router, services);
-    pages = new PageRoutes(services);
+    Routes.common(router, edge.readiness());
     pages.mount(router);
     router.route("/static/*").handler(StaticHandler.create("static").setCachingEnabled(true).setMaxAgeSeconds(3600)
         .setDirectoryListing(false));
 
-    router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(services.config().http().bodyLimit()));
+    router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(edge.config().http().bodyLimit()));
     router.route("/api/*").handler(Routes::noStore);
     router.post("/api/*").handler(Routes::requireJson);
-    router.route("/api/*").handler(new ApiValidation(vertx, services.contract())::handle);
+    router.route("/api/*").handler(new ApiValidation(vertx, edge.contract())::handle);
     router.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader("Content-Type", "application/yaml; charset=utf-8")
         .sendFile("openapi.yaml"));
     router.post("/api/v1/login/password").handler(this::passwordLogin);
@@ -70,12 +77,12 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/api/v1/me").handler(this::me);
     router.get("/auth/verify").handler(this::verify);
     router.get("/.well-known/jwks.json").handler(this::jwks);
-    if (services.devRoutes() != null) {
-      services.devRoutes().accept(router);
+    if (devRoutes != null) {
+      devRoutes.accept(router);
     }
     Routes.errors(router);
 
-    var http = services.config().http();
+    var http = edge.config().http();
     HttpServer server = vertx.createHttpServer(Connections.options(http, http.host(), port, http.h2c())
         .setCompressionSupported(true).setMaxFormAttributeSize(http.bodyLimit()));
     connections = Connections.serve(vertx, server, http, router);
@@ -88,7 +95,7 @@ public final class HttpVerticle extends VerticleBase {
     String login = body.string("login");
     String password = body.string("password");
     body.check();
-    services.passwordLogin().login(category, login, password, services.clientIp().of(ctx))
+    flows.passwordLogin().login(category, login, password, edge.clientIp().of(ctx))
         .onSuccess(pair -> Routes.json(ctx, 200, pair.toJson()))
         .onFailure(ctx::fail);
   }
@@ -98,7 +105,7 @@ public final class HttpVerticle extends VerticleBase {
     String category = body.string("category");
     String login = body.string("login");
     body.check();
-    services.smsLogin().sendCode(category, login, services.clientIp().of(ctx))
+    flows.smsLogin().sendCode(category, login, edge.clientIp().of(ctx))
         .onSuccess(json -> Routes.json(ctx, 202, json))
         .onFailure(ctx::fail);
   }
@@ -109,7 +116,7 @@ public final class HttpVerticle extends VerticleBase {
     String login = body.string("login");
     String code = body.string("code");
     body.check();
-    services.smsLogin().login(category, login, code, services.clientIp().of(ctx))
+    flows.smsLogin().login(category, login, code, edge.clientIp().of(ctx))
         .onSuccess(pair -> Routes.json(ctx, 200, pair.toJson()))
         .onFailure(ctx::fail);
   }
@@ -120,7 +127,7 @@ public final class HttpVerticle extends VerticleBase {
     String login = body.string("login");
     String channel = body.string("channel");
     body.check();
-    services.recovery().request(category, login, channel, services.clientIp().of(ctx))
+    flows.recovery().request(category, login, channel, edge.clientIp().of(ctx))
         .onSuccess(json -> Routes.json(ctx, 202, json))
         .onFailure(ctx::fail);
   }
@@ -131,7 +138,7 @@ public final class HttpVerticle extends VerticleBase {
     String next = body.string("new_password");
     String confirm = body.string("confirm_password");
     body.check();
-    services.passwordChange().change(Routes.bearer(ctx), current, next, confirm, services.clientIp().of(ctx))
+    flows.passwordChange().change(Routes.bearer(ctx), current, next, confirm, edge.clientIp().of(ctx))
         .onSuccess(v -> ctx.response().setStatusCode(204).end())
         .onFailure(ctx::fail);
   }
@@ -140,19 +147,19 @@ public final class HttpVerticle extends VerticleBase {
     JsonBody body = JsonBody.of(ctx);
     String token = body.string("refresh_token");
     body.check();
-    services.sessions().refresh(token)
+    flows.sessions().refresh(token)
         .onSuccess(pair -> Routes.json(ctx, 200, pair.toJson()))
         .onFailure(ctx::fail);
   }
 
   private void logout(RoutingContext ctx) {
-    services.sessions().logout(Routes.bearer(ctx))
+    flows.sessions().logout(Routes.bearer(ctx))
         .onSuccess(v -> ctx.response().setStatusCode(204).end())
         .onFailure(ctx::fail);
   }
 
   private void me(RoutingContext ctx) {
-    services.sessions().me(Routes.bearer(ctx))
+    flows.sessions().me(Routes.bearer(ctx))
         .onSuccess(json -> Routes.json(ctx, 200, json))
         .onFailure(ctx::fail);
   }
@@ -160,7 +167,7 @@ public final class HttpVerticle extends VerticleBase {
   /** For nginx auth_request, Traefik ForwardAuth, Envoy ext_authz: 200 with identity headers or 401. */
   private void verify(RoutingContext ctx) {
     String bearer = Routes.bearer(ctx);
-    (bearer != null ? services.sessions().authenticate(bearer)
+    (bearer != null ? flows.sessions().authenticate(bearer)
         : pages.signedIn(ctx))
         .onSuccess(claims -> ctx.response()
             .putHeader("Cache-Control", "no-store")
@@ -175,14 +182,14 @@ public final class HttpVerticle extends VerticleBase {
     ctx.response()
         .putHeader("Content-Type", "application/jwk-set+json")
         .putHeader("Cache-Control", "public, max-age=300")
-        .end(services.tokens().jwks().encode());
+        .end(flows.sessions().jwks().encode());
   }
 
   @Override
   public Future<?> stop() {
     // Finish what is in flight, refuse new work; SIGTERM lands here through Vertx.close().
     return connections == null ? Future.succeededFuture()
-        : connections.shutdown(services.config().http().shutdownGrace());
+        : connections.shutdown(edge.config().http().shutdownGrace());
   }
 
 }
