@@ -19,6 +19,8 @@ import dev.kordon.dispatch.MailVerticle;
 import dev.kordon.dispatch.Outbox;
 import dev.kordon.dispatch.OutboxVerticle;
 import dev.kordon.dispatch.SmsVerticle;
+import dev.kordon.flow.AdminFlow;
+import dev.kordon.flow.Flows;
 import dev.kordon.flow.Grants;
 import dev.kordon.flow.Guards;
 import dev.kordon.flow.Notices;
@@ -26,6 +28,7 @@ import dev.kordon.flow.PasswordChangeFlow;
 import dev.kordon.flow.PasswordLoginFlow;
 import dev.kordon.flow.RecoveryFlow;
 import dev.kordon.flow.SessionFlow;
+import dev.kordon.flow.SignIn;
 import dev.kordon.flow.SmsLoginFlow;
 import dev.kordon.flow.Subscribers;
 import dev.kordon.guard.ChangeTokens;
@@ -49,7 +52,11 @@ import dev.kordon.token.TokenService;
 import dev.kordon.token.VerifiedTokens;
 import dev.kordon.web.AdminVerticle;
 import dev.kordon.web.ClientIp;
+import dev.kordon.web.Edge;
 import dev.kordon.web.HttpVerticle;
+import dev.kordon.web.PageParts;
+import dev.kordon.web.PageRoutes;
+import dev.kordon.web.Readiness;
 import dev.kordon.web.Services;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -238,27 +245,28 @@ public final class Main {
       Templates templates = new Templates(vertx);
       Letters letters = new Letters(templates, config, phones);
       BrowserSessions browserSessions = new BrowserSessions(redis, config.web().sessionTtl());
-      var kinds = (java.util.function.Function<String, KordonConfig.LoginKind>) config.categories()::get;
 
       // An epoch outlives whatever it ends: an access token (with the leeway) or a browser session.
       java.time.Duration accessLife = config.tokens().accessTtl().plus(config.jwt().leeway());
       AccountEpoch epoch = new AccountEpoch(redis,
           accessLife.compareTo(config.web().sessionTtl()) > 0 ? accessLife : config.web().sessionTtl());
-      Subscribers subscribers = new Subscribers(logins, accounts, config.tariffs());
-      Grants grants = new Grants(tokens, refresh, verified, epoch);
+      Subscribers subscribers = new Subscribers(logins, accounts);
+      Grants grants = new Grants(tokens, refresh, browserSessions, verified, epoch);
       Guards guards = new Guards(throttles, temps, changeTokens);
+      Notices notices = new Notices(audit, outbox, letters);
 
-      PasswordLoginFlow passwordLogin = new PasswordLoginFlow(subscribers, credentials, grants, guards, audit);
-      SessionFlow sessions = new SessionFlow(subscribers, grants, denyList, audit);
-      SmsLoginFlow smsLogin = new SmsLoginFlow(logins, accounts, smsCodes, outbox, letters, tokens, config.tariffs(), kinds,
-          throttles, audit);
-      RecoveryFlow recovery = new RecoveryFlow(logins, accounts, temps, outbox, letters, config.tariffs(), kinds,
-          throttles, audit);
-      PasswordChangeFlow passwordChange = new PasswordChangeFlow(sessions, subscribers, credentials, guards,
-          new Notices(audit, outbox, letters));
-      Services services = new Services(config, pg, redis, accounts, logins, tokens, verified, passwordLogin, sessions, smsLogin,
-          recovery, passwordChange, browserSessions, templates, secrets, throttles, audit,
-          new ClientIp(config.http().trustedProxies()), contract, dev == null ? null : dev::routes, new Drain());
+      SignIn signIn = new SignIn(config.tariffs(), grants, changeTokens, audit);
+      PasswordLoginFlow passwordLogin = new PasswordLoginFlow(subscribers, credentials, guards, signIn, audit);
+      SessionFlow sessions = new SessionFlow(accounts, grants, denyList, audit, signIn);
+      SmsLoginFlow smsLogin = new SmsLoginFlow(subscribers, smsCodes, throttles, notices, signIn);
+      RecoveryFlow recovery = new RecoveryFlow(subscribers, guards, notices, signIn);
+      PasswordChangeFlow passwordChange = new PasswordChangeFlow(sessions, subscribers, credentials, guards, notices);
+      AdminFlow admin = new AdminFlow(subscribers, throttles, sessions, audit);
+      Flows flows = new Flows(passwordLogin, smsLogin, recovery, passwordChange, sessions, signIn);
+      Edge edge = new Edge(config, contract, new ClientIp(config.http().trustedProxies()),
+          new Readiness(pg, redis, new Drain()));
+      PageParts pageParts = new PageParts(templates, secrets, logins, browserSessions);
+      Services services = new Services(edge, subscribers, grants, guards, pageParts);
 
       int instances = config.http().instances() > 0 ? config.http().instances()
           : VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
@@ -271,9 +279,9 @@ public final class Main {
           .compose(id -> vertx.deployVerticle(new SmsVerticle(config, phones, dev == null ? null : dev::recordSms)))
           .compose(id -> vertx.deployVerticle(new OutboxVerticle(dispatchRedis, secrets, config.dispatch(), metrics,
               audit)))
-          .compose(id -> vertx.deployVerticle(() -> new HttpVerticle(services, httpPort),
-              new DeploymentOptions().setInstances(instances)))
-          .compose(httpId -> vertx.deployVerticle(() -> new AdminVerticle(services, adminPort, metrics), new DeploymentOptions())
+          .compose(id -> vertx.deployVerticle(() -> new HttpVerticle(edge, flows, new PageRoutes(edge, flows, pageParts),
+              dev == null ? null : dev::routes, httpPort), new DeploymentOptions().setInstances(instances)))
+          .compose(httpId -> vertx.deployVerticle(() -> new AdminVerticle(edge, admin, metrics, adminPort), new DeploymentOptions())
               .map(adminId -> new Running(vertx, services, credentials, httpPort, adminPort, hasher.parameters(),
                   List.of(httpId, adminId))));
     });

@@ -41,6 +41,11 @@ public final class LoginParser {
     return category != null && config.categories().containsKey(category);
   }
 
+  /** What the category's logins are (phone numbers or account numbers); null for an unknown category. */
+  public LoginKind kind(String category) {
+    return category == null ? null : config.categories().get(category);
+  }
+
   /** The canonical login, or the field error to show for it. */
   public Result parse(String category, String raw) {
     if (raw == null || raw.isBlank()) {

@@ -53,13 +53,15 @@ public final class DevStack implements DevMode {
   private volatile String demoPhone;
   private volatile String newPhone;
 
-  private DevStack(EmbeddedPostgres postgres, Path postgresLog, RedisServer redis, int redisPort, GreenMail smtp,
-      SigningKeys keys) {
-    this.postgresLog = postgresLog;
-    this.postgres = postgres;
-    this.redis = redis;
-    this.redisPort = redisPort;
-    this.smtp = smtp;
+  /** The embedded servers, started: Postgres with its log file, Redis on its port, the SMTP sink. */
+  private record Servers(EmbeddedPostgres postgres, Path postgresLog, RedisServer redis, int redisPort, GreenMail smtp) {}
+
+  private DevStack(Servers servers, SigningKeys keys) {
+    this.postgresLog = servers.postgresLog();
+    this.postgres = servers.postgres();
+    this.redis = servers.redis();
+    this.redisPort = servers.redisPort();
+    this.smtp = servers.smtp();
     this.keys = keys;
   }
 
@@ -83,7 +85,7 @@ public final class DevStack implements DevMode {
     SigningKeys keys = SigningKeys.generate("dev-" + System.currentTimeMillis());
     LOG.info("dev mode: generated an ephemeral ES256 signing key (kid " + keys.signer().kid()
         + "); tokens die with this process");
-    return new DevStack(pg, pgLog, redis, redisPort, smtp, keys);
+    return new DevStack(new Servers(pg, pgLog, redis, redisPort, smtp), keys);
   }
 
   /** Points the configuration at the embedded servers and relaxes what only HTTPS needs. */

@@ -3,7 +3,7 @@ package dev.kordon.flow;
 import io.vertx.core.json.JsonObject;
 
 /** Signed in with a temporary password: only a password change may follow, with this token. */
-public record ChangeRequired(String changeToken, long expiresIn) implements Answer {
+public record ChangeRequired(String changeToken, long expiresIn) implements Answer, PageAnswer {
   @Override
   public JsonObject toJson() {
     return new JsonObject()

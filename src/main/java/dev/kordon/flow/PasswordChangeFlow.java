@@ -57,7 +57,8 @@ public final class PasswordChangeFlow {
     this.audit = notices.audit();
   }
 
-  public Future<Void> change(String bearer, String current, String next, String confirm, String ip) {
+  /** The account whose password changed, as it was read for the change. */
+  public Future<Account> change(String bearer, String current, String next, String confirm, String ip) {
     if (bearer == null) {
       return Future.failedFuture(new FlowException(Failure.UNAUTHORIZED));
     }
@@ -91,7 +92,7 @@ public final class PasswordChangeFlow {
    * A signed-in change (access token or browser session): the current password is required, and
    * guessing it costs what guessing at the sign-in costs (429 with Retry-After, then the lock).
    */
-  public Future<Void> changeFor(UUID accountId, String current, String next, String confirm, String ip) {
+  public Future<Account> changeFor(UUID accountId, String current, String next, String confirm, String ip) {
     return account(accountId).compose(a -> {
       validate(a, next, confirm, true, current);
       // As at the sign-in: shed under a burst before any attempt is counted.
@@ -164,7 +165,7 @@ public final class PasswordChangeFlow {
     return new FlowException(Failure.WEAK_PASSWORD, Map.of("new_password", reason), null);
   }
 
-  private Future<Void> store(Account a, String next) {
+  private Future<Account> store(Account a, String next) {
     return credentials.hash(next)
         .compose(hash -> accounts.setHash(a.id(), hash))
         .compose(v -> temps.clear(a.category(), a.login()))
@@ -178,6 +179,7 @@ public final class PasswordChangeFlow {
             LOG.warning("password changed, but the notice could not be queued: " + e.getClass().getSimpleName());
             return Future.<Void>succeededFuture();
           }
-        });
+        })
+        .map(v -> a);
   }
 }

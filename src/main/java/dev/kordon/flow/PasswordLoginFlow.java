@@ -6,20 +6,17 @@ import dev.kordon.account.LoginParser;
 import dev.kordon.audit.Audit;
 import dev.kordon.credential.Credentials;
 import dev.kordon.credential.PasswordHasher;
-import dev.kordon.guard.ChangeTokens;
 import dev.kordon.guard.TempPasswords;
 import dev.kordon.guard.Throttles;
 import dev.kordon.problem.Failure;
 import dev.kordon.problem.FlowException;
 import dev.kordon.problem.Text;
-import dev.kordon.token.RefreshTokens;
-import dev.kordon.token.TokenService;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -38,28 +35,26 @@ public final class PasswordLoginFlow {
   private final LoginParser logins;
   private final AccountRepository accounts;
   private final Credentials credentials;
-  private final TokenService tokens;
-  private final RefreshTokens refresh;
   private final TempPasswords temps;
   private final Throttles throttles;
-  private final ChangeTokens changes;
+  private final SignIn signIn;
   private final Audit audit;
-  private final List<String> tariffs;
 
-  public PasswordLoginFlow(Subscribers subscribers, Credentials credentials, Grants grants, Guards guards, Audit audit) {
+  public PasswordLoginFlow(Subscribers subscribers, Credentials credentials, Guards guards, SignIn signIn, Audit audit) {
     this.logins = subscribers.logins();
     this.accounts = subscribers.accounts();
-    this.tariffs = subscribers.tariffs();
     this.credentials = credentials;
-    this.tokens = grants.tokens();
-    this.refresh = grants.refresh();
     this.temps = guards.temps();
     this.throttles = guards.throttles();
-    this.changes = guards.changes();
+    this.signIn = signIn;
     this.audit = audit;
   }
 
   public Future<Answer> login(String category, String rawLogin, String password, String ip) {
+    return login(category, rawLogin, password, ip, Channel.API);
+  }
+
+  public <A> Future<A> login(String category, String rawLogin, String password, String ip, Channel<A> channel) {
     Map<String, Text> errors = new LinkedHashMap<>();
     String login = Inputs.login(logins, category, rawLogin, errors);
     Inputs.required("password", password, errors);
@@ -69,34 +64,39 @@ public final class PasswordLoginFlow {
     if (!errors.isEmpty()) {
       return Future.failedFuture(FlowException.invalid(errors));
     }
+    Attempt<A> attempt = new Attempt<>(category, login, password, ip, channel);
     // Under a burst the hash pool may be full: shed now, before any round trip or attempt count.
     return credentials.admit().compose(v -> throttles.passwordAttempt(category, login, ip)).transform(ar -> {
       if (ar.succeeded()) {
         // Tokens count from before the account is read: a password change that lands meanwhile refuses them.
         long readAt = System.currentTimeMillis();
-        return accounts.find(category, login).compose(found -> check(category, login, found, password, ip, ar.result(),
-            readAt));
+        return accounts.find(category, login).compose(found -> check(attempt, found, ar.result(), readAt));
       }
       if (ar.cause() instanceof FlowException fe && fe.failure() == Failure.TOO_MANY_REQUESTS) {
         // Throttled: no hashing, but a temporary password still opens the forced change.
-        return accounts.find(category, login).compose(found -> temporary(category, login, found.orElse(null), password, ip)
-            .compose(answer -> answer != null ? Future.succeededFuture(answer) : throttled(category, login, found, ip, fe)));
+        return accounts.find(category, login).compose(found -> temporary(attempt, found.orElse(null), Future::succeededFuture)
+            .compose(answer -> answer != null ? Future.succeededFuture(answer) : throttled(attempt, found, fe)));
       }
       return Future.failedFuture(ar.cause());
     });
   }
 
-  private Future<Answer> throttled(String category, String login, Optional<Account> found, String ip, FlowException fe) {
-    audit.record(Audit.LOGIN_THROTTLED, found.map(Account::id).orElse(null), category, login, ip,
+  /** One sign-in attempt as typed (the login canonical), and the channel it answers. */
+  private record Attempt<A>(String category, String login, String password, String ip, Channel<A> channel) {}
+
+  private <A> Future<A> throttled(Attempt<A> at, Optional<Account> found, FlowException fe) {
+    audit.record(Audit.LOGIN_THROTTLED, found.map(Account::id).orElse(null), at.category(), at.login(), at.ip(),
         new JsonObject().put("method", "pwd").put("retry_after_s", fe.retryAfter().toSeconds()));
     return Future.failedFuture(fe);
   }
 
-  private Future<Answer> check(String category, String login, Optional<Account> found, String password, String ip,
-      Throttles.Decision decision, long readAt) {
+  private <A> Future<A> check(Attempt<A> at, Optional<Account> found, Throttles.Decision decision, long readAt) {
+    String category = at.category();
+    String login = at.login();
+    String ip = at.ip();
     String hash = found.map(Account::passwordHash).orElse(null);
     boolean locked = decision.gate() == Throttles.Gate.LOCKED;
-    return credentials.verify(hash, password).recover(err -> {
+    return credentials.verify(hash, at.password()).recover(err -> {
       if (!locked && err instanceof FlowException fe && fe.failure() == Failure.OVERLOADED) {
         // Shed before the check: no guess was made, so nothing counts.
         return throttles.passwordSettled(category, login, ip, decision, Throttles.Outcome.VOID)
@@ -105,26 +105,22 @@ public final class PasswordLoginFlow {
       return Future.failedFuture(err);
     }).compose(verdict -> {
       Account account = found.orElse(null);
-      boolean eligible = account != null && account.active() && tariffs.contains(account.tariff());
-      if (verdict.ok() && eligible && !locked) {
+      String refusal = signIn.refusal(account);
+      if (verdict.ok() && refusal == null && !locked) {
         if (verdict.outdated()) {
-          rehash(account, password);
+          rehash(account, at.password());
         }
-        audit.record(Audit.LOGIN_SUCCESS, account.id(), category, login, ip, new JsonObject().put("method", "pwd"));
-        return throttles.passwordSettled(category, login, ip, decision, Throttles.Outcome.OK)
-            .compose(v -> refresh.issue(account.id())).map(rt -> {
-              TokenService.Issued at = tokens.issueAccess(account, List.of("pwd"), rt.family(), readAt);
-              return (Answer) new TokenPair(at.token(), at.expiresIn(), rt.token(), rt.expiresIn());
-            });
+        return signIn.granted(new SignIn.Proof(account, SignIn.Method.PASSWORD, ip, readAt,
+            () -> throttles.passwordSettled(category, login, ip, decision, Throttles.Outcome.OK)), at.channel());
       }
       // Asked for known and unknown logins alike, so both cost the same Redis round trip.
-      return temporary(category, login, account, password, ip).compose(answer -> {
+      Supplier<Future<?>> settle = locked ? Future::succeededFuture
+          : () -> throttles.passwordSettled(category, login, ip, decision, Throttles.Outcome.VOID);
+      return temporary(at, account, settle).compose(answer -> {
         if (answer != null) {
-          return locked ? Future.succeededFuture(answer)
-              : throttles.passwordSettled(category, login, ip, decision, Throttles.Outcome.VOID).map(n -> answer);
+          return Future.succeededFuture(answer);
         }
-        String reason = locked ? "locked" : account == null ? "unknown_login" : !account.active() ? "disabled"
-            : !tariffs.contains(account.tariff()) ? "tariff" : "wrong_password";
+        String reason = locked ? "locked" : refusal != null ? refusal : "wrong_password";
         Future<Long> failures = locked ? Future.succeededFuture(decision.failures())
             : throttles.passwordSettled(category, login, ip, decision, Throttles.Outcome.FAIL);
         return failures.compose(n -> {
@@ -136,22 +132,18 @@ public final class PasswordLoginFlow {
     });
   }
 
-  /** The change token if {@code password} is the login's live temporary password, else null. */
-  private Future<Answer> temporary(String category, String login, Account account, String password, String ip) {
-    return temps.take(category, login, password).compose(taken -> {
-      if (!taken || account == null || !account.active() || !tariffs.contains(account.tariff())) {
+  /**
+   * The change token if the password is the login's live temporary password and the account may
+   * sign in, else null; {@code settle} closes the attempt when it is.
+   */
+  private <A> Future<A> temporary(Attempt<A> at, Account account, Supplier<Future<?>> settle) {
+    return temps.take(at.category(), at.login(), at.password()).compose(taken -> {
+      if (!taken || !signIn.eligible(account)) {
         return Future.succeededFuture(null);
       }
-      audit.record(Audit.LOGIN_SUCCESS, account.id(), category, login, ip, new JsonObject().put("method", "temporary"));
-      return changeToken(account, temps.hash(category, login, password));
+      return signIn.changeDue(new SignIn.Proof(account, SignIn.Method.TEMPORARY, at.ip(), System.currentTimeMillis(),
+          settle), temps.hash(at.category(), at.login(), at.password()), at.channel());
     });
-  }
-
-  /** The change token, with the temporary password's hash kept beside it for the policy check. */
-  private Future<Answer> changeToken(Account account, String tempHash) {
-    TokenService.Issued change = tokens.issueChange(account, changes.ttl().toSeconds());
-    return changes.issue(account.id(), change.jti(), tempHash)
-        .map(v -> (Answer) new ChangeRequired(change.token(), change.expiresIn()));
   }
 
   /** Old parameters: store a hash made with today's, unless the password changed meanwhile. */

@@ -16,7 +16,6 @@ import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 
 /**
  * «Забыли пароль?» and «Первичная регистрация»: a temporary password, valid for
@@ -30,24 +29,21 @@ public final class RecoveryFlow {
   private final LoginParser logins;
   private final AccountRepository accounts;
   private final TempPasswords temps;
+  private final Throttles throttles;
   private final Outbox outbox;
   private final Letters letters;
-  private final List<String> tariffs;
-  private final Function<String, LoginKind> kinds;
-  private final Throttles throttles;
   private final Audit audit;
+  private final SignIn signIn;
 
-  public RecoveryFlow(LoginParser logins, AccountRepository accounts, TempPasswords temps, Outbox outbox,
-      Letters letters, List<String> tariffs, Function<String, LoginKind> kinds, Throttles throttles, Audit audit) {
-    this.throttles = throttles;
-    this.audit = audit;
-    this.logins = logins;
-    this.accounts = accounts;
-    this.temps = temps;
-    this.outbox = outbox;
-    this.letters = letters;
-    this.tariffs = tariffs;
-    this.kinds = kinds;
+  public RecoveryFlow(Subscribers subscribers, Guards guards, Notices notices, SignIn signIn) {
+    this.logins = subscribers.logins();
+    this.accounts = subscribers.accounts();
+    this.temps = guards.temps();
+    this.throttles = guards.throttles();
+    this.outbox = notices.outbox();
+    this.letters = notices.letters();
+    this.audit = notices.audit();
+    this.signIn = signIn;
   }
 
   public Future<JsonObject> request(String category, String rawLogin, String channel, String ip) {
@@ -69,8 +65,7 @@ public final class RecoveryFlow {
         .compose(v -> accounts.find(category, login))
         .compose(found -> {
           Account a = found.orElse(null);
-          boolean send = !(a == null || !a.active() || !tariffs.contains(a.tariff())
-              || (bySms && kinds.apply(category) != LoginKind.PHONE));
+          boolean send = signIn.eligible(a) && !(bySms && logins.kind(category) != LoginKind.PHONE);
           Future<Void> budget = !bySms ? Future.succeededFuture()
               : send ? throttles.smsBudget() : throttles.smsBudgetOpen();
           return budget.map(v -> new Eligible(a, send));

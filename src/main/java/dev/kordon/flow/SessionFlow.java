@@ -13,7 +13,6 @@ import dev.kordon.token.VerifiedTokens;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.List;
 import java.util.UUID;
 import java.util.logging.Logger;
 
@@ -27,21 +26,27 @@ public final class SessionFlow {
   private final TokenService tokens;
   private final RefreshTokens refresh;
   private final AccountRepository accounts;
-  private final List<String> tariffs;
   private final dev.kordon.audit.Audit audit;
   private final VerifiedTokens verified;
   private final AccountEpoch epoch;
   private final DenyList denied;
+  private final SignIn signIn;
 
-  public SessionFlow(Subscribers subscribers, Grants grants, DenyList denied, dev.kordon.audit.Audit audit) {
+  public SessionFlow(AccountRepository accounts, Grants grants, DenyList denied, dev.kordon.audit.Audit audit,
+      SignIn signIn) {
     this.audit = audit;
     this.verified = grants.verified();
     this.epoch = grants.epoch();
     this.tokens = grants.tokens();
     this.refresh = grants.refresh();
-    this.accounts = subscribers.accounts();
-    this.tariffs = subscribers.tariffs();
+    this.accounts = accounts;
     this.denied = denied;
+    this.signIn = signIn;
+  }
+
+  /** The public keys that verify the access tokens checked here, for resource servers to check them too. */
+  public JsonObject jwks() {
+    return tokens.jwks();
   }
 
   /** A new pair for a refresh token; the account must still be allowed to sign in. */
@@ -61,15 +66,8 @@ public final class SessionFlow {
           }
           return Future.failedFuture(err);
         })
-        .compose(rt -> accounts.findById(rt.account()).compose(found -> {
-          Account account = found.orElse(null);
-          if (account == null || !account.active() || !tariffs.contains(account.tariff())) {
-            return refresh.revokeFamily(rt.account(), rt.family())
-                .compose(v -> Future.failedFuture(new FlowException(Failure.INVALID_GRANT)));
-          }
-          TokenService.Issued at = tokens.issueAccess(account, List.of("pwd"), rt.family(), rotatedAt);
-          return Future.succeededFuture(new TokenPair(at.token(), at.expiresIn(), rt.token(), rt.expiresIn()));
-        }));
+        .compose(rt -> accounts.findById(rt.account())
+            .compose(found -> signIn.renewed(found.orElse(null), rt, rotatedAt)));
   }
 
   /**
@@ -122,13 +120,6 @@ public final class SessionFlow {
                 .put("tariff", a.tariff())
                 .put("amr", claims.getValue("amr", new JsonArray()))))
             .orElseGet(() -> Future.failedFuture(new FlowException(Failure.UNAUTHORIZED)))));
-  }
-
-  /** A page sign-in keeps its session in a cookie: the refresh family minted with it is not needed. */
-  public Future<Void> dropFamily(JsonObject claims) {
-    String sid = claims.getString("sid");
-    return sid == null ? Future.succeededFuture()
-        : refresh.revokeFamily(UUID.fromString(claims.getString("sub")), sid);
   }
 
   /**

@@ -12,13 +12,10 @@ import dev.kordon.guard.Throttles;
 import dev.kordon.problem.Failure;
 import dev.kordon.problem.FlowException;
 import dev.kordon.problem.Text;
-import dev.kordon.token.TokenService;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 
 /**
  * «По SMS»: «Выслать код подтверждения», then «SMS код». The code is for one visit: the tokens
@@ -31,24 +28,19 @@ public final class SmsLoginFlow {
   private final SmsCodes codes;
   private final Outbox outbox;
   private final Letters letters;
-  private final TokenService tokens;
-  private final List<String> tariffs;
-  private final Function<String, LoginKind> kinds;
   private final Throttles throttles;
+  private final SignIn signIn;
   private final Audit audit;
 
-  public SmsLoginFlow(LoginParser logins, AccountRepository accounts, SmsCodes codes, Outbox outbox, Letters letters,
-      TokenService tokens, List<String> tariffs, Function<String, LoginKind> kinds, Throttles throttles, Audit audit) {
-    this.throttles = throttles;
-    this.audit = audit;
-    this.logins = logins;
-    this.accounts = accounts;
+  public SmsLoginFlow(Subscribers subscribers, SmsCodes codes, Throttles throttles, Notices notices, SignIn signIn) {
+    this.logins = subscribers.logins();
+    this.accounts = subscribers.accounts();
     this.codes = codes;
-    this.outbox = outbox;
-    this.letters = letters;
-    this.tokens = tokens;
-    this.tariffs = tariffs;
-    this.kinds = kinds;
+    this.throttles = throttles;
+    this.outbox = notices.outbox();
+    this.letters = notices.letters();
+    this.audit = notices.audit();
+    this.signIn = signIn;
   }
 
   public Future<JsonObject> sendCode(String category, String rawLogin, String ip) {
@@ -63,7 +55,7 @@ public final class SmsLoginFlow {
     return throttles.sendFromIp(ip)
         .compose(v -> accounts.find(category, login)).compose(found -> codes.issue(category, login).compose(code -> {
           Account a = found.orElse(null);
-          boolean send = a != null && eligible(a);
+          boolean send = signIn.eligible(a);
           return (send ? throttles.smsBudget() : throttles.smsBudgetOpen())
               .recover(err -> codes.withdraw(category, login, code).transform(x -> Future.<Void>failedFuture(err)))
               .compose(v -> {
@@ -85,7 +77,11 @@ public final class SmsLoginFlow {
         .put("resend_in", codes.config().resendAfter().toSeconds()));
   }
 
-  public Future<TokenPair> login(String category, String rawLogin, String code, String ip) {
+  public Future<Answer> login(String category, String rawLogin, String code, String ip) {
+    return login(category, rawLogin, code, ip, Channel.API);
+  }
+
+  public <A> Future<A> login(String category, String rawLogin, String code, String ip, Channel<A> channel) {
     Map<String, Text> errors = new LinkedHashMap<>();
     String login = smsLogin(category, rawLogin, errors);
     Inputs.required("code", code, errors);
@@ -103,14 +99,12 @@ public final class SmsLoginFlow {
       }
       return accounts.find(category, login).compose(found -> {
         Account a = found.orElse(null);
-        if (a == null || !eligible(a)) {
+        if (!signIn.eligible(a)) {
           audit.record(Audit.LOGIN_FAILURE, a == null ? null : a.id(), category, login, ip,
               new JsonObject().put("method", "sms").put("reason", "not_eligible"));
           return Future.failedFuture(new FlowException(Failure.INVALID_CREDENTIALS));
         }
-        audit.record(Audit.LOGIN_SUCCESS, a.id(), category, login, ip, new JsonObject().put("method", "sms"));
-        TokenService.Issued at = tokens.issueAccess(a, List.of("sms"), null);
-        return Future.succeededFuture(new TokenPair(at.token(), at.expiresIn(), null, 0));
+        return signIn.granted(new SignIn.Proof(a, SignIn.Method.SMS, ip, System.currentTimeMillis()), channel);
       });
     });
   }
@@ -130,15 +124,11 @@ public final class SmsLoginFlow {
    */
   private String smsLogin(String category, String rawLogin, Map<String, Text> errors) {
     String login = Inputs.login(logins, category, rawLogin, errors);
-    if (!errors.containsKey("category") && kinds.apply(category) != LoginKind.PHONE) {
+    if (!errors.containsKey("category") && logins.kind(category) != LoginKind.PHONE) {
       errors.clear();
       errors.put("category", Text.of("field.sms-category"));
       return null;
     }
     return login;
-  }
-
-  private boolean eligible(Account a) {
-    return a.active() && tariffs.contains(a.tariff());
   }
 }

@@ -2,7 +2,9 @@ package dev.kordon.flow;
 
 import dev.kordon.account.AccountRepository;
 import dev.kordon.account.LoginParser;
-import java.util.List;
 
-/** Who the flows serve: logins as typed, the accounts behind them, and the tariffs allowed to sign in. */
-public record Subscribers(LoginParser logins, AccountRepository accounts, List<String> tariffs) {}
+/**
+ * Who the flows serve: logins as typed, and the accounts behind them. Which of them may sign in is
+ * {@link SignIn}'s rule alone.
+ */
+public record Subscribers(LoginParser logins, AccountRepository accounts) {}

@@ -3,6 +3,8 @@ package dev.kordon.web;
 import dev.kordon.account.AccountFields;
 import dev.kordon.account.AccountRepository.Draft;
 import dev.kordon.account.AccountRepository.Upserted;
+import dev.kordon.account.LoginParser;
+import dev.kordon.flow.AdminFlow;
 import dev.kordon.problem.FlowException;
 import dev.kordon.problem.Text;
 import io.vertx.core.AsyncResult;
@@ -44,7 +46,7 @@ import org.apache.commons.csv.CSVRecord;
  * other row is reported with its physical line (the header is line 1) and the reason. A file
  * that cannot be parsed as CSV is refused whole, naming the line, before anything is written.
  */
-final class CsvImport {
+final class CsvImport implements AdminFlow.Import {
   static final int MAX_ROWS = 50_000;
   /** Rows written in one transaction: a full file well within the idle timeout, row locks held briefly. */
   private static final int BATCH = 200;
@@ -53,7 +55,8 @@ final class CsvImport {
   private static final List<String> REQUIRED = List.of("category", "login", "tariff", "email", "role");
   private static final CSVFormat FORMAT = CSVFormat.DEFAULT.builder().setIgnoreEmptyLines(true).get();
 
-  private final Services services;
+  private final AdminFlow admin;
+  private final LoginParser logins;
   private final Vertx vertx;
   private final Locale locale;
   private final Parsed file;
@@ -65,8 +68,9 @@ final class CsvImport {
   private int updated;
   private int next;
 
-  private CsvImport(Services services, Vertx vertx, Locale locale, Parsed file) {
-    this.services = services;
+  private CsvImport(AdminFlow admin, Vertx vertx, Locale locale, Parsed file) {
+    this.admin = admin;
+    this.logins = admin.logins();
     this.vertx = vertx;
     this.locale = locale;
     this.file = file;
@@ -77,20 +81,22 @@ final class CsvImport {
    * other connection of the event loop); failed with a 400 {@link FlowException} when the file as
    * a whole is unusable.
    */
-  static Future<CsvImport> of(Services services, Vertx vertx, Locale locale, Buffer body) {
+  static Future<CsvImport> of(AdminFlow admin, Vertx vertx, Locale locale, Buffer body) {
     byte[] bytes = body == null ? new byte[0] : body.getBytes();
     return vertx.executeBlocking(() -> Parsed.of(bytes), false)
-        .map(file -> new CsvImport(services, vertx, locale, file));
+        .map(file -> new CsvImport(admin, vertx, locale, file));
   }
 
   /** Runs the rows; the answer {@code {created, updated, rejected}}, or the failure that stopped it. */
-  Future<JsonObject> run() {
+  @Override
+  public Future<JsonObject> run() {
     drive();
     return done.future();
   }
 
   /** What was done so far, for the audit trail, also when the import stopped part-way. */
-  JsonObject summary() {
+  @Override
+  public JsonObject summary() {
     return new JsonObject().put("created", created).put("updated", updated).put("rejected", rejected.size());
   }
 
@@ -137,9 +143,7 @@ final class CsvImport {
   }
 
   private Future<List<Upserted>> write(List<Row> batch) {
-    return services.accounts().upsertAll(batch.stream().map(Row::draft).toList()).compose(ups ->
-        // The transaction is committed: every account whose role or status changed ends its credentials now.
-        Future.all(ups.stream().map(up -> AdminVerticle.endIfAccessChanged(services, up)).toList()).map(v -> ups));
+    return admin.saveAll(batch.stream().map(Row::draft).toList());
   }
 
   /** Counts a batch; false when the import cannot go on (Postgres or Redis out of reach). */
@@ -190,10 +194,10 @@ final class CsvImport {
     }
     String category = value(r, "category");
     String login = null;
-    if (!services.logins().knownCategory(category)) {
+    if (!logins.knownCategory(category)) {
       errors.putIfAbsent("category", Text.of("field.category"));
     } else {
-      var parsed = services.logins().parse(category, value(r, "login"));
+      var parsed = logins.parse(category, value(r, "login"));
       if (parsed.error() != null) {
         errors.putIfAbsent("login", parsed.error());
       }

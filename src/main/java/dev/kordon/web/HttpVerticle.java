@@ -2,6 +2,7 @@ package dev.kordon.web;
 
 import dev.kordon.problem.Failure;
 import dev.kordon.problem.FlowException;
+import dev.kordon.flow.Flows;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -12,6 +13,7 @@ import io.vertx.ext.web.handler.StaticHandler;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.function.Consumer;
 
 /**
  * The public port: JSON API, JWKS, {@code /auth/verify} for reverse proxies, health. One instance
@@ -19,10 +21,12 @@ import java.util.Locale;
  */
 public final class HttpVerticle extends VerticleBase {
   private static final String VERIFY = "/auth/verify";
-  private final Services services;
+  private final Edge edge;
+  private final Flows flows;
+  private final PageRoutes pages;
+  private final Consumer<Router> devRoutes;
   private final int port;
   private Connections connections;
-  private PageRoutes pages;
 
   /** What every answer carries: no framing, no sniffing, no referrer, scripts only from here. */
   private void securityHeaders(RoutingContext ctx) {
@@ -32,39 +36,42 @@ public final class HttpVerticle extends VerticleBase {
     h.set("X-Content-Type-Options", "nosniff");
     h.set("Referrer-Policy", "no-referrer");
     h.set("X-Frame-Options", "DENY");
-    if (services.config().cookieSecure()) {
+    if (edge.config().cookieSecure()) {
       // Secure cookies mean Kordon is served over TLS (itself or behind the ingress).
       h.set("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
     }
     ctx.next();
   }
 
-  public HttpVerticle(Services services, int port) {
-    this.services = services;
+  /** {@code devRoutes}: dev mode's extra pages, null everywhere else. */
+  public HttpVerticle(Edge edge, Flows flows, PageRoutes pages, Consumer<Router> devRoutes, int port) {
+    this.edge = edge;
+    this.flows = flows;
+    this.pages = pages;
+    this.devRoutes = devRoutes;
     this.port = port;
   }
 
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
-    router.route().handler(new RequestIds(services.clientIp()));
+    router.route().handler(new RequestIds(edge.clientIp()));
     router.route().handler(this::securityHeaders);
     router.route().handler(ctx -> {
-      if (services.drain().draining()) {
+      if (edge.readiness().drain().draining()) {
         ctx.response().putHeader("Connection", "close");
       }
       ctx.next();
     });
-    Routes.common(router, services);
-    pages = new PageRoutes(services);
+    Routes.common(router, edge.readiness());
     pages.mount(router);
     router.route("/static/*").handler(StaticHandler.create("static").setCachingEnabled(true).setMaxAgeSeconds(3600)
         .setDirectoryListing(false));
 
-    router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(services.config().http().bodyLimit()));
+    router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(edge.config().http().bodyLimit()));
     router.route("/api/*").handler(Routes::noStore);
     router.post("/api/*").handler(Routes::requireJson);
-    router.route("/api/*").handler(new ApiValidation(vertx, services.contract())::handle);
+    router.route("/api/*").handler(new ApiValidation(vertx, edge.contract())::handle);
     router.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader("Content-Type", "application/yaml; charset=utf-8")
         .sendFile("openapi.yaml"));
     router.post("/api/v1/login/password").handler(this::passwordLogin);
@@ -79,12 +86,12 @@ public final class HttpVerticle extends VerticleBase {
     // Envoy's ext_authz asks at its path prefix followed by the original path, with the original method.
     router.routeWithRegex(VERIFY + "/.*").handler(this::verify);
     router.get("/.well-known/jwks.json").handler(this::jwks);
-    if (services.devRoutes() != null) {
-      services.devRoutes().accept(router);
+    if (devRoutes != null) {
+      devRoutes.accept(router);
     }
     Routes.errors(router);
 
-    var http = services.config().http();
+    var http = edge.config().http();
     HttpServer server = vertx.createHttpServer(Connections.options(http, http.host(), port, http.h2c())
         .setCompressionSupported(true).setMaxFormAttributeSize(http.bodyLimit()));
     connections = Connections.serve(vertx, server, http, router);
@@ -97,7 +104,7 @@ public final class HttpVerticle extends VerticleBase {
     String login = body.string("login");
     String password = body.string("password");
     body.check();
-    services.passwordLogin().login(category, login, password, services.clientIp().of(ctx))
+    flows.passwordLogin().login(category, login, password, edge.clientIp().of(ctx))
         .onSuccess(pair -> Routes.json(ctx, 200, pair.toJson()))
         .onFailure(ctx::fail);
   }
@@ -107,7 +114,7 @@ public final class HttpVerticle extends VerticleBase {
     String category = body.string("category");
     String login = body.string("login");
     body.check();
-    services.smsLogin().sendCode(category, login, services.clientIp().of(ctx))
+    flows.smsLogin().sendCode(category, login, edge.clientIp().of(ctx))
         .onSuccess(json -> Routes.json(ctx, 202, json))
         .onFailure(ctx::fail);
   }
@@ -118,7 +125,7 @@ public final class HttpVerticle extends VerticleBase {
     String login = body.string("login");
     String code = body.string("code");
     body.check();
-    services.smsLogin().login(category, login, code, services.clientIp().of(ctx))
+    flows.smsLogin().login(category, login, code, edge.clientIp().of(ctx))
         .onSuccess(pair -> Routes.json(ctx, 200, pair.toJson()))
         .onFailure(ctx::fail);
   }
@@ -129,7 +136,7 @@ public final class HttpVerticle extends VerticleBase {
     String login = body.string("login");
     String channel = body.string("channel");
     body.check();
-    services.recovery().request(category, login, channel, services.clientIp().of(ctx))
+    flows.recovery().request(category, login, channel, edge.clientIp().of(ctx))
         .onSuccess(json -> Routes.json(ctx, 202, json))
         .onFailure(ctx::fail);
   }
@@ -140,7 +147,7 @@ public final class HttpVerticle extends VerticleBase {
     String next = body.string("new_password");
     String confirm = body.string("confirm_password");
     body.check();
-    services.passwordChange().change(Routes.bearer(ctx), current, next, confirm, services.clientIp().of(ctx))
+    flows.passwordChange().change(Routes.bearer(ctx), current, next, confirm, edge.clientIp().of(ctx))
         .onSuccess(v -> ctx.response().setStatusCode(204).end())
         .onFailure(ctx::fail);
   }
@@ -149,19 +156,19 @@ public final class HttpVerticle extends VerticleBase {
     JsonBody body = JsonBody.of(ctx);
     String token = body.string("refresh_token");
     body.check();
-    services.sessions().refresh(token)
+    flows.sessions().refresh(token)
         .onSuccess(pair -> Routes.json(ctx, 200, pair.toJson()))
         .onFailure(ctx::fail);
   }
 
   private void logout(RoutingContext ctx) {
-    services.sessions().logout(Routes.bearer(ctx))
+    flows.sessions().logout(Routes.bearer(ctx))
         .onSuccess(v -> ctx.response().setStatusCode(204).end())
         .onFailure(ctx::fail);
   }
 
   private void me(RoutingContext ctx) {
-    services.sessions().me(Routes.bearer(ctx))
+    flows.sessions().me(Routes.bearer(ctx))
         .onSuccess(json -> Routes.json(ctx, 200, json))
         .onFailure(ctx::fail);
   }
@@ -172,7 +179,7 @@ public final class HttpVerticle extends VerticleBase {
    */
   private void verify(RoutingContext ctx) {
     String bearer = Routes.bearer(ctx);
-    (bearer != null ? services.sessions().authenticate(bearer)
+    (bearer != null ? flows.sessions().authenticate(bearer)
         : pages.signedIn(ctx))
         .onSuccess(claims -> ctx.response()
             .putHeader("Cache-Control", "no-store")
@@ -223,7 +230,7 @@ public final class HttpVerticle extends VerticleBase {
       }
       original = (proto == null ? "http" : proto) + "://" + host + uri;
     }
-    String origin = PageRoutes.origin(original);
+    String origin = ReturnUrl.origin(original);
     if (origin == null || !pages.allowedReturn(original)) {
       return false;
     }
@@ -247,14 +254,14 @@ public final class HttpVerticle extends VerticleBase {
     ctx.response()
         .putHeader("Content-Type", "application/jwk-set+json")
         .putHeader("Cache-Control", "public, max-age=300")
-        .end(services.tokens().jwks().encode());
+        .end(flows.sessions().jwks().encode());
   }
 
   @Override
   public Future<?> stop() {
     // Finish what is in flight, refuse new work; SIGTERM lands here through Vertx.close().
     return connections == null ? Future.succeededFuture()
-        : connections.shutdown(services.config().http().shutdownGrace());
+        : connections.shutdown(edge.config().http().shutdownGrace());
   }
 
 }

@@ -11,9 +11,9 @@ import java.util.concurrent.TimeUnit;
 public final class Routes {
   private Routes() {}
 
-  public static void common(Router router, Services services) {
+  public static void common(Router router, Readiness readiness) {
     router.get("/health/live").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
-    router.get("/health/ready").handler(ctx -> ready(ctx, services));
+    router.get("/health/ready").handler(ctx -> ready(ctx, readiness));
   }
 
   public static void errors(Router router) {
@@ -25,13 +25,13 @@ public final class Routes {
     router.errorHandler(500, Problems::handleFailure);
   }
 
-  private static void ready(RoutingContext ctx, Services services) {
-    if (services.drain().draining()) {
+  private static void ready(RoutingContext ctx, Readiness readiness) {
+    if (readiness.drain().draining()) {
       json(ctx, 503, new JsonObject().put("status", "DRAINING"));
       return;
     }
-    Future<Void> pg = services.pg().query("SELECT 1").execute().<Void>mapEmpty().timeout(2, TimeUnit.SECONDS);
-    Future<Void> redis = services.redis().ping().timeout(2, TimeUnit.SECONDS);
+    Future<Void> pg = readiness.pg().query("SELECT 1").execute().<Void>mapEmpty().timeout(2, TimeUnit.SECONDS);
+    Future<Void> redis = readiness.redis().ping().timeout(2, TimeUnit.SECONDS);
     Future.join(pg, redis).onComplete(ar -> {
       JsonObject checks = new JsonObject()
           .put("postgres", pg.succeeded() ? "UP" : "DOWN")

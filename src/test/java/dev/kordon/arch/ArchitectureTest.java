@@ -1,13 +1,20 @@
 package dev.kordon.arch;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.constructors;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaConstructor;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchCondition;
+import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.EvaluationResult;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
 import dev.kordon.store.LuaScript;
 import dev.kordon.store.Scripts;
 import java.io.IOException;
@@ -31,6 +38,27 @@ class ArchitectureTest {
   static final Pattern HASH_TAG = Pattern.compile("\\{[a-z]+(:|\\}:)");
   /** Key parts that are plain words elsewhere too: "sms" is also a message kind, a channel and an amr. */
   static final Set<String> ALSO_PLAIN_WORDS = Set.of("sms");
+
+  /**
+   * No constructor takes more than five parameters: a class with more does too much, or takes its
+   * collaborators one by one where a group by purpose would do (flow.Grants, flow.Guards,
+   * flow.Notices, flow.Subscribers, web.Edge). Records are exempt: their constructor is their
+   * list of components, whether they are data (an account, the configuration) or such a group.
+   */
+  static final int MAX_PARAMETERS = 5;
+  static final ArchRule AT_MOST_FIVE_PARAMETERS = constructors()
+      .that().areDeclaredInClassesThat().resideInAPackage("dev.kordon..")
+      .and().areDeclaredInClassesThat(DescribedPredicate.describe("are not records", c -> !c.isRecord()))
+      .should(new ArchCondition<JavaConstructor>("take at most " + MAX_PARAMETERS + " parameters") {
+        @Override
+        public void check(JavaConstructor constructor, ConditionEvents events) {
+          int n = constructor.getRawParameterTypes().size();
+          if (n > MAX_PARAMETERS) {
+            events.add(SimpleConditionEvent.violated(constructor,
+                constructor.getFullName() + " takes " + n + " parameters"));
+          }
+        }
+      });
 
   static JavaClasses kordon;
 
@@ -56,6 +84,31 @@ class ArchitectureTest {
     noClasses().that().resideInAPackage("dev.kordon.problem..").should().dependOnClassesThat()
         .resideOutsideOfPackages("dev.kordon.problem..", "java..").check(kordon);
   }
+
+  @Test
+  void noConstructorTakesMoreThanFiveParameters() {
+    AT_MOST_FIVE_PARAMETERS.check(kordon);
+  }
+
+  /** The rule above fails a class with a sixth parameter, and lets a record of six pass. */
+  @Test
+  void theConstructorRuleFailsASixthParameter() {
+    JavaClasses wide = new ClassFileImporter().importClasses(Six.class, Five.class, SixComponents.class);
+    EvaluationResult result = AT_MOST_FIVE_PARAMETERS.evaluate(wide);
+    assertThat(result.hasViolation()).isTrue();
+    assertThat(result.getFailureReport().getDetails()).hasSize(1).first().asString()
+        .contains(Six.class.getName()).contains("takes 6 parameters");
+  }
+
+  static final class Six {
+    Six(int a, int b, int c, int d, int e, int f) {}
+  }
+
+  static final class Five {
+    Five(int a, int b, int c, int d, int e) {}
+  }
+
+  record SixComponents(int a, int b, int c, int d, int e, int f) {}
 
   /** One Redis key schema: a key name spelled in a second place drifts from the first. */
   @Test

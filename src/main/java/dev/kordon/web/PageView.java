@@ -1,0 +1,58 @@
+package dev.kordon.web;
+
+import dev.kordon.problem.Failure;
+import dev.kordon.problem.FlowException;
+import dev.kordon.render.Templates;
+import dev.kordon.web.PageModel.Model;
+import io.vertx.ext.web.RoutingContext;
+import java.util.logging.Logger;
+
+/** How a page answers: a rendered template, a redirect, or a refused form with its reasons in place. */
+final class PageView {
+  private static final Logger LOG = Logger.getLogger(PageView.class.getName());
+
+  private final Templates templates;
+
+  PageView(Templates templates) {
+    this.templates = templates;
+  }
+
+  void render(RoutingContext ctx, String template, int status, Model model) {
+    templates.renderAsync("pages/" + template, model.map).onSuccess(html -> ctx.response()
+        .setStatusCode(status)
+        .putHeader("Content-Type", "text/html; charset=utf-8")
+        .putHeader("Cache-Control", "no-store")
+        .end(html)).onFailure(err -> {
+          LOG.warning("page " + template + " failed to render: " + err.getMessage());
+          ctx.fail(500);
+        });
+  }
+
+  /** A refused form: field errors in place, or the reason at the top; never a stack trace. */
+  void refused(RoutingContext ctx, Throwable err, Model m, String template, String credentialsKey) {
+    if (!(err instanceof FlowException fe)) {
+      ctx.fail(err);
+      return;
+    }
+    Failure f = fe.failure();
+    if (!fe.fields().isEmpty()) {
+      m.put("errors", PageModel.fields(ctx, fe)).put("formError", PageModel.text(ctx, "page.error.summary"));
+    } else if (f == Failure.INVALID_CREDENTIALS && credentialsKey != null) {
+      m.put("formError", PageModel.text(ctx, credentialsKey));
+    } else {
+      m.put("formError", PageModel.text(ctx, "problem." + f.code() + ".detail"));
+    }
+    retryAfter(ctx, fe);
+    render(ctx, template, f.status, m);
+  }
+
+  static void retryAfter(RoutingContext ctx, FlowException fe) {
+    if (fe.retryAfter() != null) {
+      ctx.response().putHeader("Retry-After", Long.toString(Math.max(1, fe.retryAfter().toSeconds())));
+    }
+  }
+
+  static void redirect(RoutingContext ctx, String location) {
+    ctx.response().setStatusCode(303).putHeader("Location", location).putHeader("Cache-Control", "no-store").end();
+  }
+}
