@@ -2,7 +2,8 @@
 -- KEYS[1] code, KEYS[2] resend gate, KEYS[3] hourly counter, KEYS[4] daily counter
 -- ARGV[1] keyed hash of the code, ARGV[2] code ttl ms, ARGV[3] resend gate ms, ARGV[4] codes per hour, ARGV[5] hour ms,
 -- ARGV[6] codes per day, ARGV[7] day ms
--- Returns {1} stored | {-1, ms to wait} resend too early | {-2, ms to wait} hourly or daily cap reached
+-- Returns {1} stored | {-1, ms to wait} resend too early | {-2, ms to wait} hourly cap reached
+--       | {-3, ms to wait} daily cap reached
 local wait = redis.call('PTTL', KEYS[2])
 if wait > 0 then
   return {-1, wait}
@@ -12,7 +13,7 @@ if sent >= tonumber(ARGV[4]) then
   return {-2, redis.call('PTTL', KEYS[3])}
 end
 if tonumber(redis.call('GET', KEYS[4]) or '0') >= tonumber(ARGV[6]) then
-  return {-2, redis.call('PTTL', KEYS[4])}
+  return {-3, redis.call('PTTL', KEYS[4])}
 end
 -- A new code replaces the old one and starts with no wrong tries of its own.
 redis.call('DEL', KEYS[1])

@@ -229,14 +229,14 @@ public final class Main {
       LoginParser logins = new LoginParser(config, phones);
       PasswordHasher hasher = new PasswordHasher(config.hash().memoryKib(), config.hash().iterations(),
           config.hash().parallelism());
-      HashQueue hashPlaces = new HashQueue(config.hashWorkers(), config.hashQueue(), metrics::shed);
+      HashQueue hashPlaces = metrics.hashQueue(config.hashWorkers(), config.hashQueue());
       Credentials credentials = new Credentials(vertx, config.hash().retryAfter(), hashPlaces,
           new PasswordPolicy(phones));
       TokenService tokens = new TokenService(vertx, keys, config.jwt(), config.tokens().accessTtl().toSeconds());
       VerifiedTokens verified = VerifiedTokens.start(vertx, config.redis(), redis, config.tokens().verifyCache());
       RefreshTokens refresh = new RefreshTokens(redis, config.tokens().refreshIdle(), config.tokens().refreshAbsolute());
-      SmsCodes smsCodes = new SmsCodes(redis, secrets, config.smsCode(), config.limits());
-      Throttles throttles = new Throttles(vertx, redis, config.limits(), config.http().ipv6Prefix());
+      SmsCodes smsCodes = new SmsCodes(redis, secrets, config.smsCode(), config.limits(), metrics);
+      Throttles throttles = new Throttles(vertx, redis, config.limits(), config.http().ipv6Prefix(), metrics);
       Audit audit = new Audit(pg, metrics);
       TempPasswords temps = new TempPasswords(redis, secrets, config.tempPassword());
       ChangeTokens changeTokens = new ChangeTokens(redis, config.tokens().changeTtl());

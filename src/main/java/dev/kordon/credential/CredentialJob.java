@@ -12,6 +12,9 @@ sealed interface CredentialJob extends LocalMessage permits CredentialJob.Verify
   /** The work, on a hashing thread; what comes back is the reply. */
   LocalMessage run(PasswordHasher hasher, String dummyHash);
 
+  /** {@link HashQueue#VERIFY} or {@link HashQueue#HASH}: the label of its timings. */
+  String op();
+
   /**
    * Checks a password against a stored hash; replies a {@link Credentials.Verdict}. A null hash (no
    * account, no password) is checked against the dummy, so it costs the same time, and never matches.
@@ -21,6 +24,11 @@ sealed interface CredentialJob extends LocalMessage permits CredentialJob.Verify
     public LocalMessage run(PasswordHasher hasher, String dummyHash) {
       boolean ok = hasher.verify(hash != null ? hash : dummyHash, password) && hash != null;
       return new Credentials.Verdict(ok, ok && hasher.outdated(hash));
+    }
+
+    @Override
+    public String op() {
+      return HashQueue.VERIFY;
     }
 
     @Override
@@ -34,6 +42,11 @@ sealed interface CredentialJob extends LocalMessage permits CredentialJob.Verify
     @Override
     public LocalMessage run(PasswordHasher hasher, String dummyHash) {
       return new Hashed(hasher.hash(password));
+    }
+
+    @Override
+    public String op() {
+      return HashQueue.HASH;
     }
 
     @Override

@@ -54,7 +54,16 @@ public final class CredentialVerticle extends VerticleBase {
       msg.fail(OVERLOADED, "overloaded");
       return;
     }
-    pool.executeBlocking(() -> job.run(hasher, dummyHash), false).onComplete(ar -> {
+    long queued = System.nanoTime();
+    pool.executeBlocking(() -> {
+      long start = System.nanoTime();
+      places.started();
+      try {
+        return job.run(hasher, dummyHash);
+      } finally {
+        places.finished(job.op(), start - queued, System.nanoTime() - start);
+      }
+    }, false).onComplete(ar -> {
       places.release();
       if (ar.succeeded()) {
         msg.reply(ar.result());

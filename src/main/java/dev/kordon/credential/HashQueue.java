@@ -9,13 +9,29 @@ import java.util.concurrent.atomic.AtomicInteger;
  * before it counts as an attempt against the account.
  */
 public final class HashQueue {
+  /** The kinds of job, as the hash metrics label them. */
+  public static final String VERIFY = "verify";
+  public static final String HASH = "hash";
+
+  /** What the pool reports to the metrics. */
+  public interface Meter {
+    /** A job refused: no place was free. */
+    void shed();
+
+    /** A job done: how long it held a place before a thread took it, then how long it ran. */
+    void done(String op, long waitedNanos, long workedNanos);
+  }
+
+  private final int queue;
   private final int capacity;
   private final AtomicInteger taken = new AtomicInteger();
-  private final Runnable onShed;
+  private final AtomicInteger running = new AtomicInteger();
+  private final Meter meter;
 
-  public HashQueue(int workers, int queue, Runnable onShed) {
+  public HashQueue(int workers, int queue, Meter meter) {
+    this.queue = queue;
     this.capacity = workers + queue;
-    this.onShed = onShed;
+    this.meter = meter;
   }
 
   /** True (and counted as shed) when no job could get a place now. */
@@ -23,7 +39,7 @@ public final class HashQueue {
     if (taken.get() < capacity) {
       return false;
     }
-    onShed.run();
+    meter.shed();
     return true;
   }
 
@@ -31,7 +47,7 @@ public final class HashQueue {
     while (true) {
       int now = taken.get();
       if (now >= capacity) {
-        onShed.run();
+        meter.shed();
         return false;
       }
       if (taken.compareAndSet(now, now + 1)) {
@@ -40,11 +56,33 @@ public final class HashQueue {
     }
   }
 
+  /** On the hashing thread: a job holding a place starts. */
+  void started() {
+    running.incrementAndGet();
+  }
+
+  /** On the hashing thread: the job that started is done; its place is released apart. */
+  void finished(String op, long waitedNanos, long workedNanos) {
+    running.decrementAndGet();
+    meter.done(op, waitedNanos, workedNanos);
+  }
+
   void release() {
     taken.decrementAndGet();
   }
 
   public int inFlight() {
     return taken.get();
+  }
+
+  /** Jobs holding a place that no thread has taken yet. */
+  public int waiting() {
+    // Read apart, a job between its end and its release shows as waiting for that instant; never below 0.
+    return Math.max(0, taken.get() - running.get());
+  }
+
+  /** How many jobs may wait beyond those running ({@code hash.queue}). */
+  public int queuePlaces() {
+    return queue;
   }
 }

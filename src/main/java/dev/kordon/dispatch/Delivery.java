@@ -9,6 +9,9 @@ import io.vertx.core.json.JsonObject;
  * passwords and codes, so {@code toString} names the message by its outbox id only.
  */
 sealed interface Delivery extends LocalMessage permits Delivery.Mail, Delivery.Sms {
+  String MAIL = "mail";
+  String SMS = "sms";
+
   /** The outbox stream entry. */
   String id();
 
@@ -19,7 +22,7 @@ sealed interface Delivery extends LocalMessage permits Delivery.Mail, Delivery.S
 
   /** An opened outbox payload ({@code {kind:"mail"|"sms", ...}} as {@link Letters} wrote it). */
   static Delivery of(String id, JsonObject payload) {
-    return "sms".equals(payload.getString("kind"))
+    return SMS.equals(payload.getString("kind"))
         ? new Sms(id, payload.getString("to"), payload.getString("text"))
         : new Mail(id, payload.getString("to"), payload.getString("subject"), payload.getString("text"),
             payload.getString("html"));
@@ -28,7 +31,7 @@ sealed interface Delivery extends LocalMessage permits Delivery.Mail, Delivery.S
   record Mail(String id, String to, String subject, String text, String html) implements Delivery {
     @Override
     public String kind() {
-      return "mail";
+      return MAIL;
     }
 
     @Override
@@ -45,7 +48,7 @@ sealed interface Delivery extends LocalMessage permits Delivery.Mail, Delivery.S
   record Sms(String id, String to, String text) implements Delivery {
     @Override
     public String kind() {
-      return "sms";
+      return SMS;
     }
 
     @Override

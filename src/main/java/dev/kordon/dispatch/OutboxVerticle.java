@@ -30,7 +30,8 @@ import java.util.logging.Logger;
  * A message the provider refuses for good ({@link #PERMANENT}: a 5xx reply, an unusable address)
  * is not retried: it goes to the dead letters ({@link dev.kordon.store.Keys#deadLetters}, sealed as
  * it was) with an audit event and a metric. The retry scan walks the whole pending list a page per
- * tick, so a message never waits behind others that are not due.
+ * tick, so a message never waits behind others that are not due. At most once per poll interval a
+ * tick also measures the backlog (messages left, age of the oldest) for the metrics.
  */
 public final class OutboxVerticle extends VerticleBase {
   private static final Logger LOG = Logger.getLogger(OutboxVerticle.class.getName());
@@ -41,6 +42,14 @@ public final class OutboxVerticle extends VerticleBase {
   public static final int PERMANENT = 550;
   /** Dead letters kept for the operator: the newest this many. */
   static final int DEAD_LETTERS_KEPT = 10_000;
+  /**
+   * The outcomes of a delivery attempt, as {@code kordon_outbox_deliveries_total} labels them: taken
+   * by the provider, failed for now, refused for good, or given up (too old, or unreadable).
+   */
+  static final String SENT = "sent";
+  static final String RETRY = "retry";
+  static final String DEAD = "dead";
+  static final String DROPPED = "dropped";
 
   private final RedisStore redis;
   private final Secrets secrets;
@@ -55,6 +64,8 @@ public final class OutboxVerticle extends VerticleBase {
   /** Where the next retry scan starts: "-" from the oldest, else after the last id seen. */
   private String scanFrom = "-";
   private boolean busy;
+  /** When the backlog was last measured: once per poll interval, however often a wake-up ticks. */
+  private long measuredAt;
   private long timer = -1;
   private MessageConsumer<Object> wake;
 
@@ -72,6 +83,7 @@ public final class OutboxVerticle extends VerticleBase {
   public Future<?> start() {
     stream = redis.keys().outbox();
     deadLetters = redis.keys().deadLetters();
+    metrics.deliveryKinds(List.of(Delivery.MAIL, Delivery.SMS), List.of(SENT, RETRY, DEAD, DROPPED));
     wake = vertx.eventBus().consumer(Addresses.OUTBOX_WAKE, m -> tick());
     timer = vertx.setPeriodic(config.poll().toMillis(), id -> tick());
     // The group reads from the stream's start: messages accepted before any dispatcher ran are sent too.
@@ -95,11 +107,33 @@ public final class OutboxVerticle extends VerticleBase {
     }
     busy = true;
     tickUnderWay = ensureGroup().compose(v -> readNew()).compose(v -> retryPending())
+        .eventually(this::measureBacklog)
         .onComplete(ar -> {
           busy = false;
           if (ar.failed()) {
             LOG.fine("outbox tick failed: " + ar.cause().getMessage());
           }
+        });
+  }
+
+  /**
+   * The backlog for the metrics, one script per poll interval: a wake-up per accepted message adds
+   * no round trip. A failed measurement leaves the last values; Redis being down has its own alerts.
+   */
+  private Future<Void> measureBacklog() {
+    long now = System.currentTimeMillis();
+    if (now - measuredAt < config.poll().toMillis()) {
+      return Future.succeededFuture();
+    }
+    measuredAt = now;
+    return redis.eval(Scripts.OUTBOX_BACKLOG, List.of(stream), List.of())
+        .<Void>map(r -> {
+          metrics.outboxBacklog(r.get(0).toLong(), r.get(1).toLong());
+          return null;
+        })
+        .recover(err -> {
+          LOG.fine("outbox backlog not measured: " + err.getMessage());
+          return Future.succeededFuture();
         });
   }
 
@@ -191,9 +225,12 @@ public final class OutboxVerticle extends VerticleBase {
       fields.put(kv.get(i).toString(), kv.get(i + 1).toString());
     }
     long enqueued = Long.parseLong(fields.getString("t", "0"));
+    // The kind as the metrics know it: the stream field is only read, never trusted as a label.
+    String kind = Delivery.SMS.equals(fields.getString("k")) ? Delivery.SMS : Delivery.MAIL;
     if (System.currentTimeMillis() - enqueued > config.giveUpAfter().toMillis()) {
       LOG.warning("outbox: message " + id + " (" + fields.getString("k") + ") undelivered after "
           + config.giveUpAfter() + ", dropped");
+      metrics.delivery(kind, DROPPED);
       ackDelete(id);
       return;
     }
@@ -202,6 +239,7 @@ public final class OutboxVerticle extends VerticleBase {
       message = new JsonObject(secrets.open(fields.getString("p", "")));
     } catch (Exception e) {
       LOG.warning("outbox: message " + id + " cannot be opened (secrets.key changed?), dropped");
+      metrics.delivery(kind, DROPPED);
       ackDelete(id);
       return;
     }
@@ -211,13 +249,13 @@ public final class OutboxVerticle extends VerticleBase {
             new DeliveryOptions().setSendTimeout(config.sendTimeout().toMillis() + 1000))
         .onComplete(ar -> {
           if (ar.succeeded()) {
-            metrics.delivery(delivery.kind(), "sent");
+            metrics.delivery(delivery.kind(), SENT);
             ackDelete(id).onComplete(x -> inFlight.remove(id));
           } else if (ar.cause() instanceof ReplyException re && re.failureCode() == PERMANENT) {
-            metrics.delivery(delivery.kind(), "dead");
+            metrics.delivery(delivery.kind(), DEAD);
             deadLetter(id, fields, delivery.kind(), re.getMessage()).onComplete(x -> inFlight.remove(id));
           } else {
-            metrics.delivery(delivery.kind(), "retry");
+            metrics.delivery(delivery.kind(), RETRY);
             inFlight.remove(id);
             LOG.info("outbox: delivery of " + id + " (" + delivery.kind() + ") failed, will retry: "
                 + ar.cause().getMessage());

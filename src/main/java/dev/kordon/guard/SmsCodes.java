@@ -1,6 +1,7 @@
 package dev.kordon.guard;
 
 import dev.kordon.config.KordonConfig;
+import dev.kordon.ops.Metrics;
 import dev.kordon.problem.Failure;
 import dev.kordon.problem.FlowException;
 import dev.kordon.store.Keys;
@@ -27,13 +28,16 @@ public final class SmsCodes {
   private final Secrets secrets;
   private final KordonConfig.SmsCode config;
   private final KordonConfig.Limits limits;
+  private final Metrics metrics;
   private final SecureRandom random = new SecureRandom();
 
-  public SmsCodes(RedisStore redis, Secrets secrets, KordonConfig.SmsCode config, KordonConfig.Limits limits) {
+  public SmsCodes(RedisStore redis, Secrets secrets, KordonConfig.SmsCode config, KordonConfig.Limits limits,
+      Metrics metrics) {
     this.redis = redis;
     this.secrets = secrets;
     this.config = config;
     this.limits = limits;
+    this.metrics = metrics;
   }
 
   /** A new code for the login, or 429 with the wait; the caller sends it (or not, for no account). */
@@ -47,6 +51,9 @@ public final class SmsCodes {
           if (outcome == 1) {
             return Future.succeededFuture(code);
           }
+          Throttles.Kind kind = outcome == -1 ? Throttles.Kind.SMS_RESEND
+              : outcome == -2 ? Throttles.Kind.SMS_HOUR : Throttles.Kind.SMS_DAY;
+          metrics.throttleHit(kind.label());
           Duration wait = Duration.ofMillis(Math.max(1000, r.get(1).toLong()));
           return Future.failedFuture(new FlowException(Failure.TOO_MANY_REQUESTS, Map.of(), wait));
         });

@@ -1,6 +1,7 @@
 package dev.kordon.guard;
 
 import dev.kordon.config.KordonConfig;
+import dev.kordon.ops.Metrics;
 import dev.kordon.problem.Failure;
 import dev.kordon.problem.FlowException;
 import dev.kordon.store.Keys;
@@ -12,6 +13,7 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Response;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -22,7 +24,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * Every throttle and sending cap (conf/kordon.yaml: login, recovery, sending, sms-code). Each
  * decision is one Lua script over keys of one hash-tag slot: a login's keys under {l:…}, an IP's
  * under {ip:…}, the global SMS budget under {sms}. Over a limit the flow answers 429 with
- * Retry-After; a locked password path answers like a wrong password.
+ * Retry-After; a locked password path answers like a wrong password. Each 429 is counted by the
+ * {@link Kind} of limit that decided it.
  */
 public final class Throttles {
   private static final Duration HOUR = Duration.ofHours(1);
@@ -45,17 +48,55 @@ public final class Throttles {
   /** How a reserved attempt ended: a failure counts, a success starts the count again, VOID neither. */
   public enum Outcome { FAIL, OK, VOID }
 
+  /**
+   * The limit that refused a request with 429: the {@code kind} label of
+   * {@code kordon_throttle_hits_total}. A locked password path is none of them: it answers like a
+   * wrong password, and is counted as the security event {@code login.locked}.
+   */
+  public enum Kind {
+    /** Sign-in attempts (password or SMS code) from one IP: {@code login.per-ip}. */
+    IP,
+    /** Password failures of one login from one IP: {@code login.per-account-ip}. */
+    ACCOUNT_IP,
+    /** The growing wait after {@code login.delay-after} failures. */
+    PASSWORD_DELAY,
+    /** Earlier attempts of the login still in flight after {@link Throttles#BUSY_WAIT}. */
+    PASSWORD_BUSY,
+    /** SMS codes and recoveries asked from one IP: {@code sending.per-ip-hour}. */
+    SEND_IP,
+    /** A new code for the number before {@code sms-code.resend-after}. */
+    SMS_RESEND,
+    /** Codes for the number this hour: {@code sms-code.per-hour}. */
+    SMS_HOUR,
+    /** Codes for the number today: {@code sms-code.per-day}. */
+    SMS_DAY,
+    /** Every SMS of all instances this minute: {@code sending.sms-per-minute}. */
+    SMS_BUDGET,
+    /** Temporary passwords for the number this hour: {@code recovery.per-hour}. */
+    RECOVERY_HOUR,
+    /** ... and today: {@code recovery.per-day}. */
+    RECOVERY_DAY;
+
+    public String label() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
   private final Vertx vertx;
   private final RedisStore redis;
   private final KordonConfig.Limits limits;
   private final int ipv6Prefix;
+  private final Metrics metrics;
 
   /** {@code ipv6Prefix}: an IPv6 client is counted by its block of this many bits (http.ipv6-prefix). */
-  public Throttles(Vertx vertx, RedisStore redis, KordonConfig.Limits limits, int ipv6Prefix) {
+  public Throttles(Vertx vertx, RedisStore redis, KordonConfig.Limits limits, int ipv6Prefix, Metrics metrics) {
     this.vertx = vertx;
     this.redis = redis;
     this.limits = limits;
     this.ipv6Prefix = ipv6Prefix;
+    this.metrics = metrics;
+    metrics.throttleKinds(Arrays.stream(Kind.values()).map(Kind::label).toList());
+    metrics.smsBudget(limits.smsPerMinute());
   }
 
   public KordonConfig.Limits limits() {
@@ -92,13 +133,13 @@ public final class Throttles {
           }
           if (outcome == -4) {
             if (System.currentTimeMillis() >= giveUpAt) {
-              return Future.failedFuture(tooMany(1000));
+              return Future.failedFuture(refused(Kind.PASSWORD_BUSY, 1000));
             }
             // Earlier attempts of this login are being checked: ask again when some have ended.
             long pause = Math.min(250, 10L << Math.min(round, 5)) + ThreadLocalRandom.current().nextInt(10);
             return vertx.timer(pause).compose(t -> gate(category, login, ip, reservation, giveUpAt, round + 1));
           }
-          return Future.failedFuture(tooMany(r.get(1).toLong()));
+          return Future.failedFuture(refused(outcome == -3 ? Kind.ACCOUNT_IP : Kind.PASSWORD_DELAY, r.get(1).toLong()));
         });
   }
 
@@ -121,7 +162,8 @@ public final class Throttles {
 
   /** One sign-in attempt (password or SMS code) from this IP. */
   public Future<Void> ipAttempt(String ip) {
-    return hit(List.of(new Window(redis.keys().clientSignIns(client(ip)), limits.loginPerIp(), limits.loginIpWindow())));
+    return hit(List.of(new Window(Kind.IP, redis.keys().clientSignIns(client(ip)), limits.loginPerIp(),
+        limits.loginIpWindow())));
   }
 
   /** Where the login stands: consecutive failures and whether the password path is locked. */
@@ -141,12 +183,12 @@ public final class Throttles {
 
   /** An SMS code or a recovery asked from this IP (per-IP sending cap). */
   public Future<Void> sendFromIp(String ip) {
-    return hit(List.of(new Window(redis.keys().clientSends(client(ip)), limits.sendPerIpHour(), HOUR)));
+    return hit(List.of(new Window(Kind.SEND_IP, redis.keys().clientSends(client(ip)), limits.sendPerIpHour(), HOUR)));
   }
 
   /** One more SMS out of the global budget: only for a message that is actually sent. */
   public Future<Void> smsBudget() {
-    return hit(List.of(smsWindow()));
+    return hit(List.of(smsWindow())).onSuccess(v -> metrics.smsSpent());
   }
 
   /**
@@ -157,18 +199,18 @@ public final class Throttles {
     Window w = smsWindow();
     return redis.eval(Scripts.WINDOW_PEEK, List.of(w.key), List.of(Integer.toString(w.limit)))
         .compose(r -> r.get(0).toLong() == 1 ? Future.succeededFuture()
-            : Future.failedFuture(tooMany(r.get(1).toLong())));
+            : Future.failedFuture(refused(Kind.SMS_BUDGET, r.get(1).toLong())));
   }
 
   private Window smsWindow() {
-    return new Window(redis.keys().smsBudget(), limits.smsPerMinute(), MINUTE);
+    return new Window(Kind.SMS_BUDGET, redis.keys().smsBudget(), limits.smsPerMinute(), MINUTE);
   }
 
   /** A temporary password asked for this number (per hour and per day). */
   public Future<Void> recoveryFor(String category, String login) {
     return hit(List.of(
-        new Window(redis.keys().recoveryHour(category, login), limits.recoveryPerHour(), HOUR),
-        new Window(redis.keys().recoveryDay(category, login), limits.recoveryPerDay(), DAY)));
+        new Window(Kind.RECOVERY_HOUR, redis.keys().recoveryHour(category, login), limits.recoveryPerHour(), HOUR),
+        new Window(Kind.RECOVERY_DAY, redis.keys().recoveryDay(category, login), limits.recoveryPerDay(), DAY)));
   }
 
   private Future<Void> hit(List<Window> windows) {
@@ -180,10 +222,12 @@ public final class Throttles {
       args.add(ms(w.window));
     }
     return redis.eval(Scripts.WINDOW_HIT, keys, args).compose(r -> r.get(0).toLong() == 1 ? Future.succeededFuture()
-        : Future.failedFuture(tooMany(r.get(1).toLong())));
+        : Future.failedFuture(refused(windows.get(r.get(2).toInteger() - 1).kind, r.get(1).toLong())));
   }
 
-  static FlowException tooMany(long waitMs) {
+  /** The 429 of a limit, counted by its kind. */
+  private FlowException refused(Kind kind, long waitMs) {
+    metrics.throttleHit(kind.label());
     return new FlowException(Failure.TOO_MANY_REQUESTS, Map.of(), Duration.ofMillis(Math.max(1000, waitMs)));
   }
 
@@ -196,6 +240,6 @@ public final class Throttles {
     return Long.toString(d.toMillis());
   }
 
-  private record Window(String key, int limit, Duration window) {}
+  private record Window(Kind kind, String key, int limit, Duration window) {}
 
 }

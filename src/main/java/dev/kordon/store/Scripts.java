@@ -9,6 +9,7 @@ public final class Scripts {
   public static final LuaScript EPOCH_RAISE = LuaScript.load("epoch_raise.lua");
   public static final LuaScript LOGIN_GATE = LuaScript.load("login_gate.lua");
   public static final LuaScript LOGIN_SETTLE = LuaScript.load("login_settle.lua");
+  public static final LuaScript OUTBOX_BACKLOG = LuaScript.load("outbox_backlog.lua");
   public static final LuaScript REFRESH_ISSUE = LuaScript.load("refresh_issue.lua");
   /** Builds family keys itself, from {@link Keys#familyPrefix} passed as ARGV[1]. */
   public static final LuaScript REFRESH_ROTATE = LuaScript.load("refresh_rotate.lua");

@@ -228,7 +228,7 @@ class SmsLoginTest {
     rig.account("internet", "00123457", Rig.TARIFF, "active", null);
     var services = rig.running.services();
     String code = LogCapture.secret(Rig.await(new SmsCodes(services.redis(), services.secrets(), rig.config.smsCode(),
-        rig.config.limits()).issue("internet", "00123457")));
+        rig.config.limits(), new dev.kordon.ops.Metrics()).issue("internet", "00123457")));
     var r = rig.post("/api/v1/login/sms",
         new JsonObject().put("category", "internet").put("login", "00123457").put("code", code));
     assertThat(r.statusCode()).isEqualTo(400);
