@@ -77,8 +77,9 @@ public final class HashQueue {
 
   /** Jobs holding a place that no thread has taken yet. */
   public int waiting() {
-    // Read apart, a job between its end and its release shows as waiting for that instant; never below 0.
-    return Math.max(0, taken.get() - running.get());
+    // Read apart, a job between its end and its release would show as waiting for that instant;
+    // at most the queue's places can wait, and never fewer than none.
+    return Math.max(0, Math.min(queue, taken.get() - running.get()));
   }
 
   /** How many jobs may wait beyond those running ({@code hash.queue}). */
