@@ -37,11 +37,10 @@ import dev.kordon.guard.Secrets;
 import dev.kordon.guard.SmsCodes;
 import dev.kordon.guard.TempPasswords;
 import dev.kordon.guard.Throttles;
-import dev.kordon.ops.AsyncConsole;
 import dev.kordon.ops.Drain;
 import dev.kordon.ops.HeapSettings;
+import dev.kordon.ops.Logging;
 import dev.kordon.ops.Metrics;
-import dev.kordon.ops.ShutdownLogManager;
 import dev.kordon.render.Templates;
 import dev.kordon.store.RedisStore;
 import dev.kordon.token.AccountEpoch;
@@ -86,15 +85,9 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) throws Exception {
-    // Before the first logger exists: the drain's last lines must outlive the JDK's exit hook.
-    if (System.getProperty("java.util.logging.manager") == null) {
-      System.setProperty("java.util.logging.manager", ShutdownLogManager.class.getName());
-    }
+    // Before the first logger exists: every line goes out through Logback, JSON unless in dev mode.
+    Logging.install();
     Logger log = Logger.getLogger(Main.class.getName());
-    if (System.getProperty("java.util.logging.config.file") == null) {
-      System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tL %4$-7s %3$s: %5$s%6$s%n");
-      AsyncConsole.install();
-    }
     long t0 = System.nanoTime();
     Path confFile = null;
     for (int i = 0; i < args.length; i++) {
@@ -106,6 +99,9 @@ public final class Main {
     KordonConfig config;
     try {
       ConfigTree tree = ConfigTree.load(confFile, System.getenv());
+      // Before dev mode's servers start, so that their lines follow the configured levels too.
+      KordonConfig.Log levels = KordonConfig.Log.from(tree);
+      Logging.configure(tree.bool("dev") ? Logging.Format.TEXT : Logging.Format.JSON, levels.level(), levels.levels());
       if (tree.bool("dev")) {
         dev = DevMode.start();
         tree = dev.apply(tree);
@@ -134,13 +130,13 @@ public final class Main {
     }
     // From here a SIGTERM drains, even while dev mode still seeds its demo accounts.
     DevMode devStack = dev;
-    ShutdownLogManager.holdAtExit();
+    Logging.holdAtExit();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       drainAndStop(running, config.http(), log);
       if (devStack != null) {
         devStack.stop();
       }
-      ShutdownLogManager.release();
+      Logging.release();
     }, "kordon-shutdown"));
     if (dev != null) {
       dev.seed(running.services(), running.credentials()).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);

@@ -1,5 +1,6 @@
 package dev.kordon.audit;
 
+import dev.kordon.ops.LogFields;
 import dev.kordon.ops.Metrics;
 import dev.kordon.ops.RequestScope;
 import io.vertx.core.Future;
@@ -8,13 +9,16 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.UUID;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The security trail: every event goes to the {@code audit_events} table and, as one JSON line,
- * to the {@code kordon.audit} log. Writing never holds up or fails the request it describes.
- * Callers pass no secrets; the detail names outcomes and reasons only.
+ * The security trail: every event goes to the {@code audit_events} table and, as one JSON line
+ * with the login masked, to the {@code kordon.audit} log. Writing never holds up or fails the
+ * request it describes. Callers pass no secrets; the detail names outcomes and reasons only.
  */
 public final class Audit {
   private static final Logger LOG = Logger.getLogger("kordon.audit");
@@ -52,15 +56,43 @@ public final class Audit {
     JsonObject d = detail == null ? new JsonObject() : detail;
     // The request being served, when there is one: its log lines and this event name the same id.
     String requestId = RequestScope.requestId();
-    JsonObject line = new JsonObject().put("event", event).put("account", account == null ? null : account.toString())
-        .put("category", category).put("login", login).put("ip", ip).put("detail", d);
-    if (requestId != null) {
-      line.put("request_id", requestId);
+    if (LOG.isLoggable(Level.INFO)) {
+      // The log names a login only masked: enough to tell logins apart, not to read one off.
+      String shown = masked(login);
+      String accountId = account == null ? null : account.toString();
+      JsonObject line = new JsonObject().put("event", event).put("account", accountId)
+          .put("category", category).put("login", shown).put("ip", ip).put("detail", d);
+      if (requestId != null) {
+        line.put("request_id", requestId);
+      }
+      // In production's JSON lines these are fields of their own, beside the request's id.
+      Map<String, String> fields = new LinkedHashMap<>();
+      fields.put("event", event);
+      fields.put("account_id", accountId);
+      fields.put("category", category);
+      fields.put("login", shown);
+      LOG.log(Level.INFO, line.encode(), new LogFields(fields));
     }
-    LOG.info(line.encode());
     metrics.securityEvent(event);
     pool.preparedQuery(INSERT).execute(Tuple.of(event, account, category, login, ip, d, requestId))
         .onFailure(err -> LOG.warning("audit event " + event + " not stored: " + err.getMessage()));
+  }
+
+  /**
+   * A login for the log: its first 6 characters (a phone number's country and operator codes) and
+   * its last 2 stay when that still stars 5 or more; otherwise only the last 2 stay, and a login of
+   * 5 characters or fewer is all stars.
+   */
+  static String masked(String login) {
+    if (login == null) {
+      return null;
+    }
+    int n = login.length();
+    if (n <= 5) {
+      return "*".repeat(n);
+    }
+    int head = n - 8 >= 5 ? 6 : 0;
+    return login.substring(0, head) + "*".repeat(n - head - 2) + login.substring(n - 2);
   }
 
   /** The latest events of a login, newest first. */

@@ -35,7 +35,8 @@ public record KordonConfig(
     Dispatch dispatch,
     Web web,
     Limits limits,
-    Smpp smpp) {
+    Smpp smpp,
+    Log log) {
 
   public enum LoginKind { PHONE, ACCOUNT_NUMBER }
 
@@ -91,6 +92,32 @@ public record KordonConfig(
       Duration poll, Duration sendTimeout) {}
 
   public record Phone(int countryCode, String region, List<String> operatorCodes) {}
+
+  /**
+   * Log levels: {@code level} for every logger, {@code levels} for single loggers (each name covers
+   * the loggers below it), as trace, debug, info, warn, error or off. Read before anything else
+   * starts, dev mode's servers included.
+   */
+  public record Log(String level, Map<String, String> levels) {
+    private static final List<String> LEVELS = List.of("trace", "debug", "info", "warn", "error", "off");
+
+    public static Log from(ConfigTree c) {
+      String root = c.string("log.level").toLowerCase(java.util.Locale.ROOT);
+      if (!LEVELS.contains(root)) {
+        throw c.error("log.level", "one of " + LEVELS);
+      }
+      Map<String, String> levels = new LinkedHashMap<>();
+      for (String entry : c.list("log.levels")) {
+        String[] parts = entry.split("=", 2);
+        String level = parts.length == 2 ? parts[1].trim().toLowerCase(java.util.Locale.ROOT) : "";
+        if (parts[0].isBlank() || !LEVELS.contains(level)) {
+          throw c.error("log.levels", "logger=level entries such as io.netty=warn, the level one of " + LEVELS);
+        }
+        levels.put(parts[0].trim(), level);
+      }
+      return new Log(root, java.util.Collections.unmodifiableMap(levels));
+    }
+  }
 
   public static KordonConfig from(ConfigTree c) {
     boolean dev = c.bool("dev");
@@ -194,7 +221,7 @@ public record KordonConfig(
     return new KordonConfig(dev, http, admin, pg, redis, smtp, c.string("mail.from"), smsProvider,
         c.string("sms.http.url"), c.nonEmpty("portal.url"), c.bool("cookie.secure"), jwt, hash, tokens,
         List.copyOf(tariffs), phone, min, max, java.util.Collections.unmodifiableMap(categories), secret, smsCode,
-        temp, dispatch, web(c), limits(c), smpp(c, smsProvider));
+        temp, dispatch, web(c), limits(c), smpp(c, smsProvider), Log.from(c));
   }
 
   private static Smpp smpp(ConfigTree c, String provider) {

@@ -6,7 +6,8 @@ import java.util.logging.LogManager;
  * java.util.logging's log manager, except that at JVM exit its handlers stay until Kordon's own
  * shutdown hook has logged the drain and the stop. The JDK resets logging in a shutdown hook of
  * its own that runs beside ours, so the last lines of a SIGTERM were sometimes never written.
- * Chosen with {@code -Djava.util.logging.manager}, which {@code Main} sets before anything logs.
+ * Chosen with {@code -Djava.util.logging.manager}, which {@link Logging#install} sets before
+ * anything logs; {@link Logging#release} lets go after the drain.
  */
 public final class ShutdownLogManager extends LogManager {
   private static volatile boolean holdAtExit;
