@@ -2,12 +2,10 @@ package dev.kordon.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kordon.ops.RequestScope;
 import dev.kordon.support.Await;
 import dev.kordon.support.LogCapture;
 import dev.kordon.support.Rig;
 import io.vertx.core.MultiMap;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Tuple;
@@ -15,10 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -104,39 +98,6 @@ class RequestIdTest {
     }, l -> !l.isEmpty());
     assertThat(stored).containsExactly(id);
     assertThat(LogCapture.linesWith("\"request_id\":\"" + id + "\"")).hasSize(1);
-  }
-
-  @Test
-  void aLineLoggedWhileServingARequestNamesItOnTheConsole() throws Exception {
-    List<String> written = new ArrayList<>();
-    Handler target = new Handler() {
-      public void publish(LogRecord r) {
-        written.add(r.getMessage());
-      }
-
-      public void flush() {}
-
-      public void close() {}
-    };
-    target.setLevel(Level.ALL);
-    dev.kordon.ops.AsyncConsole console = dev.kordon.ops.AsyncConsole.wrap(target);
-    Vertx vertx = Vertx.vertx();
-    try {
-      var served = vertx.getOrCreateContext();
-      var request = ((io.vertx.core.internal.ContextInternal) served).duplicate();
-      Rig.await(request.executeBlocking(() -> {
-        RequestScope.enter("req-42", "4bf92f3577b34da6a3ce929d0e0e4736");
-        console.publish(new LogRecord(Level.WARNING, "request failed, answered 503"));
-        return null;
-      }));
-      console.publish(new LogRecord(Level.INFO, "outside any request"));
-      Await.until(Duration.ofSeconds(5), () -> written.size(), n -> n == 2);
-      assertThat(written).containsExactly("[req req-42 trace 4bf92f3577b34da6a3ce929d0e0e4736] request failed, answered 503",
-          "outside any request");
-    } finally {
-      console.close();
-      Rig.await(vertx.close());
-    }
   }
 
   private static JsonObject login(String password) {
