@@ -87,6 +87,10 @@ public final class Main {
   public static void main(String[] args) throws Exception {
     // Before the first logger exists: every line goes out through Logback, JSON unless in dev mode.
     Logging.install();
+    if (Cli.isCommand(args)) {
+      System.exit(Cli.run(args, System.getenv(), System.out, System.err));
+      return;
+    }
     Logger log = Logger.getLogger(Main.class.getName());
     long t0 = System.nanoTime();
     Path confFile = null;
@@ -257,7 +261,7 @@ public final class Main {
       SmsLoginFlow smsLogin = new SmsLoginFlow(subscribers, smsCodes, throttles, notices, signIn);
       RecoveryFlow recovery = new RecoveryFlow(subscribers, guards, notices, signIn);
       PasswordChangeFlow passwordChange = new PasswordChangeFlow(sessions, subscribers, credentials, guards, notices);
-      AdminFlow admin = new AdminFlow(subscribers, throttles, sessions, audit);
+      AdminFlow admin = new AdminFlow(subscribers, guards, notices, sessions, grants);
       Flows flows = new Flows(passwordLogin, smsLogin, recovery, passwordChange, sessions, signIn);
       Edge edge = new Edge(config, contract, new ClientIp(config.http().trustedProxies()),
           new Readiness(pg, redis, new Drain()));
@@ -284,7 +288,12 @@ public final class Main {
   }
 
   /** Flyway over JDBC, once, before anything serves; a blocking call, so never on an event loop. */
-  static Void migrate(KordonConfig.Pg pg) {
+  static Integer migrate(KordonConfig.Pg pg) {
+    return migrate(pg, 5);
+  }
+
+  /** The same with {@code retries} connection attempts more: the command line answers at once. */
+  static Integer migrate(KordonConfig.Pg pg, int retries) {
     URI uri = URI.create(pg.url().replaceFirst("^postgres(ql)?://", "http://"));
     String user = "";
     String password = "";
@@ -296,13 +305,12 @@ public final class Main {
     String jdbc = "jdbc:postgresql://" + uri.getHost() + ":" + (uri.getPort() > 0 ? uri.getPort() : 5432)
         + (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
         + (uri.getRawQuery() != null ? "?" + uri.getRawQuery() : "");
-    Flyway.configure()
+    return Flyway.configure()
         .dataSource(jdbc, user, password)
         .locations("classpath:db/migration")
-        .connectRetries(5)
+        .connectRetries(retries)
         .load()
-        .migrate();
-    return null;
+        .migrate().migrationsExecuted;
   }
 
   private static int freePort() {

@@ -19,10 +19,13 @@ public final class AccountRepository {
   private static final String FIND_BY_ID = "SELECT " + COLUMNS + " FROM accounts WHERE id = $1";
   // xmax = 0 only for a row this statement inserted: tells created from updated in one trip. The
   // prior role and status (locked, so a concurrent write cannot slip between) tell whether the
-  // account's credentials must end.
+  // account's credentials must end. The insert selects from the prior row so that it is read first:
+  // read only in RETURNING, the lock finds the row already updated by this statement and yields
+  // nothing, and every update looked like a change of role.
   private static final String UPSERT =
       "WITH prior AS (SELECT role, status FROM accounts WHERE category = $2 AND login = $3 FOR UPDATE) "
-          + "INSERT INTO accounts (id, category, login, tariff, email, role, status) VALUES ($1, $2, $3, $4, $5, $6, $7) "
+          + "INSERT INTO accounts (id, category, login, tariff, email, role, status) "
+          + "SELECT $1::uuid, $2::text, $3::text, $4::text, $5::text, $6::text, $7::text FROM (SELECT count(*) FROM prior) AS first "
           + "ON CONFLICT (category, login) DO UPDATE SET tariff = EXCLUDED.tariff, email = EXCLUDED.email, "
           + "role = EXCLUDED.role, status = EXCLUDED.status, updated_at = now() "
           + "RETURNING " + COLUMNS + ", (xmax = 0) AS inserted, "
@@ -32,6 +35,13 @@ public final class AccountRepository {
       "UPDATE accounts SET password_hash = $3, updated_at = now() WHERE id = $1 AND password_hash IS NOT DISTINCT FROM $2";
   private static final String SET_HASH =
       "UPDATE accounts SET password_hash = $2, updated_at = now() WHERE id = $1";
+
+  private static final String SET_STATUS =
+      "UPDATE accounts SET status = $2, updated_at = now() WHERE id = $1 RETURNING " + COLUMNS;
+  // A prefix's LIKE wildcards are escaped by the caller; an e-mail matches whatever its case.
+  private static final String SEARCH = "SELECT " + COLUMNS + " FROM accounts "
+      + "WHERE ($1::text IS NULL OR login LIKE $1 || '%' ESCAPE '\\') AND ($2::text IS NULL OR lower(email) = lower($2)) "
+      + "ORDER BY category, login LIMIT $3";
 
   private final Pool pool;
 
@@ -84,6 +94,25 @@ public final class AccountRepository {
 
   public Future<Void> setHash(UUID id, String hash) {
     return pool.preparedQuery(SET_HASH).execute(Tuple.of(id, hash)).mapEmpty();
+  }
+
+  /** Sets the account's status; empty when the account is gone. */
+  public Future<Optional<Account>> setStatus(UUID id, String status) {
+    return pool.preparedQuery(SET_STATUS).execute(Tuple.of(id, status)).map(AccountRepository::first);
+  }
+
+  /**
+   * Accounts whose login starts with {@code loginPrefix} and whose e-mail is {@code email} (either
+   * null: not asked), by category and login, at most {@code limit}.
+   */
+  public Future<List<Account>> search(String loginPrefix, String email, int limit) {
+    String like = loginPrefix == null ? null
+        : loginPrefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+    return pool.preparedQuery(SEARCH).execute(Tuple.of(like, email, limit)).map(rows -> {
+      List<Account> out = new ArrayList<>();
+      rows.forEach(r -> out.add(map(r)));
+      return out;
+    });
   }
 
   private static Optional<Account> first(RowSet<Row> rows) {

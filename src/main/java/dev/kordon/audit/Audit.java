@@ -42,6 +42,10 @@ public final class Audit {
   public static final String REFRESH_REUSE = "refresh.reuse";
   public static final String ADMIN_ACCOUNT = "admin.account_saved";
   public static final String ADMIN_UNLOCK = "admin.unlocked";
+  public static final String ADMIN_DISABLED = "admin.account_disabled";
+  public static final String ADMIN_ENABLED = "admin.account_enabled";
+  public static final String ADMIN_SESSION_ENDED = "admin.session_ended";
+  public static final String ADMIN_PASSWORD_RESET = "admin.password_reset";
   public static final String DEAD_LETTER = "outbox.dead_letter";
 
   private final Pool pool;

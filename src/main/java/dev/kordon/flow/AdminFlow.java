@@ -6,6 +6,7 @@ import dev.kordon.account.AccountRepository.Draft;
 import dev.kordon.account.AccountRepository.Upserted;
 import dev.kordon.account.LoginParser;
 import dev.kordon.audit.Audit;
+import dev.kordon.guard.TempPasswords;
 import dev.kordon.guard.Throttles;
 import dev.kordon.problem.Failure;
 import dev.kordon.problem.FlowException;
@@ -18,9 +19,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What operators do with accounts on the admin port: read one with the state of its password
- * lock, create or update one, lift a lock, read its events, import many. Every change is
- * audited; a changed role or status ends every credential of the account before the change is
+ * What operators do with accounts on the admin port and the command line: read one with the
+ * state of its password lock, create or update one, lift a lock, read its events, import many,
+ * disable or enable one, list and end its sessions, force a password reset, search. Every change
+ * is audited; a changed role or status ends every credential of the account before the change is
  * confirmed.
  */
 public final class AdminFlow {
@@ -28,18 +30,28 @@ public final class AdminFlow {
   private static final int EVENTS = 100;
   private static final int MAX_EVENTS = 1000;
 
+  /** Accounts a search answers when the operator names no limit, and the most ever answered at once. */
+  private static final int FOUND = 50;
+  private static final int MAX_FOUND = 500;
+
   private final LoginParser logins;
   private final AccountRepository accounts;
   private final Throttles throttles;
+  private final TempPasswords temps;
   private final SessionFlow sessions;
+  private final Grants grants;
+  private final Notices notices;
   private final Audit audit;
 
-  public AdminFlow(Subscribers subscribers, Throttles throttles, SessionFlow sessions, Audit audit) {
+  public AdminFlow(Subscribers subscribers, Guards guards, Notices notices, SessionFlow sessions, Grants grants) {
     this.logins = subscribers.logins();
     this.accounts = subscribers.accounts();
-    this.throttles = throttles;
+    this.throttles = guards.throttles();
+    this.temps = guards.temps();
     this.sessions = sessions;
-    this.audit = audit;
+    this.grants = grants;
+    this.notices = notices;
+    this.audit = notices.audit();
   }
 
   /** An account's fields as the operator sent them; absent ones are null. */
@@ -128,6 +140,132 @@ public final class AdminFlow {
   public Future<JsonArray> events(String category, String rawLogin, Integer limit) {
     int n = limit == null ? EVENTS : Math.max(1, Math.min(MAX_EVENTS, limit));
     return login(category, rawLogin).compose(login -> audit.forLogin(category, login, n));
+  }
+
+  /**
+   * Disables the account and ends every credential of it at once: refresh families, browser
+   * sessions, live access tokens (the epoch, on every instance). Sign-in is refused from then on.
+   */
+  public Future<Void> disable(String category, String rawLogin, String ip) {
+    return existing(category, rawLogin)
+        .compose(a -> accounts.setStatus(a.id(), "disabled").map(a))
+        .compose(a -> endEverything(a).map(a))
+        .map(a -> {
+          audit.record(Audit.ADMIN_DISABLED, a.id(), a.category(), a.login(), ip,
+              new JsonObject().put("credentials_ended", true).put("was", a.status()));
+          return null;
+        });
+  }
+
+  /** Lets the account sign in again; credentials ended by the disable stay ended. */
+  public Future<Void> enable(String category, String rawLogin, String ip) {
+    return existing(category, rawLogin)
+        .compose(a -> accounts.setStatus(a.id(), "active").map(a))
+        .map(a -> {
+          audit.record(Audit.ADMIN_ENABLED, a.id(), a.category(), a.login(), ip, new JsonObject().put("was", a.status()));
+          return null;
+        });
+  }
+
+  /**
+   * The account's refresh families and browser sessions, newest first: id, kind, created_at and
+   * expires_at (epoch ms). Never a token or cookie: the ids only name them.
+   */
+  public Future<JsonObject> sessions(String category, String rawLogin) {
+    return existing(category, rawLogin).compose(a -> {
+      Future<JsonArray> families = grants.refresh().families(a.id());
+      Future<JsonArray> browser = grants.browser().list(a.id());
+      return Future.all(families, browser).map(all -> {
+        List<JsonObject> list = new java.util.ArrayList<>();
+        families.result().forEach(o -> list.add((JsonObject) o));
+        browser.result().forEach(o -> list.add((JsonObject) o));
+        list.sort((x, y) -> Long.compare(y.getLong("created_at"), x.getLong("created_at")));
+        return new JsonObject().put("sessions", new JsonArray(new java.util.ArrayList<>(list)));
+      });
+    });
+  }
+
+  /**
+   * Ends one session by the id {@link #sessions} gave: a refresh family (32 hex digits; the access
+   * token issued with it lives out its few minutes) or a browser session (64). NOT_FOUND when none.
+   */
+  public Future<Void> endSession(String category, String rawLogin, String id, String ip) {
+    boolean family = id != null && id.matches("[0-9a-f]{32}");
+    boolean browser = id != null && id.matches("[0-9a-f]{64}");
+    return existing(category, rawLogin).compose(a -> {
+      if (!family && !browser) {
+        return Future.failedFuture(new FlowException(Failure.NOT_FOUND));
+      }
+      Future<Boolean> ended = family ? grants.refresh().end(a.id(), id) : grants.browser().end(a.id(), id);
+      return ended.compose(found -> {
+        if (!found) {
+          return Future.failedFuture(new FlowException(Failure.NOT_FOUND));
+        }
+        audit.record(Audit.ADMIN_SESSION_ENDED, a.id(), a.category(), a.login(), ip,
+            new JsonObject().put("kind", family ? "refresh" : "browser"));
+        return Future.<Void>succeededFuture();
+      });
+    });
+  }
+
+  /**
+   * Forces a password reset: the password is cleared (the old one stops working), every credential
+   * ends, and a temporary password goes to the e-mail on file as «Забыли пароль?» sends it; signing
+   * in with it leads to the forced change. Answers whether it was sent: not to a disabled account.
+   */
+  public Future<JsonObject> reset(String category, String rawLogin, String ip) {
+    return existing(category, rawLogin)
+        .compose(a -> accounts.setHash(a.id(), null).map(a))
+        .compose(a -> endEverything(a).map(a))
+        .compose(a -> temps.issue(a.category(), a.login()).compose(temp -> {
+          boolean send = a.active() && a.email() != null && !a.email().isEmpty();
+          audit.record(Audit.ADMIN_PASSWORD_RESET, a.id(), a.category(), a.login(), ip,
+              new JsonObject().put("credentials_ended", true).put("sent", send));
+          JsonObject answer = new JsonObject().put("sent", send).put("expires_in", temps.config().ttl().toSeconds());
+          if (!send) {
+            return Future.succeededFuture(answer);
+          }
+          try {
+            return notices.outbox().enqueue(notices.letters().recoveryMail(a, temp)).map(id -> answer);
+          } catch (Exception e) {
+            return Future.failedFuture(e);
+          }
+        }));
+  }
+
+  /**
+   * Accounts by login prefix (as stored: a phone with its plus and country code) and/or e-mail
+   * (any case); at least one is required. {@code limit}: 50 when null, 1 to 500.
+   */
+  public Future<JsonObject> search(String loginPrefix, String email, Integer limit) {
+    Map<String, Text> errors = new LinkedHashMap<>();
+    String prefix = loginPrefix == null || loginPrefix.isBlank() ? null : loginPrefix.strip();
+    String mail = email == null || email.isBlank() ? null : email.strip();
+    if (prefix == null && mail == null) {
+      errors.put("login_prefix", Text.of("field.required"));
+    }
+    if (limit != null && (limit < 1 || limit > MAX_FOUND)) {
+      errors.put("limit", Text.of("field.type"));
+    }
+    if (!errors.isEmpty()) {
+      return Future.failedFuture(FlowException.invalid(errors));
+    }
+    return accounts.search(prefix, mail, limit == null ? FOUND : limit).map(found -> {
+      JsonArray out = new JsonArray();
+      found.forEach(a -> out.add(a.toJson()));
+      return new JsonObject().put("accounts", out);
+    });
+  }
+
+  /** Refresh families, live access tokens and browser sessions by the epoch, then the sessions' keys. */
+  private Future<Void> endEverything(dev.kordon.account.Account a) {
+    return sessions.endAll(a.id()).compose(v -> grants.browser().endAll(a.id()));
+  }
+
+  private Future<dev.kordon.account.Account> existing(String category, String rawLogin) {
+    return login(category, rawLogin).compose(login -> accounts.find(category, login))
+        .compose(found -> found.isEmpty() ? Future.failedFuture(new FlowException(Failure.NOT_FOUND))
+            : Future.succeededFuture(found.get()));
   }
 
   /** The path's login, canonical; NOT_FOUND for a category Kordon does not have, a 400 for a malformed login. */

@@ -65,6 +65,14 @@ public final class Keys {
     return accountScope(account) + "web:" + idSha256;
   }
 
+  /**
+   * The SHA-256s of the account's browser sessions, so an operator can list and end them; lives as
+   * long as the newest session. A member whose session expired is skipped when read.
+   */
+  public String browserSessions(UUID account) {
+    return accountScope(account) + "webs";
+  }
+
   // ---- One login, with or without an account: <prefix>:{l:<category>:<login>}:…
 
   /** The start every key of the login shares (for KEYS/SCAN patterns). */

@@ -13,8 +13,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -52,7 +54,66 @@ public final class BrowserSessions {
         .put("cat", who.getString("cat")).put("role", who.getString("role", "subscriber"))
         .put("amr", who.getValue("amr", new JsonArray()))
         .put("at", who.getValue("iat_ms") instanceof Number ms ? ms.longValue() : System.currentTimeMillis());
-    return redis.send(Command.SET, key(id), kept.encode(), "PX", ttl.toMillis()).map(r -> id);
+    String index = redis.keys().browserSessions(account);
+    return redis.send(Command.SET, key(id), kept.encode(), "PX", ttl.toMillis())
+        // Filed under the account for the operator's list; a lost entry only hides the session there.
+        .compose(r -> redis.send(Command.SADD, index, sha256(id)))
+        .compose(r -> redis.send(Command.PEXPIRE, index, ttl.toMillis()))
+        .map(r -> id);
+  }
+
+  /**
+   * The account's live browser sessions: {@code id} (the SHA-256 the session is kept under, never
+   * the cookie), {@code kind}, {@code created_at} and {@code expires_at} in epoch milliseconds.
+   */
+  public Future<JsonArray> list(UUID account) {
+    return redis.send(Command.SMEMBERS, redis.keys().browserSessions(account)).compose(members -> {
+      List<String> ids = new ArrayList<>();
+      members.forEach(m -> ids.add(m.toString()));
+      List<Future<JsonObject>> each = ids.stream().map(sha -> one(account, sha)).toList();
+      return Future.all(each).compose(all -> redis.send(Command.GET, redis.keys().epoch(account)).map(epoch -> {
+        JsonArray out = new JsonArray();
+        for (Future<JsonObject> f : each) {
+          JsonObject s = f.result();
+          // One that predates the epoch is already refused: it is no longer a session.
+          if (s != null && !AccountEpoch.predates(s.getLong("created_at"), epoch)) {
+            out.add(s);
+          }
+        }
+        return out;
+      }));
+    });
+  }
+
+  private Future<JsonObject> one(UUID account, String sha) {
+    String key = redis.keys().browserSession(account, sha);
+    return redis.send(Command.GET, key).compose(value -> value == null ? Future.<JsonObject>succeededFuture(null)
+        : redis.send(Command.PTTL, key).map(pttl -> {
+          Object at = new JsonObject(value.toString()).getValue("at");
+          long created = at instanceof Number n ? n.longValue() : 0;
+          long left = pttl == null ? 0 : pttl.toLong();
+          return new JsonObject().put("id", sha).put("kind", "browser").put("created_at", created)
+              .put("expires_at", left > 0 ? System.currentTimeMillis() + left : null);
+        }));
+  }
+
+  /** Ends one session by the id {@link #list} gave; false when there was none. */
+  public Future<Boolean> end(UUID account, String sha) {
+    return redis.send(Command.DEL, redis.keys().browserSession(account, sha))
+        .compose(n -> redis.send(Command.SREM, redis.keys().browserSessions(account), sha).map(r -> n.toInteger() > 0));
+  }
+
+  /**
+   * Ends every listed session of the account. The epoch refuses them already; this also takes them
+   * out of Redis and off the operator's list.
+   */
+  public Future<Void> endAll(UUID account) {
+    String index = redis.keys().browserSessions(account);
+    return redis.send(Command.SMEMBERS, index).compose(members -> {
+      List<Future<?>> dels = new ArrayList<>();
+      members.forEach(m -> dels.add(redis.send(Command.DEL, redis.keys().browserSession(account, m.toString()))));
+      return Future.all(dels);
+    }).compose(v -> redis.send(Command.DEL, index)).mapEmpty();
   }
 
   /** Who the session belongs to, or a failed future when it is unknown or over. */
@@ -79,7 +140,8 @@ public final class BrowserSessions {
 
   public Future<Void> destroy(String id) {
     String key = key(id);
-    return key == null ? Future.succeededFuture() : redis.send(Command.DEL, key).mapEmpty();
+    return key == null ? Future.succeededFuture() : redis.send(Command.DEL, key)
+        .compose(r -> redis.send(Command.SREM, redis.keys().browserSessions(accountOf(id)), sha256(id))).mapEmpty();
   }
 
   /** The account a well-formed id names; call only after {@link #key} accepted it. */
@@ -94,10 +156,17 @@ public final class BrowserSessions {
     }
     try {
       UUID account = accountOf(id);
-      return redis.keys().browserSession(account, HexFormat.of().formatHex(
-          MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.US_ASCII))));
-    } catch (IllegalArgumentException | NoSuchAlgorithmException e) {
+      return redis.keys().browserSession(account, sha256(id));
+    } catch (IllegalArgumentException e) {
       return null;
+    }
+  }
+
+  private static String sha256(String id) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.US_ASCII)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
   }
 }

@@ -71,6 +71,36 @@ public final class RefreshTokens {
     return redis.send(Command.DEL, redis.keys().family(account, family)).mapEmpty();
   }
 
+  /**
+   * The account's live families: {@code id}, {@code kind}, {@code created_at} and {@code expires_at}
+   * in epoch milliseconds (created is the absolute end less the absolute lifetime). No token.
+   */
+  public Future<io.vertx.core.json.JsonArray> families(UUID account) {
+    return redis.send(Command.SMEMBERS, redis.keys().families(account)).compose(members -> {
+      List<String> ids = new java.util.ArrayList<>();
+      members.forEach(m -> ids.add(m.toString()));
+      List<Future<Response>> ttls = ids.stream().map(f -> redis.send(Command.PTTL, redis.keys().family(account, f))).toList();
+      return Future.all(ttls).map(all -> {
+        long now = System.currentTimeMillis();
+        io.vertx.core.json.JsonArray out = new io.vertx.core.json.JsonArray();
+        for (int i = 0; i < ids.size(); i++) {
+          long left = ttls.get(i).result() == null ? -2 : ttls.get(i).result().toLong();
+          if (left > 0) {
+            out.add(new io.vertx.core.json.JsonObject().put("id", ids.get(i)).put("kind", "refresh")
+                .put("created_at", now + left - absolute.toMillis()).put("expires_at", now + left));
+          }
+        }
+        return out;
+      });
+    });
+  }
+
+  /** Ends one family by its id; false when it was not live. */
+  public Future<Boolean> end(UUID account, String family) {
+    return redis.send(Command.DEL, redis.keys().family(account, family))
+        .compose(n -> redis.send(Command.SREM, redis.keys().families(account), family).map(r -> n.toInteger() > 0));
+  }
+
   /** Revokes every family of the account: every refresh token it holds stops working. */
   public Future<Integer> revokeAll(UUID account) {
     return redis.eval(Scripts.REVOKE_ALL, List.of(redis.keys().families(account)),

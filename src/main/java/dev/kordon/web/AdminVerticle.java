@@ -64,6 +64,20 @@ public final class AdminVerticle extends VerticleBase {
     router.get("/admin/v1/accounts/:category/:login").handler(this::get);
     router.post("/admin/v1/accounts/:category/:login/unlock").handler(this::unlock);
     router.get("/admin/v1/accounts/:category/:login/events").handler(this::events);
+    router.get("/admin/v1/accounts").handler(this::search);
+    router.post("/admin/v1/accounts/:category/:login/disable").handler(ctx -> noContent(ctx,
+        admin.disable(ctx.pathParam("category"), ctx.pathParam("login"), edge.clientIp().of(ctx))));
+    router.post("/admin/v1/accounts/:category/:login/enable").handler(ctx -> noContent(ctx,
+        admin.enable(ctx.pathParam("category"), ctx.pathParam("login"), edge.clientIp().of(ctx))));
+    router.get("/admin/v1/accounts/:category/:login/sessions").handler(ctx ->
+        admin.sessions(ctx.pathParam("category"), ctx.pathParam("login"))
+            .onSuccess(json -> Routes.json(ctx, 200, json)).onFailure(ctx::fail));
+    router.delete("/admin/v1/accounts/:category/:login/sessions/:id").handler(ctx -> noContent(ctx,
+        admin.endSession(ctx.pathParam("category"), ctx.pathParam("login"), ctx.pathParam("id"),
+            edge.clientIp().of(ctx))));
+    router.post("/admin/v1/accounts/:category/:login/reset").handler(ctx ->
+        admin.reset(ctx.pathParam("category"), ctx.pathParam("login"), edge.clientIp().of(ctx))
+            .onSuccess(json -> Routes.json(ctx, 202, json)).onFailure(ctx::fail));
     Routes.errors(router);
     var http = edge.config().http();
     HttpServer server = vertx.createHttpServer(Connections.options(http, edge.config().admin().host(), port, false));
@@ -119,6 +133,19 @@ public final class AdminVerticle extends VerticleBase {
   private void unlock(RoutingContext ctx) {
     admin.unlock(ctx.pathParam("category"), ctx.pathParam("login"), edge.clientIp().of(ctx))
         .onSuccess(v -> ctx.response().setStatusCode(204).end())
+        .onFailure(ctx::fail);
+  }
+
+  private static void noContent(RoutingContext ctx, Future<Void> done) {
+    done.onSuccess(v -> ctx.response().setStatusCode(204).end()).onFailure(ctx::fail);
+  }
+
+  /** {@code GET /admin/v1/accounts?login_prefix=&email=&limit=}: a limit that is no number is refused. */
+  private void search(RoutingContext ctx) {
+    String raw = ctx.queryParams().get("limit");
+    Integer limit = raw == null ? null : raw.matches("\\d{1,4}") ? Integer.valueOf(raw) : Integer.valueOf(-1);
+    admin.search(ctx.queryParams().get("login_prefix"), ctx.queryParams().get("email"), limit)
+        .onSuccess(json -> Routes.json(ctx, 200, json))
         .onFailure(ctx::fail);
   }
 

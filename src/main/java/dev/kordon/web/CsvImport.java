@@ -46,7 +46,7 @@ import org.apache.commons.csv.CSVRecord;
  * other row is reported with its physical line (the header is line 1) and the reason. A file
  * that cannot be parsed as CSV is refused whole, naming the line, before anything is written.
  */
-final class CsvImport implements AdminFlow.Import {
+public final class CsvImport implements AdminFlow.Import {
   static final int MAX_ROWS = 50_000;
   /** Rows written in one transaction: a full file well within the idle timeout, row locks held briefly. */
   private static final int BATCH = 200;
@@ -85,6 +85,22 @@ final class CsvImport implements AdminFlow.Import {
     byte[] bytes = body == null ? new byte[0] : body.getBytes();
     return vertx.executeBlocking(() -> Parsed.of(bytes), false)
         .map(file -> new CsvImport(admin, vertx, locale, file));
+  }
+
+  /**
+   * The whole import as the admin port runs it, for the command line: parsed, written, audited; the
+   * answer {@code {created, updated, rejected}}.
+   */
+  public static Future<JsonObject> importFile(AdminFlow admin, Vertx vertx, Locale locale, Buffer body) {
+    return of(admin, vertx, locale, body).compose(job -> admin.imported(job, null));
+  }
+
+  /** A refusal's fields as one line, in {@code locale}. */
+  public static String describe(Locale locale, FlowException refused) {
+    StringBuilder out = new StringBuilder();
+    (refused.fields() == null ? Map.<String, Text>of() : refused.fields()).forEach((field, text) -> out.append(out.length() == 0 ? "" : "; ").append(field).append(": ")
+        .append(Messages.text(locale, text)));
+    return out.length() == 0 ? refused.failure().name().toLowerCase(Locale.ROOT) : out.toString();
   }
 
   /** Runs the rows; the answer {@code {created, updated, rejected}}, or the failure that stopped it. */

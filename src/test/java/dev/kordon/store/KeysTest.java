@@ -28,6 +28,7 @@ class KeysTest {
     assertThat(keys.family(ID, "f1")).isEqualTo(a + "fam:f1");
     assertThat(keys.families(ID)).isEqualTo(a + "fams");
     assertThat(keys.browserSession(ID, "cd34")).isEqualTo(a + "web:cd34");
+    assertThat(keys.browserSessions(ID)).isEqualTo(a + "webs");
   }
 
   @Test

@@ -39,7 +39,10 @@ class OpenApiTest {
         "/api/v1/login/password", "/api/v1/login/sms-code", "/api/v1/login/sms", "/api/v1/password/recovery",
         "/api/v1/password/change", "/api/v1/token/refresh", "/api/v1/logout", "/api/v1/me", "/auth/verify",
         "/.well-known/jwks.json", "/admin/v1/accounts/{category}/{login}",
-        "/admin/v1/accounts/{category}/{login}/unlock", "/admin/v1/accounts/{category}/{login}/events");
+        "/admin/v1/accounts/{category}/{login}/unlock", "/admin/v1/accounts/{category}/{login}/events",
+        "/admin/v1/accounts", "/admin/v1/accounts/{category}/{login}/disable",
+        "/admin/v1/accounts/{category}/{login}/enable", "/admin/v1/accounts/{category}/{login}/sessions",
+        "/admin/v1/accounts/{category}/{login}/sessions/{id}", "/admin/v1/accounts/{category}/{login}/reset");
   }
 
   @Test

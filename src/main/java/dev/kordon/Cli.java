@@ -1,0 +1,256 @@
+package dev.kordon;
+
+import dev.kordon.account.AccountRepository;
+import dev.kordon.account.LoginParser;
+import dev.kordon.account.PhoneFormat;
+import dev.kordon.audit.Audit;
+import dev.kordon.config.ConfigException;
+import dev.kordon.config.ConfigTree;
+import dev.kordon.config.KordonConfig;
+import dev.kordon.dispatch.Letters;
+import dev.kordon.dispatch.Outbox;
+import dev.kordon.flow.AdminFlow;
+import dev.kordon.flow.Grants;
+import dev.kordon.flow.Guards;
+import dev.kordon.flow.Notices;
+import dev.kordon.flow.SessionFlow;
+import dev.kordon.flow.SignIn;
+import dev.kordon.flow.Subscribers;
+import dev.kordon.guard.ChangeTokens;
+import dev.kordon.guard.DenyList;
+import dev.kordon.guard.Secrets;
+import dev.kordon.guard.TempPasswords;
+import dev.kordon.guard.Throttles;
+import dev.kordon.ops.Metrics;
+import dev.kordon.problem.Failure;
+import dev.kordon.problem.FlowException;
+import dev.kordon.render.Templates;
+import dev.kordon.store.RedisStore;
+import dev.kordon.token.AccountEpoch;
+import dev.kordon.token.BrowserSessions;
+import dev.kordon.token.RefreshTokens;
+import dev.kordon.token.SigningKeys;
+import dev.kordon.token.TokenService;
+import dev.kordon.token.VerifiedTokens;
+import dev.kordon.web.CsvImport;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The operator's command line: {@code migrate}, {@code accounts import FILE}, {@code accounts
+ * disable CATEGORY LOGIN}, with the same configuration as the server ({@code --conf}, KORDON_*).
+ * Exit codes: 0 done, 1 failed (database, Redis, file), 2 wrong use or configuration, 3 an import
+ * refused some rows, 4 no such account.
+ */
+final class Cli {
+  static final int OK = 0;
+  static final int FAILED = 1;
+  static final int USAGE = 2;
+  static final int ROWS_REFUSED = 3;
+  static final int NO_ACCOUNT = 4;
+  static final String USAGE_TEXT = """
+      usage: java -jar kordon.jar [--conf FILE]                    start the server
+             java -jar kordon.jar [--conf FILE] migrate            apply database migrations
+             java -jar kordon.jar [--conf FILE] accounts import FILE
+             java -jar kordon.jar [--conf FILE] accounts disable CATEGORY LOGIN""";
+
+  private Cli() {}
+
+  /** Whether the arguments name a command rather than starting the server. */
+  static boolean isCommand(String[] args) {
+    return !words(args).isEmpty();
+  }
+
+  /** Runs one command; returns the exit code (never exits, so tests call it in-process). */
+  static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+    List<String> words = words(args);
+    Path conf = conf(args);
+    String command = String.join(" ", words.subList(0, Math.min(2, words.size())));
+    boolean known = words.equals(List.of("migrate"))
+        || (command.equals("accounts import") && words.size() == 3)
+        || (command.equals("accounts disable") && words.size() == 4);
+    if (!known) {
+      err.println("kordon: unknown command or wrong arguments: " + String.join(" ", words));
+      err.println(USAGE_TEXT);
+      return USAGE;
+    }
+    KordonConfig config;
+    try {
+      ConfigTree tree = ConfigTree.load(conf, env);
+      if (tree.bool("dev")) {
+        // Dev mode's Postgres and Redis live inside the server process: nothing here could reach them.
+        err.println("kordon: the command line works on the configured Postgres and Redis; dev mode has none");
+        return USAGE;
+      }
+      config = KordonConfig.from(tree);
+    } catch (ConfigException e) {
+      err.println("kordon: bad configuration: " + e.getMessage());
+      return USAGE;
+    }
+    if (words.get(0).equals("migrate")) {
+      return migrate(config, out, err);
+    }
+    if (words.get(1).equals("import")) {
+      Buffer body;
+      try {
+        body = Buffer.buffer(Files.readAllBytes(Path.of(words.get(2))));
+      } catch (IOException | RuntimeException e) {
+        err.println("kordon: cannot read " + words.get(2) + ": " + e.getMessage());
+        return FAILED;
+      }
+      return withAdmin(config, err, FAILED, (admin, vertx) -> CsvImport.importFile(admin, vertx, Locale.ROOT, body)
+          .map(answer -> imported(answer, out)));
+    }
+    String category = words.get(2);
+    String login = words.get(3);
+    return withAdmin(config, err, USAGE, (admin, vertx) -> admin.disable(category, login, null).map(v -> {
+      out.println("disabled " + category + " " + login + ": every credential of it ended");
+      return OK;
+    }));
+  }
+
+  private static int migrate(KordonConfig config, PrintStream out, PrintStream err) {
+    try {
+      int applied = Main.migrate(config.pg(), 0);
+      out.println("migrated: " + applied + " migration(s) applied; the schema is current");
+      return OK;
+    } catch (RuntimeException e) {
+      err.println("kordon: cannot migrate " + redacted(config.pg().url()) + ": " + rootMessage(e));
+      return FAILED;
+    }
+  }
+
+  private static int imported(JsonObject answer, PrintStream out) {
+    var rejected = answer.getJsonArray("rejected");
+    out.println("created " + answer.getInteger("created") + ", updated " + answer.getInteger("updated")
+        + ", rejected " + rejected.size());
+    rejected.forEach(r -> {
+      JsonObject row = (JsonObject) r;
+      out.println("line " + row.getLong("line") + ": " + row.getString("reason"));
+    });
+    return rejected.isEmpty() ? OK : ROWS_REFUSED;
+  }
+
+  /** An operation that needs the admin flow and the Vert.x it runs on. */
+  private interface Operation extends java.util.function.BiFunction<AdminFlow, Vertx, Future<Integer>> {}
+
+  /**
+   * Runs {@code op} against the configured Postgres and Redis (migrated by the server or by
+   * {@code migrate}) with the same flows the admin port uses, one database connection (so the audit rows are written before it closes).
+   * {@code invalid}: the exit code of a refused input.
+   */
+  private static int withAdmin(KordonConfig config, PrintStream err, int invalid, Operation op) {
+    Metrics metrics = new Metrics();
+    Vertx vertx = Vertx.vertx();
+    Pool pg = PgBuilder.pool().with(new PoolOptions().setMaxSize(1))
+        .connectingTo(PgConnectOptions.fromUri(config.pg().url())).using(vertx).build();
+    RedisStore redis = RedisStore.create(vertx, config.redis());
+    try {
+      AdminFlow admin = admin(vertx, config, pg, redis, metrics);
+      Future<Integer> done = op.apply(admin, vertx)
+          .recover(e -> e instanceof FlowException fe ? Future.succeededFuture(refused(fe, err, invalid)) : Future.<Integer>failedFuture(e))
+          // Queued behind the audit insert on the one connection: when it answers, the trail is written.
+          .compose(code -> pg.query("SELECT 1").execute().map(code));
+      return done.toCompletionStage().toCompletableFuture().get(10, TimeUnit.MINUTES);
+    } catch (Exception e) {
+      err.println("kordon: failed (Postgres " + redacted(config.pg().url()) + ", Redis): " + rootMessage(e));
+      return FAILED;
+    } finally {
+      try {
+        Future.join(redis.close(), pg.close()).transform(ar -> vertx.close())
+            .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      } catch (Exception ignored) {
+        // Exiting anyway: the answer is already decided.
+      }
+    }
+  }
+
+  private static int refused(FlowException fe, PrintStream err, int invalid) {
+    if (fe.failure() == Failure.NOT_FOUND) {
+      err.println("kordon: no such account (or category)");
+      return NO_ACCOUNT;
+    }
+    err.println("kordon: refused: " + CsvImport.describe(Locale.ROOT, fe));
+    return fe.failure() == Failure.INVALID_REQUEST ? invalid : FAILED;
+  }
+
+  /**
+   * The flows the admin port runs, wired as {@link Main#start} wires them. The command line issues
+   * no token: a throwaway signing key stands in, so no key directory is needed here.
+   */
+  private static AdminFlow admin(Vertx vertx, KordonConfig config, Pool pg, RedisStore redis, Metrics metrics)
+      throws java.security.GeneralSecurityException {
+    Secrets secrets = new Secrets(config.secretKey());
+    PhoneFormat phones = new PhoneFormat(config.phone());
+    Subscribers subscribers = new Subscribers(new LoginParser(config, phones), new AccountRepository(pg));
+    Audit audit = new Audit(pg, metrics);
+    TokenService tokens = new TokenService(vertx, SigningKeys.generate("cli"), config.jwt(),
+        config.tokens().accessTtl().toSeconds());
+    // No cache here; the announcement still tells the running instances to drop theirs.
+    VerifiedTokens verified = VerifiedTokens.start(vertx, config.redis(), redis, 0);
+    java.time.Duration accessLife = config.tokens().accessTtl().plus(config.jwt().leeway());
+    AccountEpoch epoch = new AccountEpoch(redis,
+        accessLife.compareTo(config.web().sessionTtl()) > 0 ? accessLife : config.web().sessionTtl());
+    Grants grants = new Grants(tokens, new RefreshTokens(redis, config.tokens().refreshIdle(),
+        config.tokens().refreshAbsolute()), new BrowserSessions(redis, config.web().sessionTtl()), verified, epoch);
+    ChangeTokens changes = new ChangeTokens(redis, config.tokens().changeTtl());
+    Guards guards = new Guards(new Throttles(vertx, redis, config.limits(), config.http().ipv6Prefix(), metrics),
+        new TempPasswords(redis, secrets, config.tempPassword()), changes);
+    Notices notices = new Notices(audit, new Outbox(vertx, redis, secrets),
+        new Letters(new Templates(vertx), config, phones));
+    SignIn signIn = new SignIn(config.tariffs(), grants, changes, audit);
+    SessionFlow sessions = new SessionFlow(subscribers.accounts(), grants, new DenyList(redis), audit, signIn);
+    return new AdminFlow(subscribers, guards, notices, sessions, grants);
+  }
+
+  /** The arguments that are not {@code --conf FILE}. */
+  private static List<String> words(String[] args) {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < args.length; i++) {
+      if ("--conf".equals(args[i]) && i + 1 < args.length) {
+        i++;
+      } else {
+        out.add(args[i]);
+      }
+    }
+    return out;
+  }
+
+  private static Path conf(String[] args) {
+    for (int i = 0; i + 1 < args.length; i++) {
+      if ("--conf".equals(args[i])) {
+        return Path.of(args[i + 1]);
+      }
+    }
+    return null;
+  }
+
+  /** The URL without its password: error text goes to terminals and CI logs. */
+  static String redacted(String url) {
+    return url == null ? null : url.replaceFirst("//([^:/@]*):[^@/]*@", "//$1:***@");
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    String m = t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+    return redacted(m);
+  }
+}

@@ -1,0 +1,145 @@
+package dev.kordon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kordon.support.Rig;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line run in-process through {@link Cli#run}, against the Postgres and Redis of a running Kordon. */
+class CliTest {
+  static final String PASSWORD = "Cli-test-passw0rd-1";
+  static Rig rig;
+
+  @TempDir
+  Path dir;
+
+  @BeforeAll
+  static void up() {
+    rig = Rig.start();
+    dev.kordon.support.LogCapture.secret(PASSWORD);
+  }
+
+  @AfterAll
+  static void down() {
+    rig.close();
+  }
+
+  /** The running Kordon's database and Redis key space, as KORDON_* variables. */
+  static Map<String, String> env() {
+    Map<String, String> env = new HashMap<>();
+    env.put("KORDON_PG_URL", rig.config.pg().url());
+    env.put("KORDON_REDIS_URL", dev.kordon.support.TestServers.redisUrl());
+    env.put("KORDON_REDIS_KEY_PREFIX", rig.prefix);
+    env.put("KORDON_ADMIN_TOKEN", Rig.ADMIN_TOKEN);
+    env.put("KORDON_JWT_KEYS_DIR", "unused");
+    env.put("KORDON_SECRETS_KEY", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=");
+    return env;
+  }
+
+  record Ran(int code, String out, String err) {}
+
+  static Ran run(Map<String, String> env, String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    String[] all = new String[args.length + 2];
+    all[0] = "--conf";
+    all[1] = "conf/kordon.yaml";
+    System.arraycopy(args, 0, all, 2, args.length);
+    int code = Cli.run(all, env, new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Ran(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void migrateSucceedsOnAMigratedDatabaseAndFailsClearlyOnABadOne() {
+    Ran ok = run(env(), "migrate");
+    assertThat(ok.code()).as(ok.err()).isZero();
+    assertThat(ok.out()).contains("migrated");
+
+    Map<String, String> bad = env();
+    bad.put("KORDON_PG_URL", "postgresql://kordon:sekret@127.0.0.1:1/kordon");
+    Ran failed = run(bad, "migrate");
+    assertThat(failed.code()).isEqualTo(1);
+    assertThat(failed.err()).startsWith("kordon: cannot migrate postgresql://kordon:***@127.0.0.1:1/kordon")
+        .doesNotContain("sekret");
+  }
+
+  @Test
+  void unknownCommandsAndWrongArgumentsPrintUsageAndExit2() {
+    for (String[] args : new String[][] {{"frobnicate"}, {"accounts"}, {"accounts", "disable", "mobile"},
+        {"accounts", "import"}, {"migrate", "now"}}) {
+      Ran r = run(env(), args);
+      assertThat(r.code()).as(String.join(" ", args)).isEqualTo(2);
+      assertThat(r.err()).contains("usage:");
+    }
+    assertThat(Cli.isCommand(new String[] {"--conf", "x.yaml"})).isFalse();
+    assertThat(Cli.isCommand(new String[] {"--conf", "x.yaml", "migrate"})).isTrue();
+  }
+
+  @Test
+  void importReportsEachRowAndExits3WhenSomeAreRefused() throws Exception {
+    Path good = dir.resolve("good.csv");
+    Files.writeString(good, "category,login,tariff,email,role\n"
+        + "mobile,80291910001,SIP-соединение,one@org.by,subscriber\n"
+        + "mobile,+375291910002,SIP-соединение,two@org.by,administrator\n");
+    Ran ok = run(env(), "accounts", "import", good.toString());
+    assertThat(ok.code()).as(ok.err()).isZero();
+    assertThat(ok.out()).contains("created 2, updated 0, rejected 0");
+    var read = rig.admin(HttpMethod.GET, "/admin/v1/accounts/mobile/+375291910001", null, Rig.ADMIN_TOKEN);
+    assertThat(read.statusCode()).isEqualTo(200);
+
+    Path mixed = dir.resolve("mixed.csv");
+    Files.writeString(mixed, "category,login,tariff,email,role\n"
+        + "mobile,+375291910001,SIP-соединение,one@org.by,subscriber\n"
+        + "mobile,12,SIP-соединение,x@org.by,subscriber\n");
+    Ran some = run(env(), "accounts", "import", mixed.toString());
+    assertThat(some.code()).isEqualTo(3);
+    assertThat(some.out()).contains("created 0, updated 1, rejected 1").contains("line 3: login");
+
+    Ran missing = run(env(), "accounts", "import", dir.resolve("none.csv").toString());
+    assertThat(missing.code()).isEqualTo(1);
+    assertThat(missing.err()).contains("cannot read");
+
+    Path broken = dir.resolve("broken.csv");
+    Files.writeString(broken, "no,header,here\n1,2,3\n");
+    Ran refused = run(env(), "accounts", "import", broken.toString());
+    assertThat(refused.code()).isEqualTo(1);
+    assertThat(refused.err()).contains("header");
+  }
+
+  @Test
+  void disableEndsTheRunningInstancesCredentialsAndExits4ForNoSuchAccount() {
+    String phone = "+375291920001";
+    rig.account(phone, PASSWORD);
+    var login = rig.login(phone, PASSWORD);
+    assertThat(login.statusCode()).isEqualTo(200);
+    String access = login.bodyAsJsonObject().getString("access_token");
+    assertThat(rig.get("/api/v1/me", access).statusCode()).isEqualTo(200);
+
+    Ran ok = run(env(), "accounts", "disable", "mobile", "80291920001");
+    assertThat(ok.code()).as(ok.err()).isZero();
+    assertThat(rig.get("/api/v1/me", access).statusCode()).isEqualTo(401);
+    assertThat(rig.post("/api/v1/token/refresh", new JsonObject().put("refresh_token",
+        login.bodyAsJsonObject().getString("refresh_token"))).statusCode()).isEqualTo(401);
+    assertThat(rig.login(phone, PASSWORD).statusCode()).isEqualTo(401);
+
+    Ran none = run(env(), "accounts", "disable", "mobile", "+375291929999");
+    assertThat(none.code()).isEqualTo(4);
+    assertThat(none.err()).contains("no such account");
+    Ran malformed = run(env(), "accounts", "disable", "mobile", "12");
+    assertThat(malformed.code()).isEqualTo(2);
+    assertThat(malformed.err()).contains("login");
+  }
+}
