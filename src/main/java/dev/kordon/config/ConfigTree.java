@@ -146,7 +146,20 @@ public final class ConfigTree {
 
   private ConfigException bad(String key, String expected) {
     return new ConfigException("bad value for " + key + " (" + envName(key) + "): expected "
-        + expected + ", got '" + values.get(key) + "'");
+        + expected + ", got " + shown(key));
+  }
+
+  /**
+   * The value as an error may show it: a secret (a token, key or password) only by its length,
+   * and a URL without its credentials. The message goes to stderr, and a wrong secret is still
+   * usually close to the right one.
+   */
+  private String shown(String key) {
+    String value = String.valueOf(values.get(key));
+    if (key.matches(".*(token|key|password|secret)")) {
+      return "a value of " + value.length() + " characters (withheld)";
+    }
+    return "'" + value.replaceAll("//[^/@\\s]*@", "//***@") + "'";
   }
 
   public String string(String key) {

@@ -93,6 +93,17 @@ class ConfigTest {
   }
 
   @Test
+  void aBadSecretOrCredentialInAUrlIsNamedButNeverShown() {
+    assertThatThrownBy(() -> KordonConfig.from(ConfigTree.load(FILE, env("KORDON_ADMIN_TOKEN", "almost-the-token"))))
+        .hasMessageContaining("admin.token").hasMessageContaining("16 characters")
+        .hasMessageNotContaining("almost-the-token");
+    assertThatThrownBy(() -> KordonConfig.from(ConfigTree.load(FILE, env("KORDON_PG_URL",
+        "mysql://kordon:pg-Secret-77@db:5432/kordon"))))
+        .hasMessageContaining("KORDON_PG_URL").hasMessageContaining("mysql://***@db:5432/kordon")
+        .hasMessageNotContaining("pg-Secret-77");
+  }
+
+  @Test
   void thePhoneRegionIsTheCountryCodesOwn() {
     assertThatThrownBy(() -> KordonConfig.from(ConfigTree.load(FILE, env("KORDON_PHONE_REGION", "RU"))))
         .isInstanceOf(ConfigException.class).hasMessageContaining("phone.region")
