@@ -199,7 +199,7 @@ public final class AdminFlow {
       if (!family && !browser) {
         return Future.failedFuture(new FlowException(Failure.NOT_FOUND));
       }
-      Future<Boolean> ended = family ? grants.refresh().end(a.id(), id) : grants.browser().end(a.id(), id);
+      Future<Boolean> ended = family ? sessions.endFamily(a.id(), id) : grants.browser().end(a.id(), id);
       return ended.compose(found -> {
         if (!found) {
           return Future.failedFuture(new FlowException(Failure.NOT_FOUND));
