@@ -91,6 +91,7 @@ public final class HttpVerticle extends VerticleBase {
     if (devRoutes != null) {
       devRoutes.accept(router);
     }
+    PortalProxy.mount(router, vertx, edge, signedIn);
     Routes.errors(router);
 
     var http = edge.config().http();
