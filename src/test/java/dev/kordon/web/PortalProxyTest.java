@@ -115,6 +115,17 @@ class PortalProxyTest {
           .putHeader("X-Kept", "1").end("hop");
       return;
     }
+    if (path.equals("/portal/big")) {
+      // Sent in pieces, with no length announced: the answer streams through.
+      req.body().onSuccess(body -> {
+        var response = req.response().setChunked(true).putHeader("Content-Type", "application/octet-stream");
+        for (int i = 0; i < 32; i++) {
+          response.write(body);
+        }
+        response.end();
+      });
+      return;
+    }
     if (path.equals("/portal/redirect")) {
       req.response().setStatusCode(302).putHeader("Location", "http://127.0.0.1:" + upstreamPort + "/portal/there?x=1")
           .end();
@@ -197,7 +208,7 @@ class PortalProxyTest {
   void aSignedInRequestReachesThePortalWithKordonsIdentityAndNotItsToken() {
     String at = accessToken();
     var r = send(HttpMethod.POST, "/portal/bills?month=5", "{\"pay\":12}", "Authorization", "Bearer " + at,
-        "Accept", JSON, "Content-Type", JSON);
+        "Accept", JSON, "Content-Type", JSON, "X-Forwarded-For", "203.0.113.9", "Forwarded", "for=203.0.113.9");
     assertThat(r.statusCode()).isEqualTo(200);
     JsonObject echo = r.bodyAsJsonObject();
     assertThat(echo.getString("method")).isEqualTo("POST");
@@ -206,7 +217,8 @@ class PortalProxyTest {
     assertIdentity(r);
     assertThat(seen(r, "Authorization")).as("Kordon's access token stays with Kordon").isNull();
     assertThat(seen(r, "Host")).isEqualTo("127.0.0.1:" + upstreamPort);
-    assertThat(seen(r, "X-Forwarded-For")).isEqualTo("127.0.0.1");
+    assertThat(seen(r, "X-Forwarded-For")).as("an untrusted client's own list is not believed").isEqualTo("127.0.0.1");
+    assertThat(seen(r, "Forwarded")).isNull();
     assertThat(seen(r, "X-Forwarded-Proto")).isEqualTo("http");
     assertThat(seen(r, "X-Forwarded-Host")).isEqualTo("127.0.0.1:" + port);
     // The portal's own page policy, not Kordon's, and only one of them.
@@ -227,6 +239,18 @@ class PortalProxyTest {
     var dotted = get("/portal/../health/live", "Authorization", "Bearer " + at);
     assertThat(dotted.bodyAsJsonObject().getString("status")).isEqualTo("UP");
     assertThat(calls.get()).isEqualTo(before);
+  }
+
+  @Test
+  void bodiesFarBeyondTheApisLimitStreamBothWays() {
+    byte[] upload = new byte[256 * 1024];
+    new java.util.Random(7).nextBytes(upload);
+    var r = Rig.await(rig.http.request(HttpMethod.POST, port, "127.0.0.1", "/portal/big")
+        .putHeader("Authorization", "Bearer " + accessToken()).putHeader("Content-Type", "application/octet-stream")
+        .sendBuffer(Buffer.buffer(upload)));
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body().length()).isEqualTo(32 * upload.length);
+    assertThat(r.body().getBytes(31 * upload.length, 32 * upload.length)).isEqualTo(upload);
   }
 
   @Test
