@@ -181,6 +181,10 @@ class PortalProxyTest {
 
   /** A browser through the sign-in form, straight at Kordon: its cookie jar after signing in. */
   static String signInCookies(String returnUrl) {
+    return signInCookies(returnUrl, "293100002");
+  }
+
+  static String signInCookies(String returnUrl, String login) {
     var page = get("/login?return=" + URLEncoder.encode(returnUrl, StandardCharsets.UTF_8), "Accept", HTML);
     assertThat(page.statusCode()).isEqualTo(200);
     String csrfCookie = page.cookies().stream().filter(c -> c.startsWith("kordon-csrf=")).findFirst().orElseThrow()
@@ -193,7 +197,7 @@ class PortalProxyTest {
     var signIn = Rig.await(rig.http.request(HttpMethod.POST, port, "127.0.0.1", "/login").followRedirects(false)
         .putHeader("Accept", HTML).putHeader("Cookie", csrfCookie)
         .sendForm(MultiMap.caseInsensitiveMultiMap().add("csrf", csrf.group(1)).add("mode", "password")
-            .add("category", "mobile").add("login", "293100002").add("password", PASSWORD).add("return", returnUrl)));
+            .add("category", "mobile").add("login", login).add("password", PASSWORD).add("return", returnUrl)));
     assertThat(signIn.statusCode()).isEqualTo(303);
     assertThat(signIn.getHeader("Location")).as("back where it was going").isEqualTo(returnUrl);
     String session = signIn.cookies().stream().filter(c -> c.startsWith("kordon-session=")).findFirst().orElseThrow()
@@ -320,6 +324,25 @@ class PortalProxyTest {
     assertThat(rig.postBearer("/api/v1/logout", at).statusCode()).isEqualTo(204);
     before = calls.get();
     assertThat(get("/portal/bills", "Authorization", "Bearer " + at).statusCode()).as("after logout").isEqualTo(401);
+    assertThat(calls.get()).isEqualTo(before);
+  }
+
+  @Test
+  void aDisabledAccountsTokenAndSessionAreRefusedAtOnce() {
+    String phone = "+375293100003";
+    rig.account(phone, PASSWORD);
+    String at = rig.login(phone, PASSWORD).bodyAsJsonObject().getString("access_token");
+    String jar = signInCookies(base + "/portal/home", "293100003");
+    assertThat(get("/portal/home", "Authorization", "Bearer " + at).statusCode()).isEqualTo(200);
+    assertThat(get("/portal/home", "Accept", HTML, "Cookie", jar).statusCode()).isEqualTo(200);
+
+    assertThat(rig.admin(HttpMethod.POST, "/admin/v1/accounts/mobile/" + phone + "/disable", null, Rig.ADMIN_TOKEN)
+        .statusCode()).isEqualTo(204);
+    int before = calls.get();
+    assertThat(get("/portal/home", "Authorization", "Bearer " + at, "Accept", JSON).statusCode()).isEqualTo(401);
+    var browser = get("/portal/home", "Accept", HTML, "Cookie", jar);
+    assertThat(browser.statusCode()).isEqualTo(302);
+    assertThat(browser.getHeader("Location")).startsWith("/login?return=");
     assertThat(calls.get()).isEqualTo(before);
   }
 
