@@ -83,6 +83,10 @@ final class PortalProxy implements Handler<RoutingContext> {
     ctx.request().pause();
     signedIn.who(ctx).onComplete(ar -> {
       if (ar.succeeded()) {
+        if ("100-continue".equalsIgnoreCase(ctx.request().getHeader("Expect"))) {
+          // Only now may the client send its body: one that is not signed in never uploads it.
+          ctx.response().writeContinue();
+        }
         HttpProxy.reverseProxy(client)
             .origin(pc -> pc.client().request(new RequestOptions().setHost(route.host()).setPort(route.port())
                 .setSsl(route.ssl()).setConnectTimeout(connectTimeoutMs).setIdleTimeout(timeoutMs)))
@@ -213,6 +217,8 @@ final class PortalProxy implements Handler<RoutingContext> {
       h.set("X-Forwarded-Proto", proto(ctx));
       h.set("X-Forwarded-Host", host(ctx));
       h.remove("Forwarded");
+      // Answered here already (or refused with the 401): the body is on its way.
+      h.remove("Expect");
       h.set(RequestIds.HEADER, ctx.response().headers().get(RequestIds.HEADER));
       h.set("traceparent", ctx.<String>get(RequestIds.TRACEPARENT));
       return pc.sendRequest().recover(err -> {

@@ -370,6 +370,31 @@ class PortalProxyTest {
         .doesNotContain("x-hop-secret", "keep-alive", "proxy-authenticate");
   }
 
+  @Test
+  void aClientThatExpectsContinueUploadsOnlyOnceSignedIn() throws Exception {
+    String at = LogCapture.secret(accessToken());
+    String head = "POST /portal/upload HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nContent-Type: text/plain\r\n"
+        + "Content-Length: 5\r\nExpect: 100-continue\r\n";
+    try (Socket s = new Socket("127.0.0.1", port)) {
+      s.setSoTimeout(10_000);
+      s.getOutputStream().write((head + "Authorization: Bearer " + at + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      assertThat(answer(s.getInputStream())).startsWith("HTTP/1.1 100 Continue");
+      s.getOutputStream().write("hello".getBytes(StandardCharsets.ISO_8859_1));
+      String answer = answer(s.getInputStream());
+      assertThat(answer).startsWith("HTTP/1.1 200");
+      JsonObject echo = new JsonObject(answer.substring(answer.indexOf("\r\n\r\n") + 4));
+      assertThat(echo.getString("body")).isEqualTo("hello");
+      assertThat(echo.getJsonObject("headers").fieldNames()).doesNotContain("expect");
+    }
+    int before = calls.get();
+    try (Socket s = new Socket("127.0.0.1", port)) {
+      s.setSoTimeout(10_000);
+      s.getOutputStream().write((head + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      assertThat(answer(s.getInputStream())).as("refused before any byte of the body").startsWith("HTTP/1.1 401");
+    }
+    assertThat(calls.get()).isEqualTo(before);
+  }
+
   /** One request over a plain socket, headers exactly as written; the answer, read to its Content-Length. */
   static String raw(String request) throws Exception {
     try (Socket s = new Socket("127.0.0.1", port)) {
@@ -377,25 +402,29 @@ class PortalProxyTest {
       OutputStream out = s.getOutputStream();
       out.write(request.getBytes(StandardCharsets.ISO_8859_1));
       out.flush();
-      InputStream in = s.getInputStream();
-      ByteArrayOutputStream all = new ByteArrayOutputStream();
-      int length = -1;
-      int bodyAt = -1;
-      while (bodyAt < 0 || all.size() < bodyAt + length) {
-        int b = in.read();
-        if (b < 0) {
-          break;
-        }
-        all.write(b);
-        String sofar = all.toString(StandardCharsets.ISO_8859_1);
-        if (bodyAt < 0 && sofar.endsWith("\r\n\r\n")) {
-          bodyAt = all.size();
-          Matcher m = Pattern.compile("(?im)^content-length: *(\\d+)").matcher(sofar);
-          length = m.find() ? Integer.parseInt(m.group(1)) : 0;
-        }
-      }
-      return all.toString(StandardCharsets.UTF_8);
+      return answer(s.getInputStream());
     }
+  }
+
+  /** The next answer on a connection: its head, and its body to the Content-Length (none for a 1xx). */
+  static String answer(InputStream in) throws Exception {
+    ByteArrayOutputStream all = new ByteArrayOutputStream();
+    int length = -1;
+    int bodyAt = -1;
+    while (bodyAt < 0 || all.size() < bodyAt + length) {
+      int b = in.read();
+      if (b < 0) {
+        break;
+      }
+      all.write(b);
+      String sofar = all.toString(StandardCharsets.ISO_8859_1);
+      if (bodyAt < 0 && sofar.endsWith("\r\n\r\n")) {
+        bodyAt = all.size();
+        Matcher m = Pattern.compile("(?im)^content-length: *(\\d+)").matcher(sofar);
+        length = m.find() && !sofar.startsWith("HTTP/1.1 1") ? Integer.parseInt(m.group(1)) : 0;
+      }
+    }
+    return all.toString(StandardCharsets.UTF_8);
   }
 
   @Test
