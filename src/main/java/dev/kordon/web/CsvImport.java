@@ -157,8 +157,9 @@ public final class CsvImport implements AdminFlow.Import {
     String reason = out.length() == 0 ? refused.failure().name().toLowerCase(Locale.ROOT) : out.toString();
     if (refused instanceof Stopped stopped) {
       JsonObject p = stopped.progress;
-      reason += " (stopped: created " + p.getInteger("created") + ", updated " + p.getInteger("updated")
-          + " before it, through line " + p.getLong("last_saved_line") + ")";
+      reason += p.getLong("last_saved_line") == 0 ? " (stopped; nothing saved)"
+          : " (stopped; saved before it: created " + p.getInteger("created") + ", updated " + p.getInteger("updated")
+              + ", through line " + p.getLong("last_saved_line") + ")";
     }
     return reason;
   }
