@@ -198,7 +198,8 @@ final class CsvReader {
         } else if (lineBreak) {
           line++;
           endRecord();
-        } else if (c == ' ' || c == '\t') {
+        } else if (Character.isWhitespace(c)) {
+          // As commons-csv: white space between a closing quote and the delimiter is dropped.
           count(undecodable);
         } else {
           // Text after a closing quote, as in "a"b: commons-csv refuses it too.

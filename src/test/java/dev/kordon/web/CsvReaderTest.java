@@ -9,6 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.Test;
 
 /** The incremental reader gives the same records however the bytes are cut into buffers. */
@@ -56,6 +59,28 @@ class CsvReaderTest {
     assertThat(records.get(4).undecodable()).isTrue();
     assertThat(records.get(5).fields()).containsExactly("last", "quoted", "\uFFFD");
     assertThat(records.get(5).undecodable()).isTrue();
+  }
+
+  /** What commons-csv's default format (empty lines skipped), the import's parser before, reads from the whole text. */
+  static List<List<String>> commonsCsv(byte[] bytes) throws Exception {
+    String text = new String(bytes, StandardCharsets.UTF_8);
+    text = text.startsWith("\uFEFF") ? text.substring(1) : text;
+    try (CSVParser parser = CSVFormat.DEFAULT.builder().setIgnoreEmptyLines(true).get().parse(new java.io.StringReader(text))) {
+      return parser.getRecords().stream().map(CSVRecord::toList).toList();
+    }
+  }
+
+  @Test
+  void readsTheFieldsCommonsCsvReadsFromTheWholeText() throws Exception {
+    List<byte[]> inputs = List.of(sample(),
+        "a,b\n\n,\n\"\"\n x , \"y\" \t\u000B,z\r\r\n\"q\"\"\"\n".getBytes(StandardCharsets.UTF_8),
+        "h\r\n\"a\nb\",\"c\r\nd\"\r\n\"\",,\"\"\"\"\nlast,".getBytes(StandardCharsets.UTF_8),
+        "only header".getBytes(StandardCharsets.UTF_8),
+        "\n\r\n\r".getBytes(StandardCharsets.UTF_8));
+    for (byte[] input : inputs) {
+      assertThat(read(input).stream().map(CsvReader.Record::fields).toList())
+          .as(new String(input, StandardCharsets.UTF_8)).isEqualTo(commonsCsv(input));
+    }
   }
 
   @Test
