@@ -54,7 +54,11 @@ public record KordonConfig(
   public record Http(String host, int port, int instances, int bodyLimit, Duration drainDelay, Duration shutdownGrace,
       List<String> trustedProxies, Duration idleTimeout, Duration headerTimeout, boolean h2c, int ipv6Prefix) {}
 
-  public record Admin(String host, int port, String token) {}
+  /**
+   * {@code importLimit}: bytes one CSV import may send (read as they arrive, never held whole);
+   * {@code importRows}: rows after its header. Past either the import stops with what it saved.
+   */
+  public record Admin(String host, int port, String token, int importLimit, int importRows) {}
 
   public record Pg(String url, int poolSize, int waitQueue, Duration connectTimeout) {}
 
@@ -222,7 +226,8 @@ public record KordonConfig(
     if (!dev && adminToken.length() < 24) {
       throw c.error("admin.token", "a secret of at least 24 characters (dev mode excepted)");
     }
-    Admin admin = new Admin(c.nonEmpty("admin.host"), c.integer("admin.port", 0, 65535), adminToken);
+    Admin admin = new Admin(c.nonEmpty("admin.host"), c.integer("admin.port", 0, 65535), adminToken,
+        c.integer("admin.import-limit", 1024, 1 << 30), c.integer("admin.import-rows", 1, 10_000_000));
     String pgUrl = c.nonEmpty("pg.url");
     if (!pgUrl.startsWith("postgresql://") && !pgUrl.startsWith("postgres://")) {
       throw c.error("pg.url", "postgresql://user:pass@host:port/db");
