@@ -75,17 +75,18 @@ public final class AccountRepository {
 
   /**
    * Creates or updates each account, in order, as one pipelined batch in one transaction: all are
-   * written or, on any error, none.
+   * written or, on any error, none. {@code beforeCommit} runs on the results while the rows are
+   * locked; when it fails the batch is rolled back.
    */
-  public Future<List<Upserted>> upsertAll(List<Draft> drafts) {
+  public Future<List<Upserted>> upsertAll(List<Draft> drafts, Function<List<Upserted>, Future<Void>> beforeCommit) {
     List<Tuple> tuples = drafts.stream().map(Draft::tuple).toList();
-    return pool.withTransaction(conn -> conn.preparedQuery(UPSERT).executeBatch(tuples)).map(first -> {
+    return pool.withTransaction(conn -> conn.preparedQuery(UPSERT).executeBatch(tuples).map(first -> {
       List<Upserted> out = new ArrayList<>(drafts.size());
       for (RowSet<Row> rows = first; rows != null; rows = rows.next()) {
         out.add(upserted(rows.iterator().next()));
       }
       return out;
-    });
+    }).compose(out -> beforeCommit.apply(out).map(out)));
   }
 
   private static Upserted upserted(Row row) {

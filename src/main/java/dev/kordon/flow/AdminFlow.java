@@ -111,9 +111,9 @@ public final class AdminFlow {
 
   /** Creates or updates a batch of imported accounts in one transaction; see {@link AccountRepository#upsertAll}. */
   public Future<List<Upserted>> saveAll(List<Draft> drafts) {
-    return accounts.upsertAll(drafts).compose(ups ->
-        // The transaction is committed: every account whose role or status changed ends its credentials now.
-        Future.all(ups.stream().map(this::endIfAccessChanged).toList()).map(v -> ups));
+    // As in save: credentials end before the batch commits, and once more after.
+    return accounts.upsertAll(drafts, ups -> Future.all(ups.stream().map(this::endIfChanged).toList()).mapEmpty())
+        .compose(ups -> Future.all(ups.stream().map(this::endIfAccessChanged).toList()).map(v -> ups));
   }
 
   /** Runs an import; it is audited even when it stops part-way. */

@@ -101,6 +101,37 @@ class FailClosedTest {
   }
 
   @Test
+  void anImportedStatusChangeWhoseSessionsCannotBeEndedIsNotCommittedAndItsRerunEndsThem() throws Exception {
+    int port = TestServers.freePort();
+    RedisServer redis = RedisServer.newRedisServer().port(port).bind("127.0.0.1").setting("save \"\"").build();
+    redis.start();
+    try (Rig rig = Rig.builder().set("redis.url", "redis://127.0.0.1:" + port).set("redis.command-timeout", "500ms").start()) {
+      String phone = "+375297000005";
+      rig.account(phone, PASSWORD);
+      String at = rig.login(phone, PASSWORD).bodyAsJsonObject().getString("access_token");
+      Buffer csv = Buffer.buffer("category,login,tariff,email,role,status\nmobile," + phone + "," + Rig.TARIFF
+          + ",org@example.by,subscriber,disabled\n");
+      Supplier<HttpResponse<Buffer>> importIt = () -> Rig.await(rig.http
+          .request(HttpMethod.POST, rig.running.adminPort(), "127.0.0.1", "/admin/v1/accounts/import")
+          .putHeader("Authorization", "Bearer " + Rig.ADMIN_TOKEN).putHeader("Content-Type", "text/csv")
+          .sendBuffer(csv));
+
+      redis.stop();
+      assertThat(importIt.get().statusCode()).isEqualTo(503);
+      assertThat(Rig.await(rig.running.services().accounts().find("mobile", phone)).orElseThrow().status())
+          .isEqualTo("active");
+
+      redis.start();
+      HttpResponse<Buffer> rerun = eventually(importIt, 200);
+      assertThat(rerun.statusCode()).isEqualTo(200);
+      assertThat(rerun.bodyAsJsonObject().getInteger("updated")).isEqualTo(1);
+      assertThat(rig.get("/auth/verify", at).statusCode()).isEqualTo(401);
+    } finally {
+      redis.stop();
+    }
+  }
+
+  @Test
   void aRedisThatStopsAnsweringCostsOneCommandDeadlineThen503AndRecovers() throws Exception {
     int port = TestServers.freePort();
     RedisServer redis = RedisServer.newRedisServer().port(port).bind("127.0.0.1").setting("save \"\"").build();
