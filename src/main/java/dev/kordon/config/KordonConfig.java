@@ -53,7 +53,13 @@ public record KordonConfig(
   public record Http(String host, int port, int instances, int bodyLimit, Duration drainDelay, Duration shutdownGrace,
       List<String> trustedProxies, Duration idleTimeout, Duration headerTimeout, boolean h2c, int ipv6Prefix) {}
 
-  public record Admin(String host, int port, String token) {}
+  /**
+   * The admin port. {@code consoleSessionTtl}: how long an operator console sign-in lasts;
+   * {@code consoleFailures} wrong admin tokens per client per {@code consoleFailureWindow} before the
+   * console's sign-in answers 429.
+   */
+  public record Admin(String host, int port, String token, Duration consoleSessionTtl, int consoleFailures,
+      Duration consoleFailureWindow) {}
 
   public record Pg(String url, int poolSize, int waitQueue, Duration connectTimeout) {}
 
@@ -139,7 +145,9 @@ public record KordonConfig(
     if (!dev && adminToken.length() < 24) {
       throw c.error("admin.token", "a secret of at least 24 characters (dev mode excepted)");
     }
-    Admin admin = new Admin(c.nonEmpty("admin.host"), c.integer("admin.port", 0, 65535), adminToken);
+    Admin admin = new Admin(c.nonEmpty("admin.host"), c.integer("admin.port", 0, 65535), adminToken,
+        c.positiveDuration("admin.console-session-ttl"), c.integer("admin.console-failures", 1, 1000),
+        c.positiveDuration("admin.console-failure-window"));
     String pgUrl = c.nonEmpty("pg.url");
     if (!pgUrl.startsWith("postgresql://") && !pgUrl.startsWith("postgres://")) {
       throw c.error("pg.url", "postgresql://user:pass@host:port/db");
