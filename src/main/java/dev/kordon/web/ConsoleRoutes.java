@@ -167,7 +167,7 @@ public final class ConsoleRoutes {
 
   static boolean safeNext(String path) {
     return path != null && path.startsWith(HOME) && !path.startsWith(LOGIN) && path.length() <= 512
-        && path.matches("[A-Za-z0-9/%+._~?=&-]*") && !path.contains("//");
+        && path.matches("[A-Za-z0-9/%+._~?=&@-]*") && !path.contains("//");
   }
 
   // ---- finding an account
