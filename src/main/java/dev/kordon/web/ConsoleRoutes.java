@@ -118,21 +118,24 @@ public final class ConsoleRoutes {
   }
 
   private void signIn(RoutingContext ctx) {
-    access.signIn(ctx.request().getFormAttribute("token"), clientIp.of(ctx)).onSuccess(id -> {
-      cookies.set(ctx, Cookies.CONSOLE, id, access.sessions().ttl());
-      String next = next(ctx);
-      PageView.redirect(ctx, next.isEmpty() ? HOME + PageModel.langQuery(ctx) : next);
-    }).onFailure(err -> {
-      if (err instanceof FlowException fe && fe.failure() == Failure.INVALID_CREDENTIALS) {
-        loginPage(ctx, 401, PageModel.text(ctx, "console.login.wrong"));
-      } else if (err instanceof FlowException fe && fe.failure() == Failure.TOO_MANY_REQUESTS) {
-        PageView.retryAfter(ctx, fe);
-        loginPage(ctx, 429, PageModel.text(ctx, "console.login.throttled",
-            pause(ctx, fe)));
-      } else {
-        ctx.fail(err);
-      }
-    });
+    String old = cookies.get(ctx, Cookies.CONSOLE);
+    access.signIn(ctx.request().getFormAttribute("token"), clientIp.of(ctx))
+        // A sign-in always makes a new session; one this browser held before ends.
+        .compose(id -> (old == null ? Future.<Void>succeededFuture() : access.sessions().close(old)).map(id))
+        .onSuccess(id -> {
+          cookies.set(ctx, Cookies.CONSOLE, id, access.sessions().ttl());
+          String next = next(ctx);
+          PageView.redirect(ctx, next.isEmpty() ? HOME + PageModel.langQuery(ctx) : next);
+        }).onFailure(err -> {
+          if (err instanceof FlowException fe && fe.failure() == Failure.INVALID_CREDENTIALS) {
+            loginPage(ctx, 401, PageModel.text(ctx, "console.login.wrong"));
+          } else if (err instanceof FlowException fe && fe.failure() == Failure.TOO_MANY_REQUESTS) {
+            PageView.retryAfter(ctx, fe);
+            loginPage(ctx, 429, PageModel.text(ctx, "console.login.throttled", pause(ctx, fe)));
+          } else {
+            ctx.fail(err);
+          }
+        });
   }
 
   /** No live console session: to the sign-in page, which leads back to a page that was asked for. */
@@ -183,13 +186,13 @@ public final class ConsoleRoutes {
     String typed = q.strip();
     List<Future<JsonObject>> asked = new ArrayList<>();
     if (typed.contains("@")) {
-      asked.add(admin.search(null, typed, FOUND));
+      asked.add(admin.search(null, typed, FOUND + 1));
     } else {
-      logins.phones().startOf(typed).ifPresent(start -> asked.add(admin.search(start, null, FOUND)));
+      logins.phones().startOf(typed).ifPresent(start -> asked.add(admin.search(start, null, FOUND + 1)));
       String digits = typed.replaceAll("[\\s\\-]", "");
       if (digits.matches("\\d+")) {
         // A personal account number is its digits, as typed.
-        asked.add(admin.search(digits, null, FOUND));
+        asked.add(admin.search(digits, null, FOUND + 1));
       }
     }
     if (asked.isEmpty()) {

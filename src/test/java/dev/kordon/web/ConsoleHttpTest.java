@@ -165,6 +165,17 @@ class ConsoleHttpTest {
     long ttl = Rig.await(redis.send(Command.PTTL, redis.keys().consoleSession(sha))).toLong();
     assertThat(ttl).isBetween(28_000_000L, 28_800_000L);
 
+    // Signing in again makes a new session and ends the one this browser held.
+    assertThat(d.signIn(Rig.ADMIN_TOKEN).statusCode()).isEqualTo(303);
+    String renewed = LogCapture.secret(d.jar.get(SESSION));
+    assertThat(renewed).isNotEqualTo(id);
+    assertThat(Rig.await(redis.send(Command.EXISTS, redis.keys().consoleSession(sha))).toInteger()).isZero();
+    Desk before = new Desk("192.0.2.11");
+    before.jar.put(SESSION, id);
+    assertThat(before.get("/console/").statusCode()).isEqualTo(303);
+    id = renewed;
+    sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.US_ASCII)));
+
     // Signing out ends it in Redis; the old cookie no longer opens anything.
     String csrf = d.csrf("/console/");
     var out = d.post("/console/logout", MultiMap.caseInsensitiveMultiMap().add("csrf", csrf));
