@@ -49,6 +49,8 @@ public final class ConsoleRoutes {
   static final Set<String> DONE = Set.of("unlock", "disable", "enable", "reset", "reset-unsent", "resend",
       "resend-unsent", "session");
   static final Set<String> ACTIONS = Set.of("unlock", "disable", "enable", "reset", "resend");
+  /** Actions a customer feels at once, asked again on a page of their own before they are done. */
+  static final Set<String> CONFIRMED = Set.of("disable", "reset");
   private static final DateTimeFormatter SHOWN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'");
 
   private final KordonConfig config;
@@ -323,6 +325,10 @@ public final class ConsoleRoutes {
     }
     String category = ctx.pathParam("category");
     String login = ctx.pathParam("login");
+    if (CONFIRMED.contains(action) && !"yes".equals(ctx.request().getFormAttribute("confirmed"))) {
+      confirm(ctx, action);
+      return;
+    }
     String ip = clientIp.of(ctx);
     Future<String> done = switch (action) {
       case "unlock" -> admin.unlock(category, login, ip).map("unlock");
@@ -332,6 +338,22 @@ public final class ConsoleRoutes {
       default -> admin.resend(category, login, ip).map(r -> r.getBoolean("sent") ? "resend" : "resend-unsent");
     };
     done.onSuccess(what -> backToAccount(ctx, what)).onFailure(err -> actionRefused(ctx, err));
+  }
+
+  /** The question before a disable or a reset: what it does to the customer, yes or back. Changes nothing. */
+  private void confirm(RoutingContext ctx, String action) {
+    String category = ctx.pathParam("category");
+    admin.account(category, ctx.pathParam("login")).onSuccess(a -> {
+      // One line for the number in the question: no break inside it.
+      String shown = shown(category, a.getString("login")).replace(' ', '\u00a0');
+      String href = href(category, a.getString("login"));
+      view.render(ctx, "console/confirm.ftlh", 200, base(ctx, true)
+          .put("question", PageModel.text(ctx, "console.confirm." + action, shown))
+          .put("hint", PageModel.text(ctx, "console.action." + action + ".hint"))
+          .put("submit", PageModel.text(ctx, "console.confirm." + action + ".submit"))
+          .put("action", href + "/" + action)
+          .put("back", href + PageModel.langQuery(ctx)));
+    }).onFailure(err -> actionRefused(ctx, err));
   }
 
   private void endSession(RoutingContext ctx) {

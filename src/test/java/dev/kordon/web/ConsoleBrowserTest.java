@@ -76,6 +76,17 @@ class ConsoleBrowserTest {
     return rig.post("/api/v1/token/refresh", new JsonObject().put("refresh_token", token)).statusCode();
   }
 
+  /** A disable or reset: the button leads to the question, «Да» does it; {@code shot} names a screenshot of the question. */
+  void confirmed(String button, String done, String question, String shot) {
+    b.click(button);
+    assertThat(b.text("#question")).isEqualTo(question);
+    if (shot != null) {
+      b.shot(shot);
+    }
+    b.click("#confirm");
+    new WebDriverWait(b.driver, Duration.ofSeconds(10)).until(d -> d.getCurrentUrl().contains("done=" + done));
+  }
+
   /** Submits a console form by its button and waits for the account page it redirects to. */
   void act(String button, String done) {
     b.click(button);
@@ -156,8 +167,15 @@ class ConsoleBrowserTest {
     assertThat(rig.get("/auth/verify", second.access()).statusCode()).isEqualTo(200);
     b.shot("console-06-resend");
 
-    // Disable: every token ends at once and sign-in is refused.
-    act("#act-disable", "disable");
+    // Disable: asked first; «Отмена» changes nothing.
+    b.click("#act-disable");
+    assertThat(b.text("#question")).isEqualTo("Отключить аккаунт +375 29 700-00-01?");
+    b.click("#cancel");
+    b.waitForPath("/console/accounts/");
+    assertThat(b.text("#status")).isEqualTo("Активен");
+    assertThat(rig.get("/auth/verify", second.access()).statusCode()).isEqualTo(200);
+    // Confirmed: every token ends at once and sign-in is refused.
+    confirmed("#act-disable", "disable", "Отключить аккаунт +375 29 700-00-01?", null);
     assertThat(b.text(".banner")).isEqualTo("Аккаунт отключён, все его сеансы завершены.");
     assertThat(b.text("#status")).isEqualTo("Отключён");
     assertThat(b.find("#no-sessions").isDisplayed()).isTrue();
@@ -172,7 +190,7 @@ class ConsoleBrowserTest {
     assertThat(rig.login(phone, PASSWORD).statusCode()).isEqualTo(200);
 
     // Force a reset: the password stops working, and the mailed temporary one leads to the change.
-    act("#act-reset", "reset");
+    confirmed("#act-reset", "reset", "Сбросить пароль аккаунта +375 29 700-00-01?", "console-10-confirm-reset");
     assertThat(b.text(".banner")).startsWith("Пароль сброшен, сеансы завершены, временный пароль");
     assertThat(rig.login(phone, PASSWORD).statusCode()).isEqualTo(401);
     mails = Mailbox.await(TestServers.smtp(), email, 2, 10_000);

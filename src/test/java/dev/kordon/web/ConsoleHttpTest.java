@@ -249,6 +249,26 @@ class ConsoleHttpTest {
   }
 
   @Test
+  void aDisableOrAResetIsAskedFirstAndTheQuestionChangesNothing() {
+    rig.account("+375296000002", LogCapture.secret("Console-Http-Confirm-1"));
+    String page = "/console/accounts/mobile/%2B375296000002";
+    Desk d = new Desk("192.0.2.17");
+    d.signIn(Rig.ADMIN_TOKEN);
+    for (String action : List.of("disable", "reset")) {
+      var asked = d.post(page + "/" + action, MultiMap.caseInsensitiveMultiMap().add("csrf", d.csrf(page)));
+      assertThat(asked.statusCode()).as(action).isEqualTo(200);
+      assertThat(asked.bodyAsString()).contains("name=\"confirmed\" value=\"yes\"")
+          .contains("action=\"" + page + "/" + action + "\"");
+      assertThat(rig.login("+375296000002", "Console-Http-Confirm-1").statusCode()).as(action).isEqualTo(200);
+    }
+    var done = d.post(page + "/disable", MultiMap.caseInsensitiveMultiMap().add("csrf", d.csrf(page))
+        .add("confirmed", "yes"));
+    assertThat(done.statusCode()).isEqualTo(303);
+    assertThat(done.getHeader("Location")).isEqualTo(page + "?done=disable");
+    assertThat(rig.login("+375296000002", "Console-Http-Confirm-1").statusCode()).isEqualTo(401);
+  }
+
+  @Test
   void wrongTokensAreThrottledPerClientAndOnlyWrongOnesCount() {
     // Right tokens give their place back: an operator signing in often is never refused.
     Desk often = new Desk("198.51.100.20");
