@@ -35,7 +35,6 @@ import dev.kordon.token.VerifiedTokens;
 import dev.kordon.web.CsvImport;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
@@ -106,14 +105,15 @@ final class Cli {
       return migrate(config, out, err);
     }
     if (words.get(1).equals("import")) {
-      Buffer body;
-      try {
-        body = Buffer.buffer(Files.readAllBytes(Path.of(words.get(2))));
+      Path file = Path.of(words.get(2));
+      try (var readable = Files.newByteChannel(file)) {
+        // Read as it is imported, never whole; unreadable, it is named before anything connects.
       } catch (IOException | RuntimeException e) {
         err.println("kordon: cannot read " + words.get(2) + ": " + e.getMessage());
         return FAILED;
       }
-      return withAdmin(config, err, FAILED, (admin, vertx) -> CsvImport.importFile(admin, vertx, Locale.ROOT, body)
+      return withAdmin(config, err, FAILED, (admin, vertx) -> CsvImport.importFile(admin, vertx, Locale.ROOT, file,
+              config.admin().importRows())
           .map(answer -> imported(answer, out)));
     }
     String category = words.get(2);
@@ -137,13 +137,18 @@ final class Cli {
 
   private static int imported(JsonObject answer, PrintStream out) {
     var rejected = answer.getJsonArray("rejected");
+    int total = answer.getInteger("rejected_total");
     out.println("created " + answer.getInteger("created") + ", updated " + answer.getInteger("updated")
-        + ", rejected " + rejected.size());
+        + ", rejected " + total);
     rejected.forEach(r -> {
       JsonObject row = (JsonObject) r;
       out.println("line " + row.getLong("line") + ": " + row.getString("reason"));
     });
-    return rejected.isEmpty() ? OK : ROWS_REFUSED;
+    if (total > rejected.size()) {
+      out.println("... and " + (total - rejected.size()) + " more refused rows after line "
+          + rejected.getJsonObject(rejected.size() - 1).getLong("line"));
+    }
+    return total == 0 ? OK : ROWS_REFUSED;
   }
 
   /** An operation that needs the admin flow and the Vert.x it runs on. */

@@ -116,7 +116,29 @@ class CliTest {
     Files.writeString(broken, "no,header,here\n1,2,3\n");
     Ran refused = run(env(), "accounts", "import", broken.toString());
     assertThat(refused.code()).isEqualTo(1);
-    assertThat(refused.err()).contains("header");
+    assertThat(refused.err()).contains("header").contains("nothing saved");
+  }
+
+  @Test
+  void importStopsAtTheRowCapAndSaysWhatItSavedBeforeIt() throws Exception {
+    Path file = dir.resolve("three.csv");
+    Files.writeString(file, "category,login,tariff,email,role\n"
+        + "mobile,+375291930001,SIP-соединение,cap1@org.by,subscriber\n"
+        + "mobile,+375291930002,SIP-соединение,cap2@org.by,subscriber\n"
+        + "mobile,+375291930003,SIP-соединение,cap3@org.by,subscriber\n");
+    Map<String, String> capped = env();
+    capped.put("KORDON_ADMIN_IMPORT_ROWS", "2");
+    Ran stopped = run(capped, "accounts", "import", file.toString());
+    assertThat(stopped.code()).isEqualTo(1);
+    assertThat(stopped.err()).contains("csv: ").contains("2").contains("saved before it: created 2, updated 0, through line 3");
+    assertThat(rig.admin(HttpMethod.GET, "/admin/v1/accounts/mobile/+375291930002", null, Rig.ADMIN_TOKEN).statusCode())
+        .isEqualTo(200);
+    assertThat(rig.admin(HttpMethod.GET, "/admin/v1/accounts/mobile/+375291930003", null, Rig.ADMIN_TOKEN).statusCode())
+        .isEqualTo(404);
+
+    Ran all = run(env(), "accounts", "import", file.toString());
+    assertThat(all.code()).as(all.err()).isZero();
+    assertThat(all.out()).contains("created 1, updated 2, rejected 0");
   }
 
   @Test

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 
 /** Accounts in Postgres, through the async pool; every statement is prepared and cached. */
 public final class AccountRepository {
@@ -59,9 +60,17 @@ public final class AccountRepository {
 
   /** Creates or updates the account; the boolean says whether it was created. */
   public Future<Upserted> upsert(String category, String login, String tariff, String email, String role, String status) {
-    return pool.preparedQuery(UPSERT)
-        .execute(new Draft(category, login, tariff, email, role, status).tuple())
-        .map(rows -> upserted(rows.iterator().next()));
+    return upsert(new Draft(category, login, tariff, email, role, status), up -> Future.succeededFuture());
+  }
+
+  /**
+   * Creates or updates the account, running {@code beforeCommit} on the result while the row is
+   * still locked: when it fails, the transaction is rolled back and nothing has changed.
+   */
+  public Future<Upserted> upsert(Draft draft, Function<Upserted, Future<Void>> beforeCommit) {
+    return pool.withTransaction(conn -> conn.preparedQuery(UPSERT).execute(draft.tuple())
+        .map(rows -> upserted(rows.iterator().next()))
+        .compose(up -> beforeCommit.apply(up).map(up)));
   }
 
   /**

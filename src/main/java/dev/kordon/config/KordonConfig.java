@@ -36,7 +36,8 @@ public record KordonConfig(
     Web web,
     Limits limits,
     Smpp smpp,
-    Log log) {
+    Log log,
+    Proxy proxy) {
 
   public enum LoginKind { PHONE, ACCOUNT_NUMBER }
 
@@ -54,12 +55,14 @@ public record KordonConfig(
       List<String> trustedProxies, Duration idleTimeout, Duration headerTimeout, boolean h2c, int ipv6Prefix) {}
 
   /**
-   * The admin port. {@code consoleSessionTtl}: how long an operator console sign-in lasts;
+   * The admin port. {@code importLimit}: bytes one CSV import may send (read as they arrive, never
+   * held whole); {@code importRows}: rows after its header. Past either the import stops with what it
+   * saved. {@code consoleSessionTtl}: how long an operator console sign-in lasts;
    * {@code consoleFailures} wrong admin tokens per client per {@code consoleFailureWindow} before the
    * console's sign-in answers 429.
    */
-  public record Admin(String host, int port, String token, Duration consoleSessionTtl, int consoleFailures,
-      Duration consoleFailureWindow) {}
+  public record Admin(String host, int port, String token, int importLimit, int importRows, Duration consoleSessionTtl,
+      int consoleFailures, Duration consoleFailureWindow) {}
 
   public record Pg(String url, int poolSize, int waitQueue, Duration connectTimeout) {}
 
@@ -125,6 +128,88 @@ public record KordonConfig(
     }
   }
 
+  /**
+   * The portal routes Kordon serves itself, to signed-in users only: each path prefix goes to one
+   * upstream origin, the path unchanged. {@code timeout}: the longest the upstream may stay silent
+   * (before its answer's headers, and between two pieces of its body), past it 504;
+   * {@code connectTimeout}: the longest wait for a connection to it.
+   */
+  public record Proxy(List<Route> routes, Duration timeout, Duration connectTimeout) {
+    /**
+     * Kordon's own paths: a prefix that starts with one of them, or lies above one, is refused, so a
+     * route can never shadow the pages, the API, the checks or the assets.
+     */
+    public static final List<String> RESERVED = List.of("/login", "/register", "/logout", "/password", "/static",
+        "/api", "/auth", "/health", "/metrics", "/admin", "/dev", "/.well-known", "/openapi.yaml");
+    private static final java.util.regex.Pattern PREFIX = java.util.regex.Pattern.compile("(/[A-Za-z0-9._~-]+)+");
+    private static final String EXPECTED = "prefix=URL entries such as /portal=http://portal:3000: the prefix a path of "
+        + "its own (not /, not starting with any of " + RESERVED + ", not above one), the URL an http(s) origin without "
+        + "path, query or credentials";
+
+    /** {@code host} and {@code port} of the upstream; {@code ssl} for https. */
+    public record Route(String prefix, String scheme, String host, int port) {
+      public boolean ssl() {
+        return "https".equals(scheme);
+      }
+
+      public String origin() {
+        return scheme + "://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+      }
+    }
+
+    static Proxy from(ConfigTree c) {
+      List<Route> routes = new ArrayList<>();
+      for (String entry : c.list("proxy.routes")) {
+        String[] parts = entry.split("=", 2);
+        String prefix = parts[0].trim();
+        while (prefix.length() > 1 && prefix.endsWith("/")) {
+          prefix = prefix.substring(0, prefix.length() - 1);
+        }
+        Route route = parts.length == 2 && allowedPrefix(prefix) ? route(prefix, parts[1].trim()) : null;
+        String p = prefix;
+        if (route == null || routes.stream().anyMatch(r -> r.prefix().equals(p))) {
+          throw c.error("proxy.routes", EXPECTED + ", each prefix once");
+        }
+        routes.add(route);
+      }
+      // The longest prefix first: /portal/admin is asked before /portal.
+      routes.sort(java.util.Comparator.comparingInt((Route r) -> r.prefix().length()).reversed());
+      return new Proxy(List.copyOf(routes), c.positiveDuration("proxy.timeout"),
+          c.positiveDuration("proxy.connect-timeout"));
+    }
+
+    static boolean allowedPrefix(String prefix) {
+      if (!PREFIX.matcher(prefix).matches() || prefix.contains("/./") || prefix.contains("/../")
+          || prefix.endsWith("/.") || prefix.endsWith("/..")) {
+        return false;
+      }
+      for (String own : RESERVED) {
+        // Matched as text: Kordon routes /login* too, so /loginfo would reach its form handling first.
+        if (prefix.startsWith(own) || own.startsWith(prefix + "/")) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    private static Route route(String prefix, String url) {
+      try {
+        java.net.URI u = new java.net.URI(url);
+        String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(java.util.Locale.ROOT);
+        String path = u.getRawPath() == null ? "" : u.getRawPath();
+        if (!(scheme.equals("http") || scheme.equals("https")) || u.getHost() == null || u.getRawUserInfo() != null
+            || u.getRawQuery() != null || u.getRawFragment() != null || !(path.isEmpty() || path.equals("/"))) {
+          return null;
+        }
+        String host = u.getHost().startsWith("[") ? u.getHost().substring(1, u.getHost().length() - 1) : u.getHost();
+        int port = u.getPort() != -1 ? u.getPort() : scheme.equals("https") ? 443 : 80;
+        return port > 65535 ? null : new Route(prefix, scheme, host, port);
+      } catch (java.net.URISyntaxException e) {
+        return null;
+      }
+    }
+  }
+
   public static KordonConfig from(ConfigTree c) {
     boolean dev = c.bool("dev");
     String httpHost = c.string("http.host");
@@ -146,6 +231,7 @@ public record KordonConfig(
       throw c.error("admin.token", "a secret of at least 24 characters (dev mode excepted)");
     }
     Admin admin = new Admin(c.nonEmpty("admin.host"), c.integer("admin.port", 0, 65535), adminToken,
+        c.integer("admin.import-limit", 1024, 1 << 30), c.integer("admin.import-rows", 1, 10_000_000),
         c.positiveDuration("admin.console-session-ttl"), c.integer("admin.console-failures", 1, 1000),
         c.positiveDuration("admin.console-failure-window"));
     String pgUrl = c.nonEmpty("pg.url");
@@ -229,7 +315,7 @@ public record KordonConfig(
     return new KordonConfig(dev, http, admin, pg, redis, smtp, c.string("mail.from"), smsProvider,
         c.string("sms.http.url"), c.nonEmpty("portal.url"), c.bool("cookie.secure"), jwt, hash, tokens,
         List.copyOf(tariffs), phone, min, max, java.util.Collections.unmodifiableMap(categories), secret, smsCode,
-        temp, dispatch, web(c), limits(c), smpp(c, smsProvider), Log.from(c));
+        temp, dispatch, web(c), limits(c), smpp(c, smsProvider), Log.from(c), Proxy.from(c));
   }
 
   private static Smpp smpp(ConfigTree c, String provider) {

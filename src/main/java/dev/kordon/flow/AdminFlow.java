@@ -98,7 +98,10 @@ public final class AdminFlow {
     if (!errors.isEmpty()) {
       return Future.failedFuture(FlowException.invalid(errors));
     }
-    return accounts.upsert(category, parsed.login(), tariff, email, role, status)
+    // A changed role or status ends the credentials before the change commits: if Redis cannot
+    // end them, nothing changes and the operator's retry is a change again. Ended once more after
+    // the commit, for a sign-in that read the old row in between.
+    return accounts.upsert(new Draft(category, parsed.login(), tariff, email, role, status), this::endIfChanged)
         .compose(this::endIfAccessChanged)
         .onSuccess(up -> audit.record(Audit.ADMIN_ACCOUNT, up.account().id(), up.account().category(),
             up.account().login(), ip, new JsonObject().put("created", up.created())
@@ -196,7 +199,7 @@ public final class AdminFlow {
       if (!family && !browser) {
         return Future.failedFuture(new FlowException(Failure.NOT_FOUND));
       }
-      Future<Boolean> ended = family ? grants.refresh().end(a.id(), id) : grants.browser().end(a.id(), id);
+      Future<Boolean> ended = family ? sessions.endFamily(a.id(), id) : grants.browser().end(a.id(), id);
       return ended.compose(found -> {
         if (!found) {
           return Future.failedFuture(new FlowException(Failure.NOT_FOUND));
@@ -309,6 +312,10 @@ public final class AdminFlow {
       return Future.failedFuture(FlowException.invalid(Map.of("login", parsed.error())));
     }
     return Future.succeededFuture(parsed.login());
+  }
+
+  private Future<Void> endIfChanged(Upserted up) {
+    return up.accessChanged() ? sessions.endAll(up.account().id()) : Future.succeededFuture();
   }
 
   /** A changed role or status ends every credential of the account before the change is confirmed. */

@@ -87,7 +87,7 @@ public final class SessionFlow {
         .compose(claims -> {
           UUID account = UUID.fromString(claims.getString("sub"));
           // Sent together: both keys sit under the account's hash tag, so this costs one round trip of time.
-          Future<Boolean> isDenied = denied.denied(account, claims.getString("jti"));
+          Future<Boolean> isDenied = denied.denied(account, claims.getString("jti"), claims.getString("sid"));
           Future<io.vertx.redis.client.Response> accountEpoch = epoch.read(account);
           return Future.all(isDenied, accountEpoch)
               .compose(both -> {
@@ -141,6 +141,24 @@ public final class SessionFlow {
       String sid = claims.getString("sid");
       Future<?> revoke = sid == null ? Future.succeededFuture() : refresh.revokeFamily(account, sid);
       return Future.all(deny, revoke).mapEmpty();
+    });
+  }
+
+  /**
+   * Ends one refresh family and, with it, the access tokens issued from it: they are denied by the
+   * family for as long as one could live, then dropped from every instance's cache. False when the
+   * account has no such family.
+   */
+  public Future<Boolean> endFamily(UUID account, String family) {
+    return refresh.end(account, family).compose(found -> {
+      if (!found) {
+        return Future.succeededFuture(false);
+      }
+      long liveMs = tokens.accessTtlSeconds() * 1000 + 60_000;
+      return denied.denyFamily(account, family, liveMs).compose(v -> {
+        verified.evictAccount(account);
+        return verified.announceAccount(account, System.currentTimeMillis() + liveMs);
+      }).map(true);
     });
   }
 

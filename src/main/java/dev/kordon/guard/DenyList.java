@@ -21,7 +21,16 @@ public final class DenyList {
     return redis.send(Command.SET, redis.keys().denied(account, jti), "1", "PX", ttlMs).mapEmpty();
   }
 
-  public Future<Boolean> denied(UUID account, String jti) {
-    return redis.send(Command.EXISTS, redis.keys().denied(account, jti)).map(r -> r.toInteger() != 0);
+  /** Denies every access token of the refresh family {@code family} for {@code ttlMs}: the access lifetime. */
+  public Future<Void> denyFamily(UUID account, String family, long ttlMs) {
+    return redis.send(Command.SET, redis.keys().deniedFamily(account, family), "1", "PX", ttlMs).mapEmpty();
+  }
+
+  /** Whether the token {@code jti}, or its family {@code family} (null: none), was signed out. */
+  public Future<Boolean> denied(UUID account, String jti, String family) {
+    // One EXISTS: both keys sit under the account's hash tag.
+    return (family == null ? redis.send(Command.EXISTS, redis.keys().denied(account, jti))
+        : redis.send(Command.EXISTS, redis.keys().denied(account, jti), redis.keys().deniedFamily(account, family)))
+        .map(r -> r.toInteger() != 0);
   }
 }

@@ -14,8 +14,10 @@ public enum Failure {
   NOT_FOUND(404),
   TOO_MANY_REQUESTS(429),
   INTERNAL(500),
+  BAD_GATEWAY(502),
   OVERLOADED(503),
-  UNAVAILABLE(503);
+  UNAVAILABLE(503),
+  GATEWAY_TIMEOUT(504);
 
   public final int status;
 

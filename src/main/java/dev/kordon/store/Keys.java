@@ -32,6 +32,11 @@ public final class Keys {
     return accountScope(account) + "deny:" + jti;
   }
 
+  /** A refresh family ended alone: its access tokens are refused until the last could expire, plus a minute. */
+  public String deniedFamily(UUID account, String family) {
+    return accountScope(account) + "deny-sid:" + family;
+  }
+
   /** The temporary password's hash beside a change token; lives tokens.change-ttl, spent once. */
   public String changeToken(UUID account, String jti) {
     return accountScope(account) + "chg:" + jti;

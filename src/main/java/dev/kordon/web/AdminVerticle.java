@@ -6,6 +6,7 @@ import dev.kordon.problem.Failure;
 import dev.kordon.problem.FlowException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -20,8 +21,6 @@ import java.security.MessageDigest;
  */
 public final class AdminVerticle extends VerticleBase {
   static final String IMPORT = "/admin/v1/accounts/import";
-  /** A contract application list of some tens of thousands of rows. */
-  static final int IMPORT_LIMIT = 4 * 1024 * 1024;
 
   private final Edge edge;
   private final AdminFlow admin;
@@ -50,8 +49,13 @@ public final class AdminVerticle extends VerticleBase {
     router.get("/metrics").handler(metrics.scrapeHandler());
     router.route("/admin/*").handler(this::authorize);
     BodyHandler small = BodyHandler.create(false).setBodyLimit(edge.config().http().bodyLimit());
-    BodyHandler csv = BodyHandler.create(false).setBodyLimit(IMPORT_LIMIT);
-    router.route("/admin/*").handler(ctx -> (IMPORT.equals(ctx.normalizedPath()) ? csv : small).handle(ctx));
+    router.route("/admin/*").handler(ctx -> {
+      if (IMPORT.equals(ctx.normalizedPath())) {
+        streamed(ctx);
+      } else {
+        small.handle(ctx);
+      }
+    });
     router.route("/admin/*").handler(Routes::noStore);
     router.put("/admin/*").handler(Routes::requireJson);
     router.post("/admin/*").handler(ctx -> {
@@ -120,10 +124,44 @@ public final class AdminVerticle extends VerticleBase {
     ctx.next();
   }
 
-  /** {@code POST /admin/v1/accounts/import}: see {@link CsvImport}. */
+  /**
+   * The import's body is not buffered: it stays paused until {@link CsvImport} reads it. An answer
+   * given before all of it was read (a refusal, an import stopped part-way) closes the connection,
+   * which could not carry another request with the rest of this body still unread.
+   */
+  private static void streamed(RoutingContext ctx) {
+    ctx.request().pause();
+    ctx.addHeadersEndHandler(v -> {
+      if (!ctx.request().isEnded()) {
+        ctx.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+      }
+    });
+    ctx.response().endHandler(v -> {
+      if (!ctx.request().isEnded()) {
+        ctx.request().connection().close();
+      }
+    });
+    ctx.next();
+  }
+
+  /**
+   * {@code POST /admin/v1/accounts/import}: see {@link CsvImport}. A declared length over the
+   * limit is refused before a byte is read; a client that asked to be told first (curl does for
+   * large files) is told to go on only after that.
+   */
   private void importCsv(RoutingContext ctx) {
-    CsvImport.of(admin, vertx, Language.of(ctx).locale(), ctx.body().buffer())
-        .compose(job -> admin.imported(job, edge.clientIp().of(ctx)))
+    var limits = edge.config().admin();
+    String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
+    if (length != null && length.matches("\\d{1,18}") && Long.parseLong(length) > limits.importLimit()) {
+      ctx.fail(413);
+      return;
+    }
+    if ("100-continue".equalsIgnoreCase(ctx.request().getHeader(HttpHeaders.EXPECT))) {
+      ctx.response().writeContinue();
+    }
+    CsvImport job = CsvImport.of(admin, vertx, Language.of(ctx).locale(), ctx.request(),
+        new CsvImport.Limits(limits.importLimit(), limits.importRows()));
+    admin.imported(job, edge.clientIp().of(ctx))
         .onSuccess(json -> Routes.json(ctx, 200, json))
         .onFailure(ctx::fail);
   }

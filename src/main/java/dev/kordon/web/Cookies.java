@@ -36,6 +36,15 @@ final class Cookies {
     this.sameSite = sameSite;
   }
 
+  /** Whether a cookie is one of Kordon's, by either spelling of its name (with or without {@code __Host-}). */
+  static boolean isKordons(String name) {
+    String n = name.trim().toLowerCase(java.util.Locale.ROOT);
+    if (n.startsWith("__host-") || n.startsWith("__secure-")) {
+      n = n.substring(n.indexOf('-') + 1);
+    }
+    return n.startsWith("kordon-");
+  }
+
   String name(String base) {
     return secure ? "__Host-" + base : base;
   }

@@ -5,165 +5,335 @@ import dev.kordon.account.AccountRepository.Draft;
 import dev.kordon.account.AccountRepository.Upserted;
 import dev.kordon.account.LoginParser;
 import dev.kordon.flow.AdminFlow;
+import dev.kordon.problem.Failure;
 import dev.kordon.problem.FlowException;
 import dev.kordon.problem.Text;
 import io.vertx.core.AsyncResult;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.file.OpenOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.streams.ReadStream;
 import io.vertx.pgclient.PgException;
-import java.io.StringReader;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CoderResult;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.BitSet;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVParser;
-import org.apache.commons.csv.CSVRecord;
+import java.util.PriorityQueue;
 
 /**
  * One {@code POST /admin/v1/accounts/import}: a UTF-8 CSV (an initial byte order mark is dropped)
  * whose header names the columns {@code category,login,tariff,email,role} and optionally
- * {@code status}. Valid rows are created or updated in file order, in batches; each
- * other row is reported with its physical line (the header is line 1) and the reason. A file
- * that cannot be parsed as CSV is refused whole, naming the line, before anything is written.
+ * {@code status}. The body is read as it arrives ({@link CsvReader}) and valid rows are created or
+ * updated in file order, {@value #BATCH} to a transaction; the body is paused while a batch is
+ * written, so no more than a buffer's worth of rows waits in memory, whatever the file's length.
+ * Each other row is reported with its physical line (the header is line 1) and the reason: the
+ * lowest {@value #REPORTED} lines one by one, all of them in a count.
+ *
+ * <p>What was written stays written: a file that turns out not to be CSV at line N, that has more
+ * rows than allowed or more bytes than allowed stops the import there. Every whole row read before
+ * that point is still saved or refused, nothing after it is read, and {@link Stopped} tells what
+ * was saved. Rows are upserts, so running the corrected file again is safe.
  */
 public final class CsvImport implements AdminFlow.Import {
-  static final int MAX_ROWS = 50_000;
+  /** Refused rows the answer names one by one, those of the lowest lines; {@code rejected_total} counts all. */
+  public static final int REPORTED = 1000;
   /** Rows written in one transaction: a full file well within the idle timeout, row locks held briefly. */
   private static final int BATCH = 200;
   /** Rows judged in one turn of the event loop; a long run of refused rows then gives it back. */
   private static final int ROWS_PER_TURN = 500;
   private static final List<String> REQUIRED = List.of("category", "login", "tariff", "email", "role");
-  private static final CSVFormat FORMAT = CSVFormat.DEFAULT.builder().setIgnoreEmptyLines(true).get();
+  private static final Comparator<JsonObject> BY_LINE = Comparator.comparingLong(j -> j.getLong("line"));
+
+  /** How much one import may read: bytes of the body ({@link Long#MAX_VALUE}: any) and rows after the header. */
+  public record Limits(long bytes, int rows) {}
+
+  /**
+   * An import that stopped part-way or before it began: why (a field error, {@code tooLarge} for
+   * a body over the byte limit) and, in {@link #progress}, what it had saved by then.
+   */
+  public static final class Stopped extends FlowException {
+    private final boolean tooLarge;
+    private final JsonObject progress;
+
+    Stopped(Map<String, Text> fields, boolean tooLarge, JsonObject progress) {
+      super(Failure.INVALID_REQUEST, fields, null);
+      this.tooLarge = tooLarge;
+      this.progress = progress;
+    }
+
+    public boolean tooLarge() {
+      return tooLarge;
+    }
+
+    /** {@code created, updated, rejected, rejected_total, last_saved_line} when it stopped. */
+    public JsonObject progress() {
+      return progress.copy();
+    }
+  }
 
   private final AdminFlow admin;
   private final LoginParser logins;
   private final Vertx vertx;
   private final Locale locale;
-  private final Parsed file;
+  private final ReadStream<Buffer> body;
+  private final Limits limits;
+  private final CsvReader reader = new CsvReader(this::record);
   private final Promise<JsonObject> done = Promise.promise();
-  private final List<JsonObject> rejected = new ArrayList<>();
+  /** Records read and not yet judged: at most those of one buffer. */
+  private final Deque<CsvReader.Record> parsed = new ArrayDeque<>();
+  /** Judged rows of the next batch. */
+  private final List<Row> pending = new ArrayList<>();
   /** Rows of a batch the database refused, written again one at a time to find the row at fault. */
   private final Deque<Row> singles = new ArrayDeque<>();
+  /** The refused rows of the lowest lines, the highest on top, so it never holds more than {@link #REPORTED}. */
+  private final PriorityQueue<JsonObject> rejected = new PriorityQueue<>(BY_LINE.reversed());
+  private final Map<String, Integer> columns = new HashMap<>();
+  private final List<String> names = new ArrayList<>();
+  private Context context;
+  /** Why the import stops once the rows read so far are settled; null while it goes on. */
+  private Map<String, Text> halted;
+  private boolean tooLarge;
+  private boolean header;
+  private boolean ended;
+  /** A batch is being written or a turn was given back: the body stays paused. */
+  private boolean busy;
+  private long bytes;
+  private int rows;
+  private int rejectedTotal;
   private int created;
   private int updated;
-  private int next;
+  private long lastSaved;
 
-  private CsvImport(AdminFlow admin, Vertx vertx, Locale locale, Parsed file) {
+  private CsvImport(AdminFlow admin, Vertx vertx, Locale locale, ReadStream<Buffer> body, Limits limits) {
     this.admin = admin;
     this.logins = admin.logins();
     this.vertx = vertx;
     this.locale = locale;
-    this.file = file;
+    this.body = body;
+    this.limits = limits;
+  }
+
+  /** The import of {@code body}, read when it runs; {@code body} should be paused until then. */
+  static CsvImport of(AdminFlow admin, Vertx vertx, Locale locale, ReadStream<Buffer> body, Limits limits) {
+    return new CsvImport(admin, vertx, locale, body, limits);
   }
 
   /**
-   * The import of {@code body}, parsed on a worker thread (megabytes of CSV would hold up every
-   * other connection of the event loop); failed with a 400 {@link FlowException} when the file as
-   * a whole is unusable.
+   * The whole import as the admin port runs it, for the command line: the file streamed, written,
+   * audited; the answer {@code {created, updated, rejected, rejected_total}}. At most {@code rows}
+   * rows; a file has no byte limit.
    */
-  static Future<CsvImport> of(AdminFlow admin, Vertx vertx, Locale locale, Buffer body) {
-    byte[] bytes = body == null ? new byte[0] : body.getBytes();
-    return vertx.executeBlocking(() -> Parsed.of(bytes), false)
-        .map(file -> new CsvImport(admin, vertx, locale, file));
+  public static Future<JsonObject> importFile(AdminFlow admin, Vertx vertx, Locale locale, Path file, int rows) {
+    Context context = vertx.getOrCreateContext();
+    Promise<JsonObject> answer = Promise.promise();
+    // On one context: the file's reads, the writes' callbacks and the import's turns never overlap.
+    context.runOnContext(v -> vertx.fileSystem().open(file.toString(),
+            new OpenOptions().setRead(true).setWrite(false).setCreate(false))
+        .compose(f -> {
+          f.pause();
+          return admin.imported(of(admin, vertx, locale, f, new Limits(Long.MAX_VALUE, rows)), null)
+              .andThen(ar -> f.close());
+        })
+        .onComplete(answer));
+    return answer.future();
   }
 
-  /**
-   * The whole import as the admin port runs it, for the command line: parsed, written, audited; the
-   * answer {@code {created, updated, rejected}}.
-   */
-  public static Future<JsonObject> importFile(AdminFlow admin, Vertx vertx, Locale locale, Buffer body) {
-    return of(admin, vertx, locale, body).compose(job -> admin.imported(job, null));
-  }
-
-  /** A refusal's fields as one line, in {@code locale}. */
+  /** A refusal's fields as one line, in {@code locale}; for a stopped import, what it saved first. */
   public static String describe(Locale locale, FlowException refused) {
     StringBuilder out = new StringBuilder();
     (refused.fields() == null ? Map.<String, Text>of() : refused.fields()).forEach((field, text) -> out.append(out.length() == 0 ? "" : "; ").append(field).append(": ")
         .append(Messages.text(locale, text)));
-    return out.length() == 0 ? refused.failure().name().toLowerCase(Locale.ROOT) : out.toString();
+    String reason = out.length() == 0 ? refused.failure().name().toLowerCase(Locale.ROOT) : out.toString();
+    if (refused instanceof Stopped stopped) {
+      JsonObject p = stopped.progress;
+      reason += p.getLong("last_saved_line") == 0 ? " (stopped; nothing saved)"
+          : " (stopped; saved before it: created " + p.getInteger("created") + ", updated " + p.getInteger("updated")
+              + ", through line " + p.getLong("last_saved_line") + ")";
+    }
+    return reason;
   }
 
-  /** Runs the rows; the answer {@code {created, updated, rejected}}, or the failure that stopped it. */
+  /** Reads and writes the rows; the answer {@code {created, updated, rejected, rejected_total}}, or the failure that stopped it. */
   @Override
   public Future<JsonObject> run() {
-    drive();
+    context = vertx.getOrCreateContext();
+    body.exceptionHandler(this::stop);
+    body.endHandler(v -> end());
+    body.handler(this::chunk);
+    body.resume();
     return done.future();
   }
 
   /** What was done so far, for the audit trail, also when the import stopped part-way. */
   @Override
   public JsonObject summary() {
-    return new JsonObject().put("created", created).put("updated", updated).put("rejected", rejected.size());
+    return new JsonObject().put("created", created).put("updated", updated).put("rejected", rejectedTotal);
+  }
+
+  private void chunk(Buffer buffer) {
+    if (done.future().isComplete() || halted != null) {
+      return;
+    }
+    bytes += buffer.length();
+    if (bytes > limits.bytes()) {
+      tooLarge = true;
+      halt(Map.of("csv", Text.of("field.import-limit", limits.bytes())));
+    } else {
+      read(() -> reader.feed(buffer));
+    }
+    pump();
+  }
+
+  private void end() {
+    if (done.future().isComplete() || halted != null) {
+      return;
+    }
+    ended = true;
+    read(() -> {
+      reader.finish();
+      if (!header) {
+        throw FlowException.invalid(Map.of("header", Text.of("field.csv-header")));
+      }
+    });
+    pump();
+  }
+
+  /** Runs the reader; when the file turns out unusable, the import halts there. */
+  private void read(Runnable step) {
+    try {
+      step.run();
+    } catch (CsvReader.SyntaxError e) {
+      halt(Map.of("csv", Text.of("field.csv-line", Long.toString(e.line))));
+    } catch (FlowException e) {
+      halt(e.fields());
+    }
+  }
+
+  /** Reads no more: the rows read so far are settled, then the import fails with {@code why}. */
+  private void halt(Map<String, Text> why) {
+    halted = why;
+    ended = true;
+    body.pause();
+  }
+
+  /** A record from the reader: the header first, then rows up to the limit. */
+  private void record(CsvReader.Record record) {
+    if (!header) {
+      header(record);
+      header = true;
+      return;
+    }
+    if (++rows > limits.rows()) {
+      throw FlowException.invalid(Map.of("csv", Text.of("field.too-many-rows", limits.rows())));
+    }
+    parsed.add(record);
+  }
+
+  /** Fails the import at once: Postgres or Redis out of reach, the body broken off. */
+  private void stop(Throwable cause) {
+    if (done.tryFail(cause)) {
+      // Nothing more is read; the caller answers and closes the connection (or the file).
+      body.pause();
+      parsed.clear();
+      pending.clear();
+      singles.clear();
+    }
   }
 
   /**
    * Batch after batch, iterating: a write in flight resumes the loop from its callback, one that
-   * is already complete continues it in place, so the stack never grows with the file.
+   * is already complete continues it in place, so the stack never grows with the file. The body
+   * is paused from the moment a batch is full until every row read so far is judged or written.
    */
-  private void drive() {
+  private void pump() {
+    if (busy || done.future().isComplete()) {
+      return;
+    }
     while (true) {
-      List<Row> batch = new ArrayList<>();
+      List<Row> batch;
       if (!singles.isEmpty()) {
-        batch.add(singles.poll());
+        batch = List.of(singles.poll());
       } else {
-        for (int judged = 0; judged < ROWS_PER_TURN && batch.size() < BATCH && next < file.records.size(); judged++) {
-          Row row = row(next++);
+        for (int judged = 0; judged < ROWS_PER_TURN && pending.size() < BATCH && !parsed.isEmpty(); judged++) {
+          Row row = row(parsed.poll());
           if (row != null) {
-            batch.add(row);
+            pending.add(row);
           }
         }
-      }
-      if (batch.isEmpty()) {
-        if (next < file.records.size()) {
-          vertx.runOnContext(v -> drive());
-        } else {
-          rejected.sort(Comparator.comparingLong(j -> j.getLong("line")));
-          done.tryComplete(new JsonObject().put("created", created).put("updated", updated)
-              .put("rejected", new JsonArray(new ArrayList<>(rejected))));
+        if (pending.size() < BATCH && !parsed.isEmpty()) {
+          busy = true;
+          body.pause();
+          context.runOnContext(v -> {
+            busy = false;
+            pump();
+          });
+          return;
         }
-        return;
+        if (pending.size() < BATCH && !ended) {
+          body.resume();
+          return;
+        }
+        if (pending.isEmpty()) {
+          complete();
+          return;
+        }
+        batch = new ArrayList<>(pending);
+        pending.clear();
       }
-      Future<List<Upserted>> saved = write(batch);
+      busy = true;
+      body.pause();
+      Future<List<Upserted>> saved = admin.saveAll(batch.stream().map(Row::draft).toList());
       if (!saved.isComplete()) {
         saved.onComplete(ar -> {
+          busy = false;
           if (settle(batch, ar)) {
-            drive();
+            pump();
           }
         });
         return;
       }
+      busy = false;
       if (!settle(batch, saved)) {
         return;
       }
     }
   }
 
-  private Future<List<Upserted>> write(List<Row> batch) {
-    return admin.saveAll(batch.stream().map(Row::draft).toList());
+  private void complete() {
+    if (halted != null) {
+      done.tryFail(new Stopped(halted, tooLarge, progress()));
+      return;
+    }
+    JsonObject answer = progress();
+    answer.remove("last_saved_line");
+    done.tryComplete(answer);
+  }
+
+  /** The counts so far, the reported refusals in line order. */
+  private JsonObject progress() {
+    List<JsonObject> lines = new ArrayList<>(rejected);
+    lines.sort(BY_LINE);
+    return new JsonObject().put("created", created).put("updated", updated)
+        .put("rejected", new JsonArray(new ArrayList<>(lines))).put("rejected_total", rejectedTotal)
+        .put("last_saved_line", lastSaved);
   }
 
   /** Counts a batch; false when the import cannot go on (Postgres or Redis out of reach). */
   private boolean settle(List<Row> batch, AsyncResult<List<Upserted>> ar) {
+    if (done.future().isComplete()) {
+      return false;
+    }
     if (ar.succeeded()) {
       for (Upserted up : ar.result()) {
         if (up.created()) {
@@ -172,6 +342,7 @@ public final class CsvImport implements AdminFlow.Import {
           updated++;
         }
       }
+      lastSaved = Math.max(lastSaved, batch.get(batch.size() - 1).line);
       return true;
     }
     // Classes 22 and 23: a row's data, not the database, is at fault, and the batch was rolled back.
@@ -184,11 +355,18 @@ public final class CsvImport implements AdminFlow.Import {
       }
       return true;
     }
-    done.tryFail(ar.cause());
+    stop(ar.cause());
     return false;
   }
 
   private void reject(long line, Map<String, Text> errors) {
+    rejectedTotal++;
+    if (rejected.size() == REPORTED) {
+      if (rejected.peek().getLong("line") < line) {
+        return;
+      }
+      rejected.poll();
+    }
     StringBuilder reason = new StringBuilder();
     errors.forEach((field, text) -> reason.append(reason.length() == 0 ? "" : "; ").append(field).append(": ")
         .append(Messages.text(locale, text)));
@@ -196,16 +374,14 @@ public final class CsvImport implements AdminFlow.Import {
   }
 
   /** The record's account, or null when it is refused (and reported). */
-  private Row row(int index) {
-    CSVRecord r = file.records.get(index);
-    long line = file.line(index);
+  private Row row(CsvReader.Record r) {
     Map<String, Text> errors = new LinkedHashMap<>();
-    boolean undecodable = file.undecodable(index);
-    for (int i = 0; i < r.size(); i++) {
-      String value = AccountFields.pad(r.get(i));
+    List<String> fields = r.fields();
+    for (int i = 0; i < fields.size(); i++) {
+      String value = AccountFields.pad(fields.get(i));
       Text bad = AccountFields.characters(value);
       if (bad != null) {
-        errors.putIfAbsent(file.name(i), undecodable && value.indexOf('\uFFFD') >= 0 ? Text.of("field.utf8") : bad);
+        errors.putIfAbsent(name(i), r.undecodable() && value.indexOf('\uFFFD') >= 0 ? Text.of("field.utf8") : bad);
       }
     }
     String category = value(r, "category");
@@ -213,11 +389,11 @@ public final class CsvImport implements AdminFlow.Import {
     if (!logins.knownCategory(category)) {
       errors.putIfAbsent("category", Text.of("field.category"));
     } else {
-      var parsed = logins.parse(category, value(r, "login"));
-      if (parsed.error() != null) {
-        errors.putIfAbsent("login", parsed.error());
+      var parsedLogin = logins.parse(category, value(r, "login"));
+      if (parsedLogin.error() != null) {
+        errors.putIfAbsent("login", parsedLogin.error());
       }
-      login = parsed.login();
+      login = parsedLogin.login();
     }
     String tariff = value(r, "tariff");
     String email = value(r, "email");
@@ -225,151 +401,33 @@ public final class CsvImport implements AdminFlow.Import {
     String status = value(r, "status").isEmpty() ? "active" : value(r, "status");
     AccountFields.check(tariff, email, role, status).forEach(errors::putIfAbsent);
     if (!errors.isEmpty()) {
-      reject(line, errors);
+      reject(r.line(), errors);
       return null;
     }
-    return new Row(line, new Draft(category, login, tariff, email, role, status));
+    return new Row(r.line(), new Draft(category, login, tariff, email, role, status));
   }
 
-  private String value(CSVRecord r, String column) {
-    Integer i = file.columns.get(column);
-    return i != null && i < r.size() ? AccountFields.pad(r.get(i)) : "";
+  private String value(CsvReader.Record r, String column) {
+    Integer i = columns.get(column);
+    return i != null && i < r.fields().size() ? AccountFields.pad(r.fields().get(i)) : "";
   }
 
-  private record Row(long line, Draft draft) {}
+  private String name(int column) {
+    return column < names.size() && !names.get(column).isEmpty() ? names.get(column) : "#" + (column + 1);
+  }
 
-  /** The decoded text, where its lines start, which characters stand for undecodable bytes, and the records. */
-  private static final class Parsed {
-    private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
-
-    private final String text;
-    private final int[] lineStarts;
-    private final BitSet undecodable;
-    private final Map<String, Integer> columns = new HashMap<>();
-    private final List<String> names = new ArrayList<>();
-    private final List<CSVRecord> records = new ArrayList<>();
-
-    private Parsed(String text, BitSet undecodable) {
-      this.text = text;
-      this.undecodable = undecodable;
-      this.lineStarts = lineStarts(text);
-    }
-
-    static Parsed of(byte[] bytes) {
-      BitSet undecodable = new BitSet();
-      Parsed file = new Parsed(decode(bytes, undecodable), undecodable);
-      file.read();
-      return file;
-    }
-
-    /**
-     * Strict UTF-8: each malformed sequence becomes one U+FFFD whose offset is noted, so its row is
-     * refused while the rows around it, and the CSV structure (all ASCII), stay intact.
-     */
-    private static String decode(byte[] bytes, BitSet undecodable) {
-      CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
-      ByteBuffer in = ByteBuffer.wrap(bytes);
-      if (bytes.length >= BOM.length && Arrays.equals(bytes, 0, BOM.length, BOM, 0, BOM.length)) {
-        in.position(BOM.length);
-      }
-      // UTF-8 never gives more chars than it had bytes, and each refused sequence is a byte at least.
-      CharBuffer out = CharBuffer.allocate(bytes.length);
-      CoderResult result;
-      while (!(result = decoder.decode(in, out, true)).isUnderflow()) {
-        if (result.isOverflow()) {
-          throw new IllegalStateException("decoded text longer than its bytes");
-        }
-        undecodable.set(out.position());
-        out.put('\uFFFD');
-        in.position(in.position() + result.length());
-      }
-      decoder.flush(out);
-      return out.flip().toString();
-    }
-
-    /** Offsets where a physical line starts: after LF, CRLF or a lone CR, as the parser splits. */
-    private static int[] lineStarts(String text) {
-      int[] starts = new int[16];
-      int n = 0;
-      starts[n++] = 0;
-      for (int i = 0; i < text.length(); i++) {
-        char c = text.charAt(i);
-        if (c == '\n' || (c == '\r' && (i + 1 == text.length() || text.charAt(i + 1) != '\n'))) {
-          if (n == starts.length) {
-            starts = Arrays.copyOf(starts, n * 2);
-          }
-          starts[n++] = i + 1;
-        }
-      }
-      return Arrays.copyOf(starts, n);
-    }
-
-    /** The 1-based line of the first character at or after {@code offset} that is not a line break. */
-    private long lineAt(long offset) {
-      int at = (int) Math.min(offset, text.length());
-      while (at < text.length() && (text.charAt(at) == '\r' || text.charAt(at) == '\n')) {
-        at++;
-      }
-      int found = Arrays.binarySearch(lineStarts, at);
-      return found >= 0 ? found + 1 : -found - 1;
-    }
-
-    long line(int index) {
-      return lineAt(records.get(index).getCharacterPosition());
-    }
-
-    /** Whether the record's stretch of text (up to the next record) holds undecodable bytes. */
-    boolean undecodable(int index) {
-      int start = (int) records.get(index).getCharacterPosition();
-      int end = index + 1 < records.size() ? (int) records.get(index + 1).getCharacterPosition() : text.length();
-      int first = undecodable.nextSetBit(start);
-      return first >= 0 && first < end;
-    }
-
-    String name(int column) {
-      return column < names.size() && !names.get(column).isEmpty() ? names.get(column) : "#" + (column + 1);
-    }
-
-    private void read() {
-      try (CSVParser parser = FORMAT.parse(new StringReader(text))) {
-        Iterator<CSVRecord> it = parser.iterator();
-        if (!it.hasNext()) {
-          throw FlowException.invalid(Map.of("header", Text.of("field.csv-header")));
-        }
-        header(it.next());
-        while (true) {
-          long before = parser.getCurrentLineNumber();
-          try {
-            if (!it.hasNext()) {
-              break;
-            }
-            records.add(it.next());
-          } catch (UncheckedIOException | IllegalStateException | IllegalArgumentException e) {
-            // The parser cannot resume past this record (an open quote runs to the end of the file).
-            long line = lineAt(lineStarts[(int) Math.min(before, lineStarts.length - 1)]);
-            throw FlowException.invalid(Map.of("csv", Text.of("field.csv-line", Long.toString(line))));
-          }
-          if (records.size() > MAX_ROWS) {
-            throw FlowException.invalid(Map.of("csv", Text.of("field.too-many-rows", MAX_ROWS)));
-          }
-        }
-      } catch (java.io.IOException e) {
-        throw FlowException.invalid(Map.of("csv", Text.of("field.csv")));
-      }
-    }
-
-    private void header(CSVRecord header) {
-      for (int i = 0; i < header.size(); i++) {
-        String name = AccountFields.pad(header.get(i));
-        names.add(name);
-        if ((REQUIRED.contains(name) || name.equals("status")) && columns.putIfAbsent(name, i) != null) {
-          throw FlowException.invalid(Map.of("header", Text.of("field.csv-header")));
-        }
-      }
-      if (!columns.keySet().containsAll(REQUIRED)) {
+  private void header(CsvReader.Record header) {
+    for (int i = 0; i < header.fields().size(); i++) {
+      String name = AccountFields.pad(header.fields().get(i));
+      names.add(name);
+      if ((REQUIRED.contains(name) || name.equals("status")) && columns.putIfAbsent(name, i) != null) {
         throw FlowException.invalid(Map.of("header", Text.of("field.csv-header")));
       }
     }
+    if (!columns.keySet().containsAll(REQUIRED)) {
+      throw FlowException.invalid(Map.of("header", Text.of("field.csv-header")));
+    }
   }
+
+  private record Row(long line, Draft draft) {}
 }

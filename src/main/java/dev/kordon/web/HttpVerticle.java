@@ -24,6 +24,7 @@ public final class HttpVerticle extends VerticleBase {
   private final Edge edge;
   private final Flows flows;
   private final PageRoutes pages;
+  private final SignedIn signedIn;
   private final Consumer<Router> devRoutes;
   private final int port;
   private Connections connections;
@@ -33,6 +34,7 @@ public final class HttpVerticle extends VerticleBase {
     this.edge = edge;
     this.flows = flows;
     this.pages = pages;
+    this.signedIn = new SignedIn(flows, pages);
     this.devRoutes = devRoutes;
     this.port = port;
   }
@@ -75,6 +77,7 @@ public final class HttpVerticle extends VerticleBase {
     if (devRoutes != null) {
       devRoutes.accept(router);
     }
+    PortalProxy.mount(router, vertx, edge, signedIn);
     Routes.errors(router);
 
     var http = edge.config().http();
@@ -164,17 +167,14 @@ public final class HttpVerticle extends VerticleBase {
    * 401 (or, for a browser, the way to the sign-in page).
    */
   private void verify(RoutingContext ctx) {
-    String bearer = Routes.bearer(ctx);
-    (bearer != null ? flows.sessions().authenticate(bearer)
-        : pages.signedIn(ctx))
-        .onSuccess(claims -> ctx.response()
-            .putHeader("Cache-Control", "no-store")
-            .putHeader("X-Kordon-Subject", claims.getString("sub"))
-            .putHeader("X-Kordon-Login", claims.getString("login", ""))
-            .putHeader("X-Kordon-Role", claims.getString("role", ""))
-            // The proxy hands this on to the portal, so the portal's spans join the caller's trace.
-            .putHeader("traceparent", ctx.<String>get(RequestIds.TRACEPARENT))
-            .setStatusCode(200).end())
+    signedIn.who(ctx)
+        .onSuccess(claims -> {
+          SignedIn.identify(claims, ctx.response().headers());
+          ctx.response().putHeader("Cache-Control", "no-store")
+              // The proxy hands this on to the portal, so the portal's spans join the caller's trace.
+              .putHeader("traceparent", ctx.<String>get(RequestIds.TRACEPARENT))
+              .setStatusCode(200).end();
+        })
         .onFailure(err -> {
           if (!(err instanceof FlowException fe && fe.failure() == Failure.UNAUTHORIZED && signInRedirect(ctx))) {
             ctx.fail(err);

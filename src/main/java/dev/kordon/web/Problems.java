@@ -43,15 +43,27 @@ public final class Problems {
   public static void send(RoutingContext ctx, Failure failure, Map<String, Text> fields, Duration retryAfter,
       String detailKey) {
     send(ctx, failure.code(), failure.status, fields, retryAfter, detailKey,
-        failure == Failure.WEAK_PASSWORD || failure == Failure.PASSWORD_MISMATCH);
+        failure == Failure.WEAK_PASSWORD || failure == Failure.PASSWORD_MISMATCH, null);
   }
 
   static void send(RoutingContext ctx, HttpFailure failure) {
-    send(ctx, failure.name().toLowerCase(Locale.ROOT), failure.status, Map.of(), null, null, false);
+    send(ctx, failure.name().toLowerCase(Locale.ROOT), failure.status, Map.of(), null, null, false, null);
   }
 
+  /** An import that stopped: 413 when the body was over the limit, else 400; with what it saved first. */
+  static void send(RoutingContext ctx, CsvImport.Stopped stopped) {
+    if (stopped.tooLarge()) {
+      HttpFailure f = HttpFailure.PAYLOAD_TOO_LARGE;
+      send(ctx, f.name().toLowerCase(Locale.ROOT), f.status, stopped.fields(), null, null, false, stopped.progress());
+    } else {
+      Failure f = stopped.failure();
+      send(ctx, f.code(), f.status, stopped.fields(), null, null, false, stopped.progress());
+    }
+  }
+
+  /** {@code extensions}: members beside the problem's own (RFC 9457, section 3.2). */
   private static void send(RoutingContext ctx, String code, int status, Map<String, Text> fields, Duration retryAfter,
-      String detailKey, boolean reasonIsDetail) {
+      String detailKey, boolean reasonIsDetail, JsonObject extensions) {
     if (ctx.response().headWritten()) {
       ctx.response().reset();
       return;
@@ -73,6 +85,9 @@ public final class Problems {
       fields.forEach((field, text) -> errors.put(field, Messages.text(locale, text)));
       body.put("errors", errors);
     }
+    if (extensions != null) {
+      extensions.forEach(member -> body.put(member.getKey(), member.getValue()));
+    }
     var resp = ctx.response().setStatusCode(status)
         .putHeader("Content-Type", MEDIA_TYPE)
         .putHeader("Cache-Control", "no-store")
@@ -90,6 +105,10 @@ public final class Problems {
   /** The router's failure handler: flows' refusals as they are, anything else as a bare 5xx/4xx. */
   public static void handleFailure(RoutingContext ctx) {
     Throwable err = ctx.failure();
+    if (err instanceof CsvImport.Stopped stopped) {
+      send(ctx, stopped);
+      return;
+    }
     if (err instanceof FlowException fe) {
       String detail = fe instanceof JsonBody.MalformedBody ? "problem.invalid_request.malformed" : null;
       send(ctx, fe.failure(), fe.fields(), fe.retryAfter(), detail);

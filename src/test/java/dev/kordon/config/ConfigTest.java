@@ -162,4 +162,51 @@ class ConfigTest {
       assertThat(commented).as("line %d has no comment: %s", i + 1, line).isTrue();
     }
   }
+
+  @Test
+  void noPortalRoutesByDefaultAndThemInLongestPrefixOrderWhenSet() {
+    KordonConfig shipped = KordonConfig.from(ConfigTree.load(FILE, env()));
+    assertThat(shipped.proxy().routes()).isEmpty();
+    assertThat(shipped.proxy().timeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(shipped.proxy().connectTimeout()).isEqualTo(Duration.ofSeconds(5));
+    KordonConfig c = KordonConfig.from(ConfigTree.load(FILE, env("KORDON_PROXY_ROUTES",
+        "/portal=http://portal:3000, /portal/reports/=https://reports.internal/, /bills=http://[::1]:8080",
+        "KORDON_PROXY_TIMEOUT", "2s")));
+    assertThat(c.proxy().routes()).containsExactly(
+        new KordonConfig.Proxy.Route("/portal/reports", "https", "reports.internal", 443),
+        new KordonConfig.Proxy.Route("/portal", "http", "portal", 3000),
+        new KordonConfig.Proxy.Route("/bills", "http", "::1", 8080));
+    assertThat(c.proxy().routes().get(2).origin()).isEqualTo("http://[::1]:8080");
+    assertThat(c.proxy().timeout()).isEqualTo(Duration.ofSeconds(2));
+  }
+
+  @Test
+  void aPortalRouteThatWouldShadowKordonsOwnPathsIsRefused() {
+    for (String prefix : List.of("/", "/login", "/loginfo", "/api", "/api/v1/portal", "/auth", "/auth/verify/x",
+        "/password", "/password/change", "/static", "/health", "/.well-known", "/openapi.yaml", "/dev", "/admin",
+        "/metrics", "/register", "/logout", "portal", "/portal/../login", "/a b", "/portal/*", "/:id")) {
+      assertThatThrownBy(() -> KordonConfig.from(ConfigTree.load(FILE, env("KORDON_PROXY_ROUTES",
+          prefix + "=http://portal:3000"))))
+          .as(prefix).isInstanceOf(ConfigException.class)
+          .hasMessageContaining("proxy.routes").hasMessageContaining("KORDON_PROXY_ROUTES");
+    }
+    assertThatThrownBy(() -> KordonConfig.from(ConfigTree.load(FILE, env("KORDON_PROXY_ROUTES",
+        "/portal=http://a:1,/portal/=http://b:2")))).hasMessageContaining("each prefix once");
+  }
+
+  @Test
+  void aBadUpstreamUrlIsRefusedAndItsCredentialsAreNotShown() {
+    for (String url : List.of("", "portal:3000", "ftp://portal", "http://", "http://portal:3000/app",
+        "http://portal:3000/?a=1", "http://portal:3000/#x", "http://portal:99999", "http://po rtal")) {
+      assertThatThrownBy(() -> KordonConfig.from(ConfigTree.load(FILE, env("KORDON_PROXY_ROUTES", "/portal=" + url))))
+          .as(url).isInstanceOf(ConfigException.class).hasMessageContaining("proxy.routes");
+    }
+    assertThatThrownBy(() -> KordonConfig.from(ConfigTree.load(FILE, env("KORDON_PROXY_ROUTES", "/portal"))))
+        .hasMessageContaining("proxy.routes");
+    assertThatThrownBy(() -> KordonConfig.from(ConfigTree.load(FILE, env("KORDON_PROXY_ROUTES",
+        "/portal=http://user:Portal-Secret-5@portal:3000"))))
+        .hasMessageContaining("proxy.routes").hasMessageNotContaining("Portal-Secret-5");
+    assertThatThrownBy(() -> KordonConfig.from(ConfigTree.load(FILE, env("KORDON_PROXY_TIMEOUT", "0s"))))
+        .hasMessageContaining("proxy.timeout");
+  }
 }

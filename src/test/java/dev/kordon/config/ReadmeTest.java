@@ -101,4 +101,31 @@ class ReadmeTest {
     List<Map<String, Object>> clusters = at(envoy, "static_resources", "clusters");
     assertThat(clusters).extracting(c -> c.get("name")).containsExactly("kordon", "portal");
   }
+
+  /** The proxy section's configuration block, as written, on top of the shipped file: Kordon takes it. */
+  @Test
+  @SuppressWarnings("unchecked")
+  void theProxySectionsConfigurationIsAcceptedAsWritten() throws Exception {
+    String readme = Files.readString(Path.of("README.md"));
+    int from = readme.indexOf("\n## Kordon as the portal's proxy\n");
+    assertThat(from).as("the README's proxy section").isPositive();
+    int start = readme.indexOf("```yaml\n", from) + "```yaml\n".length();
+    assertThat(readme.indexOf("\n## ", from + 1)).as("its block lies within it").isGreaterThan(start);
+    Map<String, Object> block = new Yaml().load(readme.substring(start, readme.indexOf("\n```\n", start) + 1));
+    ConfigTree tree = ConfigTree.load(Path.of("conf", "kordon.yaml"), Map.of(
+        "KORDON_ADMIN_TOKEN", "a-long-enough-admin-token-123456", "KORDON_JWT_KEYS_DIR", "/keys",
+        "KORDON_SECRETS_KEY", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="));
+    for (Map.Entry<String, Object> section : block.entrySet()) {
+      for (Map.Entry<String, Object> e : ((Map<String, Object>) section.getValue()).entrySet()) {
+        String key = section.getKey() + "." + e.getKey();
+        assertThat(tree.keys()).as("the block names a shipped key").contains(key);
+        tree = tree.with(key, e.getValue());
+      }
+    }
+    KordonConfig c = KordonConfig.from(tree);
+    assertThat(c.portalUrl()).isEqualTo("https://my.example.by/");
+    assertThat(c.proxy().routes()).extracting(KordonConfig.Proxy.Route::prefix).containsExactlyInAnyOrder("/portal", "/reports");
+    assertThat(c.proxy().routes()).extracting(KordonConfig.Proxy.Route::origin)
+        .containsExactlyInAnyOrder("http://portal.internal:3000", "https://reports.internal:443");
+  }
 }

@@ -7,6 +7,7 @@ import dev.kordon.support.Mailbox;
 import dev.kordon.support.Rig;
 import dev.kordon.support.TestServers;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.redis.client.Command;
@@ -64,6 +65,36 @@ class FailClosedTest {
       redis.start();
       assertThat(eventually(() -> rig.login("+375297000001", PASSWORD), 200).statusCode()).isEqualTo(200);
       assertThat(rig.get("/health/ready", null).statusCode()).isEqualTo(200);
+    } finally {
+      redis.stop();
+    }
+  }
+
+  @Test
+  void aStatusChangeWhoseSessionsCannotBeEndedIsNotCommittedAndItsRetryEndsThem() throws Exception {
+    int port = TestServers.freePort();
+    RedisServer redis = RedisServer.newRedisServer().port(port).bind("127.0.0.1").setting("save \"\"").build();
+    redis.start();
+    try (Rig rig = Rig.builder().set("redis.url", "redis://127.0.0.1:" + port).set("redis.command-timeout", "500ms").start()) {
+      String phone = "+375297000004";
+      rig.account(phone, PASSWORD);
+      String at = rig.login(phone, PASSWORD).bodyAsJsonObject().getString("access_token");
+      JsonObject disable = new JsonObject().put("tariff", Rig.TARIFF).put("email", "org@example.by")
+          .put("role", "subscriber").put("status", "disabled");
+      String path = "/admin/v1/accounts/mobile/" + phone;
+
+      redis.stop();
+      assertUnavailable(rig.admin(HttpMethod.PUT, path, disable, Rig.ADMIN_TOKEN));
+      // Nothing was committed: the account is still active in Postgres.
+      assertThat(Rig.await(rig.running.services().accounts().find("mobile", phone)).orElseThrow().status())
+          .isEqualTo("active");
+
+      redis.start();
+      HttpResponse<Buffer> retried = eventually(() -> rig.admin(HttpMethod.PUT, path, disable, Rig.ADMIN_TOKEN), 200);
+      assertThat(retried.statusCode()).isEqualTo(200);
+      assertThat(retried.bodyAsJsonObject().getString("status")).isEqualTo("disabled");
+      // The retry was a change again, so the token issued before it is dead.
+      assertThat(rig.get("/auth/verify", at).statusCode()).isEqualTo(401);
     } finally {
       redis.stop();
     }

@@ -243,8 +243,12 @@ class ImportTest {
     assertThat(status("mobile", "+375291990008")).isEqualTo(200);
   }
 
+  /**
+   * The file is read as it arrives, so a line that is not CSV is found only after the rows before
+   * it: they are saved, it and everything after it are not, and the answer says so.
+   */
   @Test
-  void aFileThatCannotBeParsedIsRefusedWholeNamingTheLine() {
+  void aFileThatCannotBeParsedStopsAtTheLineItNamesWithTheRowsBeforeItSavedAndNoneAfter() {
     String csv = HEADER
         + "mobile,+375291990101,SIP-соединение,parse2@org.by,subscriber\n"
         + "\n"
@@ -252,8 +256,23 @@ class ImportTest {
         + "mobile,+375291990105,SIP-соединение,parse5@org.by,subscriber\n";
     var r = importCsv(csv);
     assertThat(r.statusCode()).isEqualTo(400);
-    assertThat(r.bodyAsJsonObject().getJsonObject("errors").getString("csv")).contains("line 4");
-    assertThat(status("mobile", "+375291990101")).isEqualTo(404);
+    JsonObject body = r.bodyAsJsonObject();
+    assertThat(body.getJsonObject("errors").getString("csv")).contains("line 4");
+    assertThat(body.getInteger("created")).isEqualTo(1);
+    assertThat(body.getInteger("updated")).isZero();
+    assertThat(body.getLong("last_saved_line")).isEqualTo(2);
+    assertThat(status("mobile", "+375291990101")).isEqualTo(200);
+    assertThat(status("mobile", "+375291990104")).isEqualTo(404);
     assertThat(status("mobile", "+375291990105")).isEqualTo(404);
+  }
+
+  @Test
+  void aBadHeaderIsRefusedBeforeAnyRowIsRead() {
+    var r = importCsv("category,login,tariff,email\nmobile,+375291990201,SIP-соединение,head@org.by\n");
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(r.bodyAsJsonObject().getJsonObject("errors").getString("header")).contains("category,login");
+    assertThat(r.bodyAsJsonObject().getInteger("created")).isZero();
+    assertThat(status("mobile", "+375291990201")).isEqualTo(404);
+    assertThat(importCsv("").statusCode()).isEqualTo(400);
   }
 }

@@ -137,7 +137,7 @@ class OperatorToolsTest {
   }
 
   @Test
-  void theSessionListShowsEachSignInAndDeletingOneEndsExactlyThatOne() {
+  void theSessionListShowsEachSignInAndDeletingOneEndsExactlyThatOneWithItsAccessToken() {
     String phone = "+375291700002";
     rig.account(phone, PASSWORD);
     Client first = signIn(phone);
@@ -154,11 +154,15 @@ class OperatorToolsTest {
     assertThat(shown).doesNotContain(first.refresh()).doesNotContain(first.cookie()).doesNotContain(first.access())
         .doesNotContain(second.refresh()).doesNotContain(second.cookie());
 
-    // The first refresh family ends; the second still rotates.
+    // The first refresh family ends, with its access token (verified, so cached, before); the second still works.
+    assertThat(rig.get("/auth/verify", first.access()).statusCode()).isEqualTo(200);
     String family = familyOf(first.access());
     assertThat(admin(HttpMethod.DELETE, "/admin/v1/accounts/mobile/" + phone + "/sessions/" + family).statusCode())
         .isEqualTo(204);
+    assertThat(rig.get("/auth/verify", first.access()).statusCode()).isEqualTo(401);
+    assertThat(rig.get("/api/v1/me", first.access()).statusCode()).isEqualTo(401);
     assertThat(refresh(first.refresh())).isEqualTo(401);
+    assertThat(rig.get("/auth/verify", second.access()).statusCode()).isEqualTo(200);
     assertThat(refresh(second.refresh())).isEqualTo(200);
     assertThat(admin(HttpMethod.DELETE, "/admin/v1/accounts/mobile/" + phone + "/sessions/" + family).statusCode())
         .isEqualTo(404);
