@@ -142,7 +142,7 @@ class ConsoleBrowserTest {
     assertThat(b.text("#lock")).startsWith("Нет");
     SignedIn second = signIn(phone);
 
-    // End the first session: its refresh token is refused, the second one's still works.
+    // End the first session: its refresh token and access token are refused, the second one's still work.
     b.go(b.path());
     assertThat(b.text("#events")).contains("admin.unlocked");
     assertThat(b.find("#sessions").findElements(By.cssSelector("tbody tr"))).hasSize(2);
@@ -152,6 +152,8 @@ class ConsoleBrowserTest {
     assertThat(b.find("#sessions").findElements(By.cssSelector("tbody tr"))).hasSize(1);
     assertThat(b.find("button[data-session='" + second.family() + "']").isDisplayed()).isTrue();
     assertThat(refresh(first.refresh())).isEqualTo(401);
+    assertThat(rig.get("/auth/verify", first.access()).statusCode()).isEqualTo(401);
+    assertThat(rig.get("/auth/verify", second.access()).statusCode()).isEqualTo(200);
     b.shot("console-05-session-ended");
 
     // Send a temporary password: it arrives, and the current password keeps working.
