@@ -20,6 +20,7 @@ import dev.kordon.dispatch.Outbox;
 import dev.kordon.dispatch.OutboxVerticle;
 import dev.kordon.dispatch.SmsVerticle;
 import dev.kordon.flow.AdminFlow;
+import dev.kordon.flow.ConsoleAccess;
 import dev.kordon.flow.Flows;
 import dev.kordon.flow.Grants;
 import dev.kordon.flow.Guards;
@@ -32,6 +33,7 @@ import dev.kordon.flow.SignIn;
 import dev.kordon.flow.SmsLoginFlow;
 import dev.kordon.flow.Subscribers;
 import dev.kordon.guard.ChangeTokens;
+import dev.kordon.guard.ConsoleSessions;
 import dev.kordon.guard.DenyList;
 import dev.kordon.guard.Secrets;
 import dev.kordon.guard.SmsCodes;
@@ -51,6 +53,7 @@ import dev.kordon.token.TokenService;
 import dev.kordon.token.VerifiedTokens;
 import dev.kordon.web.AdminVerticle;
 import dev.kordon.web.ClientIp;
+import dev.kordon.web.ConsoleRoutes;
 import dev.kordon.web.Edge;
 import dev.kordon.web.HttpVerticle;
 import dev.kordon.web.PageParts;
@@ -266,6 +269,8 @@ public final class Main {
       Edge edge = new Edge(config, contract, new ClientIp(config.http().trustedProxies()),
           new Readiness(pg, redis, new Drain()));
       PageParts pageParts = new PageParts(templates, secrets, logins, browserSessions);
+      ConsoleAccess console = new ConsoleAccess(config.admin(), new ConsoleSessions(redis, secrets, config.admin()),
+          throttles, audit);
       Services services = new Services(edge, subscribers, grants, guards, pageParts);
 
       int instances = config.http().instances() > 0 ? config.http().instances()
@@ -281,7 +286,8 @@ public final class Main {
               audit)))
           .compose(id -> vertx.deployVerticle(() -> new HttpVerticle(edge, flows, new PageRoutes(edge, flows, pageParts),
               dev == null ? null : dev::routes, httpPort), new DeploymentOptions().setInstances(instances)))
-          .compose(httpId -> vertx.deployVerticle(() -> new AdminVerticle(edge, admin, metrics, adminPort), new DeploymentOptions())
+          .compose(httpId -> vertx.deployVerticle(() -> new AdminVerticle(edge, admin, metrics, adminPort,
+                  new ConsoleRoutes(edge, admin, console, pageParts)), new DeploymentOptions())
               .map(adminId -> new Running(vertx, services, credentials, httpPort, adminPort, hasher.parameters(),
                   List.of(httpId, adminId))));
     });

@@ -90,6 +90,36 @@ public final class PhoneFormat {
     }
   }
 
+  /**
+   * What the canonical numbers start with when a person typed the start of one, as a support desk
+   * hears it: with or without the plus and country code, with the national trunk prefix, spaced
+   * and dashed: the operator code's digits alone, after the trunk prefix, after the country code
+   * with or without its plus all give the canonical start. Empty for anything that holds more than
+   * digits and separators.
+   */
+  public Optional<String> startOf(String typed) {
+    String digits = typed == null ? "" : typed.replaceAll("[\\s()\\-.]", "");
+    if (!digits.matches("\\+?\\d+")) {
+      return Optional.empty();
+    }
+    String cc = String.valueOf(countryCode);
+    if (digits.startsWith("+")) {
+      return Optional.of(digits);
+    }
+    if (digits.startsWith(cc)) {
+      return Optional.of("+" + digits);
+    }
+    String national = digits;
+    String trunk = PHONES.getNddPrefixForRegion(region, true);
+    if (trunk != null && !trunk.isEmpty() && digits.startsWith(trunk)) {
+      String rest = digits.substring(trunk.length()).replaceFirst("^0+", "");
+      if (!rest.isEmpty() && operatorCodes.stream().anyMatch(c -> c.startsWith(rest) || rest.startsWith(c))) {
+        national = rest;
+      }
+    }
+    return Optional.of(prefix + national);
+  }
+
   /** A canonical number without its plus, the way the seed's letters show it. */
   public String withoutPlus(String e164) {
     return e164.startsWith("+") ? e164.substring(1) : e164;

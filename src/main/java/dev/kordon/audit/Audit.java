@@ -46,6 +46,10 @@ public final class Audit {
   public static final String ADMIN_ENABLED = "admin.account_enabled";
   public static final String ADMIN_SESSION_ENDED = "admin.session_ended";
   public static final String ADMIN_PASSWORD_RESET = "admin.password_reset";
+  public static final String ADMIN_TEMP_PASSWORD_SENT = "admin.temp_password_sent";
+  public static final String CONSOLE_SIGNED_IN = "console.signed_in";
+  public static final String CONSOLE_SIGN_IN_FAILED = "console.sign_in_failed";
+  public static final String CONSOLE_SIGNED_OUT = "console.signed_out";
   public static final String DEAD_LETTER = "outbox.dead_letter";
 
   private final Pool pool;

@@ -55,10 +55,14 @@ public record KordonConfig(
       List<String> trustedProxies, Duration idleTimeout, Duration headerTimeout, boolean h2c, int ipv6Prefix) {}
 
   /**
-   * {@code importLimit}: bytes one CSV import may send (read as they arrive, never held whole);
-   * {@code importRows}: rows after its header. Past either the import stops with what it saved.
+   * The admin port. {@code importLimit}: bytes one CSV import may send (read as they arrive, never
+   * held whole); {@code importRows}: rows after its header. Past either the import stops with what it
+   * saved. {@code consoleSessionTtl}: how long an operator console sign-in lasts;
+   * {@code consoleFailures} wrong admin tokens per client per {@code consoleFailureWindow} before the
+   * console's sign-in answers 429.
    */
-  public record Admin(String host, int port, String token, int importLimit, int importRows) {}
+  public record Admin(String host, int port, String token, int importLimit, int importRows, Duration consoleSessionTtl,
+      int consoleFailures, Duration consoleFailureWindow) {}
 
   public record Pg(String url, int poolSize, int waitQueue, Duration connectTimeout) {}
 
@@ -227,7 +231,9 @@ public record KordonConfig(
       throw c.error("admin.token", "a secret of at least 24 characters (dev mode excepted)");
     }
     Admin admin = new Admin(c.nonEmpty("admin.host"), c.integer("admin.port", 0, 65535), adminToken,
-        c.integer("admin.import-limit", 1024, 1 << 30), c.integer("admin.import-rows", 1, 10_000_000));
+        c.integer("admin.import-limit", 1024, 1 << 30), c.integer("admin.import-rows", 1, 10_000_000),
+        c.positiveDuration("admin.console-session-ttl"), c.integer("admin.console-failures", 1, 1000),
+        c.positiveDuration("admin.console-failure-window"));
     String pgUrl = c.nonEmpty("pg.url");
     if (!pgUrl.startsWith("postgresql://") && !pgUrl.startsWith("postgres://")) {
       throw c.error("pg.url", "postgresql://user:pass@host:port/db");

@@ -255,6 +255,7 @@ public final class DevStack implements DevMode {
         "    Outbox:      " + base + "/dev/outbox",
         "    Admin API:   http://localhost:" + adminPort + "/admin/v1/accounts/{category}/{login}"
             + "   (Authorization: Bearer " + ADMIN_TOKEN + ")",
+        "    Console:     http://localhost:" + adminPort + "/console/   (sign in with the admin token above)",
         demoPhone == null ? "  No demo logins: no category signs in by phone."
             : String.join(System.lineSeparator(),
                 "  Demo logins (category " + demoCategory + ", tariff " + TARIFF + "):",

@@ -237,6 +237,37 @@ public final class AdminFlow {
   }
 
   /**
+   * Sends a fresh temporary password to the e-mail on file, as «Забыли пароль?» does, and changes
+   * nothing else: the current password keeps working until the temporary one is used, and no
+   * session ends. A new one replaces the one sent before. The number's own recovery caps
+   * ({@code recovery.per-hour}, {@code recovery.per-day}) hold here too, so an operator cannot flood
+   * a mailbox either. Answers whether it was sent: not to a disabled account or one without an
+   * address.
+   */
+  public Future<JsonObject> resend(String category, String rawLogin, String ip) {
+    return existing(category, rawLogin)
+        .compose(a -> throttles.recoveryFor(a.category(), a.login()).map(a))
+        .compose(a -> {
+          boolean send = a.active() && a.email() != null && !a.email().isEmpty();
+          JsonObject answer = new JsonObject().put("sent", send).put("expires_in", temps.config().ttl().toSeconds());
+          if (!send) {
+            audit.record(Audit.ADMIN_TEMP_PASSWORD_SENT, a.id(), a.category(), a.login(), ip,
+                new JsonObject().put("sent", false));
+            return Future.succeededFuture(answer);
+          }
+          return temps.issue(a.category(), a.login()).compose(temp -> {
+            audit.record(Audit.ADMIN_TEMP_PASSWORD_SENT, a.id(), a.category(), a.login(), ip,
+                new JsonObject().put("sent", true));
+            try {
+              return notices.outbox().enqueue(notices.letters().recoveryMail(a, temp)).map(id -> answer);
+            } catch (Exception e) {
+              return Future.failedFuture(e);
+            }
+          });
+        });
+  }
+
+  /**
    * Accounts by login prefix (as stored: a phone with its plus and country code) and/or e-mail
    * (any case); at least one is required. {@code limit}: 50 when null, 1 to 500.
    */

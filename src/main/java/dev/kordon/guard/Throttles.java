@@ -75,7 +75,9 @@ public final class Throttles {
     /** Temporary passwords for the number this hour: {@code recovery.per-hour}. */
     RECOVERY_HOUR,
     /** ... and today: {@code recovery.per-day}. */
-    RECOVERY_DAY;
+    RECOVERY_DAY,
+    /** Wrong admin tokens typed into the operator console from one client: {@code admin.console-failures}. */
+    CONSOLE;
 
     public String label() {
       return name().toLowerCase(Locale.ROOT);
@@ -211,6 +213,20 @@ public final class Throttles {
     return hit(List.of(
         new Window(Kind.RECOVERY_HOUR, redis.keys().recoveryHour(category, login), limits.recoveryPerHour(), HOUR),
         new Window(Kind.RECOVERY_DAY, redis.keys().recoveryDay(category, login), limits.recoveryPerDay(), DAY)));
+  }
+
+  /**
+   * An admin token typed into the operator console from this client: counted before it is compared,
+   * so parallel guesses cannot slip past the cap; a right one gives its place back
+   * ({@link #consoleSucceeded}), so only wrong ones add up.
+   */
+  public Future<Void> consoleAttempt(String ip, int failures, Duration window) {
+    return hit(List.of(new Window(Kind.CONSOLE, redis.keys().consoleFailures(client(ip)), failures, window)));
+  }
+
+  /** The right admin token: the place {@link #consoleAttempt} took is given back. */
+  public Future<Void> consoleSucceeded(String ip) {
+    return redis.eval(Scripts.WINDOW_GIVE_BACK, List.of(redis.keys().consoleFailures(client(ip))), List.of()).mapEmpty();
   }
 
   private Future<Void> hit(List<Window> windows) {

@@ -161,6 +161,11 @@ public final class Keys {
     return clientScope(client) + "send";
   }
 
+  /** Wrong admin tokens typed into the operator console from the client, per admin.console-failure-window. */
+  public String consoleFailures(String client) {
+    return clientScope(client) + "console-fail";
+  }
+
   // ---- Kordon-wide
 
   /** Every SMS sent, all numbers together, one minute from the first; its own tag, {sms}. */
@@ -176,6 +181,14 @@ public final class Keys {
   /** Messages refused for good, still sealed; the newest 10,000 kept, no TTL. */
   public String deadLetters() {
     return outbox() + ":dead";
+  }
+
+  /**
+   * An operator console session, by the SHA-256 of its cookie: the fingerprint of the admin token it
+   * was opened with; lives admin.console-session-ttl.
+   */
+  public String consoleSession(String idSha256) {
+    return prefix + ":console-session:" + idSha256;
   }
 
   /** The pub/sub channel of revoked tokens and accounts: a channel, nothing is stored. */

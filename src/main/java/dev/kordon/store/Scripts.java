@@ -22,6 +22,7 @@ public final class Scripts {
   public static final LuaScript TAKE_IF_EQUAL = LuaScript.load("take_if_equal.lua");
   public static final LuaScript WINDOW_HIT = LuaScript.load("window_hit.lua");
   public static final LuaScript WINDOW_PEEK = LuaScript.load("window_peek.lua");
+  public static final LuaScript WINDOW_GIVE_BACK = LuaScript.load("window_give_back.lua");
 
   private Scripts() {}
 }

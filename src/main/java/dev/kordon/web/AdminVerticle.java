@@ -27,13 +27,16 @@ public final class AdminVerticle extends VerticleBase {
   private final int port;
   private final byte[] token;
   private final Metrics metrics;
+  private final ConsoleRoutes console;
   private Connections connections;
 
-  public AdminVerticle(Edge edge, AdminFlow admin, Metrics metrics, int port) {
+  /** {@code console}: the operator console's pages, served here beside the API. */
+  public AdminVerticle(Edge edge, AdminFlow admin, Metrics metrics, int port, ConsoleRoutes console) {
     this.edge = edge;
     this.admin = admin;
     this.metrics = metrics;
     this.port = port;
+    this.console = console;
     this.token = edge.config().admin().token().getBytes(StandardCharsets.UTF_8);
   }
 
@@ -82,6 +85,7 @@ public final class AdminVerticle extends VerticleBase {
     router.post("/admin/v1/accounts/:category/:login/reset").handler(ctx ->
         admin.reset(ctx.pathParam("category"), ctx.pathParam("login"), edge.clientIp().of(ctx))
             .onSuccess(json -> Routes.json(ctx, 202, json)).onFailure(ctx::fail));
+    console.mount(router);
     Routes.errors(router);
     var http = edge.config().http();
     HttpServer server = vertx.createHttpServer(Connections.options(http, edge.config().admin().host(), port, false));

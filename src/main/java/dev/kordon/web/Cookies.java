@@ -9,8 +9,9 @@ import java.time.Duration;
 import java.util.Base64;
 
 /**
- * Kordon's cookies: always HttpOnly and SameSite=Lax; Secure with the {@code __Host-} prefix
- * (no Domain, Path=/) unless {@code cookie.secure} is off for plain-HTTP testing.
+ * Kordon's cookies: always HttpOnly and SameSite=Lax (the operator console's: Strict); Secure with
+ * the {@code __Host-} prefix (no Domain, Path=/) unless {@code cookie.secure} is off for plain-HTTP
+ * testing.
  */
 final class Cookies {
   static final String SESSION = "kordon-session";
@@ -18,11 +19,21 @@ final class Cookies {
   static final String CHANGE = "kordon-change";
   /** The category and login typed last, to fill the next form in; not a secret. */
   static final String HINT = "kordon-hint";
+  /** The operator console's session, on the admin port. */
+  static final String CONSOLE = "kordon-console";
+  /** The operator console's CSRF cookie: its own, apart from the public pages'. */
+  static final String CONSOLE_CSRF = "kordon-console-csrf";
 
   private final boolean secure;
+  private final CookieSameSite sameSite;
 
   Cookies(boolean secure) {
+    this(secure, CookieSameSite.LAX);
+  }
+
+  Cookies(boolean secure, CookieSameSite sameSite) {
     this.secure = secure;
+    this.sameSite = sameSite;
   }
 
   /** Whether a cookie is one of Kordon's, by either spelling of its name (with or without {@code __Host-}). */
@@ -46,7 +57,7 @@ final class Cookies {
   /** {@code maxAge} null: a cookie for the browser session. */
   void set(RoutingContext ctx, String base, String value, Duration maxAge) {
     Cookie c = Cookie.cookie(name(base), value).setPath("/").setHttpOnly(true).setSecure(secure)
-        .setSameSite(CookieSameSite.LAX);
+        .setSameSite(sameSite);
     if (maxAge != null) {
       c.setMaxAge(maxAge.toSeconds());
     }
@@ -56,7 +67,7 @@ final class Cookies {
   void clear(RoutingContext ctx, String base) {
     if (ctx.request().getCookie(name(base)) != null) {
       ctx.response().addCookie(Cookie.cookie(name(base), "").setPath("/").setHttpOnly(true).setSecure(secure)
-          .setSameSite(CookieSameSite.LAX).setMaxAge(0));
+          .setSameSite(sameSite).setMaxAge(0));
     }
   }
 

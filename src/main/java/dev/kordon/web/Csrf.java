@@ -15,31 +15,38 @@ final class Csrf {
 
   private final Cookies cookies;
   private final Secrets secrets;
+  private final String cookie;
 
   Csrf(Cookies cookies, Secrets secrets) {
+    this(cookies, secrets, Cookies.CSRF);
+  }
+
+  /** {@code cookie}: the name (without prefix) of the cookie the tokens are bound to. */
+  Csrf(Cookies cookies, Secrets secrets, String cookie) {
     this.cookies = cookies;
     this.secrets = secrets;
+    this.cookie = cookie;
   }
 
   /** Whether the form's token was made for this browser's cookie. */
   boolean valid(RoutingContext ctx) {
-    String cookie = cookies.get(ctx, Cookies.CSRF);
+    String bound = cookies.get(ctx, cookie);
     String presented = ctx.request().getFormAttribute("csrf");
-    return cookie != null && presented != null && MessageDigest.isEqual(secret(cookie), unmask(presented));
+    return bound != null && presented != null && MessageDigest.isEqual(secret(bound), unmask(presented));
   }
 
   /** The token for the next form; the cookie it is bound to is set first if the browser has none. */
   String token(RoutingContext ctx) {
-    String cookie = cookies.get(ctx, Cookies.CSRF);
-    if (cookie == null) {
+    String bound = cookies.get(ctx, cookie);
+    if (bound == null) {
       byte[] b = new byte[32];
       RANDOM.nextBytes(b);
-      cookie = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
-      cookies.set(ctx, Cookies.CSRF, cookie, null);
+      bound = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+      cookies.set(ctx, cookie, bound, null);
     }
     // Compressed pages also carry text an attacker chose (BREACH): a value that never repeats
     // gives the compression nothing to match. mask || (secret XOR mask).
-    byte[] secret = secret(cookie);
+    byte[] secret = secret(bound);
     byte[] masked = new byte[2 * BYTES];
     byte[] mask = new byte[BYTES];
     RANDOM.nextBytes(mask);

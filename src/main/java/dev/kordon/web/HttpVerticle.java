@@ -29,21 +29,6 @@ public final class HttpVerticle extends VerticleBase {
   private final int port;
   private Connections connections;
 
-  /** What every answer carries: no framing, no sniffing, no referrer, scripts only from here. */
-  private void securityHeaders(RoutingContext ctx) {
-    var h = ctx.response().headers();
-    h.set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-        + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'");
-    h.set("X-Content-Type-Options", "nosniff");
-    h.set("Referrer-Policy", "no-referrer");
-    h.set("X-Frame-Options", "DENY");
-    if (edge.config().cookieSecure()) {
-      // Secure cookies mean Kordon is served over TLS (itself or behind the ingress).
-      h.set("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
-    }
-    ctx.next();
-  }
-
   /** {@code devRoutes}: dev mode's extra pages, null everywhere else. */
   public HttpVerticle(Edge edge, Flows flows, PageRoutes pages, Consumer<Router> devRoutes, int port) {
     this.edge = edge;
@@ -58,7 +43,8 @@ public final class HttpVerticle extends VerticleBase {
   public Future<?> start() {
     Router router = Router.router(vertx);
     router.route().handler(new RequestIds(edge.clientIp()));
-    router.route().handler(this::securityHeaders);
+    // What every answer carries: no framing, no sniffing, no referrer, scripts only from here.
+    router.route().handler(Routes.securityHeaders(edge.config().cookieSecure()));
     router.route().handler(ctx -> {
       if (edge.readiness().drain().draining()) {
         ctx.response().putHeader("Connection", "close");

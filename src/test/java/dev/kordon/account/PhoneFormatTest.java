@@ -33,6 +33,24 @@ class PhoneFormatTest {
     assertThat(SHIPPED.subscriberDigits()).isEqualTo(7);
   }
 
+  /** The console's search: the start of a number, however the customer said it, is the start of the canonical one. */
+  @Test
+  void theStartOfANumberAsPeopleSayIt() {
+    for (String typed : List.of("29 70", "2970", "8 029 70", "80 29 70", "8029-70", "37529 70", "+375 29 70", "+375 (29) 7-0")) {
+      assertThat(SHIPPED.startOf(typed)).as(typed).contains("+3752970");
+    }
+    assertThat(SHIPPED.startOf("3")).contains("+3753");
+    assertThat(SHIPPED.startOf("+375")).contains("+375");
+    // A leading 8 that is no trunk prefix before an operator code stays a digit of the number.
+    assertThat(SHIPPED.startOf("81")).contains("+37581");
+    assertThat(SHIPPED.startOf("office@org.by")).isEmpty();
+    assertThat(SHIPPED.startOf("29 7x")).isEmpty();
+    assertThat(SHIPPED.startOf("")).isEmpty();
+    assertThat(SHIPPED.startOf(null)).isEmpty();
+    assertThat(RUSSIA.startOf("8 916 12")).contains("+791612");
+    assertThat(RUSSIA.startOf("7916")).contains("+7916");
+  }
+
   @Test
   void anotherCountrysSettingsChangeEveryShape() {
     assertThat(RUSSIA.prefix()).isEqualTo("+7");

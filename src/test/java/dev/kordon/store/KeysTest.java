@@ -53,6 +53,8 @@ class KeysTest {
   void clientAndKordonWideKeys() {
     assertThat(keys.clientSignIns(CLIENT)).isEqualTo("kordon:{ip:127.30.1.2}:pw");
     assertThat(keys.clientSends("2001:db8:1:2::")).isEqualTo("kordon:{ip:2001:db8:1:2::}:send");
+    assertThat(keys.consoleFailures(CLIENT)).isEqualTo("kordon:{ip:127.30.1.2}:console-fail");
+    assertThat(keys.consoleSession("ef56")).isEqualTo("kordon:console-session:ef56");
     assertThat(keys.smsBudget()).isEqualTo("kordon:{sms}:minute");
     assertThat(keys.outbox()).isEqualTo("kordon:outbox");
     assertThat(keys.deadLetters()).isEqualTo("kordon:outbox:dead");
