@@ -82,6 +82,7 @@ public final class ConsoleRoutes {
     router.route("/console*").handler(headers);
     router.route("/console*").handler(Routes::noStore);
     router.route("/console*").handler(BodyHandler.create(false).setBodyLimit(config.http().bodyLimit()));
+    router.route("/console*").failureHandler(view.unavailable("console/message.ftlh", ctx -> base(ctx, false)));
     // Vert.x matches /console/ here too: only the path without its slash is sent on.
     router.get("/console").handler(ctx -> {
       if (ctx.request().path().endsWith("/")) {

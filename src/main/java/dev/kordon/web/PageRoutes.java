@@ -54,6 +54,9 @@ public final class PageRoutes {
 
   public void mount(Router router) {
     router.get("/").handler(ctx -> PageView.redirect(ctx, "/login" + PageModel.langQuery(ctx)));
+    for (String pages : new String[] {"/login*", "/password/*", "/register", "/logout"}) {
+      router.route(pages).failureHandler(view.unavailable("error.ftlh", model::of));
+    }
     router.route("/login*").handler(BodyHandler.create(false).setBodyLimit(config.http().bodyLimit()));
     router.route("/password/*").handler(BodyHandler.create(false).setBodyLimit(config.http().bodyLimit()));
     router.route("/register").handler(BodyHandler.create(false).setBodyLimit(config.http().bodyLimit()));

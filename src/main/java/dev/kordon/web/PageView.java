@@ -4,7 +4,9 @@ import dev.kordon.problem.Failure;
 import dev.kordon.problem.FlowException;
 import dev.kordon.render.Templates;
 import dev.kordon.web.PageModel.Model;
+import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
+import java.util.function.Function;
 import java.util.logging.Logger;
 
 /** How a page answers: a rendered template, a redirect, or a refused form with its reasons in place. */
@@ -26,6 +28,29 @@ final class PageView {
           LOG.warning("page " + template + " failed to render: " + err.getMessage());
           ctx.fail(500);
         });
+  }
+
+  /**
+   * The failure handler of a set of pages: when Postgres or Redis is out of reach (or a flow says
+   * it cannot answer now), the page says so in its own frame, with Retry-After, instead of the
+   * problem+json a browser would show raw. Anything else goes on to the router's handler.
+   */
+  Handler<RoutingContext> unavailable(String template, Function<RoutingContext, Model> model) {
+    return ctx -> {
+      Throwable err = ctx.failure();
+      boolean below = err instanceof FlowException fe ? fe.failure().status >= 500
+          : err != null && (ctx.statusCode() < 400 || ctx.statusCode() == 500);
+      if (!below || ctx.response().headWritten()) {
+        ctx.next();
+        return;
+      }
+      LOG.warning("page failed, answered 503: " + ctx.request().method() + " " + ctx.request().path() + ": "
+          + err.getClass().getName() + ": " + err.getMessage());
+      ctx.response().putHeader("Retry-After", "1");
+      String problem = "problem." + Failure.UNAVAILABLE.code();
+      render(ctx, template, 503, model.apply(ctx).put("formError",
+          PageModel.text(ctx, problem + ".title") + ". " + PageModel.text(ctx, problem + ".detail")));
+    };
   }
 
   /** A refused form: field errors in place, or the reason at the top; never a stack trace. */
