@@ -3,6 +3,7 @@ package dev.kordon.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kordon.support.LogCapture;
+import dev.kordon.support.CookieJar;
 import dev.kordon.support.Rig;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -12,9 +13,7 @@ import io.vertx.redis.client.Command;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -47,7 +46,7 @@ class ConsoleHttpTest {
 
   /** One operator's browser on the admin port: a cookie jar and a client address. */
   static final class Desk {
-    final Map<String, String> jar = new LinkedHashMap<>();
+    final CookieJar jar = new CookieJar();
     final String ip;
 
     Desk(String ip) {
@@ -56,14 +55,14 @@ class ConsoleHttpTest {
 
     HttpResponse<Buffer> get(String path) {
       var req = rig.http.request(HttpMethod.GET, rig.running.adminPort(), "127.0.0.1", path).followRedirects(false);
-      req.putHeader("Cookie", cookieHeader()).putHeader("X-Forwarded-For", ip);
-      return keep(Rig.await(req.send()));
+      req.putHeader("Cookie", jar.header()).putHeader("X-Forwarded-For", ip);
+      return jar.keep(Rig.await(req.send()));
     }
 
     HttpResponse<Buffer> post(String path, MultiMap form) {
       var req = rig.http.request(HttpMethod.POST, rig.running.adminPort(), "127.0.0.1", path).followRedirects(false);
-      req.putHeader("Cookie", cookieHeader()).putHeader("X-Forwarded-For", ip);
-      return keep(Rig.await(req.sendForm(form)));
+      req.putHeader("Cookie", jar.header()).putHeader("X-Forwarded-For", ip);
+      return jar.keep(Rig.await(req.sendForm(form)));
     }
 
     String csrf(String page) {
@@ -75,24 +74,6 @@ class ConsoleHttpTest {
     HttpResponse<Buffer> signIn(String token) {
       String csrf = csrf("/console/login");
       return post("/console/login", MultiMap.caseInsensitiveMultiMap().add("csrf", csrf).add("token", token));
-    }
-
-    private String cookieHeader() {
-      StringBuilder sb = new StringBuilder();
-      jar.forEach((k, v) -> sb.append(k).append('=').append(v).append("; "));
-      return sb.toString();
-    }
-
-    private HttpResponse<Buffer> keep(HttpResponse<Buffer> r) {
-      for (String c : r.cookies()) {
-        String[] kv = c.split(";")[0].split("=", 2);
-        if (c.contains("Max-Age=0")) {
-          jar.remove(kv[0]);
-        } else {
-          jar.put(kv[0], kv[1]);
-        }
-      }
-      return r;
     }
   }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.HttpServer;
 import dev.kordon.support.LogCapture;
 import dev.kordon.support.Ports;
+import dev.kordon.support.CookieJar;
 import dev.kordon.support.Rig;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -21,7 +22,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -265,34 +265,16 @@ class ForwardAuthNginxTest {
 
   /** A browser with a cookie jar, walking through nginx. */
   static final class Browser {
-    final Map<String, String> jar = new LinkedHashMap<>();
+    final CookieJar jar = new CookieJar();
 
     HttpResponse<Buffer> get(String path) {
-      return keep(viaNginx(path, headers("Accept", HTML, "Cookie", cookieHeader())));
+      return jar.keep(viaNginx(path, headers("Accept", HTML, "Cookie", jar.header())));
     }
 
     HttpResponse<Buffer> post(String path, MultiMap form) {
       var req = rig.http.request(HttpMethod.POST, nginxPort, "127.0.0.1", path).followRedirects(false)
-          .putHeader("Accept", HTML).putHeader("Cookie", cookieHeader());
-      return keep(Rig.await(req.sendForm(form)));
-    }
-
-    String cookieHeader() {
-      StringBuilder sb = new StringBuilder();
-      jar.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : "; ").append(k).append('=').append(v));
-      return sb.toString();
-    }
-
-    private HttpResponse<Buffer> keep(HttpResponse<Buffer> r) {
-      for (String c : r.cookies()) {
-        String[] kv = c.split(";")[0].split("=", 2);
-        if (c.contains("Max-Age=0")) {
-          jar.remove(kv[0]);
-        } else {
-          jar.put(kv[0], kv[1]);
-        }
-      }
-      return r;
+          .putHeader("Accept", HTML).putHeader("Cookie", jar.header());
+      return jar.keep(Rig.await(req.sendForm(form)));
     }
   }
 
@@ -385,7 +367,7 @@ class ForwardAuthNginxTest {
 
     // With the session cookie: the same.
     Browser b = signedInBrowser("/profile");
-    var withCookie = viaNginx("/profile", headers("Accept", HTML, "Cookie", b.cookieHeader()).addAll(forged));
+    var withCookie = viaNginx("/profile", headers("Accept", HTML, "Cookie", b.jar.header()).addAll(forged));
     assertThat(withCookie.statusCode()).isEqualTo(200);
     assertIdentity(portal.last());
 

@@ -2,15 +2,14 @@ package dev.kordon.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kordon.support.CookieJar;
 import dev.kordon.support.LogCapture;
 import dev.kordon.support.Rig;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.client.HttpResponse;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -38,44 +37,24 @@ class PagesHttpTest {
 
   /** A tiny cookie jar: enough for one client walking the pages. */
   static final class Client {
-    final Map<String, String> jar = new HashMap<>();
-    HttpResponse<Buffer> last;
+    final CookieJar jar = new CookieJar();
 
     HttpResponse<Buffer> get(String path) {
       var req = rig.http.request(HttpMethod.GET, rig.running.httpPort(), "127.0.0.1", path).followRedirects(false);
-      req.putHeader("Cookie", cookieHeader());
-      return keep(Rig.await(req.send()));
+      req.putHeader("Cookie", jar.header());
+      return jar.keep(Rig.await(req.send()));
     }
 
     HttpResponse<Buffer> post(String path, MultiMap form) {
       var req = rig.http.request(HttpMethod.POST, rig.running.httpPort(), "127.0.0.1", path).followRedirects(false);
-      req.putHeader("Cookie", cookieHeader());
-      return keep(Rig.await(req.sendForm(form)));
+      req.putHeader("Cookie", jar.header());
+      return jar.keep(Rig.await(req.sendForm(form)));
     }
 
     String csrf(String page) {
       Matcher m = CSRF.matcher(get(page).bodyAsString());
       assertThat(m.find()).isTrue();
       return m.group(1);
-    }
-
-    private String cookieHeader() {
-      StringBuilder sb = new StringBuilder();
-      jar.forEach((k, v) -> sb.append(k).append('=').append(v).append("; "));
-      return sb.toString();
-    }
-
-    private HttpResponse<Buffer> keep(HttpResponse<Buffer> r) {
-      for (String c : r.cookies()) {
-        String[] kv = c.split(";")[0].split("=", 2);
-        if (c.contains("Max-Age=0")) {
-          jar.remove(kv[0]);
-        } else {
-          jar.put(kv[0], kv[1]);
-        }
-      }
-      last = r;
-      return r;
     }
 
     HttpResponse<Buffer> signIn(String ret) {
