@@ -82,6 +82,9 @@ public final class AdminVerticle extends VerticleBase {
     router.delete("/admin/v1/accounts/:category/:login/sessions/:id").handler(ctx -> noContent(ctx,
         admin.endSession(ctx.pathParam("category"), ctx.pathParam("login"), ctx.pathParam("id"),
             edge.clientIp().of(ctx))));
+    router.post("/admin/v1/accounts/:category/:login/resend").handler(ctx ->
+        admin.resend(ctx.pathParam("category"), ctx.pathParam("login"), edge.clientIp().of(ctx))
+            .onSuccess(json -> Routes.json(ctx, 202, json)).onFailure(ctx::fail));
     router.post("/admin/v1/accounts/:category/:login/reset").handler(ctx ->
         admin.reset(ctx.pathParam("category"), ctx.pathParam("login"), edge.clientIp().of(ctx))
             .onSuccess(json -> Routes.json(ctx, 202, json)).onFailure(ctx::fail));

@@ -218,6 +218,28 @@ class OperatorToolsTest {
   }
 
   @Test
+  void resendMailsATemporaryPasswordWhileTheCurrentPasswordAndSessionsKeepWorking() {
+    String phone = "+375291700005";
+    String email = "resend-" + rig.prefix + "@org.by";
+    rig.account("mobile", phone, Rig.TARIFF, "active", PASSWORD, email);
+    Client c = signIn(phone);
+
+    var sent = admin(HttpMethod.POST, "/admin/v1/accounts/mobile/" + phone + "/resend");
+    assertThat(sent.statusCode()).isEqualTo(202);
+    assertThat(sent.bodyAsJsonObject().getBoolean("sent")).isTrue();
+    var mail = Mailbox.await(TestServers.smtp(), email, 1, 10_000).get(0);
+    Matcher m = Pattern.compile("Временный пароль: (\\S+)").matcher(mail.text());
+    assertThat(m.find()).isTrue();
+    LogCapture.secret(m.group(1));
+    // Nothing else changed: the password signs in, the session still verifies, the refresh rotates.
+    assertThat(rig.get("/auth/verify", c.access()).statusCode()).isEqualTo(200);
+    assertThat(refresh(c.refresh())).isEqualTo(200);
+    assertThat(rig.login(phone, PASSWORD).statusCode()).isEqualTo(200);
+    assertThat(events(phone)).contains("admin.temp_password_sent");
+    assertThat(admin(HttpMethod.POST, "/admin/v1/accounts/mobile/+375291799998/resend").statusCode()).isEqualTo(404);
+  }
+
+  @Test
   void searchFindsByLoginPrefixAndByEmailAndRefusesNoFilter() {
     rig.account("mobile", "+375291777001", Rig.TARIFF, "active", null, "Found-One@org.by");
     rig.account("mobile", "+375291777002", Rig.TARIFF, "active", null, "found-two@org.by");
