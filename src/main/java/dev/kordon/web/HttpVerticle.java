@@ -77,7 +77,7 @@ public final class HttpVerticle extends VerticleBase {
     if (devRoutes != null) {
       devRoutes.accept(router);
     }
-    PortalProxy.mount(router, vertx, edge, signedIn);
+    PortalProxy.mount(router, vertx, edge, signedIn, pages);
     Routes.errors(router);
 
     var http = edge.config().http();

@@ -76,6 +76,11 @@ public final class PageRoutes {
         .handler(ctx -> session.end(ctx, "/login" + PageModel.langQuery(ctx)));
   }
 
+  /** The error page for {@code failure}, with its status: what a browser is shown instead of a problem. */
+  public void failurePage(RoutingContext ctx, Failure failure) {
+    view.failure(ctx, "error.ftlh", model.of(ctx), failure);
+  }
+
   /** Who the session cookie belongs to; {@code /auth/verify} asks the same. */
   public Future<JsonObject> signedIn(RoutingContext ctx) {
     return session.who(ctx);

@@ -47,10 +47,15 @@ final class PageView {
       LOG.warning("page failed, answered 503: " + ctx.request().method() + " " + ctx.request().path() + ": "
           + err.getClass().getName() + ": " + err.getMessage());
       ctx.response().putHeader("Retry-After", "1");
-      String problem = "problem." + Failure.UNAVAILABLE.code();
-      render(ctx, template, 503, model.apply(ctx).put("formError",
-          PageModel.text(ctx, problem + ".title") + ". " + PageModel.text(ctx, problem + ".detail")));
+      failure(ctx, template, model.apply(ctx), Failure.UNAVAILABLE);
     };
+  }
+
+  /** The page {@code template} with {@code failure}'s status, its title and detail at the top. */
+  void failure(RoutingContext ctx, String template, Model m, Failure failure) {
+    String problem = "problem." + failure.code();
+    render(ctx, template, failure.status, m.put("formError",
+        PageModel.text(ctx, problem + ".title") + ". " + PageModel.text(ctx, problem + ".detail")));
   }
 
   /** A refused form: field errors in place, or the reason at the top; never a stack trace. */

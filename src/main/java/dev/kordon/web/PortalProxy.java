@@ -48,14 +48,16 @@ final class PortalProxy implements Handler<RoutingContext> {
   private final HttpClient client;
   private final ClientIp clientIp;
   private final SignedIn signedIn;
+  private final PageRoutes pages;
   private final long timeoutMs;
   private final long connectTimeoutMs;
 
-  private PortalProxy(Vertx vertx, Edge edge, SignedIn signedIn) {
+  private PortalProxy(Vertx vertx, Edge edge, SignedIn signedIn, PageRoutes pages) {
     var proxy = edge.config().proxy();
     this.routes = proxy.routes();
     this.clientIp = edge.clientIp();
     this.signedIn = signedIn;
+    this.pages = pages;
     this.timeoutMs = proxy.timeout().toMillis();
     this.connectTimeoutMs = proxy.connectTimeout().toMillis();
     // Answers pass as the upstream sent them: no decompression, no redirects followed.
@@ -64,9 +66,9 @@ final class PortalProxy implements Handler<RoutingContext> {
   }
 
   /** Serves the configured routes, after Kordon's own; with none configured nothing is mounted. */
-  static void mount(Router router, Vertx vertx, Edge edge, SignedIn signedIn) {
+  static void mount(Router router, Vertx vertx, Edge edge, SignedIn signedIn, PageRoutes pages) {
     if (!edge.config().proxy().routes().isEmpty()) {
-      router.route().handler(new PortalProxy(vertx, edge, signedIn));
+      router.route().handler(new PortalProxy(vertx, edge, signedIn, pages));
     }
   }
 
@@ -98,15 +100,26 @@ final class PortalProxy implements Handler<RoutingContext> {
     });
   }
 
+  /** A browser's navigation (its Accept names HTML), which is shown pages rather than problem+json. */
+  private static boolean browser(RoutingContext ctx) {
+    String accept = ctx.request().getHeader("Accept");
+    return accept != null && accept.toLowerCase(Locale.ROOT).contains("text/html") && !ctx.request().canUpgradeToWebSocket();
+  }
+
   /** Not signed in: a browser to the sign-in page (and back afterwards), anything else 401. */
   private void refuse(RoutingContext ctx, Throwable err) {
     ctx.request().resume();
     if (!(err instanceof FlowException fe && fe.failure() == Failure.UNAUTHORIZED)) {
+      if (browser(ctx) && (!(err instanceof FlowException fe) || fe.failure().status >= 500)) {
+        // Redis or Postgres out of reach: fail closed, and say so as a page.
+        ctx.response().putHeader("Retry-After", "1");
+        pages.failurePage(ctx, Failure.UNAVAILABLE);
+        return;
+      }
       ctx.fail(err);
       return;
     }
-    String accept = ctx.request().getHeader("Accept");
-    if (accept != null && accept.toLowerCase(Locale.ROOT).contains("text/html") && !ctx.request().canUpgradeToWebSocket()) {
+    if (browser(ctx)) {
       String original = proto(ctx) + "://" + host(ctx) + ctx.request().uri();
       boolean back = (ctx.request().method() == HttpMethod.GET || ctx.request().method() == HttpMethod.HEAD)
           && signedIn.allowedReturn(original);
@@ -229,7 +242,11 @@ final class PortalProxy implements Handler<RoutingContext> {
             + ": " + ctx.request().method() + " " + ctx.normalizedPath() + ": " + err.getClass().getName() + ": "
             + err.getMessage());
         ProxyResponse none = pc.request().release().response();
-        Problems.send(ctx, failure);
+        if (browser(ctx)) {
+          pages.failurePage(ctx, failure);
+        } else {
+          Problems.send(ctx, failure);
+        }
         return Future.succeededFuture(none);
       });
     }

@@ -486,6 +486,20 @@ class PortalProxyTest {
     assertThat(get("/portal/after", "Authorization", "Bearer " + at).statusCode()).isEqualTo(200);
   }
 
+  @Test
+  void aBrowserIsShownAPageNotAProblemWhenThePortalIsDownOrSlow() {
+    String at = accessToken();
+    var down = get("/gone/x", "Authorization", "Bearer " + at, "Accept", HTML, "Accept-Language", "en");
+    assertThat(down.statusCode()).isEqualTo(502);
+    assertThat(down.getHeader("Content-Type")).startsWith("text/html");
+    assertThat(down.bodyAsString()).contains("<html").contains("Portal unavailable. The portal could not be reached.")
+        .doesNotContain("urn:kordon:problem");
+    var slow = get("/portal/slow", "Authorization", "Bearer " + at, "Accept", HTML, "Accept-Language", "en");
+    assertThat(slow.statusCode()).isEqualTo(504);
+    assertThat(slow.getHeader("Content-Type")).startsWith("text/html");
+    assertThat(slow.bodyAsString()).contains("Portal did not answer in time.").doesNotContain("urn:kordon:problem");
+  }
+
   // ---- WebSocket
 
   static Future<WebSocket> webSocket(WebSocketClient client, String bearer) {
