@@ -7,6 +7,7 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
@@ -39,10 +40,11 @@ public final class AccountRepository {
 
   private static final String SET_STATUS =
       "UPDATE accounts SET status = $2, updated_at = now() WHERE id = $1 RETURNING " + COLUMNS;
-  // A prefix's LIKE wildcards are escaped by the caller; an e-mail matches whatever its case.
-  private static final String SEARCH = "SELECT " + COLUMNS + " FROM accounts "
-      + "WHERE ($1::text IS NULL OR login LIKE $1 || '%' ESCAPE '\\') AND ($2::text IS NULL OR lower(email) = lower($2)) "
-      + "ORDER BY category, login LIMIT $3";
+  // A login prefix is a byte range on the text_pattern_ops index (starts_with keeps it exact); an
+  // e-mail is matched by lower() on its own index. One statement per set of filters: a generic plan
+  // of "$1 IS NULL OR ..." could use neither index.
+  private static final String BY_PREFIX = "login ~>=~ $%1$d AND login ~<~ ($%1$d || chr(1114111)) AND starts_with(login, $%1$d)";
+  private static final String BY_EMAIL = "lower(email) = lower($%d)";
 
   private final Pool pool;
 
@@ -116,13 +118,37 @@ public final class AccountRepository {
    * null: not asked), by category and login, at most {@code limit}.
    */
   public Future<List<Account>> search(String loginPrefix, String email, int limit) {
-    String like = loginPrefix == null ? null
-        : loginPrefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
-    return pool.preparedQuery(SEARCH).execute(Tuple.of(like, email, limit)).map(rows -> {
-      List<Account> out = new ArrayList<>();
-      rows.forEach(r -> out.add(map(r)));
-      return out;
-    });
+    Tuple args = Tuple.tuple();
+    if (loginPrefix != null) {
+      args.addString(loginPrefix);
+    }
+    if (email != null) {
+      args.addString(email);
+    }
+    return pool.preparedQuery(searchSql(loginPrefix != null, email != null)).execute(args.addInteger(limit))
+        .map(rows -> {
+          List<Account> out = new ArrayList<>();
+          rows.forEach(r -> out.add(map(r)));
+          return out;
+        });
+  }
+
+  /** The search for the filters asked, each a parameter in this order, then the limit; at least one. */
+  static String searchSql(boolean byPrefix, boolean byEmail) {
+    if (!byPrefix && !byEmail) {
+      throw new IllegalArgumentException("a search needs a login prefix or an e-mail");
+    }
+    List<String> where = new ArrayList<>();
+    if (byPrefix) {
+      where.add(String.format(Locale.ROOT, BY_PREFIX, where.size() + 1));
+    }
+    if (byEmail) {
+      where.add(String.format(Locale.ROOT, BY_EMAIL, where.size() + 1));
+    }
+    // OFFSET 0 keeps the filter in a query of its own: else a LIMIT tempts the planner to walk the
+    // (category, login) index in order and filter every row.
+    return "SELECT * FROM (SELECT " + COLUMNS + " FROM accounts WHERE " + String.join(" AND ", where)
+        + " OFFSET 0) AS found ORDER BY category, login LIMIT $" + (where.size() + 1);
   }
 
   private static Optional<Account> first(RowSet<Row> rows) {
