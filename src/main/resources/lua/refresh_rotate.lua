@@ -21,6 +21,7 @@ if remaining <= 0 then
 end
 -- The used token stays (with its own ttl) so that a replay is recognised.
 redis.call('HSET', KEYS[1], 'used', '1')
+redis.call('SET', famKey, ARGV[2], 'KEEPTTL')
 local ttl = math.min(tonumber(ARGV[3]), remaining)
 redis.call('HSET', KEYS[2], 'fam', t[1], 'used', '0', 'abs', t[3])
 redis.call('PEXPIRE', KEYS[2], ttl)

@@ -44,7 +44,8 @@ public final class RefreshTokens {
     long abs = System.currentTimeMillis() + absolute.toMillis();
     return redis.eval(Scripts.REFRESH_ISSUE,
             List.of(tokenKey(account, token), redis.keys().family(account, family), redis.keys().families(account)),
-            List.of(family, Long.toString(abs), Long.toString(absolute.toMillis()), Long.toString(idle.toMillis())))
+            List.of(family, Long.toString(abs), Long.toString(absolute.toMillis()), Long.toString(idle.toMillis()),
+                Long.toString(abs - absolute.toMillis())))
         .map(r -> new Issued(account, family, token, idle.toSeconds()));
   }
 
@@ -72,22 +73,28 @@ public final class RefreshTokens {
   }
 
   /**
-   * The account's live families: {@code id}, {@code kind}, {@code created_at} and {@code expires_at}
-   * in epoch milliseconds (created is the absolute end less the absolute lifetime). No token.
+   * The account's live families: {@code id}, {@code kind}, {@code created_at}, {@code last_used_at}
+   * (the last sign-in or refresh that issued a token) and {@code expires_at} in epoch milliseconds
+   * (created is the absolute end less the absolute lifetime). No token.
    */
   public Future<io.vertx.core.json.JsonArray> families(UUID account) {
     return redis.send(Command.SMEMBERS, redis.keys().families(account)).compose(members -> {
       List<String> ids = new java.util.ArrayList<>();
       members.forEach(m -> ids.add(m.toString()));
       List<Future<Response>> ttls = ids.stream().map(f -> redis.send(Command.PTTL, redis.keys().family(account, f))).toList();
-      return Future.all(ttls).map(all -> {
+      List<Future<Response>> used = ids.stream().map(f -> redis.send(Command.GET, redis.keys().family(account, f))).toList();
+      return Future.all(Future.all(ttls), Future.all(used)).map(all -> {
         long now = System.currentTimeMillis();
         io.vertx.core.json.JsonArray out = new io.vertx.core.json.JsonArray();
         for (int i = 0; i < ids.size(); i++) {
           long left = ttls.get(i).result() == null ? -2 : ttls.get(i).result().toLong();
           if (left > 0) {
+            long created = now + left - absolute.toMillis();
+            Response at = used.get(i).result();
+            // A family from before last use was kept holds "1": its start is all that is known.
+            long lastUsed = at == null || at.toString().length() < 13 ? created : at.toLong();
             out.add(new io.vertx.core.json.JsonObject().put("id", ids.get(i)).put("kind", "refresh")
-                .put("created_at", now + left - absolute.toMillis()).put("expires_at", now + left));
+                .put("created_at", created).put("last_used_at", lastUsed).put("expires_at", now + left));
           }
         }
         return out;

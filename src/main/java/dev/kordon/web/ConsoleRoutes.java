@@ -292,6 +292,8 @@ public final class ConsoleRoutes {
       r.put("short", s.getString("id").substring(0, 8));
       r.put("kind", PageModel.text(ctx, "console.session." + s.getString("kind")));
       r.put("created", when(s.getLong("created_at")));
+      // Known for refresh families (each sign-in and refresh); a browser session keeps no such time.
+      r.put("lastUsed", s.getLong("last_used_at") == null ? "—" : when(s.getLong("last_used_at")));
       r.put("expires", when(s.getLong("expires_at")));
       out.add(r);
     }

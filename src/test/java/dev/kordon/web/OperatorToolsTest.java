@@ -163,7 +163,15 @@ class OperatorToolsTest {
     assertThat(rig.get("/api/v1/me", first.access()).statusCode()).isEqualTo(401);
     assertThat(refresh(first.refresh())).isEqualTo(401);
     assertThat(rig.get("/auth/verify", second.access()).statusCode()).isEqualTo(200);
+    String secondFamily = familyOf(second.access());
+    // Until it is refreshed, a family was last used when it was made, at the sign-in.
+    assertThat(family(phone, secondFamily).getLong("last_used_at")).isCloseTo(
+        family(phone, secondFamily).getLong("created_at"), org.assertj.core.data.Offset.offset(1000L));
+    Mailbox.sleep(5);
+    long refreshedFrom = System.currentTimeMillis();
     assertThat(refresh(second.refresh())).isEqualTo(200);
+    // The family's last use is the refresh just made.
+    assertThat(family(phone, secondFamily).getLong("last_used_at")).isBetween(refreshedFrom, System.currentTimeMillis());
     assertThat(admin(HttpMethod.DELETE, "/admin/v1/accounts/mobile/" + phone + "/sessions/" + family).statusCode())
         .isEqualTo(404);
 
@@ -181,6 +189,11 @@ class OperatorToolsTest {
     assertThat(admin(HttpMethod.DELETE, "/admin/v1/accounts/mobile/" + phone + "/sessions/nonsense").statusCode())
         .isEqualTo(404);
     assertThat(events(phone)).contains("admin.session_ended");
+  }
+
+  static JsonObject family(String phone, String id) {
+    return sessions(phone).stream().map(JsonObject.class::cast).filter(s -> id.equals(s.getString("id"))).findFirst()
+        .orElseThrow();
   }
 
   static String familyOf(String access) {
