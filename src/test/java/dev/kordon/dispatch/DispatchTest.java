@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 
 /** The outbox keeps its promise: accepted messages arrive, once, through outages and crashes. */
 class DispatchTest {
-  static final Pattern TEMP = Pattern.compile("Временный пароль: (\\S+)");
+  static final Pattern TEMP = Mailbox.TEMP_PASSWORD;
 
   private static Rig.Builder fastRetries() {
     return Rig.builder().set("dispatch.retry-base", "100ms").set("dispatch.retry-max", "400ms")

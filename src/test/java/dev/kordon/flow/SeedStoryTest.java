@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  */
 class SeedStoryTest {
   static Rig rig;
-  static final Pattern TEMP = Pattern.compile("Временный пароль: (\\S+)");
+  static final Pattern TEMP = Mailbox.TEMP_PASSWORD;
 
   @BeforeAll
   static void up() {
@@ -176,7 +176,7 @@ class SeedStoryTest {
           new JsonObject().put("category", "mobile").put("login", "+375291500004").put("channel", "email"));
       assertThat(owner.statusCode()).isEqualTo(202);
       assertThat(Mailbox.await(TestServers.smtp(), "known-recovery@org.by", 1, 10_000)).hasSize(1);
-      Matcher temp = Pattern.compile("Временный пароль: (\\S+)").matcher(
+      Matcher temp = Mailbox.TEMP_PASSWORD.matcher(
           Mailbox.await(TestServers.smtp(), "known-recovery@org.by", 1, 10_000).get(0).text());
       if (temp.find()) {
         LogCapture.secret(temp.group(1));

@@ -38,7 +38,7 @@ import org.junit.jupiter.api.Test;
 class MetricsTest {
   static final String HITS = "kordon_throttle_hits_total";
   static final String DELIVERIES = "kordon_outbox_deliveries_total";
-  static final Pattern TEMP = Pattern.compile("Временный пароль: (\\S+)");
+  static final Pattern TEMP = Mailbox.TEMP_PASSWORD;
 
   static MultiMap from(String ip) {
     return MultiMap.caseInsensitiveMultiMap().add("X-Forwarded-For", ip);

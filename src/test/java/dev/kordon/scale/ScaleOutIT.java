@@ -68,7 +68,7 @@ class ScaleOutIT {
   static final Duration DRAIN_DELAY = Duration.ofSeconds(2);
   static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
   static final int SCALE_ACCOUNTS = 300;
-  static final Pattern TEMP = Pattern.compile("Временный пароль: (\\S+)");
+  static final Pattern TEMP = Mailbox.TEMP_PASSWORD;
   static final Pattern SMS_CODE = Pattern.compile("Личный кабинет: (\\d{6})");
   static final Set<String> SECRETS = ConcurrentHashMap.newKeySet();
 

@@ -5,9 +5,13 @@ import jakarta.mail.Address;
 import jakarta.mail.internet.MimeMessage;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /** Reads what an SMTP server (GreenMail) received, decoded. */
 public final class Mailbox {
+  /** The temporary password in a recovery mail's text (group 1), as the letters' bundle writes it. */
+  public static final Pattern TEMP_PASSWORD = Pattern.compile("Временный пароль: (\\S+)");
+
   private Mailbox() {}
 
   public record Mail(String from, String to, String subject, String text, String html) {}

@@ -28,7 +28,7 @@ class BrowserTest {
   static Rig rig;
   static SmsProviderStub sms;
   static String base;
-  static final Pattern TEMP = Pattern.compile("Временный пароль: (\\S+)");
+  static final Pattern TEMP = Mailbox.TEMP_PASSWORD;
   static final Pattern CODE = Pattern.compile("(\\d{6})");
   Browser b;
 

@@ -29,7 +29,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 class ConsoleBrowserTest {
   static final String PASSWORD = LogCapture.secret("Console-desk-passw0rd");
-  static final Pattern TEMP = Pattern.compile("Временный пароль: (\\S+)");
+  static final Pattern TEMP = Mailbox.TEMP_PASSWORD;
   static Rig rig;
   Browser b;
 

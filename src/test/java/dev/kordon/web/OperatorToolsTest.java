@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -219,7 +218,7 @@ class OperatorToolsTest {
         .getBoolean("has_password")).isFalse();
 
     var mail = Mailbox.await(TestServers.smtp(), email, 1, 10_000).get(0);
-    Matcher m = Pattern.compile("Временный пароль: (\\S+)").matcher(mail.text());
+    Matcher m = Mailbox.TEMP_PASSWORD.matcher(mail.text());
     assertThat(m.find()).isTrue();
     String temp = LogCapture.secret(m.group(1));
     var forced = rig.login(phone, temp);
@@ -241,7 +240,7 @@ class OperatorToolsTest {
     assertThat(sent.statusCode()).isEqualTo(202);
     assertThat(sent.bodyAsJsonObject().getBoolean("sent")).isTrue();
     var mail = Mailbox.await(TestServers.smtp(), email, 1, 10_000).get(0);
-    Matcher m = Pattern.compile("Временный пароль: (\\S+)").matcher(mail.text());
+    Matcher m = Mailbox.TEMP_PASSWORD.matcher(mail.text());
     assertThat(m.find()).isTrue();
     LogCapture.secret(m.group(1));
     // Nothing else changed: the password signs in, the session still verifies, the refresh rotates.

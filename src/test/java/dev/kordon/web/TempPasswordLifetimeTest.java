@@ -38,7 +38,7 @@ class TempPasswordLifetimeTest {
           new JsonObject().put("category", "mobile").put("login", "+375291700001").put("channel", "email"));
       assertThat(byMail.bodyAsJsonObject().getLong("expires_in")).isEqualTo(12 * 3600);
       Mail mail = Mailbox.await(TestServers.smtp(), email, 1, 10_000).get(0);
-      Matcher temp = Pattern.compile("Временный пароль: (\\S+)").matcher(mail.text());
+      Matcher temp = Mailbox.TEMP_PASSWORD.matcher(mail.text());
       assertThat(temp.find()).isTrue();
       LogCapture.secret(temp.group(1));
       String validity = "Срок действия временного пароля ограничен (12 ч). Измените его на новый при первом входе в систему.";
