@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kordon.audit.Audit;
 import dev.kordon.config.ConfigTree;
+import dev.kordon.config.KordonConfig;
 import dev.kordon.support.Await;
 import dev.kordon.support.Rig;
 import dev.kordon.support.Scrape;
@@ -320,6 +321,58 @@ class ManifestTest {
     }
     assertThat(outPorts).containsExactlyInAnyOrder("53/UDP", "53/TCP", "5432/TCP", "6379/TCP", "26379/TCP",
         "25/TCP", "465/TCP", "587/TCP", "443/TCP");
+  }
+
+  /**
+   * k8s/components/portal-proxy on top of prod, as an operator's overlay would add it: the prefix
+   * joins the Ingress, one egress rule opens the portal's port in the portal's namespace and nothing
+   * else changes, and the routes it sets are ones Kordon starts with.
+   */
+  @Test
+  void thePortalProxyComponentRoutesItsPrefixAndOpensOnlyThePortalsPort() throws IOException {
+    Path overlay = Path.of("target", "k8s-portal-proxy");
+    Files.createDirectories(overlay);
+    Files.writeString(overlay.resolve("kustomization.yaml"), """
+        apiVersion: kustomize.config.k8s.io/v1beta1
+        kind: Kustomization
+        resources:
+          - ../../k8s/overlays/prod
+        components:
+          - ../../k8s/components/portal-proxy
+        """);
+    String name = "../../target/k8s-portal-proxy";
+    var objects = render(name);
+    var prod = render("prod");
+    ingressRoutesNeitherMetricsNorDevNorAdminNorHealth(name);
+
+    var paths = maps(at(maps(at(one(objects, "Ingress", "kordon"), "spec", "rules")).get(0), "http", "paths"));
+    var prodPaths = maps(at(maps(at(one(prod, "Ingress", "kordon"), "spec", "rules")).get(0), "http", "paths"));
+    assertThat(paths).hasSize(prodPaths.size() + 1).containsAll(prodPaths);
+    var added = paths.get(paths.size() - 1);
+    assertThat(added.get("path")).isEqualTo("/portal");
+    assertThat(added.get("pathType")).isEqualTo("Prefix");
+
+    var egress = maps(at(one(objects, "NetworkPolicy", "kordon"), "spec", "egress"));
+    var prodEgress = maps(at(one(prod, "NetworkPolicy", "kordon"), "spec", "egress"));
+    assertThat(egress).hasSize(prodEgress.size() + 1).containsAll(prodEgress);
+    var portal = egress.get(egress.size() - 1);
+    assertThat(ports(portal)).containsExactly(3000);
+    assertThat(maps(portal.get("to"))).singleElement().satisfies(peer ->
+        assertThat(at(peer, "namespaceSelector", "matchLabels", "kubernetes.io/metadata.name")).isEqualTo("portal"));
+
+    Map<String, String> env = new HashMap<>(config(objects));
+    env.put("KORDON_ADMIN_TOKEN", "k".repeat(32));
+    env.put("KORDON_SECRETS_KEY", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=");
+    // The pod's mounted key Secret, here a directory of the test's own.
+    env.put("KORDON_JWT_KEYS_DIR", Files.createDirectories(overlay.resolve("keys")).toString());
+    KordonConfig kordon = KordonConfig.from(ConfigTree.load(Path.of("conf", "kordon.yaml"), env));
+    assertThat(kordon.proxy().routes()).singleElement().satisfies(r -> {
+      assertThat(r.prefix()).isEqualTo("/portal");
+      assertThat(r.origin()).isEqualTo("http://portal.portal.svc.cluster.local:3000");
+    });
+    assertThat(kordon.portalUrl()).startsWith("https://auth.example.by/");
+    // The host sign-in sends browsers back to is the Ingress's own.
+    assertThat(at(maps(at(one(objects, "Ingress", "kordon"), "spec", "rules")).get(0), "host")).isEqualTo("auth.example.by");
   }
 
   @ParameterizedTest
