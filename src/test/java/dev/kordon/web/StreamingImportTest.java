@@ -182,8 +182,10 @@ class StreamingImportTest {
     assertThat(answer[0].body().getInteger("rejected_total")).isZero();
     assertThat(count("SELECT count(*) FROM accounts WHERE login LIKE $1", "+37544%")).isEqualTo(rows);
     assertThat(account("mobile", "+375440099999").getString("email")).isEqualTo("bulk99999@org.by");
-    // Holding the file would take its bytes at least, and as Java strings of Cyrillic far more.
-    assertThat(growth).as("heap retained during the import").isLessThan(length / 2);
+    // Holding the file would take its bytes at least, and as Java strings of Cyrillic far more: an
+    // import that did not wait for its batches measured 38.7 MB here. What else the JVM keeps
+    // meanwhile (pools, caches, the captured log) has measured 1.1 to 4.7 MB.
+    assertThat(growth).as("heap retained during the import").isLessThan(length);
 
     // The same file again, sent as curl sends one: its length declared, after 100 Continue. Every row is an update.
     long again = System.nanoTime();
