@@ -13,6 +13,7 @@ import io.vertx.core.Future;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.Handler;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -91,11 +92,12 @@ public final class ConsoleRoutes {
         PageView.redirect(ctx, HOME + PageModel.langQuery(ctx));
       }
     });
+    Handler<RoutingContext> csrfChecked = view.csrfChecked(csrf, "console/message.ftlh", ctx -> base(ctx, false));
     router.get(LOGIN).handler(ctx -> loginPage(ctx, 200, ""));
-    router.post(LOGIN).handler(this::csrf).handler(this::signIn);
+    router.post(LOGIN).handler(csrfChecked).handler(this::signIn);
     // Everything below needs a console session; the sign-in page above does not.
     router.route("/console/*").handler(this::signedIn);
-    router.post("/console/*").handler(this::csrf);
+    router.post("/console/*").handler(csrfChecked);
     router.post("/console/logout").handler(this::signOut);
     router.get(HOME).handler(this::search);
     router.get(ACCOUNTS + ":category/:login").handler(ctx -> account(ctx, 200, "", ""));
@@ -104,15 +106,6 @@ public final class ConsoleRoutes {
   }
 
   // ---- signing in and out
-
-  private void csrf(RoutingContext ctx) {
-    if (!csrf.valid(ctx)) {
-      view.render(ctx, "console/message.ftlh", 403, base(ctx, false)
-          .put("formError", PageModel.text(ctx, "page.error.csrf")));
-      return;
-    }
-    ctx.next();
-  }
 
   private void loginPage(RoutingContext ctx, int status, String formError) {
     String banner = "1".equals(ctx.queryParams().get("out")) ? PageModel.text(ctx, "console.login.signed-out") : "";
@@ -241,9 +234,10 @@ public final class ConsoleRoutes {
         : done != null && DONE.contains(done) ? PageModel.text(ctx, "console.done." + done,
             Lifetime.of(config.tempPassword().ttl(), Lifetime.Form.GENITIVE, Language.of(ctx).locale())) : "";
     Future<JsonObject> account = admin.account(category, login);
+    // Once the account is found (else NOT_FOUND below), its sessions and events are read side by side.
     Future<JsonObject> sessions = account.compose(a -> admin.sessions(category, login));
-    Future<JsonArray> events = sessions.compose(s -> admin.events(category, login, EVENTS));
-    events.onSuccess(ev -> {
+    Future<JsonArray> events = account.compose(a -> admin.events(category, login, EVENTS));
+    Future.all(sessions, events).map(all -> events.result()).onSuccess(ev -> {
       JsonObject a = account.result();
       String canonical = a.getString("login");
       Model m = base(ctx, true)

@@ -203,14 +203,14 @@ public final class HttpVerticle extends VerticleBase {
       String host;
       if (h.get("X-Forwarded-Uri") != null) {
         uri = h.get("X-Forwarded-Uri");
-        host = first(h.get("X-Forwarded-Host"));
+        host = Routes.firstForwarded(h.get("X-Forwarded-Host"));
       } else if (ctx.request().path().startsWith(VERIFY + "/")) {
         uri = ctx.request().uri().substring(VERIFY.length());
         host = h.get("Host");
       } else {
         return false;
       }
-      String proto = first(h.get("X-Forwarded-Proto"));
+      String proto = Routes.firstForwarded(h.get("X-Forwarded-Proto"));
       if (host == null || !uri.startsWith("/")) {
         return false;
       }
@@ -227,14 +227,6 @@ public final class HttpVerticle extends VerticleBase {
     return true;
   }
 
-  /** The first of a comma-separated list of proxies' values, or null. */
-  private static String first(String value) {
-    if (value == null) {
-      return null;
-    }
-    String v = value.split(",", 2)[0].trim();
-    return v.isEmpty() ? null : v;
-  }
 
   private void jwks(RoutingContext ctx) {
     ctx.response()

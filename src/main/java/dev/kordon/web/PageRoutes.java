@@ -13,6 +13,7 @@ import dev.kordon.problem.Lifetime;
 import dev.kordon.web.PageModel.Model;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.Handler;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -54,6 +55,7 @@ public final class PageRoutes {
 
   public void mount(Router router) {
     router.get("/").handler(ctx -> PageView.redirect(ctx, "/login" + PageModel.langQuery(ctx)));
+    Handler<RoutingContext> csrfChecked = view.csrfChecked(csrf, "error.ftlh", model::of);
     for (String pages : new String[] {"/login*", "/password/*", "/register", "/logout"}) {
       router.route(pages).failureHandler(view.unavailable("error.ftlh", model::of));
     }
@@ -62,17 +64,17 @@ public final class PageRoutes {
     router.route("/register").handler(BodyHandler.create(false).setBodyLimit(config.http().bodyLimit()));
     router.route("/logout").handler(BodyHandler.create(false).setBodyLimit(config.http().bodyLimit()));
     router.get("/login").handler(this::loginPage);
-    router.post("/login").handler(this::csrf).handler(this::login);
-    router.post("/login/sms-code").handler(this::csrf).handler(this::smsCode);
+    router.post("/login").handler(csrfChecked).handler(this::login);
+    router.post("/login/sms-code").handler(csrfChecked).handler(this::smsCode);
     router.get("/password/forgot").handler(ctx -> recoveryPage(ctx, false, new HashMap<>(), 200, null));
-    router.post("/password/forgot").handler(this::csrf).handler(ctx -> recovery(ctx, false));
+    router.post("/password/forgot").handler(csrfChecked).handler(ctx -> recovery(ctx, false));
     router.get("/register").handler(ctx -> recoveryPage(ctx, true, new HashMap<>(), 200, null));
-    router.post("/register").handler(this::csrf).handler(ctx -> recovery(ctx, true));
+    router.post("/register").handler(csrfChecked).handler(ctx -> recovery(ctx, true));
     router.get("/password/change").handler(this::changePage);
-    router.post("/password/change").handler(this::csrf).handler(this::change);
+    router.post("/password/change").handler(csrfChecked).handler(this::change);
     router.get("/password/changed").handler(ctx -> view.render(ctx, "changed.ftlh", 200,
         model.of(ctx).put("portalUrl", config.portalUrl())));
-    router.post("/logout").handler(this::csrf)
+    router.post("/logout").handler(csrfChecked)
         .handler(ctx -> session.end(ctx, "/login" + PageModel.langQuery(ctx)));
   }
 
@@ -84,14 +86,6 @@ public final class PageRoutes {
   /** Who the session cookie belongs to; {@code /auth/verify} asks the same. */
   public Future<JsonObject> signedIn(RoutingContext ctx) {
     return session.who(ctx);
-  }
-
-  private void csrf(RoutingContext ctx) {
-    if (!csrf.valid(ctx)) {
-      view.render(ctx, "error.ftlh", 403, model.of(ctx).put("formError", PageModel.text(ctx, "page.error.csrf")));
-      return;
-    }
-    ctx.next();
   }
 
   // ---- «Вход в аккаунт»

@@ -51,6 +51,17 @@ final class PageView {
     };
   }
 
+  /** Lets a form's POST through only with its CSRF token; else 403 on {@code template}, which says why. */
+  Handler<RoutingContext> csrfChecked(Csrf csrf, String template, Function<RoutingContext, Model> model) {
+    return ctx -> {
+      if (!csrf.valid(ctx)) {
+        render(ctx, template, 403, model.apply(ctx).put("formError", PageModel.text(ctx, "page.error.csrf")));
+        return;
+      }
+      ctx.next();
+    };
+  }
+
   /** The page {@code template} with {@code failure}'s status, its title and detail at the top. */
   void failure(RoutingContext ctx, String template, Model m, Failure failure) {
     String problem = "problem." + failure.code();

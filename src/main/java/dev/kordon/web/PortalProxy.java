@@ -140,12 +140,14 @@ final class PortalProxy implements Handler<RoutingContext> {
 
   /** What the client asked with: a trusted proxy's word, else this connection's. */
   private String proto(RoutingContext ctx) {
-    String forwarded = clientIp.isTrusted(peer(ctx)) ? first(ctx.request().getHeader("X-Forwarded-Proto")) : null;
+    String forwarded = clientIp.isTrusted(peer(ctx))
+        ? Routes.firstForwarded(ctx.request().getHeader("X-Forwarded-Proto")) : null;
     return forwarded != null ? forwarded : ctx.request().isSSL() ? "https" : "http";
   }
 
   private String host(RoutingContext ctx) {
-    String forwarded = clientIp.isTrusted(peer(ctx)) ? first(ctx.request().getHeader("X-Forwarded-Host")) : null;
+    String forwarded = clientIp.isTrusted(peer(ctx))
+        ? Routes.firstForwarded(ctx.request().getHeader("X-Forwarded-Host")) : null;
     if (forwarded != null) {
       return forwarded;
     }
@@ -153,13 +155,6 @@ final class PortalProxy implements Handler<RoutingContext> {
     return host != null ? host : ctx.request().authority() == null ? "" : ctx.request().authority().toString();
   }
 
-  private static String first(String value) {
-    if (value == null) {
-      return null;
-    }
-    String v = value.split(",", 2)[0].trim();
-    return v.isEmpty() ? null : v;
-  }
 
   /** Removes the hop-by-hop headers and those the Connection header names; a WebSocket upgrade keeps its two. */
   private static void hopByHop(MultiMap headers, boolean upgrade) {

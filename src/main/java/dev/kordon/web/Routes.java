@@ -62,6 +62,15 @@ public final class Routes {
     });
   }
 
+  /** The first of a comma-separated list of proxies' values (X-Forwarded-*), or null. */
+  static String firstForwarded(String value) {
+    if (value == null) {
+      return null;
+    }
+    String v = value.split(",", 2)[0].trim();
+    return v.isEmpty() ? null : v;
+  }
+
   public static void json(RoutingContext ctx, int status, JsonObject body) {
     ctx.response().setStatusCode(status)
         .putHeader("Content-Type", "application/json; charset=utf-8")
