@@ -171,6 +171,9 @@ class StreamingImportTest {
     }
     assertThat(length).as("the file's bytes").isGreaterThan(6_000_000L)
         .isLessThanOrEqualTo(rig.config.admin().importLimit());
+    // A first, smaller import through the same path: what its first use allocates for good (pools,
+    // connections' buffers, statement caches) is then part of the base, not of the growth.
+    assertThat(post(lines(HEADER, 10_000, 1000, i -> row("25", i)), -1).status()).isEqualTo(200);
     Answer[] answer = new Answer[1];
     long started = System.nanoTime();
     long growth = retainedGrowth(() -> answer[0] = post(lines(HEADER, rows, 1000, i -> row("44", i)), -1));
@@ -182,10 +185,8 @@ class StreamingImportTest {
     assertThat(answer[0].body().getInteger("rejected_total")).isZero();
     assertThat(count("SELECT count(*) FROM accounts WHERE login LIKE $1", "+37544%")).isEqualTo(rows);
     assertThat(account("mobile", "+375440099999").getString("email")).isEqualTo("bulk99999@org.by");
-    // Holding the file would take its bytes at least, and as Java strings of Cyrillic far more: an
-    // import that did not wait for its batches measured 38.7 MB here. What else the JVM keeps
-    // meanwhile (pools, caches, the captured log) has measured 1.1 to 4.7 MB.
-    assertThat(growth).as("heap retained during the import").isLessThan(length);
+    // Holding the file would take its bytes at least, and as Java strings of Cyrillic far more.
+    assertThat(growth).as("heap retained during the import").isLessThan(length / 2);
 
     // The same file again, sent as curl sends one: its length declared, after 100 Continue. Every row is an update.
     long again = System.nanoTime();
