@@ -1,16 +1,13 @@
 package dev.kordon.guard;
 
 import dev.kordon.config.KordonConfig;
+import dev.kordon.store.Keys;
 import dev.kordon.store.RedisStore;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.HexFormat;
 
 /**
  * Operator console sessions: the cookie holds 256 random bits, Redis only their SHA-256, for
@@ -63,11 +60,6 @@ public final class ConsoleSessions {
   }
 
   private String key(String id) {
-    try {
-      byte[] sha = MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.US_ASCII));
-      return redis.keys().consoleSession(HexFormat.of().formatHex(sha));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return redis.keys().consoleSession(Keys.hashed(id));
   }
 }

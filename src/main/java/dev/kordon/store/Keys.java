@@ -1,5 +1,9 @@
 package dev.kordon.store;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.UUID;
 
 /**
@@ -13,6 +17,18 @@ public final class Keys {
 
   public Keys(String prefix) {
     this.prefix = prefix;
+  }
+
+  /**
+   * How a secret id (a refresh token, a session cookie) appears in a key or a set: its SHA-256 in
+   * hex, so that what Redis holds cannot be presented.
+   */
+  public static String hashed(String secretId) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(secretId.getBytes(StandardCharsets.US_ASCII)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   // ---- One account: <prefix>:{a:<id>}:…

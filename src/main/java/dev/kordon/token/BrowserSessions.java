@@ -2,20 +2,17 @@ package dev.kordon.token;
 
 import dev.kordon.problem.Failure;
 import dev.kordon.problem.FlowException;
+import dev.kordon.store.Keys;
 import dev.kordon.store.RedisStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 
@@ -57,7 +54,7 @@ public final class BrowserSessions {
     String index = redis.keys().browserSessions(account);
     return redis.send(Command.SET, key(id), kept.encode(), "PX", ttl.toMillis())
         // Filed under the account for the operator's list; a lost entry only hides the session there.
-        .compose(r -> redis.send(Command.SADD, index, sha256(id)))
+        .compose(r -> redis.send(Command.SADD, index, Keys.hashed(id)))
         .compose(r -> redis.send(Command.PEXPIRE, index, ttl.toMillis()))
         .map(r -> id);
   }
@@ -141,7 +138,7 @@ public final class BrowserSessions {
   public Future<Void> destroy(String id) {
     String key = key(id);
     return key == null ? Future.succeededFuture() : redis.send(Command.DEL, key)
-        .compose(r -> redis.send(Command.SREM, redis.keys().browserSessions(accountOf(id)), sha256(id))).mapEmpty();
+        .compose(r -> redis.send(Command.SREM, redis.keys().browserSessions(accountOf(id)), Keys.hashed(id))).mapEmpty();
   }
 
   /** The account a well-formed id names; call only after {@link #key} accepted it. */
@@ -156,17 +153,10 @@ public final class BrowserSessions {
     }
     try {
       UUID account = accountOf(id);
-      return redis.keys().browserSession(account, sha256(id));
+      return redis.keys().browserSession(account, Keys.hashed(id));
     } catch (IllegalArgumentException e) {
       return null;
     }
   }
 
-  private static String sha256(String id) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.US_ASCII)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 }

@@ -2,15 +2,13 @@ package dev.kordon.token;
 
 import dev.kordon.problem.Failure;
 import dev.kordon.problem.FlowException;
+import dev.kordon.store.Keys;
 import dev.kordon.store.RedisStore;
 import dev.kordon.store.Scripts;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Response;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
@@ -134,7 +132,7 @@ public final class RefreshTokens {
   }
 
   private String tokenKey(UUID account, String token) {
-    return redis.keys().refreshToken(account, sha256(token));
+    return redis.keys().refreshToken(account, Keys.hashed(token));
   }
 
   private byte[] randomBytes(int n) {
@@ -143,13 +141,6 @@ public final class RefreshTokens {
     return b;
   }
 
-  private static String sha256(String s) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.US_ASCII)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 
   /** A refresh token with the family it belongs to; {@code expiresIn} in seconds. */
   public record Issued(UUID account, String family, String token, long expiresIn) {}
