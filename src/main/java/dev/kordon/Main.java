@@ -232,7 +232,7 @@ public final class Main {
       LoginParser logins = new LoginParser(config, phones);
       PasswordHasher hasher = new PasswordHasher(config.hash().memoryKib(), config.hash().iterations(),
           config.hash().parallelism());
-      HashQueue hashPlaces = metrics.hashQueue(config.hashWorkers(), config.hashQueue());
+      HashQueue hashPlaces = metrics.hashQueue(config.hashWorkers(), config.hashQueue(), config.hash().maxWait());
       Credentials credentials = new Credentials(vertx, config.hash().retryAfter(), hashPlaces,
           new PasswordPolicy(phones));
       TokenService tokens = new TokenService(vertx, keys, config.jwt(), config.tokens().accessTtl().toSeconds());
@@ -273,8 +273,7 @@ public final class Main {
           throttles, audit);
       Services services = new Services(edge, subscribers, grants, guards, pageParts);
 
-      int instances = config.http().instances() > 0 ? config.http().instances()
-          : VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
+      int instances = config.httpInstances();
       long sendTimeout = config.dispatch().sendTimeout().toMillis();
       // The outbox reader gets its own Redis connections: its polling never queues behind sign-ins.
       RedisStore dispatchRedis = RedisStore.create(vertx, config.redis());

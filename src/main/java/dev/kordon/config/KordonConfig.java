@@ -74,7 +74,8 @@ public record KordonConfig(
 
   public record Jwt(String issuer, String audience, Path keysDir, Duration leeway) {}
 
-  public record Hash(int memoryKib, int iterations, int parallelism, int workers, int queue, Duration retryAfter) {
+  public record Hash(int memoryKib, int iterations, int parallelism, int workers, int queue, Duration maxWait,
+      int shedRate, Duration retryAfter) {
     /** OWASP's smallest Argon2id line is m=7 MiB (with t=5); nothing weaker is accepted. */
     public static final int MIN_MEMORY_KIB = 7168;
   }
@@ -268,6 +269,8 @@ public record KordonConfig(
         c.integer("hash.parallelism", 1, 64),
         c.integer("hash.workers", 0, 1024),
         c.integer("hash.queue", 0, 100_000),
+        c.positiveDuration("hash.max-wait"),
+        c.integer("hash.shed-rate", 0, 1_000_000),
         c.positiveDuration("hash.retry-after"));
     Tokens tokens = new Tokens(c.positiveDuration("tokens.access-ttl"), c.positiveDuration("tokens.refresh-idle"),
         c.positiveDuration("tokens.refresh-absolute"), c.positiveDuration("tokens.change-ttl"),
@@ -382,16 +385,20 @@ public record KordonConfig(
         .map(Map.Entry::getKey).toList();
   }
 
+  /** HTTP verticle instances on the public port: http.instances, or one per event loop. */
+  public int httpInstances() {
+    return http.instances() > 0 ? http.instances() : io.vertx.core.VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
+  }
+
   public int hashWorkers() {
     return hash.workers() > 0 ? hash.workers() : Runtime.getRuntime().availableProcessors();
   }
 
   /**
-   * Hash jobs allowed to wait. The default, one per hashing thread, keeps every thread busy under a
-   * burst while an admitted sign-in waits at most about one hash time; a longer queue only makes
-   * every answer late (docs/benchmarks.md).
+   * The most hash jobs that may wait whatever {@code hash.max-wait} allows; 0 (the default) leaves
+   * admission to the time bound alone, which follows the measured hash time (docs/benchmarks.md).
    */
   public int hashQueue() {
-    return hash.queue() > 0 ? hash.queue() : hashWorkers();
+    return hash.queue();
   }
 }

@@ -15,11 +15,18 @@ sealed interface CredentialJob extends LocalMessage permits CredentialJob.Verify
   /** {@link HashQueue#VERIFY} or {@link HashQueue#HASH}: the label of its timings. */
   String op();
 
+  /** The place the flow was admitted with, or null: then the verticle asks for one itself. */
+  HashQueue.Place place();
+
   /**
    * Checks a password against a stored hash; replies a {@link Credentials.Verdict}. A null hash (no
    * account, no password) is checked against the dummy, so it costs the same time, and never matches.
    */
-  record Verify(String hash, String password) implements CredentialJob {
+  record Verify(String hash, String password, HashQueue.Place place) implements CredentialJob {
+    Verify(String hash, String password) {
+      this(hash, password, null);
+    }
+
     @Override
     public LocalMessage run(PasswordHasher hasher, String dummyHash) {
       boolean ok = hasher.verify(hash != null ? hash : dummyHash, password) && hash != null;
@@ -39,6 +46,11 @@ sealed interface CredentialJob extends LocalMessage permits CredentialJob.Verify
 
   /** Hashes a new password with today's parameters; replies {@link Hashed}. */
   record Hash(String password) implements CredentialJob {
+    @Override
+    public HashQueue.Place place() {
+      return null;
+    }
+
     @Override
     public LocalMessage run(PasswordHasher hasher, String dummyHash) {
       return new Hashed(hasher.hash(password));

@@ -35,20 +35,33 @@ public final class Credentials {
   }
 
   /**
-   * Fails with 503 {@code overloaded} when the hash pool has no place now, before the caller spends
-   * anything on the request; a place is taken only when the job itself arrives.
+   * A place in the hash pool, taken now, before the caller spends anything on the request; fails
+   * with 503 {@code overloaded} when its wait would pass {@code hash.max-wait}. The caller gives the
+   * place to {@link #verify(HashQueue.Place, String, String)}, or releases it when no hash follows.
    */
-  public Future<Void> admit() {
-    return places.refuses() ? Future.failedFuture(overloaded()) : Future.succeededFuture();
+  public Future<HashQueue.Place> admit() {
+    HashQueue.Place place = places.admit();
+    return place == null ? Future.failedFuture(overloaded()) : Future.succeededFuture(place);
   }
 
-  private FlowException overloaded() {
-    return new FlowException(Failure.OVERLOADED, Map.of(), retryAfter);
+  /** Whether a sign-in arriving now would be shed: the look the HTTP side takes before reading a body. */
+  public boolean refuses() {
+    return places.refuses();
+  }
+
+  /** 503 {@code overloaded}, with a Retry-After from the current backlog. */
+  public FlowException overloaded() {
+    return new FlowException(Failure.OVERLOADED, Map.of(), places.retryAfter(retryAfter));
   }
 
   /** Checks a password against a stored hash; a null hash (no account, no password) never matches. */
   public Future<Verdict> verify(String hash, String password) {
     return send(new CredentialJob.Verify(hash, password));
+  }
+
+  /** The same, in the place {@link #admit()} gave; the place is given back once the hash is done. */
+  public Future<Verdict> verify(HashQueue.Place place, String hash, String password) {
+    return send(new CredentialJob.Verify(hash, password, place));
   }
 
   public Future<String> hash(String password) {

@@ -4,6 +4,7 @@ import dev.kordon.account.Account;
 import dev.kordon.account.AccountRepository;
 import dev.kordon.audit.Audit;
 import dev.kordon.credential.Credentials;
+import dev.kordon.credential.HashQueue;
 import dev.kordon.credential.PasswordHasher;
 import dev.kordon.dispatch.Letters;
 import dev.kordon.dispatch.Outbox;
@@ -96,7 +97,7 @@ public final class PasswordChangeFlow {
     return account(accountId).compose(a -> {
       validate(a, next, confirm, true, current);
       // As at the sign-in: shed under a burst before any attempt is counted.
-      return credentials.admit().compose(v -> throttles.passwordAttempt(a.category(), a.login(), ip))
+      return credentials.admit().compose(place -> throttles.passwordAttempt(a.category(), a.login(), ip)
           .recover(err -> {
             if (err instanceof FlowException fe && fe.failure() == Failure.TOO_MANY_REQUESTS) {
               audit.record(Audit.LOGIN_THROTTLED, a.id(), a.category(), a.login(), ip,
@@ -104,15 +105,18 @@ public final class PasswordChangeFlow {
             }
             return Future.failedFuture(err);
           })
-          .compose(decision -> checkCurrent(a, current, ip, decision))
+          .compose(decision -> checkCurrent(place, a, current, ip, decision))
+          // Given back on every path; after the hash it is already free, and this does nothing.
+          .andThen(done -> place.release()))
           .compose(v -> store(a, next));
     });
   }
 
   /** The current password against the gate's decision; a locked login fails like a wrong password. */
-  private Future<Void> checkCurrent(Account a, String current, String ip, Throttles.Decision decision) {
+  private Future<Void> checkCurrent(HashQueue.Place place, Account a, String current, String ip,
+      Throttles.Decision decision) {
     boolean locked = decision.gate() == Throttles.Gate.LOCKED;
-    return credentials.verify(a.passwordHash(), current).recover(err -> {
+    return credentials.verify(place, a.passwordHash(), current).recover(err -> {
       if (!locked && err instanceof FlowException fe && fe.failure() == Failure.OVERLOADED) {
         // Shed before the check: no guess was made, so nothing counts.
         return throttles.passwordSettled(a.category(), a.login(), ip, decision, Throttles.Outcome.VOID)

@@ -5,6 +5,7 @@ import dev.kordon.account.AccountRepository;
 import dev.kordon.account.LoginParser;
 import dev.kordon.audit.Audit;
 import dev.kordon.credential.Credentials;
+import dev.kordon.credential.HashQueue;
 import dev.kordon.credential.PasswordHasher;
 import dev.kordon.guard.TempPasswords;
 import dev.kordon.guard.Throttles;
@@ -50,6 +51,14 @@ public final class PasswordLoginFlow {
     this.audit = audit;
   }
 
+  /**
+   * The 503 a sign-in arriving now would get, or null when it would be admitted: the look the API
+   * takes before it reads a body. The place itself is taken by {@link #login}.
+   */
+  public FlowException shedNow() {
+    return credentials.refuses() ? credentials.overloaded() : null;
+  }
+
   public Future<Answer> login(String category, String rawLogin, String password, String ip) {
     return login(category, rawLogin, password, ip, Channel.API);
   }
@@ -65,20 +74,21 @@ public final class PasswordLoginFlow {
       return Future.failedFuture(FlowException.invalid(errors));
     }
     Attempt<A> attempt = new Attempt<>(category, login, password, ip, channel);
-    // Under a burst the hash pool may be full: shed now, before any round trip or attempt count.
-    return credentials.admit().compose(v -> throttles.passwordAttempt(category, login, ip)).transform(ar -> {
+    // Under a burst the place in the hash pool is taken first: shed now, before any round trip or attempt count.
+    return credentials.admit().compose(place -> throttles.passwordAttempt(category, login, ip).transform(ar -> {
       if (ar.succeeded()) {
         // Tokens count from before the account is read: a password change that lands meanwhile refuses them.
         long readAt = System.currentTimeMillis();
-        return accounts.find(category, login).compose(found -> check(attempt, found, ar.result(), readAt));
+        return accounts.find(category, login).compose(found -> check(place, attempt, found, ar.result(), readAt));
       }
       if (ar.cause() instanceof FlowException fe && fe.failure() == Failure.TOO_MANY_REQUESTS) {
         // Throttled: no hashing, but a temporary password still opens the forced change.
         return accounts.find(category, login).compose(found -> temporary(attempt, found.orElse(null), Future::succeededFuture)
             .compose(answer -> answer != null ? Future.succeededFuture(answer) : throttled(attempt, found, fe)));
       }
-      return Future.failedFuture(ar.cause());
-    });
+      return Future.<A>failedFuture(ar.cause());
+      // Given back on every path; after the hash it is already free, and this does nothing.
+    }).andThen(done -> place.release()));
   }
 
   /** One sign-in attempt as typed (the login canonical), and the channel it answers. */
@@ -90,13 +100,14 @@ public final class PasswordLoginFlow {
     return Future.failedFuture(fe);
   }
 
-  private <A> Future<A> check(Attempt<A> at, Optional<Account> found, Throttles.Decision decision, long readAt) {
+  private <A> Future<A> check(HashQueue.Place place, Attempt<A> at, Optional<Account> found,
+      Throttles.Decision decision, long readAt) {
     String category = at.category();
     String login = at.login();
     String ip = at.ip();
     String hash = found.map(Account::passwordHash).orElse(null);
     boolean locked = decision.gate() == Throttles.Gate.LOCKED;
-    return credentials.verify(hash, at.password()).recover(err -> {
+    return credentials.verify(place, hash, at.password()).recover(err -> {
       if (!locked && err instanceof FlowException fe && fe.failure() == Failure.OVERLOADED) {
         // Shed before the check: no guess was made, so nothing counts.
         return throttles.passwordSettled(category, login, ip, decision, Throttles.Outcome.VOID)

@@ -2,6 +2,7 @@ package dev.kordon.ops;
 
 import dev.kordon.credential.HashQueue;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -132,10 +133,11 @@ public final class Metrics {
   // ---- the hash pool
 
   /**
-   * The hash pool's places ({@code workers} running, {@code queue} waiting), reporting here: the
-   * sign-ins it sheds, each job's wait and work by kind of job, and how many wait now.
+   * The hash pool's admission ({@code workers} running, waiting bounded by {@code maxWait} and by
+   * {@code queue} when set), reporting here: the sign-ins it sheds, each job's wait and work by kind
+   * of job, how many wait now and may wait, and how busy the hashing threads were.
    */
-  public HashQueue hashQueue(int workers, int queue) {
+  public HashQueue hashQueue(int workers, int queue, Duration maxWait) {
     Map<String, Timer> work = Map.of(HashQueue.VERIFY, hashTimer("kordon_hash", HashQueue.VERIFY,
             "time of one Argon2id job on a hashing thread"),
         HashQueue.HASH, hashTimer("kordon_hash", HashQueue.HASH, "time of one Argon2id job on a hashing thread"));
@@ -143,7 +145,7 @@ public final class Metrics {
             "time a hash job held a place before a hashing thread took it"),
         HashQueue.HASH, hashTimer("kordon_hash_queue_wait", HashQueue.HASH,
             "time a hash job held a place before a hashing thread took it"));
-    HashQueue places = new HashQueue(workers, queue, new HashQueue.Meter() {
+    HashQueue places = new HashQueue(workers, queue, maxWait, new HashQueue.Meter() {
       @Override
       public void shed() {
         shed.increment();
@@ -159,7 +161,13 @@ public final class Metrics {
     Gauge.builder("kordon_hash_queue_depth", places, HashQueue::waiting).strongReference(true)
         .description("hash jobs holding a place and waiting for a hashing thread").register(registry);
     Gauge.builder("kordon_hash_queue_capacity", places, HashQueue::queuePlaces).strongReference(true)
-        .description("hash jobs allowed to wait (hash.queue); beyond them sign-ins are shed").register(registry);
+        .description("hash jobs that may wait now: hash.max-wait over the recent hash time, per thread (at most "
+            + "hash.queue when set); beyond them sign-ins are shed").register(registry);
+    Gauge.builder("kordon_hash_recent_seconds", places, p -> p.hashTime().toNanos() / 1e9).strongReference(true)
+        .description("the recent time of one hash, a moving average: what hash.max-wait is divided by")
+        .register(registry);
+    FunctionCounter.builder("kordon_hash_busy_seconds", places, p -> p.busyNanos() / 1e9)
+        .description("time the hashing threads spent hashing, summed over the threads").register(registry);
     return places;
   }
 

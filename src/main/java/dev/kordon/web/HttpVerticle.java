@@ -21,6 +21,7 @@ import java.util.function.Consumer;
  */
 public final class HttpVerticle extends VerticleBase {
   private static final String VERIFY = "/auth/verify";
+  private static final String PASSWORD_LOGIN = "/api/v1/login/password";
   private final Edge edge;
   private final Flows flows;
   private final PageRoutes pages;
@@ -28,6 +29,7 @@ public final class HttpVerticle extends VerticleBase {
   private final Consumer<Router> devRoutes;
   private final int port;
   private Connections connections;
+  private ShedPacer pacer;
 
   /** {@code devRoutes}: dev mode's extra pages, null everywhere else. */
   public HttpVerticle(Edge edge, Flows flows, PageRoutes pages, Consumer<Router> devRoutes, int port) {
@@ -42,6 +44,7 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
+    pacer = new ShedPacer(vertx, (double) edge.config().hash().shedRate() / edge.config().httpInstances());
     router.route().handler(new RequestIds(edge.clientIp()));
     // What every answer carries: no framing, no sniffing, no referrer, scripts only from here.
     router.route().handler(Routes.securityHeaders(edge.config().cookieSecure()));
@@ -56,13 +59,16 @@ public final class HttpVerticle extends VerticleBase {
     router.route("/static/*").handler(StaticHandler.create("static").setCachingEnabled(true).setMaxAgeSeconds(3600)
         .setDirectoryListing(false));
 
+    // Under a storm a sign-in that could not be hashed in time is refused here, before its body is
+    // read, parsed or validated: a refusal must cost the event loop next to nothing.
+    router.post(PASSWORD_LOGIN).handler(this::shedEarly);
     router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(edge.config().http().bodyLimit()));
     router.route("/api/*").handler(Routes::noStore);
     router.post("/api/*").handler(Routes::requireJson);
     router.route("/api/*").handler(new ApiValidation(vertx, edge.contract())::handle);
     router.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader("Content-Type", "application/yaml; charset=utf-8")
         .sendFile("openapi.yaml"));
-    router.post("/api/v1/login/password").handler(this::passwordLogin);
+    router.post(PASSWORD_LOGIN).handler(this::passwordLogin);
     router.post("/api/v1/login/sms-code").handler(this::smsCode);
     router.post("/api/v1/login/sms").handler(this::smsLogin);
     router.post("/api/v1/password/recovery").handler(this::recovery);
@@ -85,6 +91,19 @@ public final class HttpVerticle extends VerticleBase {
         .setCompressionSupported(true).setMaxFormAttributeSize(http.bodyLimit()));
     connections = Connections.serve(vertx, server, http, router);
     return connections.listen();
+  }
+
+  private void shedEarly(RoutingContext ctx) {
+    FlowException shed = flows.passwordLogin().shedNow();
+    if (shed == null) {
+      ctx.next();
+      return;
+    }
+    pacer.answer(() -> {
+      if (!ctx.response().closed()) {
+        Problems.send(ctx, shed.failure(), shed.fields(), shed.retryAfter(), null);
+      }
+    });
   }
 
   private void passwordLogin(RoutingContext ctx) {

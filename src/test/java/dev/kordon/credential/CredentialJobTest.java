@@ -26,7 +26,7 @@ class CredentialJobTest {
     Vertx vertx = Vertx.vertx();
     try {
       LocalCodec.register(vertx.eventBus());
-      HashQueue places = new dev.kordon.ops.Metrics().hashQueue(1, 4);
+      HashQueue places = new dev.kordon.ops.Metrics().hashQueue(1, 4, Duration.ofSeconds(1));
       Rig.await(vertx.deployVerticle(new CredentialVerticle(new PasswordHasher(8192, 1, 1), 1, places)));
       Credentials credentials = new Credentials(vertx, Duration.ofSeconds(1), places, PasswordPolicyTest.POLICY);
 

@@ -24,7 +24,6 @@ class OverloadTest {
       // The pool's places: a request is shed only while they are all taken, so at least this many get checked.
       int capacity = rig.config.hashWorkers() + rig.config.hashQueue();
       assertThat(capacity).isEqualTo(3);
-      String retryAfter = Long.toString(rig.config.hash().retryAfter().toSeconds());
       int ok = 0;
       int refused = 0;
       int shed = 0;
@@ -44,7 +43,8 @@ class OverloadTest {
           }
           case 503 -> {
             shed++;
-            assertThat(r.getHeader("Retry-After")).isEqualTo(retryAfter).isEqualTo("1");
+            // Three jobs of a fraction of a second are less than the 1 s floor: 1 s, spread up to twice that.
+            assertThat(r.getHeader("Retry-After")).isIn("1", "2");
             assertThat(r.getHeader("Content-Type")).isEqualTo("application/problem+json");
             assertThat(r.bodyAsJsonObject().getString("code")).isEqualTo("overloaded");
           }

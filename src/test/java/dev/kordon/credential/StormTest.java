@@ -1,0 +1,176 @@
+package dev.kordon.credential;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kordon.support.Await;
+import dev.kordon.support.CountingRelay;
+import dev.kordon.support.LogCapture;
+import dev.kordon.support.Rig;
+import dev.kordon.support.Scrape;
+import dev.kordon.support.TestServers;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.client.HttpResponse;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Sign-in storms at the shipped admission defaults (hash.max-wait, no count cap) and the shipped
+ * Argon2id cost: clients that resend the moment they are answered, as load testers, retrying
+ * proxies and scripts do.
+ */
+class StormTest {
+  private static final String PHONE = "+375291500001";
+
+  @Test
+  void moreEagerClientsThanPlacesKeepEveryHashingThreadBusyWhileTheRestAreShed() {
+    String password = LogCapture.secret("Storm-Password-2026");
+    try (Rig rig = shipped().start()) {
+      rig.account(PHONE, password);
+      // Well beyond what hash.max-wait admits at this cost, so some are shed all the time.
+      int places = (int) Scrape.of(rig).value("kordon_hash_queue_capacity") + rig.config.hashWorkers();
+      int clients = Math.max(places * 2, places + 64);
+      Storm storm = new Storm(rig, password, clients);
+      // The first second fills the queue; the window is what follows.
+      Await.until(Duration.ofSeconds(1), () -> false);
+      Scrape from = Scrape.of(rig);
+      long fromNanos = System.nanoTime();
+      long shedFrom = storm.count(503);
+      Await.until(Duration.ofSeconds(4), () -> false);
+      Scrape to = Scrape.of(rig);
+      long toNanos = System.nanoTime();
+      long shedIn = storm.count(503) - shedFrom;
+      storm.stop();
+
+      double busy = (to.value("kordon_hash_busy_seconds_total") - from.value("kordon_hash_busy_seconds_total"))
+          / ((toNanos - fromNanos) / 1e9 * rig.config.hashWorkers());
+      assertThat(shedIn).as("sign-ins shed in the window, %d clients for %d places", clients, places).isPositive();
+      assertThat(busy).as("share of the window the hashing threads spent hashing").isGreaterThanOrEqualTo(0.90);
+      assertThat(storm.count(200)).as("signed in").isPositive();
+      assertThat(storm.statuses.keySet()).as("nothing but 200 and 503").isSubsetOf(200, 503);
+    }
+  }
+
+  @Test
+  void aSteadyCrowdWithinMaxWaitIsNeverShed() {
+    String password = LogCapture.secret("Steady-Password-2026");
+    try (Rig rig = shipped().start()) {
+      rig.account(PHONE, password);
+      // A quarter of what hash.max-wait admits at the hash time measured now: room for hashes made
+      // slower by the clients themselves, which share this machine's cores.
+      int places = (int) Scrape.of(rig).value("kordon_hash_queue_capacity");
+      int clients = places / 4 + rig.config.hashWorkers();
+      Storm storm = new Storm(rig, password, clients);
+      Await.until(Duration.ofSeconds(4), () -> false);
+      storm.stop();
+      assertThat(storm.count(200)).as("signed in, %d clients", clients).isGreaterThan(clients);
+      assertThat(storm.statuses).as("every answer of %d steady clients", clients).containsOnlyKeys(200);
+    }
+  }
+
+  @Test
+  void aShedSignInMakesNoRedisOrPostgresCall() {
+    String password = LogCapture.secret("Shed-Quiet-Password-1");
+    URI pg = URI.create(TestServers.freshDatabase().replaceFirst("^postgresql", "http"));
+    URI redis = URI.create(TestServers.redisUrl());
+    try (CountingRelay pgRelay = new CountingRelay(pg.getPort());
+        CountingRelay redisRelay = new CountingRelay(redis.getPort());
+        Rig rig = shipped()
+            .set("pg.url", "postgresql://" + pg.getRawUserInfo() + "@127.0.0.1:" + pgRelay.port() + pg.getRawPath())
+            .set("redis.url", "redis://127.0.0.1:" + redisRelay.port())
+            // No outbox polling in the windows below: every byte counted is the sign-in's.
+            .set("dispatch.poll", "1h")
+            .start()) {
+      rig.account(PHONE, password);
+      assertThat(rig.login(PHONE, password).statusCode()).isEqualTo(200);
+      // Every place the time bound allows, taken and held.
+      Credentials credentials = rig.running.credentials();
+      List<HashQueue.Place> held = new ArrayList<>();
+      Future<HashQueue.Place> next;
+      while ((next = credentials.admit()).succeeded()) {
+        held.add(next.result());
+      }
+      assertThat(held).hasSizeGreaterThanOrEqualTo(rig.config.hashWorkers());
+
+      long pgBefore = quiet(pgRelay);
+      long redisBefore = quiet(redisRelay);
+      HttpResponse<Buffer> shed = rig.login(PHONE, password);
+      assertThat(shed.statusCode()).isEqualTo(503);
+      assertThat(shed.bodyAsJsonObject().getString("code")).isEqualTo("overloaded");
+      assertThat(Integer.parseInt(shed.getHeader("Retry-After"))).isPositive();
+      // Given time for anything the request might have sent later.
+      Await.until(Duration.ofMillis(300), () -> false);
+      assertThat(pgRelay.sent()).as("bytes to Postgres for a shed sign-in").isEqualTo(pgBefore);
+      assertThat(redisRelay.sent()).as("bytes to Redis for a shed sign-in").isEqualTo(redisBefore);
+
+      // The same sign-in once a place is free does speak to both: the relays see the flow's calls.
+      held.forEach(HashQueue.Place::release);
+      assertThat(rig.login(PHONE, password).statusCode()).isEqualTo(200);
+      assertThat(pgRelay.sent()).isGreaterThan(pgBefore);
+      assertThat(redisRelay.sent()).isGreaterThan(redisBefore);
+    }
+  }
+
+  /** What a relay has counted once it has stopped moving (background connections settle first). */
+  private static long quiet(CountingRelay relay) {
+    long[] last = {relay.sent()};
+    Await.until(Duration.ofSeconds(5), () -> {
+      Await.until(Duration.ofMillis(200), () -> false);
+      long now = relay.sent();
+      boolean still = now == last[0];
+      last[0] = now;
+      return still;
+    });
+    return last[0];
+  }
+
+  /** The shipped Argon2id cost (conf/kordon.yaml), not the tests' cheap one. */
+  private static Rig.Builder shipped() {
+    return Rig.builder().set("hash.memory-kib", 19456).set("hash.iterations", 2);
+  }
+
+  /** Closed-loop clients that send their next sign-in the moment the last is answered. */
+  private static final class Storm {
+    final Map<Integer, AtomicLong> statuses = new ConcurrentHashMap<>();
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final List<Future<Void>> loops = new ArrayList<>();
+
+    Storm(Rig rig, String password, int clients) {
+      for (int i = 0; i < clients; i++) {
+        Promise<Void> ended = Promise.promise();
+        rig.vertx.runOnContext(v -> loop(rig, password, ended));
+        loops.add(ended.future());
+      }
+    }
+
+    private void loop(Rig rig, String password, Promise<Void> ended) {
+      if (!running.get()) {
+        ended.complete();
+        return;
+      }
+      rig.loginAsync(PHONE, password).onComplete(ar -> {
+        int status = ar.succeeded() ? ar.result().statusCode() : -1;
+        statuses.computeIfAbsent(status, k -> new AtomicLong()).incrementAndGet();
+        loop(rig, password, ended);
+      });
+    }
+
+    long count(int status) {
+      AtomicLong n = statuses.get(status);
+      return n == null ? 0 : n.get();
+    }
+
+    void stop() {
+      running.set(false);
+      Rig.await(Future.join(loops));
+    }
+  }
+}
