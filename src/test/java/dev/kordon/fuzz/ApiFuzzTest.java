@@ -26,7 +26,7 @@ class ApiFuzzTest {
 
   @BeforeAll
   static void up() {
-    rig = Rig.builder().set("hash.queue", 100_000).start();
+    rig = Rig.start();
     rig.account("+375298000001", "Fuzz-Account-Password-1");
   }
 
