@@ -240,7 +240,7 @@ public final class VerifiedTokens {
    */
   public Future<Void> announceSession(String sha) {
     return feed == null ? Future.succeededFuture()
-        : feed.publish("web:" + sha, System.currentTimeMillis() + SESSION_MAX_AGE_MS + 1_000);
+        : feed.publish("browser:" + sha, System.currentTimeMillis() + SESSION_MAX_AGE_MS + 1_000);
   }
 
   /** Announces that every credential of an account ended; see {@link RevocationFeed#publish}. */
