@@ -28,6 +28,9 @@ import java.util.UUID;
  * ends an account's credentials announces the account, so every instance drops it at once.
  */
 public final class BrowserSessions {
+  /** 48 bytes in unpadded base64url: the account's 16, then 32 random. */
+  private static final int ID_LENGTH = 64;
+
   private final RedisStore redis;
   private final Duration ttl;
   private final VerifiedTokens verified;
@@ -130,18 +133,22 @@ public final class BrowserSessions {
    * this instance's cache when it holds the session, else from Redis.
    */
   public Future<JsonObject> lookup(String id) {
-    String sha = sha(id);
-    if (sha == null) {
+    if (id == null || id.length() != ID_LENGTH) {
       return Future.failedFuture(new FlowException(Failure.UNAUTHORIZED));
     }
+    // Only a well-formed id is ever cached, so a hit needs no decoding.
+    String sha = Keys.hashed(id);
     JsonObject cached = verified.session(sha);
     if (cached != null) {
       return Future.succeededFuture(cached);
     }
+    UUID account = accountOf(id);
+    if (account == null) {
+      return Future.failedFuture(new FlowException(Failure.UNAUTHORIZED));
+    }
     // Taken before the read: a revocation heard while it runs keeps the answer out of the cache.
     long since = verified.epoch();
     long readAt = System.currentTimeMillis();
-    UUID account = accountOf(id);
     // One round trip: the session and the account's epoch share the account's hash tag.
     // No session is UNAUTHORIZED; Redis failing is not, and reaches the caller as it is (503).
     return redis.send(Command.MGET, redis.keys().browserSession(account, sha), redis.keys().epoch(account)).compose(r -> {
@@ -163,9 +170,13 @@ public final class BrowserSessions {
   }
 
   public Future<Void> destroy(String id) {
-    String sha = sha(id);
-    return sha == null ? Future.succeededFuture() : redis.send(Command.DEL, redis.keys().browserSession(accountOf(id), sha))
-        .compose(r -> redis.send(Command.SREM, redis.keys().browserSessions(accountOf(id)), sha))
+    UUID account = accountOf(id);
+    if (account == null) {
+      return Future.succeededFuture();
+    }
+    String sha = Keys.hashed(id);
+    return redis.send(Command.DEL, redis.keys().browserSession(account, sha))
+        .compose(r -> redis.send(Command.SREM, redis.keys().browserSessions(account), sha))
         .compose(r -> forget(sha));
   }
 
@@ -178,20 +189,14 @@ public final class BrowserSessions {
     return verified.announceSession(sha);
   }
 
-  /** The account a well-formed id names; call only after {@link #sha} accepted it. */
+  /** The account a session id names; null when it is not one of ours (length, base64url). */
   private static UUID accountOf(String id) {
-    ByteBuffer buf = ByteBuffer.wrap(Base64.getUrlDecoder().decode(id));
-    return new UUID(buf.getLong(), buf.getLong());
-  }
-
-  /** The SHA-256 a well-formed id is kept under, or null for anything else. */
-  private static String sha(String id) {
-    if (id == null || id.length() != 64) {
+    if (id == null || id.length() != ID_LENGTH) {
       return null;
     }
     try {
-      accountOf(id);
-      return Keys.hashed(id);
+      ByteBuffer buf = ByteBuffer.wrap(Base64.getUrlDecoder().decode(id));
+      return new UUID(buf.getLong(), buf.getLong());
     } catch (IllegalArgumentException e) {
       return null;
     }

@@ -114,7 +114,7 @@ public final class Routes {
 
   /** The token of an {@code Authorization: Bearer} header, or null. */
   public static String bearer(RoutingContext ctx) {
-    String auth = ctx.request().getHeader("Authorization");
+    String auth = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
     if (auth == null || auth.length() < 8 || !auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
       return null;
     }
