@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
 final class RequestIds implements Handler<RoutingContext> {
   static final String HEADER = "X-Request-Id";
   private static final CharSequence HEADER_NAME = HttpHeaders.createOptimized(HEADER);
+  private static final CharSequence TRACEPARENT_NAME = HttpHeaders.createOptimized("traceparent");
   /** Key of the child traceparent in the routing context, for whatever passes the request on. */
   static final String TRACEPARENT = "kordon.traceparent";
   /** What a proxy may hand over as an id: short, and nothing a log line would misread. */
@@ -42,12 +43,12 @@ final class RequestIds implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     SplittableRandom random = RANDOM.get();
-    String offered = ctx.request().getHeader(HEADER);
+    String offered = ctx.request().getHeader(HEADER_NAME);
     String id = offered != null && clientIp.isTrusted(peer(ctx)) && ID.matcher(offered).matches() ? offered
         : hex(random.nextLong(), random.nextLong());
     String traceId = null;
     String flags = "00";
-    String parent = ctx.request().getHeader("traceparent");
+    String parent = ctx.request().getHeader(TRACEPARENT_NAME);
     var m = parent == null ? null : TRACE.matcher(parent.trim());
     if (m != null && m.matches() && !m.group(1).equals("ff") && !m.group(2).equals("0".repeat(32))
         && !m.group(3).equals("0".repeat(16))) {
