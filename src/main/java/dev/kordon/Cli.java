@@ -212,7 +212,7 @@ final class Cli {
     AccountEpoch epoch = new AccountEpoch(redis,
         accessLife.compareTo(config.web().sessionTtl()) > 0 ? accessLife : config.web().sessionTtl());
     Grants grants = new Grants(tokens, new RefreshTokens(redis, config.tokens().refreshIdle(),
-        config.tokens().refreshAbsolute()), new BrowserSessions(redis, config.web().sessionTtl()), verified, epoch);
+        config.tokens().refreshAbsolute()), new BrowserSessions(redis, config.web().sessionTtl(), verified), verified, epoch);
     ChangeTokens changes = new ChangeTokens(redis, config.tokens().changeTtl());
     Guards guards = new Guards(new Throttles(vertx, redis, config.limits(), config.http().ipv6Prefix(), metrics),
         new TempPasswords(redis, secrets, config.tempPassword()), changes);

@@ -247,7 +247,7 @@ public final class Main {
       Outbox outbox = new Outbox(vertx, redis, secrets);
       Templates templates = new Templates(vertx);
       Letters letters = new Letters(templates, config, phones);
-      BrowserSessions browserSessions = new BrowserSessions(redis, config.web().sessionTtl());
+      BrowserSessions browserSessions = new BrowserSessions(redis, config.web().sessionTtl(), verified);
 
       // An epoch outlives whatever it ends: an access token (with the leeway) or a browser session.
       java.time.Duration accessLife = config.tokens().accessTtl().plus(config.jwt().leeway());

@@ -80,7 +80,7 @@ public record KordonConfig(
     public static final int MIN_MEMORY_KIB = 7168;
   }
 
-  /** {@code verifyCache}: how many verified access tokens one instance keeps; 0 = none. */
+  /** {@code verifyCache}: how many verified access tokens, and how many browser sessions, one instance keeps; 0 = none. */
   public record Tokens(Duration accessTtl, Duration refreshIdle, Duration refreshAbsolute, Duration changeTtl,
       int verifyCache) {}
 

@@ -24,12 +24,19 @@ public final class Keys {
    * hex, so that what Redis holds cannot be presented.
    */
   public static String hashed(String secretId) {
+    // A session cookie is hashed at every request that presents it: one digest per thread, not a
+    // provider lookup each time.
+    return HEX.formatHex(SHA_256.get().digest(secretId.getBytes(StandardCharsets.US_ASCII)));
+  }
+
+  private static final HexFormat HEX = HexFormat.of();
+  private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(secretId.getBytes(StandardCharsets.US_ASCII)));
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
-  }
+  });
 
   // ---- One account: <prefix>:{a:<id>}:…
 

@@ -19,17 +19,27 @@ import java.util.UUID;
 /**
  * Browser sessions for the pages: the cookie holds an opaque id (the account id for Redis routing
  * plus 256 random bits); Redis holds only its SHA-256, with what {@code /auth/verify} answers.
- * Every sign-in makes a new id; nothing lives in the JVM, so any instance serves any page. A
- * session created before the account's {@link AccountEpoch} is over.
+ * Every sign-in makes a new id; any instance serves any page. A session created before the
+ * account's {@link AccountEpoch} is over.
+ *
+ * <p>What Redis answered is kept for a moment in {@link VerifiedTokens} (at most {@link
+ * VerifiedTokens#SESSION_MAX_AGE_MS}, only while the revocation feed is live), so a browser's
+ * burst of requests costs one round trip. Whatever ends a session here announces it, and whatever
+ * ends an account's credentials announces the account, so every instance drops it at once.
  */
 public final class BrowserSessions {
+  /** 48 bytes in unpadded base64url: the account's 16, then 32 random. */
+  private static final int ID_LENGTH = 64;
+
   private final RedisStore redis;
   private final Duration ttl;
+  private final VerifiedTokens verified;
   private final SecureRandom random = new SecureRandom();
 
-  public BrowserSessions(RedisStore redis, Duration ttl) {
+  public BrowserSessions(RedisStore redis, Duration ttl, VerifiedTokens verified) {
     this.redis = redis;
     this.ttl = ttl;
+    this.verified = verified;
   }
 
   public Duration ttl() {
@@ -52,7 +62,7 @@ public final class BrowserSessions {
         .put("amr", who.getValue("amr", new JsonArray()))
         .put("at", who.getValue("iat_ms") instanceof Number ms ? ms.longValue() : System.currentTimeMillis());
     String index = redis.keys().browserSessions(account);
-    return redis.send(Command.SET, key(id), kept.encode(), "PX", ttl.toMillis())
+    return redis.send(Command.SET, redis.keys().browserSession(account, Keys.hashed(id)), kept.encode(), "PX", ttl.toMillis())
         // Filed under the account for the operator's list; a lost entry only hides the session there.
         .compose(r -> redis.send(Command.SADD, index, Keys.hashed(id)))
         .compose(r -> redis.send(Command.PEXPIRE, index, ttl.toMillis()))
@@ -97,7 +107,8 @@ public final class BrowserSessions {
   /** Ends one session by the id {@link #list} gave; false when there was none. */
   public Future<Boolean> end(UUID account, String sha) {
     return redis.send(Command.DEL, redis.keys().browserSession(account, sha))
-        .compose(n -> redis.send(Command.SREM, redis.keys().browserSessions(account), sha).map(r -> n.toInteger() > 0));
+        .compose(n -> redis.send(Command.SREM, redis.keys().browserSessions(account), sha).map(r -> n.toInteger() > 0))
+        .compose(found -> forget(sha).map(found));
   }
 
   /**
@@ -110,53 +121,84 @@ public final class BrowserSessions {
       List<Future<?>> dels = new ArrayList<>();
       members.forEach(m -> dels.add(redis.send(Command.DEL, redis.keys().browserSession(account, m.toString()))));
       return Future.all(dels);
+    }).compose(v -> {
+      // Announced after the keys are gone: an instance that hears of it and asks again finds none.
+      verified.evictAccount(account);
+      return verified.announceAccount(account, System.currentTimeMillis() + VerifiedTokens.SESSION_MAX_AGE_MS + 1_000);
     }).compose(v -> redis.send(Command.DEL, index)).mapEmpty();
   }
 
-  /** Who the session belongs to, or a failed future when it is unknown or over. */
+  /**
+   * Who the session belongs to (read-only), or a failed future when it is unknown or over. From
+   * this instance's cache when it holds the session, else from Redis.
+   */
   public Future<JsonObject> lookup(String id) {
-    String key = key(id);
-    if (key == null) {
+    if (id == null || id.length() != ID_LENGTH) {
       return Future.failedFuture(new FlowException(Failure.UNAUTHORIZED));
     }
+    // Only a well-formed id is ever cached, so a hit needs no decoding.
+    String sha = Keys.hashed(id);
+    JsonObject cached = verified.session(sha);
+    if (cached != null) {
+      return Future.succeededFuture(cached);
+    }
+    UUID account = accountOf(id);
+    if (account == null) {
+      return Future.failedFuture(new FlowException(Failure.UNAUTHORIZED));
+    }
+    // Taken before the read: a revocation heard while it runs keeps the answer out of the cache.
+    long since = verified.epoch();
+    long readAt = System.currentTimeMillis();
     // One round trip: the session and the account's epoch share the account's hash tag.
     // No session is UNAUTHORIZED; Redis failing is not, and reaches the caller as it is (503).
-    return redis.send(Command.MGET, key, redis.keys().epoch(accountOf(id))).compose(r -> {
+    return redis.send(Command.MGET, redis.keys().browserSession(account, sha), redis.keys().epoch(account)).compose(r -> {
       if (r == null || r.get(0) == null) {
         return Future.failedFuture(new FlowException(Failure.UNAUTHORIZED));
       }
       JsonObject who = new JsonObject(r.get(0).toString());
       Object at = who.getValue("at");
-      if (AccountEpoch.predates(at instanceof Number n ? n.longValue() : 0, r.get(1))) {
+      long createdMs = at instanceof Number n ? n.longValue() : 0;
+      if (AccountEpoch.predates(createdMs, r.get(1))) {
         return Future.failedFuture(new FlowException(Failure.UNAUTHORIZED));
       }
       who.remove("at");
-      return Future.succeededFuture(who);
+      JsonObject frozen = VerifiedTokens.frozen(who);
+      // Its Redis key was set no earlier than its "at", with the ttl: it ends no later than this.
+      verified.putSession(sha, account, frozen, createdMs + ttl.toMillis(), readAt, since);
+      return Future.succeededFuture(frozen);
     });
   }
 
   public Future<Void> destroy(String id) {
-    String key = key(id);
-    return key == null ? Future.succeededFuture() : redis.send(Command.DEL, key)
-        .compose(r -> redis.send(Command.SREM, redis.keys().browserSessions(accountOf(id)), Keys.hashed(id))).mapEmpty();
+    UUID account = accountOf(id);
+    if (account == null) {
+      return Future.succeededFuture();
+    }
+    String sha = Keys.hashed(id);
+    return redis.send(Command.DEL, redis.keys().browserSession(account, sha))
+        .compose(r -> redis.send(Command.SREM, redis.keys().browserSessions(account), sha))
+        .compose(r -> forget(sha));
   }
 
-  /** The account a well-formed id names; call only after {@link #key} accepted it. */
+  /**
+   * After its key is gone: the session leaves this instance's cache, then every other instance is
+   * told; done once Redis took the announcement.
+   */
+  private Future<Void> forget(String sha) {
+    verified.evictSession(sha);
+    return verified.announceSession(sha);
+  }
+
+  /** The account a session id names; null when it is not one of ours (length, base64url). */
   private static UUID accountOf(String id) {
-    ByteBuffer buf = ByteBuffer.wrap(Base64.getUrlDecoder().decode(id));
-    return new UUID(buf.getLong(), buf.getLong());
-  }
-
-  private String key(String id) {
-    if (id == null || id.length() != 64) {
+    if (id == null || id.length() != ID_LENGTH) {
       return null;
     }
     try {
-      UUID account = accountOf(id);
-      return redis.keys().browserSession(account, Keys.hashed(id));
+      ByteBuffer buf = ByteBuffer.wrap(Base64.getUrlDecoder().decode(id));
+      return new UUID(buf.getLong(), buf.getLong());
     } catch (IllegalArgumentException e) {
       return null;
     }
   }
-
 }

@@ -17,7 +17,9 @@ import java.util.logging.Logger;
 
 /**
  * One dedicated Redis connection subscribed to the revocation channel, feeding {@link
- * VerifiedTokens}: {@code jti:<jti>} and {@code sub:<account>} evict, anything unreadable clears.
+ * VerifiedTokens}: {@code jti:<jti>} (an access token), {@code browser:<sha-256>} (a browser session)
+ * and {@code sub:<account>} (everything of an account) evict, anything unreadable clears; an older
+ * instance that cannot read {@code browser:} clears, which is safe.
  * The cache is live only from the SUBSCRIBE acknowledgement until the connection closes, fails or
  * stops delivering this instance's own heartbeat (a half-open TCP connection reports nothing for
  * hours); then the cache is emptied and we reconnect, 100 ms doubling to 5 s.
@@ -202,6 +204,8 @@ final class RevocationFeed {
       // another instance's heartbeat
     } else if (payload.startsWith("jti:")) {
       cache.evictToken(payload.substring(4));
+    } else if (payload.startsWith("browser:")) {
+      cache.evictSession(payload.substring(8));
     } else if (payload.startsWith("sub:")) {
       try {
         cache.evictAccount(UUID.fromString(payload.substring(4)));

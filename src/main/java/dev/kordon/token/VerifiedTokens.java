@@ -4,10 +4,14 @@ import dev.kordon.config.KordonConfig;
 import dev.kordon.store.RedisStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -16,27 +20,43 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
- * Access tokens this instance has verified (signature, claims, not denied), so that the next
- * presentation of the same token skips the ES256 check and the Redis round trip. One per instance,
- * shared by every event loop: reads are lock-free, changes take a short lock.
+ * Credentials this instance has verified, so that the next presentation of the same one skips the
+ * work and the Redis round trip: access tokens (signature, claims, not denied, not before the
+ * epoch) and browser sessions (found in Redis, not before the epoch), the latter by the SHA-256 of
+ * the session id, as Redis keeps it. One per instance, shared by every event loop: reads are
+ * lock-free, changes take a short lock.
  *
  * <p>Never served past revocation: the cache is used only while {@link RevocationFeed} holds a
  * live subscription to the revocation channel; when it is lost the cache is emptied and bypassed
  * until the feed is back. A slow-path check may store its result only if no invalidation or change
  * of liveness happened since it began ({@link #epoch()}), so a revocation that overtakes a check
- * in flight keeps the token out. An entry is never served at or after its {@code exp}, leeway or not.
+ * in flight keeps the credential out. A token is never served at or after its {@code exp}, leeway
+ * or not; a session never at or after the end of its lifetime, nor more than {@link
+ * #SESSION_MAX_AGE_MS} after the Redis read that found it: a revocation that was never announced
+ * (a key deleted by hand, an announcement that failed) still reaches every instance within that.
+ *
+ * <p>What is served is shared between callers and read-only: changing it throws.
  */
 public final class VerifiedTokens {
-  /** The claims (a private copy), when they stop being good, and the indexes the entry sits in. */
+  /** A session is read from Redis again at least this often, whatever the feed says. */
+  public static final long SESSION_MAX_AGE_MS = 1_000;
+
+  /** The claims (frozen), when they stop being good, and the indexes the entry sits in. */
   private record Entry(JsonObject claims, long expiresAtMs, String jti, String sub) {}
+
+  /** A browser session's answer (frozen), until when it may be served, and its account. */
+  private record Seen(JsonObject who, long untilMs, String sub) {}
 
   private final int max;
   private final LongSupplier clock;
-  private final Map<String, Entry> byToken = new ConcurrentHashMap<>();
+  private volatile long sessionMaxAgeMs = SESSION_MAX_AGE_MS;
+  private final Map<TokenKey, Entry> byToken = new ConcurrentHashMap<>();
+  private final Map<String, Seen> bySession = new ConcurrentHashMap<>();
   // Sets, not single tokens: an ECDSA signature has a second valid form (s and n - s), so one jti
   // can arrive as two strings, and both must go when it is revoked. Guarded by this.
   private final Map<String, Set<String>> byJti = new HashMap<>();
   private final Map<String, Set<String>> bySub = new HashMap<>();
+  private final Map<String, Set<String>> sessionsBySub = new HashMap<>();
   /** Moved, under the lock, by every invalidation and every change of liveness. */
   private volatile long epoch;
   private volatile boolean live;
@@ -58,22 +78,23 @@ public final class VerifiedTokens {
     return cache;
   }
 
-  /** The claims of a cached token, a copy the caller may keep; null when the slow path must run. */
+  /** The claims of a cached token, read-only; null when the slow path must run. */
   public JsonObject get(String token) {
     if (!live || token == null) {
       return null;
     }
-    Entry e = byToken.get(token);
+    TokenKey key = new TokenKey(token);
+    Entry e = byToken.get(key);
     if (e == null) {
       return null;
     }
     if (clock.getAsLong() >= e.expiresAtMs) {
       synchronized (this) {
-        remove(token, e);
+        remove(key, e);
       }
       return null;
     }
-    return e.claims.copy();
+    return e.claims;
   }
 
   /** Taken before a slow-path check; {@link #put} stores its result only if it has not moved. */
@@ -88,27 +109,93 @@ public final class VerifiedTokens {
       return;
     }
     if (byToken.size() >= max) {
-      prune();
+      prune(byToken, e -> e.expiresAtMs, this::remove);
     }
     String jti = claims.getString("jti");
     String sub = UUID.fromString(claims.getString("sub")).toString();
-    Entry old = byToken.put(token, new Entry(claims.copy(), exp, jti, sub));
+    TokenKey key = new TokenKey(token);
+    Entry old = byToken.put(key, new Entry(frozen(claims), exp, jti, sub));
     if (old == null) {
       byJti.computeIfAbsent(jti, k -> new HashSet<>()).add(token);
       bySub.computeIfAbsent(sub, k -> new HashSet<>()).add(token);
     }
   }
 
+  /** Who a cached browser session (by its id's SHA-256) belongs to, read-only; null when Redis must be asked. */
+  public JsonObject session(String sha) {
+    if (!live || sha == null) {
+      return null;
+    }
+    Seen s = bySession.get(sha);
+    if (s == null) {
+      return null;
+    }
+    if (clock.getAsLong() >= s.untilMs) {
+      synchronized (this) {
+        removeSession(sha, s);
+      }
+      return null;
+    }
+    return s.who;
+  }
+
+  /**
+   * Stores what a session lookup begun at {@code since} (the {@link #epoch()}) and {@code readAtMs}
+   * (the clock, before the read) found, unless anything was revoked meanwhile. Served until {@code
+   * endsAtMs} (when the session ends anyway) or {@link #SESSION_MAX_AGE_MS} after {@code readAtMs},
+   * whichever comes first.
+   */
+  public synchronized void putSession(String sha, UUID account, JsonObject who, long endsAtMs, long readAtMs, long since) {
+    long until = Math.min(endsAtMs, readAtMs + sessionMaxAgeMs);
+    if (max <= 0 || !live || epoch != since || clock.getAsLong() >= until) {
+      return;
+    }
+    if (bySession.size() >= max) {
+      prune(bySession, s -> s.untilMs, this::removeSession);
+    }
+    String sub = account.toString();
+    Seen old = bySession.put(sha, new Seen(frozen(who), until, sub));
+    if (old != null && !old.sub.equals(sub)) {
+      unindex(sessionsBySub, old.sub, sha);
+    }
+    sessionsBySub.computeIfAbsent(sub, k -> new HashSet<>()).add(sha);
+  }
+
   /** Forgets one token by its {@code jti} (logout here, or announced by another instance). */
   public synchronized void evictToken(String jti) {
     epoch++;
-    removeAll(byJti.get(jti));
+    Set<String> tokens = byJti.get(jti);
+    if (tokens != null) {
+      for (String token : List.copyOf(tokens)) {
+        TokenKey key = new TokenKey(token);
+        remove(key, byToken.get(key));
+      }
+    }
   }
 
-  /** Forgets every token of an account (all its credentials revoked). */
+  /** Forgets one browser session by its id's SHA-256 (signed out or ended, here or announced). */
+  public synchronized void evictSession(String sha) {
+    epoch++;
+    removeSession(sha, bySession.get(sha));
+  }
+
+  /** Forgets every token and browser session of an account (all its credentials revoked). */
   public synchronized void evictAccount(UUID account) {
     epoch++;
-    removeAll(bySub.get(account.toString()));
+    String sub = account.toString();
+    Set<String> tokens = bySub.get(sub);
+    if (tokens != null) {
+      for (String token : List.copyOf(tokens)) {
+        TokenKey key = new TokenKey(token);
+        remove(key, byToken.get(key));
+      }
+    }
+    Set<String> sessions = sessionsBySub.get(sub);
+    if (sessions != null) {
+      for (String sha : List.copyOf(sessions)) {
+        removeSession(sha, bySession.get(sha));
+      }
+    }
   }
 
   /** Forgets everything (a revocation this instance could not read). */
@@ -132,13 +219,28 @@ public final class VerifiedTokens {
     return live;
   }
 
+  /** Access tokens held. */
   public int size() {
     return byToken.size();
+  }
+
+  /** Browser sessions held. */
+  public int sessions() {
+    return bySession.size();
   }
 
   /** Announces a revoked token to every instance; see {@link RevocationFeed#publish}. */
   public Future<Void> announceToken(String jti, long untilMs) {
     return feed == null ? Future.succeededFuture() : feed.publish("jti:" + jti, untilMs);
+  }
+
+  /**
+   * Announces an ended browser session (its id's SHA-256) to every instance. Until {@link
+   * #SESSION_MAX_AGE_MS} from now is enough: no instance serves one longer without asking Redis.
+   */
+  public Future<Void> announceSession(String sha) {
+    return feed == null ? Future.succeededFuture()
+        : feed.publish("browser:" + sha, System.currentTimeMillis() + SESSION_MAX_AGE_MS + 1_000);
   }
 
   /** Announces that every credential of an account ended; see {@link RevocationFeed#publish}. */
@@ -156,51 +258,129 @@ public final class VerifiedTokens {
     return feed;
   }
 
+  /** Tests only: a longer max age, so that only the feed can be what evicts a session in time. */
+  void sessionMaxAge(long ms) {
+    sessionMaxAgeMs = ms;
+  }
+
   private void clear() {
     byToken.clear();
     byJti.clear();
     bySub.clear();
+    bySession.clear();
+    sessionsBySub.clear();
   }
 
-  private void removeAll(Set<String> tokens) {
-    if (tokens != null) {
-      for (String token : List.copyOf(tokens)) {
-        remove(token, byToken.get(token));
-      }
+  /** Under the lock. */
+  private void remove(TokenKey key, Entry e) {
+    if (e != null && byToken.remove(key, e)) {
+      unindex(byJti, e.jti, key.token);
+      unindex(bySub, e.sub, key.token);
     }
   }
 
   /** Under the lock. */
-  private void remove(String token, Entry e) {
-    if (e != null && byToken.remove(token, e)) {
-      unindex(byJti, e.jti, token);
-      unindex(bySub, e.sub, token);
+  private void removeSession(String sha, Seen s) {
+    if (s != null && bySession.remove(sha, s)) {
+      unindex(sessionsBySub, s.sub, sha);
     }
   }
 
-  private static void unindex(Map<String, Set<String>> index, String key, String token) {
-    Set<String> tokens = index.get(key);
-    if (tokens != null && tokens.remove(token) && tokens.isEmpty()) {
+  private static void unindex(Map<String, Set<String>> index, String key, String member) {
+    Set<String> members = index.get(key);
+    if (members != null && members.remove(member) && members.isEmpty()) {
       index.remove(key);
     }
+  }
+
+  private interface Remover<K, V> {
+    void remove(K key, V value);
+  }
+
+  private interface Until<V> {
+    long of(V value);
   }
 
   /**
    * Under the lock: makes room, expired entries first, then arbitrary ones down to 7/8 of the
    * bound, so a full cache is scanned once per max/8 insertions rather than at each.
    */
-  private void prune() {
+  private <K, V> void prune(Map<K, V> map, Until<V> until, Remover<K, V> remover) {
     long now = clock.getAsLong();
-    byToken.forEach((token, e) -> {
-      if (now >= e.expiresAtMs) {
-        remove(token, e);
+    map.forEach((k, v) -> {
+      if (now >= until.of(v)) {
+        remover.remove(k, v);
       }
     });
     int target = max - Math.max(1, max / 8);
-    Iterator<Map.Entry<String, Entry>> it = byToken.entrySet().iterator();
-    while (byToken.size() > target && it.hasNext()) {
-      Map.Entry<String, Entry> e = it.next();
-      remove(e.getKey(), e.getValue());
+    Iterator<Map.Entry<K, V>> it = map.entrySet().iterator();
+    while (map.size() > target && it.hasNext()) {
+      Map.Entry<K, V> e = it.next();
+      remover.remove(e.getKey(), e.getValue());
+    }
+  }
+
+  /** A deep copy nobody can change: every caller may be handed the same one. */
+  static JsonObject frozen(JsonObject json) {
+    Map<String, Object> copy = new LinkedHashMap<>();
+    json.forEach(e -> copy.put(e.getKey(), frozenValue(e.getValue())));
+    return new JsonObject(Collections.unmodifiableMap(copy));
+  }
+
+  private static Object frozenValue(Object v) {
+    if (v instanceof JsonObject o) {
+      return frozen(o);
+    }
+    if (v instanceof Map<?, ?> m) {
+      return frozen(new JsonObject(new LinkedHashMap<>(castMap(m))));
+    }
+    if (v instanceof JsonArray a) {
+      return frozenArray(a.getList());
+    }
+    if (v instanceof List<?> l) {
+      return frozenArray(l);
+    }
+    return v;
+  }
+
+  private static JsonArray frozenArray(List<?> list) {
+    List<Object> copy = new ArrayList<>(list.size());
+    list.forEach(x -> copy.add(frozenValue(x)));
+    return new JsonArray(Collections.unmodifiableList(copy));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> castMap(Map<?, ?> m) {
+    return (Map<String, Object>) m;
+  }
+
+  /**
+   * A token as a map key. A token string is long (hundreds of characters) and new at every request,
+   * so {@link String#hashCode} would walk all of it each time; its last characters are signature
+   * bytes, as good a hash as any. Equality still compares the whole string.
+   */
+  private static final class TokenKey {
+    private static final int HASHED = 24;
+    final String token;
+    private final int hash;
+
+    TokenKey(String token) {
+      this.token = token;
+      int h = token.length();
+      for (int i = Math.max(0, token.length() - HASHED); i < token.length(); i++) {
+        h = 31 * h + token.charAt(i);
+      }
+      this.hash = h;
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof TokenKey k && k.hash == hash && k.token.equals(token);
     }
   }
 }

@@ -5,6 +5,7 @@ import dev.kordon.problem.FlowException;
 import dev.kordon.flow.Flows;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -22,6 +23,7 @@ import java.util.function.Consumer;
 public final class HttpVerticle extends VerticleBase {
   private static final String VERIFY = "/auth/verify";
   private static final String PASSWORD_LOGIN = "/api/v1/login/password";
+  private static final CharSequence TRACEPARENT = HttpHeaders.createOptimized("traceparent");
   private final Edge edge;
   private final Flows flows;
   private final PageRoutes pages;
@@ -54,6 +56,11 @@ public final class HttpVerticle extends VerticleBase {
       }
       ctx.next();
     });
+    // First after what every answer needs: proxies ask this on every request they pass, and a
+    // request walks the routes in order until one matches.
+    router.get(VERIFY).handler(this::verify);
+    // Envoy's ext_authz asks at its path prefix followed by the original path, with the original method.
+    router.routeWithRegex(VERIFY + "/.*").handler(this::verify);
     Routes.common(router, edge.readiness());
     pages.mount(router);
     router.route("/static/*").handler(StaticHandler.create("static").setCachingEnabled(true).setMaxAgeSeconds(3600)
@@ -76,9 +83,6 @@ public final class HttpVerticle extends VerticleBase {
     router.post("/api/v1/token/refresh").handler(this::refresh);
     router.post("/api/v1/logout").handler(this::logout);
     router.get("/api/v1/me").handler(this::me);
-    router.get(VERIFY).handler(this::verify);
-    // Envoy's ext_authz asks at its path prefix followed by the original path, with the original method.
-    router.routeWithRegex(VERIFY + "/.*").handler(this::verify);
     router.get("/.well-known/jwks.json").handler(this::jwks);
     if (devRoutes != null) {
       devRoutes.accept(router);
@@ -189,9 +193,9 @@ public final class HttpVerticle extends VerticleBase {
     signedIn.who(ctx)
         .onSuccess(claims -> {
           SignedIn.identify(claims, ctx.response().headers());
-          ctx.response().putHeader("Cache-Control", "no-store")
+          ctx.response().putHeader(Routes.CACHE_CONTROL, Routes.NO_STORE)
               // The proxy hands this on to the portal, so the portal's spans join the caller's trace.
-              .putHeader("traceparent", ctx.<String>get(RequestIds.TRACEPARENT))
+              .putHeader(TRACEPARENT, ctx.<String>get(RequestIds.TRACEPARENT))
               .setStatusCode(200).end();
         })
         .onFailure(err -> {

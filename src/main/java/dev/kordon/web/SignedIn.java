@@ -3,6 +3,7 @@ package dev.kordon.web;
 import dev.kordon.flow.Flows;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
@@ -21,6 +22,9 @@ final class SignedIn {
   /** The headers Kordon speaks with: a client's own copies are never believed. */
   static final String HEADER_PREFIX = "x-kordon-";
   static final List<String> IDENTITY = List.of(SUBJECT, LOGIN, ROLE);
+  private static final CharSequence SUBJECT_NAME = HttpHeaders.createOptimized(SUBJECT);
+  private static final CharSequence LOGIN_NAME = HttpHeaders.createOptimized(LOGIN);
+  private static final CharSequence ROLE_NAME = HttpHeaders.createOptimized(ROLE);
 
   private final Flows flows;
   private final PageRoutes pages;
@@ -38,9 +42,9 @@ final class SignedIn {
 
   /** Sets the identity headers on {@code headers}, replacing whatever was there. */
   static void identify(JsonObject claims, MultiMap headers) {
-    headers.set(SUBJECT, claims.getString("sub"));
-    headers.set(LOGIN, claims.getString("login", ""));
-    headers.set(ROLE, claims.getString("role", ""));
+    headers.set(SUBJECT_NAME, claims.getString("sub"));
+    headers.set(LOGIN_NAME, claims.getString("login", ""));
+    headers.set(ROLE_NAME, claims.getString("role", ""));
   }
 
   static boolean isKordonHeader(String name) {

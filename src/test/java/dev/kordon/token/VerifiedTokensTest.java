@@ -1,6 +1,7 @@
 package dev.kordon.token;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kordon.account.Account;
 import dev.kordon.support.Mailbox;
@@ -249,8 +250,11 @@ class VerifiedTokensTest {
     long exp = now.get() / 1000 + 60;
     cache.put("t", claims(null, UUID.randomUUID(), "j", exp), cache.epoch());
 
-    cache.get("t").put("role", "supervisor");
+    // One shared read-only copy: a caller that tries to change it is stopped, not given its own.
+    assertThatThrownBy(() -> cache.get("t").put("role", "supervisor")).isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> cache.get("t").getJsonArray("amr").add("otp")).isInstanceOf(UnsupportedOperationException.class);
     assertThat(cache.get("t").getString("role")).isEqualTo("subscriber");
+    assertThat(cache.get("t").getJsonArray("amr")).containsExactly("pwd");
 
     now.set(exp * 1000 - 1);
     assertThat(cache.get("t")).isNotNull();
