@@ -43,17 +43,18 @@ end
 
 function request()
   n = n + 1
-  local k = n * 8 + tid
+  local k = n * 8 + tid -- unique per request for up to 8 threads: its address and id
+  local account = (n + tid * 7919) % accounts -- each thread cycles every account, from its own place
   local id = "storm-" .. tid .. "-" .. n
   local headers = { ["X-Forwarded-For"] = ip(k + 0x800000), ["X-Request-Id"] = id }
   local body
   if target == "keycloak" then
     headers["Content-Type"] = "application/x-www-form-urlencoded"
-    body = "grant_type=password&client_id=" .. client .. "&username=" .. prefix .. (k % accounts)
+    body = "grant_type=password&client_id=" .. client .. "&username=" .. prefix .. account
         .. "&password=" .. password
   else
     headers["Content-Type"] = "application/json"
-    body = string.format('{"category":"%s","login":"+37533%07d","password":"%s"}', category, k % accounts, password)
+    body = string.format('{"category":"%s","login":"+37533%07d","password":"%s"}', category, account, password)
   end
   starts[id] = common.now_ms()
   return wrk.format("POST", path, headers, body)

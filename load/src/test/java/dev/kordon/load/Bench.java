@@ -387,7 +387,7 @@ public final class Bench {
     Path log = outDir.resolve("keycloak.log");
     System.out.println("peer: starting Keycloak " + KeycloakPeer.VERSION + " (JAVA_HOME " + KeycloakPeer.javaHome() + ")");
     try (KeycloakPeer kc = KeycloakPeer.start(home, Stack.freePort(), Stack.freePort(), memoryKib, iterations, log);
-        RssSampler rss = new RssSampler(kc.process.pid())) {
+        RssSampler rss = new RssSampler(kc.jvmPid())) {
       int users = cfg.smoke() ? 50 : 300;
       String credential = kc.setUp(users, Pool.PASSWORD);
       boolean same = KeycloakPeer.matches(credential, memoryKib, iterations);

@@ -37,7 +37,8 @@ final class KeycloakPeer implements AutoCloseable {
   static final String VERSION = System.getenv().getOrDefault("KEYCLOAK_VERSION", "26.7.3");
   static final String REALM = "bench";
   static final String CLIENT = "bench";
-  static final String USER_PREFIX = "u";
+  /** Usernames are bench-user-0, bench-user-1, …: Keycloak wants at least three characters. */
+  static final String USER_PREFIX = "bench-user-";
   private static final Pattern TOKEN = Pattern.compile("\"access_token\"\\s*:\\s*\"([^\"]+)\"");
   private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*\"([^\"]+)\"");
   private static final Pattern CRED = Pattern.compile("\"credentialData\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
@@ -130,7 +131,13 @@ final class KeycloakPeer implements AutoCloseable {
     return peer;
   }
 
-  private void awaitReady(Duration timeout) throws Exception {
+  /** The JVM serving Keycloak (kc.sh execs it; should a wrapper stay, its java child), for its RSS. */
+  long jvmPid() {
+    return process.descendants().filter(h -> h.info().command().orElse("").endsWith("/java")).findFirst()
+        .orElse(process.toHandle()).pid();
+  }
+
+    private void awaitReady(Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
@@ -148,7 +155,19 @@ final class KeycloakPeer implements AutoCloseable {
     throw new IllegalStateException("Keycloak not ready within " + timeout.toSeconds() + " s:\n" + tail(40));
   }
 
-  private String adminToken() throws Exception {
+  private String token;
+  private long tokenAt;
+
+  /** An admin token, fetched again after 30 s: admin-cli's tokens live a minute, creating users takes longer. */
+  private synchronized String adminToken() throws Exception {
+    if (token == null || System.nanoTime() - tokenAt > 30_000_000_000L) {
+      token = freshAdminToken();
+      tokenAt = System.nanoTime();
+    }
+    return token;
+  }
+
+  private String freshAdminToken() throws Exception {
     HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(baseUrl + "/realms/master/protocol/openid-connect/token"))
         .header("Content-Type", "application/x-www-form-urlencoded")
         .POST(HttpRequest.BodyPublishers.ofString("grant_type=password&client_id=admin-cli&username=admin&password="
@@ -166,19 +185,19 @@ final class KeycloakPeer implements AutoCloseable {
    * one of them as the admin API shows it.
    */
   String setUp(int users, String password) throws Exception {
-    String token = adminToken();
-    expect(admin(token, "POST", "/admin/realms", "{\"realm\":\"" + REALM + "\",\"enabled\":true,"
+    expect(admin(adminToken(), "POST", "/admin/realms", "{\"realm\":\"" + REALM + "\",\"enabled\":true,"
         + "\"bruteForceProtected\":false,\"passwordPolicy\":\"hashAlgorithm(argon2)\",\"sslRequired\":\"none\"}"), 201, "realm");
-    expect(admin(token, "POST", "/admin/realms/" + REALM + "/clients", "{\"clientId\":\"" + CLIENT + "\",\"enabled\":true,"
+    expect(admin(adminToken(), "POST", "/admin/realms/" + REALM + "/clients", "{\"clientId\":\"" + CLIENT + "\",\"enabled\":true,"
         + "\"publicClient\":true,\"directAccessGrantsEnabled\":true,\"standardFlowEnabled\":false}"), 201, "client");
     ExecutorService pool = Executors.newFixedThreadPool(4);
     try {
       List<Future<HttpResponse<String>>> made = new ArrayList<>();
       for (int i = 0; i < users; i++) {
-        String name = USER_PREFIX + i;
-        made.add(pool.submit(() -> admin(token, "POST", "/admin/realms/" + REALM + "/users", "{\"username\":\"" + name
+        int n = i;
+        String name = USER_PREFIX + n;
+        made.add(pool.submit(() -> admin(adminToken(), "POST", "/admin/realms/" + REALM + "/users", "{\"username\":\"" + name
             + "\",\"enabled\":true,\"email\":\"" + name + "@example.by\",\"emailVerified\":true,\"firstName\":\"Bench\","
-            + "\"lastName\":\"User" + name.substring(1) + "\",\"credentials\":[{\"type\":\"password\",\"value\":\"" + password
+            + "\"lastName\":\"User" + n + "\",\"credentials\":[{\"type\":\"password\",\"value\":\"" + password
             + "\",\"temporary\":false}]}")));
       }
       for (Future<HttpResponse<String>> f : made) {
@@ -212,8 +231,9 @@ final class KeycloakPeer implements AutoCloseable {
   /** Whether the stored credential is Argon2id with exactly these parameters. */
   static boolean matches(String credentialData, int memoryKib, int iterations) {
     String d = credentialData.replace(" ", "");
+    // Keycloak keeps the iterations as hashIterations, the rest as additionalParameters.
     return d.contains("\"algorithm\":\"argon2\"") && d.contains("\"memory\":[\"" + memoryKib + "\"]")
-        && d.contains("\"iterations\":[\"" + iterations + "\"]") && d.contains("\"parallelism\":[\"1\"]")
+        && d.matches(".*\"hashIterations\":" + iterations + "[,}].*") && d.contains("\"parallelism\":[\"1\"]")
         && d.contains("\"type\":[\"id\"]");
   }
 

@@ -616,6 +616,9 @@ final class Report {
           sb.append("- Gatling report (").append(r.scenario).append("): ").append(r.report).append('\n');
         }
       }
+      if (hasStorms()) {
+        sb.append("- storms plot: ").append(dir.resolve("storms-m" + memoryKib + "-t" + iterations + ".png")).append('\n');
+      }
       if (!burstSamples.isEmpty()) {
         sb.append("- plots: ").append(dir.resolve("burst-throughput-m" + memoryKib + "-t" + iterations + ".png")).append(", ")
           .append(dir.resolve("burst-latency-m" + memoryKib + "-t" + iterations + ".png")).append('\n');
