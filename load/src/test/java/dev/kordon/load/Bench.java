@@ -388,6 +388,7 @@ public final class Bench {
     System.out.println("peer: starting Keycloak " + KeycloakPeer.VERSION + " (JAVA_HOME " + KeycloakPeer.javaHome() + ")");
     try (KeycloakPeer kc = KeycloakPeer.start(home, Stack.freePort(), Stack.freePort(), memoryKib, iterations, log);
         RssSampler rss = new RssSampler(kc.jvmPid())) {
+      remember(kc); // stopped by the shutdown hook too, should the run be interrupted
       int users = cfg.smoke() ? 50 : 300;
       String credential = kc.setUp(users, Pool.PASSWORD);
       boolean same = KeycloakPeer.matches(credential, memoryKib, iterations);

@@ -95,6 +95,10 @@ final class Plots {
     axis.setBase(2);
     axis.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
     axis.setRange(8, 2048);
+    axis.setNumberFormatOverride(new java.text.DecimalFormat("0"));
+    chart.getXYPlot().setBackgroundPaint(java.awt.Color.WHITE);
+    chart.getXYPlot().setDomainGridlinePaint(java.awt.Color.LIGHT_GRAY);
+    chart.getXYPlot().setRangeGridlinePaint(java.awt.Color.LIGHT_GRAY);
     chart.getXYPlot().setDomainAxis(axis);
     XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
     chart.getXYPlot().setRenderer(renderer);

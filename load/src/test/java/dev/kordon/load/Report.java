@@ -394,8 +394,11 @@ final class Report {
               + r.count("write_errors"), ms(r.num("ok_p99_ms")), ms(r.num("shed_p99_ms")), r.num("p99_ms"), r.cpuPct(),
           r.threads(), r.capped(), rssMb, r.count("ok") + r.count("shed") + r.count("other"), secs);
       storms.add(row);
-      // A storm that got no answers at all is the harness's failure; no good sign-ins is Kordon's (a MISS).
-      figures.put(target + " storm " + clients + " answers/s", (row.okRate() + row.shedRate() + row.otherRate()));
+      // A Kordon storm that got no answers at all is the harness's failure; no good sign-ins is a MISS. The
+      // peer may answer nothing within a short storm (its queue is unbounded): that is its figure, not a fault.
+      if (target.equals("Kordon")) {
+        figures.put(target + " storm " + clients + " answers/s", (row.okRate() + row.shedRate() + row.otherRate()));
+      }
     }
 
     /** The open model at k times the hash-only rate (Gatling; its CPU is this harness JVM's). */
@@ -474,7 +477,7 @@ final class Report {
         target("Keycloak's stored credential has the same Argon2id parameters", keycloakSame, keycloakSame ? "yes" : "no");
         for (StormRow k : kc) {
           closedStorms("Kordon").stream().filter(x -> x.clients() == k.clients()).findFirst().ifPresent(x ->
-              target("Kordon >= 2 x Keycloak at " + k.clients() + " clients", x.okRate() >= 2 * k.okRate(),
+              target("Kordon >= 2 x Keycloak at " + k.clients() + " clients", x.okRate() > 0 && x.okRate() >= 2 * k.okRate(),
                   fmt(x.okRate()) + "/s vs " + fmt(k.okRate()) + "/s = " + fmt2(x.okRate() / k.okRate())));
         }
       }
