@@ -128,6 +128,11 @@ public final class Bench {
     overrides.put("KORDON_HASH_PARALLELISM", "1");
     // The operator's SMSC budget, not a per-client throttle: raised so the SMS scenario measures Kordon.
     overrides.put("KORDON_SENDING_SMS_PER_MINUTE", "1000000");
+    // The admission bound the storms are judged by: handed on when the caller sets it, else Kordon's default.
+    String maxWait = System.getenv("KORDON_HASH_MAX_WAIT");
+    if (maxWait != null && !maxWait.isBlank()) {
+      overrides.put("KORDON_HASH_MAX_WAIT", maxWait.trim());
+    }
     String pgUrl = cfg.pgUrl();
     if (cfg.url() == null) {
       Stack stack = remember(Stack.start());
