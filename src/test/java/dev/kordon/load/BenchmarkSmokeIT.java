@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.fail;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -47,6 +48,15 @@ class BenchmarkSmokeIT {
       Matcher m = Pattern.compile("\\| " + Pattern.quote(ratio) + " \\| ([0-9]+(?:\\.[0-9]+)?)").matcher(output);
       assertThat(m.find()).as("a numeric '%s' line in the table; the output:\n%s", ratio, output).isTrue();
       assertThat(Double.parseDouble(m.group(1))).as("%s; the output:\n%s", ratio, output).isPositive();
+    }
+    if (Files.isExecutable(Path.of("/usr/bin/wrk"))) {
+      // With wrk installed the storms ran: a row per client count, and the verify ratios from wrk.
+      for (String clients : List.of("16", "128", "1024")) {
+        assertThat(output).as("a storm row for %s clients; the output:\n%s", clients, output)
+            .containsPattern("\\| Kordon \\| " + clients + " clients \\(closed, wrk\\) \\| [0-9]");
+      }
+      assertThat(output).as("the open model rows; the output:\n%s", output).contains("| Kordon | open 2x").contains("| Kordon | open 5x");
+      assertThat(output).as("verify with wrk; the output:\n%s", output).contains("| verify bearer #1 |").contains("| verify cookie #1 |");
     }
   }
 }

@@ -128,6 +128,11 @@ public final class Bench {
     overrides.put("KORDON_HASH_PARALLELISM", "1");
     // The operator's SMSC budget, not a per-client throttle: raised so the SMS scenario measures Kordon.
     overrides.put("KORDON_SENDING_SMS_PER_MINUTE", "1000000");
+    // The admission bound the storms are judged by: handed on when the caller sets it, else Kordon's default.
+    String maxWait = System.getenv("KORDON_HASH_MAX_WAIT");
+    if (maxWait != null && !maxWait.isBlank()) {
+      overrides.put("KORDON_HASH_MAX_WAIT", maxWait.trim());
+    }
     String pgUrl = cfg.pgUrl();
     if (cfg.url() == null) {
       Stack stack = remember(Stack.start());
@@ -207,6 +212,14 @@ public final class Bench {
     }
     capacity = block.capacity();
 
+    // Storms: closed-loop clients that resend the moment they are answered (wrk), then the open
+    // model at 2x and 5x the hash-only rate, all between two hash-only runs.
+    if (Wrk.available()) {
+      storms(baseUrl, pool, sms, memoryKib, iterations, cpus, block, rss, kordon);
+    } else {
+      block.note("wrk not installed (" + Wrk.BINARY + "): the storms and the wrk verify runs were skipped");
+    }
+
     // a + g: the burst with /health/live probed alongside.
     double ramp = cfg.seconds(60, 2);
     double hold = cfg.seconds(120, 3);
@@ -237,6 +250,9 @@ public final class Bench {
       Scenario v = gatling(Plan.closed(Plan.Kind.VERIFY, baseUrl, pool, sms, users, stepSeconds), "verify", rss, kordon);
       block.helloAndVerify(h, v, users);
     }
+    if (Wrk.available()) {
+      verifyWithWrk(baseUrl, helloUrl, pool, block, rss);
+    }
     hello.destroy();
 
     // Within capacity on both counts: its 5 % sign-ins at half the hash-only rate, its verifies at half what verify just did.
@@ -252,11 +268,152 @@ public final class Bench {
       }
       kordon.close();
       block.blocked(kordon.blockedWarnings());
+      block.note("Kordon's RSS is of the process started with plain java -jar target/kordon.jar, no JVM flags");
     } else {
       block.note("blocked-thread warnings: not counted (Kordon's log is not ours)");
     }
+    // The peer, with Kordon stopped: the same storms against Keycloak's token endpoint, same Argon2id.
+    if ("keycloak".equals(cfg.peer()) && block.hasStorms() && !peerDone) {
+      peerDone = true;
+      keycloak(memoryKib, iterations, block);
+    }
     problems.addAll(block.badStatuses());
+    if (block.hasStorms()) {
+      Plots.storms(outDir, "m" + memoryKib + "-t" + iterations, block.stormClients(), block.kordonGood(),
+          block.keycloakGood(), block.stormHashOnly());
+    }
     Plots.burst(outDir, "m" + memoryKib + "-t" + iterations, block.burstSamples(), block.burstStart());
+  }
+
+  private boolean peerDone;
+
+  private double hashOnly(int memoryKib, int iterations, int cpus) throws Exception {
+    String line = baseline("hash", "--memory-kib", "" + memoryKib, "--iterations", "" + iterations, "--parallelism", "1",
+        "--threads", "" + cpus, "--seconds", "" + cfg.hashSeconds(), "--warmup", "" + cfg.hashWarmup());
+    Matcher m = RATE.matcher(line);
+    if (!m.find()) {
+      throw new IllegalStateException("no rate from the hash-only baseline: " + line);
+    }
+    System.out.println("bench: " + line);
+    return Double.parseDouble(m.group(1));
+  }
+
+  /** What signin.lua needs to cycle over the seeded accounts that password sign-ins use. */
+  private static Map<String, String> kordonStormEnv(Pool pool) {
+    return Map.of("STORM_TARGET", "kordon", "STORM_PATH", "/api/v1/login/password", "STORM_ACCOUNTS",
+        "" + Math.max(1, pool.accounts / 2), "STORM_PASSWORD", Pool.PASSWORD, "STORM_CATEGORY", "mobile");
+  }
+
+  private void storms(String baseUrl, Pool pool, SmsStandIn sms, int memoryKib, int iterations, int cpus,
+      Report.Block block, RssSampler rss, KordonProcess kordon) throws Exception {
+    double before = hashOnly(memoryKib, iterations, cpus);
+    block.stormHashBefore(before);
+    double secs = cfg.stormSeconds();
+    for (int clients : cfg.stormClients()) {
+      Wrk.Result r = Wrk.run("storm " + clients + " clients", baseUrl, "signin.lua", cfg.wrkThreads(), clients, secs,
+          kordonStormEnv(pool));
+      alive(kordon, "storm " + clients);
+      block.storm("Kordon", clients, r, rss == null ? Double.NaN : rss.peakMb(r.startMs(), r.endMs()));
+    }
+    // The open model: new sign-ins arrive at k times the hash-only rate whatever the answers do.
+    for (int k : new int[] {2, 5}) {
+      double rate = k * before;
+      long cpu0 = harnessCpuNanos();
+      Scenario run = gatling(Plan.open(Plan.Kind.OPEN_SIGN_IN, baseUrl, pool, sms, rate, secs), "open " + k + "x", rss, kordon);
+      long cpu = harnessCpuNanos() - cpu0;
+      block.openStorm(k, rate, run, 100.0 * cpu / 1e9 / Math.max(0.001, (run.endMs() - run.startMs()) / 1000.0),
+          Runtime.getRuntime().availableProcessors());
+    }
+    double after = hashOnly(memoryKib, iterations, cpus);
+    block.stormHashAfter(after);
+  }
+
+  /** CPU time of this JVM (Gatling and the harness), for the open model's generator figure. */
+  private static long harnessCpuNanos() {
+    var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0;
+  }
+
+  private static void alive(KordonProcess kordon, String what) {
+    if (kordon != null && !kordon.process.isAlive()) {
+      throw new IllegalStateException("Kordon died during " + what + ":\n" + kordon.tail(30));
+    }
+  }
+
+  /**
+   * /auth/verify with wrk on both paths, bearer and the browser session cookie, interleaved with
+   * the hello-world route: hello, bearer, cookie, hello, bearer, cookie; 64 connections each.
+   */
+  private void verifyWithWrk(String baseUrl, String helloUrl, Pool pool, Report.Block block, RssSampler rss)
+      throws Exception {
+    String bearer = "Authorization: Bearer " + pool.anyAccess();
+    String cookie = "Cookie: " + sessionCookie(baseUrl, pool.cycled(), pool.ip());
+    double secs = cfg.verifySeconds();
+    int connections = 64;
+    for (int round = 0; round < cfg.rounds(); round++) {
+      Wrk.Result h = Wrk.run("hello", helloUrl + "/", "plain.lua", cfg.wrkThreads(), connections, secs, Map.of());
+      Wrk.Result b = Wrk.run("verify bearer", baseUrl + "/auth/verify", "plain.lua", cfg.wrkThreads(), connections, secs,
+          Map.of("VERIFY_HEADER", bearer));
+      Wrk.Result c = Wrk.run("verify cookie", baseUrl + "/auth/verify", "plain.lua", cfg.wrkThreads(), connections, secs,
+          Map.of("VERIFY_HEADER", cookie));
+      block.wrkVerify(h, b, c, rss == null ? Double.NaN : rss.peakMb(b.startMs(), b.endMs()),
+          rss == null ? Double.NaN : rss.peakMb(c.startMs(), c.endMs()));
+    }
+  }
+
+  private static final Pattern CSRF_FIELD = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
+
+  /** A browser sign-in through the page form (CSRF cookie and field, then POST /login): the session cookie. */
+  private String sessionCookie(String baseUrl, String phone, String ip) throws Exception {
+    HttpResponse<String> page = client.send(HttpRequest.newBuilder(URI.create(baseUrl + "/login"))
+        .header("Accept", "text/html").header("X-Forwarded-For", ip).timeout(Duration.ofSeconds(30)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+    String csrfCookie = page.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("kordon-csrf="))
+        .map(c -> c.split(";")[0]).findFirst().orElseThrow(() -> new IllegalStateException("no CSRF cookie from GET /login"));
+    String field = group(CSRF_FIELD, page.body());
+    String form = "csrf=" + enc(field) + "&mode=password&category=mobile&login=" + enc(phone) + "&password="
+        + enc(Pool.PASSWORD);
+    HttpResponse<String> signIn = client.send(HttpRequest.newBuilder(URI.create(baseUrl + "/login"))
+        .header("Accept", "text/html").header("Content-Type", "application/x-www-form-urlencoded")
+        .header("Cookie", csrfCookie).header("X-Forwarded-For", ip).timeout(Duration.ofSeconds(30))
+        .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+    return signIn.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("kordon-session="))
+        .map(c -> c.split(";")[0]).findFirst().orElseThrow(() -> new IllegalStateException(
+            "no session cookie from POST /login: " + signIn.statusCode() + " " + signIn.body()));
+  }
+
+  private static String enc(String s) {
+    return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+
+  /** Keycloak in dev mode, same Argon2id, same closed-loop storms against its token endpoint. */
+  private void keycloak(int memoryKib, int iterations, Report.Block block) throws Exception {
+    Path home = KeycloakPeer.distribution();
+    Path log = outDir.resolve("keycloak.log");
+    System.out.println("peer: starting Keycloak " + KeycloakPeer.VERSION + " (JAVA_HOME " + KeycloakPeer.javaHome() + ")");
+    try (KeycloakPeer kc = KeycloakPeer.start(home, Stack.freePort(), Stack.freePort(), memoryKib, iterations, log);
+        RssSampler rss = new RssSampler(kc.jvmPid())) {
+      remember(kc); // stopped by the shutdown hook too, should the run be interrupted
+      int users = cfg.smoke() ? 50 : 300;
+      String credential = kc.setUp(users, Pool.PASSWORD);
+      boolean same = KeycloakPeer.matches(credential, memoryKib, iterations);
+      block.keycloak(KeycloakPeer.VERSION, users, credential, same, log);
+      if (!same) {
+        throw new IllegalStateException("Keycloak stored a credential with other parameters: " + credential);
+      }
+      Map<String, String> env = Map.of("STORM_TARGET", "keycloak", "STORM_PATH", kc.tokenPath(), "STORM_ACCOUNTS",
+          "" + users, "STORM_PASSWORD", Pool.PASSWORD, "STORM_CLIENT", KeycloakPeer.CLIENT, "STORM_USER_PREFIX",
+          KeycloakPeer.USER_PREFIX);
+      for (int clients : cfg.stormClients()) {
+        Wrk.Result r = Wrk.run("keycloak storm " + clients + " clients", kc.baseUrl, "signin.lua", cfg.wrkThreads(),
+            clients, cfg.stormSeconds(), env);
+        if (!kc.process.isAlive()) {
+          throw new IllegalStateException("Keycloak died during the storm:\n" + kc.tail(30));
+        }
+        block.storm("Keycloak", clients, r, rss.peakMb(r.startMs(), r.endMs()));
+      }
+    }
+    System.out.println("peer: Keycloak stopped");
   }
 
   /** One scenario: what it recorded, when, Kordon's peak RSS meanwhile, Gatling's report. */
@@ -321,12 +478,20 @@ public final class Bench {
   private String baseline(String... args) throws Exception {
     List<String> cmd = new ArrayList<>(List.of("java", "-cp", jar.toString(), "dev.kordon.ops.Baseline"));
     cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-    if (p.waitFor() != 0) {
-      throw new IllegalStateException("Baseline " + args[0] + " failed: " + out);
+    for (int attempt = 1; ; attempt++) {
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+      int rc = p.waitFor();
+      if (rc == 0) {
+        return out;
+      }
+      // Seen once on the shared machine: the JVM gone with no word. Said aloud, tried once more.
+      if (attempt == 1 && out.isEmpty()) {
+        System.out.println("bench: Baseline " + args[0] + " exited " + rc + " without output; once more");
+        continue;
+      }
+      throw new IllegalStateException("Baseline " + args[0] + " failed (exit " + rc + "): " + out);
     }
-    return out;
   }
 
   private Process startHello() throws Exception {

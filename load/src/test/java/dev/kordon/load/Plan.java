@@ -7,7 +7,7 @@ package dev.kordon.load;
 record Plan(Kind kind, String baseUrl, Pool pool, SmsStandIn sms, double rate, double rampSeconds, double holdSeconds,
     double spikeSeconds, double healthRate, int users, double seconds) {
 
-  enum Kind { BURST, SIGN_IN, SMS, RECOVERY, REFRESH, VERIFY, HELLO, MIX }
+  enum Kind { BURST, SIGN_IN, OPEN_SIGN_IN, SMS, RECOVERY, REFRESH, VERIFY, HELLO, MIX }
 
   static volatile Plan current;
 

@@ -12,7 +12,10 @@ import java.util.TreeMap;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
@@ -57,6 +60,49 @@ final class Plots {
         "answers/s", ok, shed);
     save(dir.resolve("burst-latency-" + tag + ".png"), "Password sign-in burst (" + tag + "): latency", "ms", okP50, okP99,
         shedP99);
+  }
+
+  /**
+   * Good sign-ins/s against closed-loop clients (16, 128, 1024), for Kordon, for the peer when it
+   * ran, and the hash-only rate of the same run as the line both are measured against.
+   */
+  static void storms(Path dir, String tag, List<Integer> clients, List<Double> kordon, List<Double> peer, double hashOnly)
+      throws IOException {
+    XYSeries k = new XYSeries("Kordon good sign-ins/s");
+    XYSeries p = new XYSeries("Keycloak good sign-ins/s");
+    XYSeries h = new XYSeries("hash-only rate (same run)");
+    StringBuilder csv = new StringBuilder("clients,kordon_good_per_s,keycloak_good_per_s,hash_only_per_s\n");
+    for (int i = 0; i < clients.size(); i++) {
+      int c = clients.get(i);
+      k.add(c, kordon.get(i));
+      h.add(c, hashOnly);
+      double peerRate = i < peer.size() ? peer.get(i) : Double.NaN;
+      if (!Double.isNaN(peerRate)) {
+        p.add(c, peerRate);
+      }
+      csv.append(String.format(Locale.ROOT, "%d,%.2f,%.2f,%.2f%n", c, kordon.get(i), peerRate, hashOnly));
+    }
+    Files.writeString(dir.resolve("storms-" + tag + ".csv"), csv, StandardCharsets.UTF_8);
+    XYSeriesCollection data = new XYSeriesCollection();
+    data.addSeries(k);
+    if (!peer.isEmpty()) {
+      data.addSeries(p);
+    }
+    data.addSeries(h);
+    JFreeChart chart = ChartFactory.createXYLineChart("Password sign-in storms (" + tag + "): good sign-ins per second",
+        "closed-loop clients (log scale)", "good sign-ins/s (200)", data, PlotOrientation.VERTICAL, true, false, false);
+    LogAxis axis = new LogAxis("closed-loop clients (log scale)");
+    axis.setBase(2);
+    axis.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+    axis.setRange(8, 2048);
+    axis.setNumberFormatOverride(new java.text.DecimalFormat("0"));
+    chart.getXYPlot().setBackgroundPaint(java.awt.Color.WHITE);
+    chart.getXYPlot().setDomainGridlinePaint(java.awt.Color.LIGHT_GRAY);
+    chart.getXYPlot().setRangeGridlinePaint(java.awt.Color.LIGHT_GRAY);
+    chart.getXYPlot().setDomainAxis(axis);
+    XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
+    chart.getXYPlot().setRenderer(renderer);
+    ChartUtils.saveChartAsPNG(dir.resolve("storms-" + tag + ".png").toFile(), chart, 900, 500);
   }
 
   private static void save(Path file, String title, String yLabel, XYSeries... series) throws IOException {

@@ -73,6 +73,16 @@ final class Report {
 
   record Target(String text, boolean pass, String actual) {}
 
+  /** One storm: clients > 0 a closed loop of that many, clients = -k the open model at k x hash-only. */
+  record StormRow(String target, String offered, int clients, double okRate, double shedRate, double otherRate,
+      String otherStatuses, long errors, double okP99, double shedP99, double allP99, double genCpuPct, int genCores,
+      boolean capped, double rssMb, long answers, double seconds) {}
+
+  /** signin.lua's -1 (nothing to rank) as NaN. */
+  private static double ms(double v) {
+    return v < 0 ? Double.NaN : v;
+  }
+
   final class Block {
     final int memoryKib;
     final int iterations;
@@ -102,6 +112,15 @@ final class Report {
     private List<Sample> burstSamples = List.of();
     private long burstStart;
     private RssSampler sampler;
+    private final List<StormRow> storms = new ArrayList<>();
+    private final List<double[]> wrkVerify = new ArrayList<>();
+    private final List<String> wrkVerifyRows = new ArrayList<>();
+    private final List<Boolean> wrkVerifyCapped = new ArrayList<>();
+    private final List<Double> wrkVerifyRss = new ArrayList<>();
+    private double stormHashBefore = Double.NaN;
+    private double stormHashAfter = Double.NaN;
+    private String keycloakText;
+    private boolean keycloakSame;
 
     Block(int memoryKib, int iterations) {
       this.memoryKib = memoryKib;
@@ -322,10 +341,239 @@ final class Report {
       if (blocked >= 0) {
         target("no blocked-thread warnings", blocked == 0, blocked + " in Kordon's log");
       }
+      stormTargets();
       if (!Double.isNaN(overallRss)) {
         target("peak RSS < 300 MB through the burst (ramp, hold, 2x spike)", burstRss < 300, fmt(burstRss) + " MB");
         target("peak RSS < 300 MB over the whole run", overallRss < 300, fmt(overallRss) + " MB");
       }
+    }
+
+    // ---- storms (wrk closed loops, Gatling open model), the peer, verify with wrk
+
+    void stormHashBefore(double rate) {
+      stormHashBefore = rate;
+      figures.put("hash-only rate before the storms", rate);
+    }
+
+    void stormHashAfter(double rate) {
+      stormHashAfter = rate;
+      figures.put("hash-only rate after the storms", rate);
+    }
+
+    /** The hash-only rate the storms are judged by: the mean of the runs just before and just after them. */
+    double stormHashOnly() {
+      return Double.isNaN(stormHashAfter) ? stormHashBefore : (stormHashBefore + stormHashAfter) / 2;
+    }
+
+    boolean hasStorms() {
+      return storms.stream().anyMatch(r -> r.target().equals("Kordon") && r.clients() > 0);
+    }
+
+    List<Integer> stormClients() {
+      return closedStorms("Kordon").stream().map(StormRow::clients).toList();
+    }
+
+    List<Double> kordonGood() {
+      return closedStorms("Kordon").stream().map(StormRow::okRate).toList();
+    }
+
+    /** Keycloak's good sign-ins/s per client count, or an empty list without the peer. */
+    List<Double> keycloakGood() {
+      return closedStorms("Keycloak").stream().map(StormRow::okRate).toList();
+    }
+
+    private List<StormRow> closedStorms(String target) {
+      return storms.stream().filter(r -> r.target().equals(target) && r.clients() > 0).toList();
+    }
+
+    /** A closed-loop storm run by wrk (signin.lua's figures). */
+    void storm(String target, int clients, Wrk.Result r, double rssMb) {
+      double secs = r.seconds();
+      StormRow row = new StormRow(target, clients + " clients (closed, wrk)", clients, r.rate("ok"), r.rate("shed"),
+          r.rate("other"), r.text("other_statuses"), r.count("timeouts") + r.count("connect_errors") + r.count("read_errors")
+              + r.count("write_errors"), ms(r.num("ok_p99_ms")), ms(r.num("shed_p99_ms")), r.num("p99_ms"), r.cpuPct(),
+          r.threads(), r.capped(), rssMb, r.count("ok") + r.count("shed") + r.count("other"), secs);
+      storms.add(row);
+      // A Kordon storm that got no answers at all is the harness's failure; no good sign-ins is a MISS. The
+      // peer may answer nothing within a short storm (its queue is unbounded): that is its figure, not a fault.
+      if (target.equals("Kordon")) {
+        figures.put(target + " storm " + clients + " answers/s", (row.okRate() + row.shedRate() + row.otherRate()));
+      }
+    }
+
+    /** The open model at k times the hash-only rate (Gatling; its CPU is this harness JVM's). */
+    void openStorm(int k, double rate, Scenario run, double genCpuPct, int cores) {
+      List<Sample> xs = named(run, "sign-in");
+      double secs = span(xs);
+      long ok = xs.stream().filter(x -> x.status() == 200).count();
+      long shedN = xs.stream().filter(x -> x.status() == 503).count();
+      long timeouts = xs.stream().filter(x -> x.status() == 0).count();
+      List<Sample> others = xs.stream().filter(x -> x.status() != 200 && x.status() != 503 && x.status() != 0).toList();
+      String otherStatuses = others.isEmpty() ? "-" : others.stream().map(x -> Integer.toString(x.status())).distinct()
+          .sorted().collect(java.util.stream.Collectors.joining(","));
+      long[] okLat = xs.stream().filter(x -> x.status() == 200).mapToLong(Sample::latency).sorted().toArray();
+      long[] shedLat = xs.stream().filter(x -> x.status() == 503).mapToLong(Sample::latency).sorted().toArray();
+      long[] all = xs.stream().mapToLong(Sample::latency).sorted().toArray();
+      StormRow row = new StormRow("Kordon", "open " + k + "x = " + fmt(rate) + "/s (Gatling)", -k, ok / secs, shedN / secs,
+          others.size() / secs, otherStatuses, timeouts, Recorder.pct(okLat, 99), Recorder.pct(shedLat, 99),
+          Recorder.pct(all, 99), genCpuPct, cores, genCpuPct >= 90.0 * cores, run.peakRssMb(), xs.size(), secs);
+      storms.add(row);
+      figures.put("open " + k + "x answers/s", xs.size() / secs);
+    }
+
+    void wrkVerify(Wrk.Result hello, Wrk.Result bearer, Wrk.Result cookie, double rssBearer, double rssCookie) {
+      int round = wrkVerify.size() + 1;
+      double h = hello.rate("requests") - hello.rate("non2xx3xx");
+      double b = bearer.rate("requests") - bearer.rate("non2xx3xx");
+      double c = cookie.rate("requests") - cookie.rate("non2xx3xx");
+      wrkVerify.add(new double[] {h, b, c});
+      wrkVerifyCapped.add(hello.capped());
+      wrkVerifyRss.add(Math.max(rssBearer, rssCookie));
+      for (Wrk.Result r : List.of(hello, bearer, cookie)) {
+        double rss = r == bearer ? rssBearer : r == cookie ? rssCookie : Double.NaN;
+        wrkVerifyRows.add(String.format(Locale.ROOT, "| %s #%d | %d | %s | %s | %s | %d | %s%s | %s |", r.name(), round,
+            r.connections(), fmt(r.rate("requests") - r.rate("non2xx3xx")), fmt(r.num("p50_ms")), fmt(r.num("p99_ms")),
+            r.count("non2xx3xx") + r.count("timeouts"), fmt(r.cpuPct()), r.capped() ? " (generator-capped)" : "", fmt(rss)));
+      }
+      figures.put("wrk hello-world rate #" + round, h);
+      figures.put("wrk verify bearer rate #" + round, b);
+      figures.put("wrk verify cookie rate #" + round, c);
+      if (bearer.count("non2xx3xx") > 0 || cookie.count("non2xx3xx") > 0) {
+        bad.add("m=" + memoryKib + " t=" + iterations + ": /auth/verify (wrk) answered other than 2xx/3xx");
+      }
+    }
+
+    void keycloak(String version, int users, String credential, boolean same, Path log) {
+      keycloakSame = same;
+      keycloakText = "Keycloak " + version + " (kc.sh start-dev on loopback, its own JDK), realm with "
+          + "hashAlgorithm(argon2), brute-force detection off, a public client with direct access grants, " + users
+          + " users; stored credential of one: " + credential + "; log " + log;
+    }
+
+    private void stormTargets() {
+      double hashRef = stormHashOnly();
+      double oneHashMs = 1000.0 * hashThreads / hashRef;
+      double maxWaitMs = maxWaitMs();
+      for (StormRow r : storms) {
+        if (!r.target().equals("Kordon")) {
+          continue;
+        }
+        String what = r.clients() > 0 ? r.clients() + " closed-loop clients" : (-r.clients()) + "x open load";
+        target("goodput >= 0.90 x hash-only at " + what, r.okRate() >= 0.90 * hashRef,
+            fmt(r.okRate()) + "/s vs " + fmt(hashRef) + "/s = " + fmt2(r.okRate() / hashRef));
+        target("admitted p99 <= hash.max-wait + one hash at " + what, r.okP99() <= maxWaitMs + oneHashMs,
+            fmt(r.okP99()) + " ms vs " + fmt(maxWaitMs) + " + " + fmt(oneHashMs) + " ms");
+        target("shed p99 <= 20 ms at " + what, Double.isNaN(r.shedP99()) || r.shedP99() <= 20,
+            Double.isNaN(r.shedP99()) ? "nothing shed" : fmt(r.shedP99()) + " ms");
+        target("nothing but 200 and 503 at " + what, r.otherRate() == 0 && r.errors() == 0,
+            "other statuses " + r.otherStatuses() + ", " + r.errors() + " timeouts/socket errors");
+        if (r.clients() == 16) {
+          target("zero non-200 at 16 clients", r.shedRate() == 0 && r.otherRate() == 0 && r.errors() == 0,
+              fmt(r.shedRate()) + " 503/s, " + fmt(r.otherRate()) + " other/s, " + r.errors() + " errors");
+        }
+      }
+      List<StormRow> kc = closedStorms("Keycloak");
+      if (!kc.isEmpty()) {
+        target("Keycloak's stored credential has the same Argon2id parameters", keycloakSame, keycloakSame ? "yes" : "no");
+        for (StormRow k : kc) {
+          closedStorms("Kordon").stream().filter(x -> x.clients() == k.clients()).findFirst().ifPresent(x ->
+              target("Kordon >= 2 x Keycloak at " + k.clients() + " clients", x.okRate() > 0 && x.okRate() >= 2 * k.okRate(),
+                  fmt(x.okRate()) + "/s vs " + fmt(k.okRate()) + "/s = " + fmt2(x.okRate() / k.okRate())));
+        }
+      }
+      if (!wrkVerify.isEmpty()) {
+        List<Double> bearer = new ArrayList<>();
+        List<Double> cookie = new ArrayList<>();
+        for (int i = 0; i < wrkVerify.size(); i++) {
+          if (!wrkVerifyCapped.get(i)) {
+            bearer.add(wrkVerify.get(i)[1] / wrkVerify.get(i)[0]);
+            cookie.add(wrkVerify.get(i)[2] / wrkVerify.get(i)[0]);
+          }
+        }
+        String capped = "generator-capped (wrk at >= 90 % of its cores during every hello-world run)";
+        double b = Recorder.median(bearer.stream().mapToDouble(d -> d).toArray());
+        double c = Recorder.median(cookie.stream().mapToDouble(d -> d).toArray());
+        if (!bearer.isEmpty()) {
+          ratios.put("verify bearer / hello-world (wrk)", fmt2(b) + " (rounds not generator-capped: " + bearer.size() + ")");
+          ratios.put("verify cookie / hello-world (wrk)", fmt2(c));
+        }
+        target("/auth/verify bearer >= 0.60 x hello-world (wrk, generator not capped)", !bearer.isEmpty() && b >= 0.60,
+            bearer.isEmpty() ? capped : fmt2(b));
+        target("/auth/verify cookie >= 0.50 x hello-world (wrk, generator not capped)", !cookie.isEmpty() && c >= 0.50,
+            cookie.isEmpty() ? capped : fmt2(c));
+      }
+      StringBuilder rssText = new StringBuilder();
+      boolean rssOk = true;
+      for (StormRow r : storms) {
+        if (r.target().equals("Kordon")) {
+          rssText.append(rssText.length() > 0 ? ", " : "").append(r.offered().replaceAll(" \\(.*", "")).append(' ')
+              .append(fmt(r.rssMb()));
+          rssOk &= !(r.rssMb() > 300);
+        }
+      }
+      for (int i = 0; i < wrkVerifyRss.size(); i++) {
+        rssText.append(", verify (wrk) #").append(i + 1).append(' ').append(fmt(wrkVerifyRss.get(i)));
+        rssOk &= !(wrkVerifyRss.get(i) > 300);
+      }
+      if (rssText.length() > 0) {
+        target("Kordon's RSS <= 300 MB in every storm and verify scenario (MB; plain java -jar)", rssOk, rssText.toString());
+      }
+    }
+
+    /** hash.max-wait as the harness set it (KORDON_HASH_MAX_WAIT) or Kordon's default, 1 s. */
+    private double maxWaitMs() {
+      String v = System.getenv("KORDON_HASH_MAX_WAIT");
+      if (v == null || v.isBlank()) {
+        return 1000;
+      }
+      v = v.trim().toLowerCase(Locale.ROOT);
+      try {
+        if (v.startsWith("p")) {
+          return java.time.Duration.parse(v.toUpperCase(Locale.ROOT)).toMillis();
+        }
+        if (v.endsWith("ms")) {
+          return Double.parseDouble(v.substring(0, v.length() - 2));
+        }
+        if (v.endsWith("s")) {
+          return 1000 * Double.parseDouble(v.substring(0, v.length() - 1));
+        }
+        return Double.parseDouble(v);
+      } catch (RuntimeException e) {
+        return 1000;
+      }
+    }
+
+    private String stormMarkdown() {
+      if (storms.isEmpty() && wrkVerify.isEmpty()) {
+        return "";
+      }
+      StringBuilder sb = new StringBuilder();
+      if (!storms.isEmpty()) {
+        double hashRef = stormHashOnly();
+        sb.append("Storms: hash-only ").append(fmt(stormHashBefore)).append("/s before, ").append(fmt(stormHashAfter))
+            .append("/s after (same run; goodput is over their mean, ").append(fmt(hashRef)).append("/s)\n\n");
+        sb.append("| target | scenario | good sign-ins/s | 503/s | other/s | other statuses | timeouts + socket errors "
+            + "| admitted p99 ms | shed p99 ms | all p99 ms | goodput / hash-only | generator CPU % (cores) | peak RSS MB |\n");
+        sb.append("|---|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (StormRow r : storms) {
+          sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %d | %s | %s | %s | %s | %s (%d)%s | %s |%n",
+              r.target(), r.offered(), fmt(r.okRate()), fmt(r.shedRate()), fmt(r.otherRate()), r.otherStatuses(),
+              r.errors(), fmt(r.okP99()), fmt(r.shedP99()), fmt(r.allP99()), fmt2(r.okRate() / hashRef), fmt(r.genCpuPct()),
+              r.genCores(), r.capped() ? " capped" : "", fmt(r.rssMb())));
+        }
+        sb.append("\nAdmitted and shed p99 of Kordon's storms are per status (each request's own X-Request-Id, echoed by "
+            + "Kordon, matched in wrk's Lua); Keycloak does not echo it, so its rows have wrk's overall p99 only.\n\n");
+        if (keycloakText != null) {
+          sb.append("Peer: ").append(keycloakText).append("\n\n");
+        }
+      }
+      if (!wrkVerifyRows.isEmpty()) {
+        sb.append("| /auth/verify with wrk | connections | 2xx/s | p50 ms | p99 ms | non-2xx + timeouts | generator CPU % "
+            + "| peak RSS MB |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        wrkVerifyRows.forEach(r -> sb.append(r).append('\n'));
+        sb.append('\n');
+      }
+      return sb.toString();
     }
 
     private void target(String text, boolean pass, String actual) {
@@ -354,6 +602,7 @@ final class Report {
       }
       sb.append("\nLatencies are of the expected answers (200/202); the shed row's are of the 503s. "
           + "Errors are timeouts and unexpected statuses.\n\n");
+      sb.append(stormMarkdown());
       sb.append("| ratio | value |\n|---|---|\n");
       ratios.forEach((k, v) -> sb.append("| ").append(k).append(" | ").append(v).append(" |\n"));
       sb.append(String.format(Locale.ROOT, "%nPeak RSS over the whole run: %s MB. Blocked-thread warnings: %s.%n%n",
@@ -369,6 +618,9 @@ final class Report {
         if (r.report != null && rows.indexOf(r) == rows.stream().map(Row::report).toList().indexOf(r.report)) {
           sb.append("- Gatling report (").append(r.scenario).append("): ").append(r.report).append('\n');
         }
+      }
+      if (hasStorms()) {
+        sb.append("- storms plot: ").append(dir.resolve("storms-m" + memoryKib + "-t" + iterations + ".png")).append('\n');
       }
       if (!burstSamples.isEmpty()) {
         sb.append("- plots: ").append(dir.resolve("burst-throughput-m" + memoryKib + "-t" + iterations + ".png")).append(", ")
@@ -398,6 +650,17 @@ final class Report {
         Target t = targets.get(j);
         sb.append(j > 0 ? "," : "").append("{\"target\":").append(str(t.text())).append(",\"pass\":").append(t.pass())
             .append(",\"actual\":").append(str(t.actual())).append('}');
+      }
+      sb.append("],\"storms\":[");
+      for (int j = 0; j < storms.size(); j++) {
+        StormRow r = storms.get(j);
+        sb.append(j > 0 ? "," : "").append("{\"target\":").append(str(r.target())).append(",\"scenario\":")
+            .append(str(r.offered())).append(",\"good_per_s\":").append(num(r.okRate())).append(",\"shed_per_s\":")
+            .append(num(r.shedRate())).append(",\"other_per_s\":").append(num(r.otherRate())).append(",\"errors\":")
+            .append(r.errors()).append(",\"admitted_p99_ms\":").append(num(r.okP99())).append(",\"shed_p99_ms\":")
+            .append(num(r.shedP99())).append(",\"generator_cpu_pct\":").append(num(r.genCpuPct()))
+            .append(",\"generator_capped\":").append(r.capped()).append(",\"peak_rss_mb\":").append(num(r.rssMb()))
+            .append('}');
       }
       sb.append("],\"blocked_warnings\":").append(blocked).append(",\"notes\":[");
       for (int j = 0; j < notes.size(); j++) {

@@ -5,7 +5,7 @@ import java.util.List;
 
 /** The run's options, from the environment load/run sets (its header documents each). */
 record Settings(boolean smoke, boolean strict, String url, String pgUrl, long kordonPid, int accounts, List<int[]> params,
-    double scale, int smsPort, int helloPort) {
+    double scale, int smsPort, int helloPort, String peer) {
 
   static Settings fromEnv() throws Exception {
     boolean smoke = "true".equals(env("BENCH_SMOKE", "false"));
@@ -23,7 +23,38 @@ record Settings(boolean smoke, boolean strict, String url, String pgUrl, long ko
     int helloPort = Integer.parseInt(env("HELLO_PORT", "0"));
     return new Settings(smoke, "true".equals(env("BENCH_STRICT", "false")), url, blankToNull(env("BENCH_PG_URL", "")),
         Long.parseLong(env("KORDON_PID", "0")), Integer.parseInt(env("ACCOUNTS", smoke ? "100" : "10000")), sets,
-        Double.parseDouble(env("SCALE", "1")), smsPort, helloPort == 0 ? Stack.freePort() : helloPort);
+        Double.parseDouble(env("SCALE", "1")), smsPort, helloPort == 0 ? Stack.freePort() : helloPort,
+        peer(smoke));
+  }
+
+  private static String peer(boolean smoke) {
+    String peer = blankToNull(env("BENCH_PEER", ""));
+    if (peer != null && !peer.equals("keycloak")) {
+      throw new IllegalArgumentException("BENCH_PEER: only keycloak is known, got " + peer);
+    }
+    if (peer != null && smoke) {
+      throw new IllegalArgumentException("--peer is for full runs; --smoke never downloads a peer");
+    }
+    return peer;
+  }
+
+  /** Closed-loop sign-in storms (wrk): how many clients each. */
+  List<Integer> stormClients() {
+    return List.of(16, 128, 1024);
+  }
+
+  /** Seconds per storm, per open-model step and per verify step. */
+  double stormSeconds() {
+    return seconds(30, 2);
+  }
+
+  double verifySeconds() {
+    return seconds(10, 2);
+  }
+
+  /** wrk threads (1 or 2): the generator shares the cores with everything else. */
+  int wrkThreads() {
+    return Integer.parseInt(env("WRK_THREADS", "1"));
   }
 
   /** A duration of the full run (times SCALE), or the smoke run's own. */
@@ -67,7 +98,7 @@ record Settings(boolean smoke, boolean strict, String url, String pgUrl, long ko
       p.append(p.length() > 0 ? "," : "").append(s[0]).append(':').append(s[1]);
     }
     return (smoke ? "smoke" : "full") + (strict ? " strict" : "") + ", accounts " + accounts + ", params " + p
-        + (smoke ? "" : ", scale " + scale) + (url != null ? ", target " + url : ", own Kordon and servers on loopback");
+        + (smoke ? "" : ", scale " + scale) + (peer != null ? ", peer " + peer : "") + (url != null ? ", target " + url : ", own Kordon and servers on loopback");
   }
 
   private static String env(String key, String dflt) {

@@ -67,6 +67,8 @@ public class Step extends Simulation {
             .injectOpen(constantUsersPerSec(plan.healthRate()).during(seconds(plan.seconds()))));
       }
       case SIGN_IN -> populations.add(closed("sign-in capacity", passwordSignIn("sign-in")));
+      case OPEN_SIGN_IN -> populations.add(scenario("open sign-in").exec(passwordSignIn("sign-in"))
+          .injectOpen(constantUsersPerSec(plan.rate()).during(seconds(plan.seconds()))));
       case SMS -> populations.add(closed("sms sign-in", smsSignIn("")));
       case RECOVERY -> populations.add(scenario("recovery").exec(recovery("recovery"))
           .injectOpen(constantUsersPerSec(plan.rate()).during(seconds(plan.seconds()))));
