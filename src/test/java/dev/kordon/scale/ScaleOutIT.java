@@ -378,7 +378,7 @@ class ScaleOutIT {
         .as("connection errors among %d requests; failures:%n%s", outcomes.size(), failures).isZero();
     assertThat(groups.get("all verify")).as("verifies").isNotEmpty();
     assertThat(groups.get("all sign-in")).as("sign-ins").isNotEmpty();
-    assertThat(shed).as("sign-ins shed with 503 overloaded (shipped hash.max-wait)").isZero();
+    assertThat(shed).as("sign-ins shed with 503 overloaded (hash.max-wait 30 s)").isZero();
     // Three JVMs, six Redis nodes and 600 loops share two cores: p99 is seconds, and a command whose
     // reply waits behind a busy event loop may pass its 2 s deadline. Such a request must be refused
     // in the documented shape (503 + Retry-After), never hang or break, and stay rare.
@@ -753,6 +753,9 @@ class ScaleOutIT {
     env.put("KORDON_HTTP_SHUTDOWN_GRACE", SHUTDOWN_GRACE.toSeconds() + "s");
     env.put("KORDON_HASH_MEMORY_KIB", Integer.toString(HASH_MEMORY_KIB));
     env.put("KORDON_HASH_ITERATIONS", Integer.toString(HASH_ITERATIONS));
+    // Three JVMs, six Redis nodes and the load share two cores, so a hash here takes many times its
+    // real cost; these tests assert that no request is lost, which needs every burst sign-in admitted.
+    env.put("KORDON_HASH_MAX_WAIT", "30s");
     // Throttles keyed by client address and login stay on, with room for the load these tests make;
     // the password path of one login is tightened so that its delay and lock show within seconds.
     env.put("KORDON_LOGIN_PER_IP", "1000000");
