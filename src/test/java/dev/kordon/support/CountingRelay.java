@@ -1,16 +1,19 @@
 package dev.kordon.support;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetClient;
-import java.util.concurrent.atomic.AtomicLong;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 
 /**
  * A TCP relay on loopback in front of a real server (Postgres, Redis), counting what its clients
- * send: a test sees whether Kordon spoke to the server at all, without a stand-in for the server.
+ * send: a test sees whether Kordon spoke to the server at all, and what it said, without a
+ * stand-in for the server.
  */
 public final class CountingRelay implements AutoCloseable {
   private final Vertx vertx = Vertx.vertx();
-  private final AtomicLong sent = new AtomicLong();
+  private final ByteArrayOutputStream sent = new ByteArrayOutputStream();
   private final int port;
 
   public CountingRelay(int targetPort) {
@@ -19,7 +22,7 @@ public final class CountingRelay implements AutoCloseable {
       in.pause();
       client.connect(targetPort, "127.0.0.1").onSuccess(out -> {
         in.handler(buf -> {
-          sent.addAndGet(buf.length());
+          record(buf);
           out.write(buf);
         });
         out.handler(in::write);
@@ -35,9 +38,26 @@ public final class CountingRelay implements AutoCloseable {
     return port;
   }
 
+  private void record(Buffer buf) {
+    synchronized (sent) {
+      sent.writeBytes(buf.getBytes());
+    }
+  }
+
   /** Bytes the clients sent to the server so far. */
   public long sent() {
-    return sent.get();
+    synchronized (sent) {
+      return sent.size();
+    }
+  }
+
+  /** What the clients sent from byte {@code from} on, as ISO-8859-1 text (one char per byte). */
+  public String sentSince(long from) {
+    synchronized (sent) {
+      byte[] all = sent.toByteArray();
+      int start = (int) Math.min(from, all.length);
+      return new String(all, start, all.length - start, StandardCharsets.ISO_8859_1);
+    }
   }
 
   @Override
