@@ -10,6 +10,7 @@ import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import java.util.logging.SimpleFormatter;
+import java.util.regex.Pattern;
 
 /**
  * Every log line of the test run (all of it goes through java.util.logging), and every secret the
@@ -62,12 +63,26 @@ public final class LogCapture {
     return SECRETS.stream().filter(s -> LINES.stream().anyMatch(line -> appears(line, s))).toList();
   }
 
-  /** A digits-only secret (an SMS code) counts only as a number of its own, not inside a longer one. */
-  static boolean appears(String line, String secret) {
+  /**
+   * Where each leaked secret was seen: the first line holding it, the secret itself masked, so the
+   * failure can be traced without printing the secret once more.
+   */
+  public static List<String> leakedLines() {
+    return leaks().stream()
+        .map(s -> LINES.stream().filter(line -> appears(line, s)).findFirst().orElse("")
+            .replace(s, "<secret " + s.length() + " chars>").strip())
+        .toList();
+  }
+
+  /**
+   * A digits-only secret (an SMS code) counts only as a token of its own: not inside a longer
+   * number, nor inside a word such as a hex request id, where six digits in a row occur by chance.
+   */
+  public static boolean appears(String line, String secret) {
     if (!secret.chars().allMatch(Character::isDigit)) {
       return line.contains(secret);
     }
-    return java.util.regex.Pattern.compile("(?<!\\d)" + secret + "(?!\\d)").matcher(line).find();
+    return Pattern.compile("(?<![0-9A-Za-z])" + secret + "(?![0-9A-Za-z])").matcher(line).find();
   }
 
   /** The lines captured so far that contain {@code text}. */

@@ -12,6 +12,10 @@ class LogCaptureTest {
     LogCapture.install();
     assertThat(LogCapture.appears("sms 419725 handed over", "419725")).isTrue();
     assertThat(LogCapture.appears("stream id 1795630419725-0", "419725")).isFalse();
+    assertThat(LogCapture.appears("{\"code\":\"419725\"}", "419725")).isTrue();
+    assertThat(LogCapture.appears("code=419725.", "419725")).isTrue();
+    // A hex request id holding the same six digits by chance is no leak.
+    assertThat(LogCapture.appears("\"request_id\":\"9f3ab419725c0e\"", "419725")).isFalse();
     assertThat(LogCapture.appears("temp GVAdfECr5f!", "GVAdfECr5f")).isTrue();
     String marker = "Zz" + System.nanoTime();
     Logger.getLogger("leak.probe").info("a line holding " + marker);

@@ -252,9 +252,9 @@ public final class Rig implements AutoCloseable {
   public void closeStopped() {
     http.close();
     // Every class that ran Kordon checks the whole log so far for every secret issued so far.
-    List<String> leaks = LogCapture.leaks();
+    List<String> leaks = LogCapture.leakedLines();
     if (!leaks.isEmpty()) {
-      throw new AssertionError(leaks.size() + " secret(s) found in the logs of the test run");
+      throw new AssertionError(leaks.size() + " secret(s) found in the logs of the test run: " + leaks);
     }
   }
 }
