@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Admission to the hash pool, by time: a sign-in gets a place while the wait it would have (the
@@ -40,7 +41,7 @@ public final class HashQueue {
   /** The recent hash time, a moving average of what the threads measured (0 until the first hash). */
   private volatile long hashNanos;
   /** Busy time of the hashing threads so far, summed over them: what a storm must not starve. */
-  private final java.util.concurrent.atomic.LongAdder busyNanos = new java.util.concurrent.atomic.LongAdder();
+  private final LongAdder busyNanos = new LongAdder();
 
   /**
    * {@code queueCap}: the most jobs that may wait beyond those running whatever the time says

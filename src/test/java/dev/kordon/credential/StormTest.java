@@ -41,11 +41,11 @@ class StormTest {
       int clients = Math.max(places * 2, places + 64);
       Storm storm = new Storm(rig, password, clients);
       // The first second fills the queue; the window is what follows.
-      Await.until(Duration.ofSeconds(1), () -> false);
+      Await.hold(Duration.ofSeconds(1));
       Scrape from = Scrape.of(rig);
       long fromNanos = System.nanoTime();
       long shedFrom = storm.count(503);
-      Await.until(Duration.ofSeconds(4), () -> false);
+      Await.hold(Duration.ofSeconds(4));
       Scrape to = Scrape.of(rig);
       long toNanos = System.nanoTime();
       long shedIn = storm.count(503) - shedFrom;
@@ -70,7 +70,7 @@ class StormTest {
       int places = (int) Scrape.of(rig).value("kordon_hash_queue_capacity");
       int clients = places / 4 + rig.config.hashWorkers();
       Storm storm = new Storm(rig, password, clients);
-      Await.until(Duration.ofSeconds(4), () -> false);
+      Await.hold(Duration.ofSeconds(4));
       storm.stop();
       assertThat(storm.count(200)).as("signed in, %d clients", clients).isGreaterThan(clients);
       assertThat(storm.statuses).as("every answer of %d steady clients", clients).containsOnlyKeys(200);
@@ -108,7 +108,7 @@ class StormTest {
       assertThat(shed.bodyAsJsonObject().getString("code")).isEqualTo("overloaded");
       assertThat(Integer.parseInt(shed.getHeader("Retry-After"))).isPositive();
       // Given time for anything the request might have sent later, and for a heartbeat or two.
-      Await.until(Duration.ofMillis(1500), () -> false);
+      Await.hold(Duration.ofMillis(1500));
       assertThat(pgRelay.sent()).as("bytes to Postgres for a shed sign-in").isEqualTo(pgBefore);
       // The revocation feed's once-a-second heartbeat runs on regardless; nothing else may appear.
       // A pooled connection may also be recycled meanwhile: its HELLO handshake is no call either.
@@ -155,7 +155,7 @@ class StormTest {
   private static long quiet(CountingRelay relay) {
     long[] last = {relay.sent()};
     Await.until(Duration.ofSeconds(5), () -> {
-      Await.until(Duration.ofMillis(200), () -> false);
+      Await.hold(Duration.ofMillis(200));
       long now = relay.sent();
       boolean still = now == last[0];
       last[0] = now;

@@ -29,4 +29,12 @@ public final class Await {
   public static boolean until(Duration within, BooleanSupplier done) {
     return until(within, done::getAsBoolean, Boolean::booleanValue);
   }
+
+  /**
+   * Lets a measured window pass: for the tests whose subject is what happens during a stretch of
+   * time (a storm held for seconds, a relay left to settle), not a condition to wait for.
+   */
+  public static void hold(Duration window) {
+    until(window, () -> false);
+  }
 }
