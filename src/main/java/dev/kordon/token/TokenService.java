@@ -12,11 +12,11 @@ import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.Signature;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Issues and checks Kordon's JWTs. Signing is done here (the JOSE header must carry {@code typ}
@@ -37,6 +37,7 @@ public final class TokenService {
   private final long accessTtlSeconds;
   private final JWTAuth verifier;
   private final JsonObject jwks;
+  private final Map<String, Es256> signers = new ConcurrentHashMap<>();
 
   public TokenService(Vertx vertx, SigningKeys keys, KordonConfig.Jwt config, long accessTtlSeconds) {
     this.keys = keys;
@@ -121,15 +122,9 @@ public final class TokenService {
     Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
     String input = b64.encodeToString(header.encode().getBytes(StandardCharsets.UTF_8)) + "."
         + b64.encodeToString(claims.encode().getBytes(StandardCharsets.UTF_8));
-    try {
-      // JWS wants the raw r||s form, not DER.
-      Signature sig = Signature.getInstance("SHA256withECDSAinP1363Format");
-      sig.initSign(key.privateKey());
-      sig.update(input.getBytes(StandardCharsets.US_ASCII));
-      return input + "." + b64.encodeToString(sig.sign());
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("cannot sign a token", e);
-    }
+    // JWS wants the raw r||s form, not DER.
+    Es256 signer = signers.computeIfAbsent(key.kid(), kid -> new Es256(key.privateKey()));
+    return input + "." + b64.encodeToString(signer.sign(input.getBytes(StandardCharsets.US_ASCII)));
   }
 
   /** The claims of a valid token of type {@code typ}; fails for anything else. */
