@@ -214,7 +214,7 @@ final class Cli {
     Grants grants = new Grants(tokens, new RefreshTokens(redis, config.tokens().refreshIdle(),
         config.tokens().refreshAbsolute()), new BrowserSessions(redis, config.web().sessionTtl(), verified), verified, epoch);
     ChangeTokens changes = new ChangeTokens(redis, config.tokens().changeTtl());
-    Guards guards = new Guards(new Throttles(vertx, redis, config.limits(), config.http().ipv6Prefix(), metrics),
+    Guards guards = new Guards(new Throttles(redis, config.limits(), config.http().ipv6Prefix(), metrics),
         new TempPasswords(redis, secrets, config.tempPassword()), changes);
     Notices notices = new Notices(audit, new Outbox(vertx, redis, secrets),
         new Letters(new Templates(vertx), config, phones));

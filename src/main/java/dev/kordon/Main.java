@@ -239,7 +239,7 @@ public final class Main {
       VerifiedTokens verified = VerifiedTokens.start(vertx, config.redis(), redis, config.tokens().verifyCache());
       RefreshTokens refresh = new RefreshTokens(redis, config.tokens().refreshIdle(), config.tokens().refreshAbsolute());
       SmsCodes smsCodes = new SmsCodes(redis, secrets, config.smsCode(), config.limits(), metrics);
-      Throttles throttles = new Throttles(vertx, redis, config.limits(), config.http().ipv6Prefix(), metrics);
+      Throttles throttles = new Throttles(redis, config.limits(), config.http().ipv6Prefix(), metrics);
       Audit audit = new Audit(pg, metrics);
       TempPasswords temps = new TempPasswords(redis, secrets, config.tempPassword());
       ChangeTokens changeTokens = new ChangeTokens(redis, config.tokens().changeTtl());

@@ -44,6 +44,17 @@ public final class Credentials {
     return place == null ? Future.failedFuture(overloaded()) : Future.succeededFuture(place);
   }
 
+  /**
+   * {@code pause} without holding {@code place}: a sign-in waiting for its login's earlier attempts
+   * must not keep a place from sign-ins that could hash now. Fails with 503 {@code overloaded} when
+   * the place cannot be had again after the pause.
+   */
+  public Future<Void> aside(HashQueue.Place place, Duration pause) {
+    place.release();
+    return vertx.timer(Math.max(1, pause.toMillis()))
+        .compose(t -> place.reclaim() ? Future.<Void>succeededFuture() : Future.failedFuture(overloaded()));
+  }
+
   /** Whether a sign-in arriving now would be shed: the look the HTTP side takes before reading a body. */
   public boolean refuses() {
     return places.refuses();

@@ -59,14 +59,21 @@ public final class HashQueue {
 
   /** A place, or null (counted as shed) when the wait it would have passes {@code hash.max-wait}. */
   public Place admit() {
+    if (!hold()) {
+      meter.shed();
+      return null;
+    }
+    return new Place();
+  }
+
+  private boolean hold() {
     while (true) {
       int ahead = held.get();
       if (!fits(ahead)) {
-        meter.shed();
-        return null;
+        return false;
       }
       if (held.compareAndSet(ahead, ahead + 1)) {
-        return new Place();
+        return true;
       }
     }
   }
@@ -168,6 +175,23 @@ public final class HashQueue {
       if (released.compareAndSet(false, true)) {
         held.decrementAndGet();
       }
+    }
+
+    /**
+     * After {@link #release()}, before the job is sent: the place again, if the wait it would have
+     * now stays within {@code hash.max-wait}; false (counted as shed) when it would not. A sign-in
+     * that must wait for something other than a hash gives its place up meanwhile and asks again.
+     */
+    public boolean reclaim() {
+      if (!released.get()) {
+        return true;
+      }
+      if (!hold()) {
+        meter.shed();
+        return false;
+      }
+      released.set(false);
+      return true;
     }
   }
 }

@@ -97,7 +97,8 @@ public final class PasswordChangeFlow {
     return account(accountId).compose(a -> {
       validate(a, next, confirm, true, current);
       // As at the sign-in: shed under a burst before any attempt is counted.
-      return credentials.admit().compose(place -> throttles.passwordAttempt(a.category(), a.login(), ip)
+      return credentials.admit().compose(place -> throttles.passwordAttempt(a.category(), a.login(), ip,
+              pause -> credentials.aside(place, pause))
           .recover(err -> {
             if (err instanceof FlowException fe && fe.failure() == Failure.TOO_MANY_REQUESTS) {
               audit.record(Audit.LOGIN_THROTTLED, a.id(), a.category(), a.login(), ip,

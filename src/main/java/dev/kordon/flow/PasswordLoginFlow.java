@@ -75,7 +75,8 @@ public final class PasswordLoginFlow {
     }
     Attempt<A> attempt = new Attempt<>(category, login, password, ip, channel);
     // Under a burst the place in the hash pool is taken first: shed now, before any round trip or attempt count.
-    return credentials.admit().compose(place -> throttles.passwordAttempt(category, login, ip).transform(ar -> {
+    return credentials.admit().compose(place -> throttles.passwordAttempt(category, login, ip,
+        pause -> credentials.aside(place, pause)).transform(ar -> {
       if (ar.succeeded()) {
         // Tokens count from before the account is read: a password change that lands meanwhile refuses them.
         long readAt = System.currentTimeMillis();

@@ -8,7 +8,6 @@ import dev.kordon.store.Keys;
 import dev.kordon.store.RedisStore;
 import dev.kordon.store.Scripts;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Response;
 import java.time.Duration;
@@ -19,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
 
 /**
  * Every throttle and sending cap (conf/kordon.yaml: login, recovery, sending, sms-code). Each
@@ -84,15 +84,13 @@ public final class Throttles {
     }
   }
 
-  private final Vertx vertx;
   private final RedisStore redis;
   private final KordonConfig.Limits limits;
   private final int ipv6Prefix;
   private final Metrics metrics;
 
   /** {@code ipv6Prefix}: an IPv6 client is counted by its block of this many bits (http.ipv6-prefix). */
-  public Throttles(Vertx vertx, RedisStore redis, KordonConfig.Limits limits, int ipv6Prefix, Metrics metrics) {
-    this.vertx = vertx;
+  public Throttles(RedisStore redis, KordonConfig.Limits limits, int ipv6Prefix, Metrics metrics) {
     this.redis = redis;
     this.limits = limits;
     this.ipv6Prefix = ipv6Prefix;
@@ -109,16 +107,25 @@ public final class Throttles {
    * Before a password is checked: the IP's budget, then the login's gate (growing delay, lock,
    * login+IP cap). Only failures count toward them; attempts in flight hold a reservation, and one
    * that finds all free attempts in flight waits for them (up to {@link #BUSY_WAIT}) instead of
-   * being refused. GO must be settled; LOCKED must be answered like a wrong password; a delay
-   * fails with 429.
+   * being refused; each pause is spent by {@code pause} (a sign-in gives its hash place up
+   * meanwhile, so the waiting cannot crowd out sign-ins of other logins). GO must be settled;
+   * LOCKED must be answered like a wrong password; a delay fails with 429.
    */
-  public Future<Decision> passwordAttempt(String category, String login, String ip) {
+  public Future<Decision> passwordAttempt(String category, String login, String ip, Function<Duration, Future<Void>> pause) {
     String reservation = UUID.randomUUID().toString();
     long giveUpAt = System.currentTimeMillis() + BUSY_WAIT.toMillis();
-    return ipAttempt(ip).compose(v -> gate(category, login, ip, reservation, giveUpAt, 0));
+    return ipAttempt(ip).compose(v -> gate(new Waiting(category, login, ip, reservation, giveUpAt, pause), 0));
   }
 
-  private Future<Decision> gate(String category, String login, String ip, String reservation, long giveUpAt, int round) {
+  /** An attempt at its login's gate, and how it spends a pause there ({@code pause}: a timer, at least). */
+  private record Waiting(String category, String login, String ip, String reservation, long giveUpAt,
+      Function<Duration, Future<Void>> pause) {}
+
+  private Future<Decision> gate(Waiting w, int round) {
+    String category = w.category();
+    String login = w.login();
+    String ip = w.ip();
+    String reservation = w.reservation();
     long now = System.currentTimeMillis();
     return redis.eval(Scripts.LOGIN_GATE, passwordKeys(category, login, ip),
             List.of(Long.toString(now), Integer.toString(limits.loginDelayAfter()), ms(limits.loginDelayBase()),
@@ -134,12 +141,12 @@ public final class Throttles {
             return Future.succeededFuture(new Decision(Gate.LOCKED, failures, null));
           }
           if (outcome == -4) {
-            if (System.currentTimeMillis() >= giveUpAt) {
+            if (System.currentTimeMillis() >= w.giveUpAt()) {
               return Future.failedFuture(refused(Kind.PASSWORD_BUSY, 1000));
             }
             // Earlier attempts of this login are being checked: ask again when some have ended.
             long pause = Math.min(250, 10L << Math.min(round, 5)) + ThreadLocalRandom.current().nextInt(10);
-            return vertx.timer(pause).compose(t -> gate(category, login, ip, reservation, giveUpAt, round + 1));
+            return w.pause().apply(Duration.ofMillis(pause)).compose(t -> gate(w, round + 1));
           }
           return Future.failedFuture(refused(outcome == -3 ? Kind.ACCOUNT_IP : Kind.PASSWORD_DELAY, r.get(1).toLong()));
         });

@@ -39,7 +39,7 @@ class StormTest {
       // Well beyond what hash.max-wait admits at this cost, so some are shed all the time.
       int places = (int) Scrape.of(rig).value("kordon_hash_queue_capacity") + rig.config.hashWorkers();
       int clients = Math.max(places * 2, places + 64);
-      Storm storm = new Storm(rig, password, clients);
+      Storm storm = new Storm(rig, PHONE, password, clients);
       // The first second fills the queue; the window is what follows.
       Await.hold(Duration.ofSeconds(1));
       Scrape from = Scrape.of(rig);
@@ -69,11 +69,38 @@ class StormTest {
       // slower by the clients themselves, which share this machine's cores.
       int places = (int) Scrape.of(rig).value("kordon_hash_queue_capacity");
       int clients = places / 4 + rig.config.hashWorkers();
-      Storm storm = new Storm(rig, password, clients);
+      Storm storm = new Storm(rig, PHONE, password, clients);
       Await.hold(Duration.ofSeconds(4));
       storm.stop();
       assertThat(storm.count(200)).as("signed in, %d clients", clients).isGreaterThan(clients);
       assertThat(storm.statuses).as("every answer of %d steady clients", clients).containsOnlyKeys(200);
+    }
+  }
+
+  @Test
+  void signInsWaitingForTheirLoginsEarlierAttemptsHoldNoHashPlace() {
+    String password = LogCapture.secret("Crowded-Login-Password-1");
+    String other = LogCapture.secret("Other-Login-Password-1");
+    int freeAttempts = 5;
+    try (Rig rig = shipped().set("login.delay-after", freeAttempts).start()) {
+      rig.account(PHONE, password);
+      rig.account("+375291500002", other);
+      // More clients on one login than places in the pool: all but its free attempts wait at its gate.
+      int places = (int) Scrape.of(rig).value("kordon_hash_queue_capacity") + rig.config.hashWorkers();
+      Storm storm = new Storm(rig, PHONE, password, places + 16);
+      Await.hold(Duration.ofSeconds(1));
+      double deepest = 0;
+      for (int i = 0; i < 10; i++) {
+        deepest = Math.max(deepest, Scrape.of(rig).value("kordon_hash_queue_depth"));
+        Await.hold(Duration.ofMillis(100));
+      }
+      int otherStatus = rig.login("+375291500002", other).statusCode();
+      storm.stop();
+      // A waiting attempt holds a place only for the gate's round trip after each pause.
+      assertThat(deepest).as("jobs holding a place but not hashing, %d clients on one login", places + 16)
+          .isLessThanOrEqualTo(freeAttempts + 2);
+      assertThat(otherStatus).as("another login's sign-in during the crowd").isEqualTo(200);
+      assertThat(storm.count(200)).as("the crowded login's sign-ins").isPositive();
     }
   }
 
@@ -175,23 +202,23 @@ class StormTest {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final List<Future<Void>> loops = new ArrayList<>();
 
-    Storm(Rig rig, String password, int clients) {
+    Storm(Rig rig, String phone, String password, int clients) {
       for (int i = 0; i < clients; i++) {
         Promise<Void> ended = Promise.promise();
-        rig.vertx.runOnContext(v -> loop(rig, password, ended));
+        rig.vertx.runOnContext(v -> loop(rig, phone, password, ended));
         loops.add(ended.future());
       }
     }
 
-    private void loop(Rig rig, String password, Promise<Void> ended) {
+    private void loop(Rig rig, String phone, String password, Promise<Void> ended) {
       if (!running.get()) {
         ended.complete();
         return;
       }
-      rig.loginAsync(PHONE, password).onComplete(ar -> {
+      rig.loginAsync(phone, password).onComplete(ar -> {
         int status = ar.succeeded() ? ar.result().statusCode() : -1;
         statuses.computeIfAbsent(status, k -> new AtomicLong()).incrementAndGet();
-        loop(rig, password, ended);
+        loop(rig, phone, password, ended);
       });
     }
 
