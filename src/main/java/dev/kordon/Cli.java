@@ -250,7 +250,8 @@ final class Cli {
     return url == null ? null : url.replaceFirst("//([^:/@]*):[^@/]*@", "//$1:***@");
   }
 
-  private static String rootMessage(Throwable e) {
+  /** The innermost cause's message, any URL in it without its password. */
+  static String rootMessage(Throwable e) {
     Throwable t = e;
     while (t.getCause() != null && t.getCause() != t) {
       t = t.getCause();

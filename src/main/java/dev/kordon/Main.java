@@ -127,7 +127,8 @@ public final class Main {
       running = start(vertx, metrics, config, keys, dev)
           .toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
     } catch (Exception e) {
-      System.err.println("kordon: cannot start: " + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
+      // A driver's message may quote the URL it was given, password and all.
+      System.err.println("kordon: cannot start: " + Cli.rootMessage(e));
       vertx.close();
       if (dev != null) {
         dev.stop();
