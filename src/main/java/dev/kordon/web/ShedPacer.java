@@ -1,6 +1,7 @@
 package dev.kordon.web;
 
 import io.vertx.core.Vertx;
+import java.util.ArrayDeque;
 
 /**
  * Paces the 503 overloaded answers of one event loop. A storm of clients that resend the moment
@@ -8,12 +9,22 @@ import io.vertx.core.Vertx;
  * CPU the hashing threads need: the more sign-ins are shed, the slower the admitted ones are
  * hashed. Up to {@code hash.shed-rate} refusals a second leave at once; beyond that each waits for
  * its turn, so a storm costs a bounded share of the cores however many clients take part.
+ *
+ * <p>The waiting answers leave in batches, at most one wake-up of the event loop per
+ * {@link #TICK_MS}: a timer per answer would cost the loop a wake-up per refusal, which at a
+ * thousand a second weighed more than the refusals themselves.
  * One per {@link HttpVerticle} instance: it is only ever touched on that instance's event loop.
  */
 final class ShedPacer {
+  static final long TICK_MS = 5;
+
+  private record Turn(long slot, Runnable answer) {}
+
   private final Vertx vertx;
   private final long intervalNanos;
+  private final ArrayDeque<Turn> waiting = new ArrayDeque<>();
   private long nextSlot = System.nanoTime();
+  private boolean armed;
 
   /** {@code perSecond}: this event loop's share of the rate; 0 answers every refusal at once. */
   ShedPacer(Vertx vertx, double perSecond) {
@@ -21,16 +32,41 @@ final class ShedPacer {
     this.intervalNanos = perSecond <= 0 ? 0 : (long) (1e9 / perSecond);
   }
 
-  /** Runs {@code answer} in the next free slot: now, or later on this event loop. */
+  /** Runs {@code answer} in the next free slot: now, or with the batch of its slot. */
   void answer(Runnable answer) {
     long now = System.nanoTime();
     long slot = Math.max(now, nextSlot);
     nextSlot = slot + intervalNanos;
-    long delayMs = (slot - now) / 1_000_000;
-    if (delayMs < 1) {
+    if (waiting.isEmpty() && slot - now < 1_000_000) {
       answer.run();
-    } else {
-      vertx.setTimer(delayMs, id -> answer.run());
+      return;
+    }
+    // Slots only grow, so the queue is in the order the answers may leave.
+    waiting.add(new Turn(slot, answer));
+    if (!armed) {
+      arm(now);
+    }
+  }
+
+  /** Answers waiting now. */
+  int waiting() {
+    return waiting.size();
+  }
+
+  private void arm(long now) {
+    armed = true;
+    long dueMs = (waiting.peek().slot() - now) / 1_000_000;
+    vertx.setTimer(Math.max(TICK_MS, dueMs), id -> release());
+  }
+
+  private void release() {
+    armed = false;
+    long now = System.nanoTime();
+    while (!waiting.isEmpty() && waiting.peek().slot() <= now) {
+      waiting.poll().answer().run();
+    }
+    if (!waiting.isEmpty()) {
+      arm(now);
     }
   }
 }
