@@ -1,5 +1,6 @@
 package dev.kordon.token;
 
+import static dev.kordon.token.CacheProbe.verify;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kordon.account.Account;
@@ -58,18 +59,14 @@ class AccountEpochTest {
         .putHeader("Cookie", name + "=" + session).send());
   }
 
-  static int verify(Rig rig, String token) {
-    return rig.get("/auth/verify", token).statusCode();
-  }
-
   static int me(Rig rig, String token) {
     return rig.get("/api/v1/me", token).statusCode();
   }
 
   /** Both instances answer 200 for the token (so each has it cached) and for the cookie. */
   static void acceptedEverywhere(String token, String session) {
-    VerifiedTokensTest.awaitLive(a);
-    VerifiedTokensTest.awaitLive(b);
+    CacheProbe.awaitLive(a);
+    CacheProbe.awaitLive(b);
     for (Rig rig : new Rig[] {a, b}) {
       assertThat(verify(rig, token)).isEqualTo(200);
       assertThat(me(rig, token)).isEqualTo(200);
@@ -88,7 +85,7 @@ class AccountEpochTest {
     assertThat(me(a, token)).isEqualTo(401);
     assertThat(verifyCookie(a, session).statusCode()).as("cookie on A at once").isEqualTo(401);
     assertThat(verifyCookie(b, session).statusCode()).as("cookie on B at once").isEqualTo(401);
-    assertThat(VerifiedTokensTest.within(1_000, () -> verify(b, token) == 401)).as("B within 1 s").isTrue();
+    assertThat(CacheProbe.within(1_000, () -> verify(b, token) == 401)).as("B within 1 s").isTrue();
     for (int i = 0; i < 10; i++) {
       assertThat(verify(b, token)).isEqualTo(401);
       assertThat(verify(a, token)).isEqualTo(401);

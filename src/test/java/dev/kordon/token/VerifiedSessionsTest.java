@@ -1,12 +1,15 @@
 package dev.kordon.token;
 
+import static dev.kordon.token.CacheProbe.awaitLive;
+import static dev.kordon.token.CacheProbe.cacheOf;
+import static dev.kordon.token.CacheProbe.redisCalls;
+import static dev.kordon.token.CacheProbe.verify;
+import static dev.kordon.token.CacheProbe.within;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.kordon.account.Account;
 import dev.kordon.support.CookieJar;
 import dev.kordon.support.LogCapture;
-import dev.kordon.support.Mailbox;
 import dev.kordon.support.Rig;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -18,7 +21,6 @@ import io.vertx.redis.client.Command;
 import java.security.GeneralSecurityException;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -53,10 +55,6 @@ class VerifiedSessionsTest {
   static void down() {
     b.close();
     a.close();
-  }
-
-  static VerifiedTokens cacheOf(Rig rig) {
-    return rig.running.services().verifiedTokens();
   }
 
   /** One browser: its cookies, sent to whichever instance it talks to. */
@@ -106,32 +104,10 @@ class VerifiedSessionsTest {
     return Rig.await(req.send()).statusCode();
   }
 
-  /** MGET commands the shared Redis has run: a session lookup makes one, the cache none. */
-  static long mgetCalls(Rig rig) {
-    String stats = Rig.await(rig.running.services().redis().send(Command.INFO, "commandstats")).toString();
-    Matcher m = Pattern.compile("cmdstat_mget:calls=(\\d+)").matcher(stats);
-    return m.find() ? Long.parseLong(m.group(1)) : 0;
-  }
-
   static boolean servedFromCache(Rig rig, String session) {
-    long before = mgetCalls(rig);
+    long before = redisCalls(rig, "mget");
     assertThat(verify(rig, session)).isEqualTo(200);
-    return mgetCalls(rig) == before;
-  }
-
-  static boolean within(long ms, BooleanSupplier condition) {
-    long end = System.currentTimeMillis() + ms;
-    while (!condition.getAsBoolean()) {
-      if (System.currentTimeMillis() > end) {
-        return false;
-      }
-      Mailbox.sleep(10);
-    }
-    return true;
-  }
-
-  static void awaitLive(Rig rig) {
-    assertThat(within(5_000, () -> cacheOf(rig).isLive())).as("revocation feed live").isTrue();
+    return redisCalls(rig, "mget") == before;
   }
 
   /** A signed-in browser whose session instance A has cached. */
@@ -160,11 +136,11 @@ class VerifiedSessionsTest {
   @Test
   void aSessionCheckedOnceIsServedWithoutAnyRedisCommand() {
     Browser browser = cachedOnA("+375441000081");
-    long before = mgetCalls(a);
+    long before = redisCalls(a, "mget");
     for (int i = 0; i < 50; i++) {
       assertThat(verify(a, browser.session())).isEqualTo(200);
     }
-    assertThat(mgetCalls(a) - before).as("MGET calls for 50 cached verifies").isZero();
+    assertThat(redisCalls(a, "mget") - before).as("MGET calls for 50 cached verifies").isZero();
   }
 
   @Test

@@ -1,5 +1,10 @@
 package dev.kordon.token;
 
+import static dev.kordon.token.CacheProbe.awaitLive;
+import static dev.kordon.token.CacheProbe.cacheOf;
+import static dev.kordon.token.CacheProbe.redisCalls;
+import static dev.kordon.token.CacheProbe.verify;
+import static dev.kordon.token.CacheProbe.within;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,9 +17,6 @@ import io.vertx.redis.client.Command;
 import java.security.GeneralSecurityException;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,63 +46,33 @@ class VerifiedTokensTest {
     a.close();
   }
 
-  static VerifiedTokens cacheOf(Rig rig) {
-    return rig.running.services().verifiedTokens();
-  }
-
   static String signIn(Rig rig) {
     var r = rig.login(PHONE, PASSWORD);
     assertThat(r.statusCode()).isEqualTo(200);
     return r.bodyAsJsonObject().getString("access_token");
   }
 
-  static int verify(Rig rig, String token) {
-    return rig.get("/auth/verify", token).statusCode();
-  }
-
-  /** EXISTS commands the shared Redis has run: the slow path makes one per check, the cache none. */
-  static long existsCalls(Rig rig) {
-    String stats = Rig.await(rig.running.services().redis().send(Command.INFO, "commandstats")).toString();
-    Matcher m = Pattern.compile("cmdstat_exists:calls=(\\d+)").matcher(stats);
-    return m.find() ? Long.parseLong(m.group(1)) : 0;
-  }
-
-  static boolean within(long ms, BooleanSupplier condition) {
-    long end = System.currentTimeMillis() + ms;
-    while (!condition.getAsBoolean()) {
-      if (System.currentTimeMillis() > end) {
-        return false;
-      }
-      Mailbox.sleep(10);
-    }
-    return true;
-  }
-
-  static void awaitLive(Rig rig) {
-    assertThat(within(5_000, () -> cacheOf(rig).isLive())).as("revocation feed live").isTrue();
-  }
-
   /** Verifies on {@code rig} and says whether it was answered without the slow path. */
   static boolean servedFromCache(Rig rig, String token) {
-    long before = existsCalls(rig);
+    long before = redisCalls(rig, "exists");
     assertThat(verify(rig, token)).isEqualTo(200);
-    return existsCalls(rig) == before;
+    return redisCalls(rig, "exists") == before;
   }
 
   @Test
   void aVerifiedTokenIsServedFromTheCacheWithoutAnyRedisCommand() {
     awaitLive(a);
     String at = signIn(a);
-    long first = existsCalls(a);
+    long first = redisCalls(a, "exists");
     assertThat(verify(a, at)).isEqualTo(200);
-    assertThat(existsCalls(a)).as("the first check goes to Redis").isEqualTo(first + 1);
+    assertThat(redisCalls(a, "exists")).as("the first check goes to Redis").isEqualTo(first + 1);
 
-    long before = existsCalls(a);
+    long before = redisCalls(a, "exists");
     for (int i = 0; i < 50; i++) {
       assertThat(verify(a, at)).isEqualTo(200);
     }
     assertThat(a.get("/api/v1/me", at).statusCode()).isEqualTo(200);
-    assertThat(existsCalls(a) - before).as("EXISTS calls for 50 cached verifies and a /me").isZero();
+    assertThat(redisCalls(a, "exists") - before).as("EXISTS calls for 50 cached verifies and a /me").isZero();
   }
 
   @Test

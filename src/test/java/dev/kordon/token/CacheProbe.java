@@ -1,0 +1,41 @@
+package dev.kordon.token;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kordon.support.Await;
+import dev.kordon.support.Rig;
+import io.vertx.redis.client.Command;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** What the verify-cache tests look at on an instance: its cache, its answers, and the Redis work behind them. */
+final class CacheProbe {
+  private CacheProbe() {}
+
+  static VerifiedTokens cacheOf(Rig rig) {
+    return rig.running.services().verifiedTokens();
+  }
+
+  /** /auth/verify's status for a bearer token or a session cookie. */
+  static int verify(Rig rig, String credential) {
+    return rig.get("/auth/verify", credential).statusCode();
+  }
+
+  /** How often the shared Redis has run {@code command}: the slow path runs one per check, the cache none. */
+  static long redisCalls(Rig rig, String command) {
+    String stats = Rig.await(rig.running.services().redis().send(Command.INFO, "commandstats")).toString();
+    Matcher m = Pattern.compile("cmdstat_" + command.toLowerCase(Locale.ROOT) + ":calls=(\\d+)").matcher(stats);
+    return m.find() ? Long.parseLong(m.group(1)) : 0;
+  }
+
+  static boolean within(long ms, BooleanSupplier condition) {
+    return Await.until(Duration.ofMillis(ms), condition);
+  }
+
+  static void awaitLive(Rig rig) {
+    assertThat(within(5_000, () -> cacheOf(rig).isLive())).as("revocation feed live").isTrue();
+  }
+}
