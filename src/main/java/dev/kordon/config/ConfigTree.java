@@ -48,8 +48,13 @@ public final class ConfigTree {
       flatten("", root == null ? Map.of() : (Map<?, ?>) root, flat);
     } catch (IOException e) {
       throw new ConfigException("cannot read configuration file " + file + ": " + e.getMessage());
+    } catch (org.yaml.snakeyaml.error.MarkedYAMLException e) {
+      // The parser's own message quotes the offending line, which may hold a password: where and what only.
+      var mark = e.getProblemMark();
+      throw new ConfigException("configuration file " + file + " is not valid YAML: " + e.getProblem()
+          + (mark == null ? "" : " at line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1)));
     } catch (org.yaml.snakeyaml.error.YAMLException e) {
-      throw new ConfigException("configuration file " + file + " is not valid YAML: " + e.getMessage());
+      throw new ConfigException("configuration file " + file + " is not valid YAML");
     }
     ConfigTree tree = new ConfigTree(flat);
     tree.applyEnv(env);

@@ -104,6 +104,21 @@ class ConfigTest {
   }
 
   @Test
+  void aFileThatIsNotYamlIsPlacedByLineWithoutQuotingIt() throws Exception {
+    Path file = Files.createTempFile("kordon-broken-", ".yaml");
+    try {
+      // An unclosed quote on the line of a password: the parser's own message would quote the line.
+      Files.writeString(file, "http:\n  port: 8080\nsmtp:\n  password: \"Mail-Secret-42\n");
+      assertThatThrownBy(() -> ConfigTree.load(file, Map.of()))
+          .isInstanceOf(ConfigException.class).hasMessageContaining("not valid YAML")
+          .hasMessageContaining(file.toString()).hasMessageMatching("(?s).*line \\d+, column \\d+.*")
+          .hasMessageNotContaining("Mail-Secret-42");
+    } finally {
+      Files.delete(file);
+    }
+  }
+
+  @Test
   void thePhoneRegionIsTheCountryCodesOwn() {
     assertThatThrownBy(() -> KordonConfig.from(ConfigTree.load(FILE, env("KORDON_PHONE_REGION", "RU"))))
         .isInstanceOf(ConfigException.class).hasMessageContaining("phone.region")
