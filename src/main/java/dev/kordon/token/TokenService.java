@@ -14,9 +14,7 @@ import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Issues and checks Kordon's JWTs. Signing is done here (the JOSE header must carry {@code typ}
@@ -37,12 +35,14 @@ public final class TokenService {
   private final long accessTtlSeconds;
   private final JWTAuth verifier;
   private final JsonObject jwks;
-  private final Map<String, Es256> signers = new ConcurrentHashMap<>();
+  /** Built once for the signing key: a key that is not P-256 stops the start, not a sign-in. */
+  private final Es256 signer;
 
   public TokenService(Vertx vertx, SigningKeys keys, KordonConfig.Jwt config, long accessTtlSeconds) {
     this.keys = keys;
     this.config = config;
     this.accessTtlSeconds = accessTtlSeconds;
+    this.signer = new Es256(keys.signer().privateKey());
     JWTAuthOptions options = new JWTAuthOptions().setJWTOptions(new JWTOptions()
         .setIssuer(config.issuer())
         .addAudience(config.audience())
@@ -123,7 +123,6 @@ public final class TokenService {
     String input = b64.encodeToString(header.encode().getBytes(StandardCharsets.UTF_8)) + "."
         + b64.encodeToString(claims.encode().getBytes(StandardCharsets.UTF_8));
     // JWS wants the raw r||s form, not DER.
-    Es256 signer = signers.computeIfAbsent(key.kid(), kid -> new Es256(key.privateKey()));
     return input + "." + b64.encodeToString(signer.sign(input.getBytes(StandardCharsets.US_ASCII)));
   }
 
