@@ -2,7 +2,6 @@ package dev.kordon.web;
 
 import dev.kordon.guard.IpAddress;
 import io.vertx.ext.web.RoutingContext;
-import java.math.BigInteger;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,11 +54,11 @@ public final class ClientIp {
   }
 
   private static boolean literal(String s) {
-    return s.length() <= 45 && s.matches("[0-9a-fA-F:.]+");
+    return s.length() <= 45 && IpAddress.hexColonsDots(s);
   }
 
-  /** An address block: a.b.c.d/n, an IPv6 block, or a single address. */
-  record Block(BigInteger network, int bits, int length) {
+  /** An address block: a.b.c.d/n, an IPv6 block, or a single address; compared byte by byte. */
+  record Block(byte[] network, int bits) {
     static Block parse(String spec) {
       String[] parts = spec.trim().split("/");
       byte[] addr = bytes(parts[0]);
@@ -67,16 +66,29 @@ public final class ClientIp {
         throw new IllegalArgumentException("not an IP address or block: " + spec);
       }
       int bits = parts.length > 1 ? Integer.parseInt(parts[1]) : addr.length * 8;
-      return new Block(mask(new BigInteger(1, addr), bits, addr.length * 8), bits, addr.length);
+      if (bits < 0 || bits > addr.length * 8) {
+        throw new IllegalArgumentException("not an IP address or block: " + spec);
+      }
+      return new Block(addr, bits);
     }
 
     boolean contains(String ip) {
       byte[] addr = bytes(ip);
-      return addr != null && addr.length == length && mask(new BigInteger(1, addr), bits, length * 8).equals(network);
-    }
-
-    private static BigInteger mask(BigInteger v, int bits, int total) {
-      return v.shiftRight(total - bits).shiftLeft(total - bits);
+      if (addr == null || addr.length != network.length) {
+        return false;
+      }
+      int whole = bits / 8;
+      for (int i = 0; i < whole; i++) {
+        if (addr[i] != network[i]) {
+          return false;
+        }
+      }
+      int rest = bits % 8;
+      if (rest == 0) {
+        return true;
+      }
+      int mask = (0xff << (8 - rest)) & 0xff;
+      return (addr[whole] & mask) == (network[whole] & mask);
     }
 
     private static byte[] bytes(String ip) {
