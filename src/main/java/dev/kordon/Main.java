@@ -55,6 +55,7 @@ import dev.kordon.web.AdminVerticle;
 import dev.kordon.web.ClientIp;
 import dev.kordon.web.ConsoleRoutes;
 import dev.kordon.web.Edge;
+import dev.kordon.web.Faults;
 import dev.kordon.web.HttpVerticle;
 import dev.kordon.web.PageParts;
 import dev.kordon.web.PageRoutes;
@@ -268,7 +269,7 @@ public final class Main {
       AdminFlow admin = new AdminFlow(subscribers, guards, notices, sessions, grants);
       Flows flows = new Flows(passwordLogin, smsLogin, recovery, passwordChange, sessions, signIn);
       Edge edge = new Edge(config, contract, new ClientIp(config.http().trustedProxies()),
-          new Readiness(pg, redis, new Drain()));
+          new Readiness(pg, redis, new Drain()), new Faults(metrics::internalError));
       PageParts pageParts = new PageParts(templates, secrets, logins, browserSessions);
       ConsoleAccess console = new ConsoleAccess(config.admin(), new ConsoleSessions(redis, secrets, config.admin()),
           throttles, audit);

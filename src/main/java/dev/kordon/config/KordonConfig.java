@@ -106,9 +106,9 @@ public record KordonConfig(
   /**
    * Log levels: {@code level} for every logger, {@code levels} for single loggers (each name covers
    * the loggers below it), as trace, debug, info, warn, error or off. Read before anything else
-   * starts, dev mode's servers included.
+   * starts, dev mode's servers included. {@code access}: one line per request (the access log).
    */
-  public record Log(String level, Map<String, String> levels) {
+  public record Log(String level, Map<String, String> levels, boolean access) {
     private static final List<String> LEVELS = List.of("trace", "debug", "info", "warn", "error", "off");
 
     public static Log from(ConfigTree c) {
@@ -125,7 +125,7 @@ public record KordonConfig(
         }
         levels.put(parts[0].trim(), level);
       }
-      return new Log(root, java.util.Collections.unmodifiableMap(levels));
+      return new Log(root, java.util.Collections.unmodifiableMap(levels), c.bool("log.access"));
     }
   }
 

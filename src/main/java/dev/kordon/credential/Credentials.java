@@ -89,6 +89,9 @@ public final class Credentials {
           if (err instanceof ReplyException re && re.failureCode() == CredentialVerticle.BAD_JOB) {
             return Future.failedFuture(new FlowException(Failure.INVALID_REQUEST));
           }
+          if (err instanceof ReplyException re && re.failureCode() == CredentialVerticle.FAULT) {
+            return Future.failedFuture(new IllegalStateException(re.getMessage()));
+          }
           return Future.failedFuture(new FlowException(Failure.UNAVAILABLE, Map.of(), retryAfter));
         });
   }

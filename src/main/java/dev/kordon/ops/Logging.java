@@ -8,16 +8,22 @@ import ch.qos.logback.classic.jul.LevelChangePropagator;
 import ch.qos.logback.classic.pattern.ClassicConverter;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.LoggingEvent;
-import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Handler;
 import java.util.logging.LogManager;
@@ -25,6 +31,7 @@ import java.util.logging.LogRecord;
 import net.logstash.logback.encoder.LogstashEncoder;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
+import org.slf4j.event.KeyValuePair;
 import org.slf4j.spi.MDCAdapter;
 
 /**
@@ -127,7 +134,7 @@ public final class Logging {
     }
     OutputStreamAppender<ILoggingEvent> sink;
     if (out == null) {
-      sink = new ConsoleAppender<>();
+      sink = new Stdout();
     } else {
       sink = new OutputStreamAppender<>();
       sink.setOutputStream(out);
@@ -255,7 +262,66 @@ public final class Logging {
     public String convert(ILoggingEvent event) {
       Map<String, String> mdc = event.getMDCPropertyMap();
       String id = mdc == null ? null : mdc.get(REQUEST_ID);
-      return id == null ? "" : "[req " + id + " trace " + mdc.get(TRACE_ID) + "] ";
+      if (id != null) {
+        return "[req " + id + " trace " + mdc.get(TRACE_ID) + "] ";
+      }
+      // A line logged through SLF4J with its ids as key-value pairs (the access log).
+      String trace = null;
+      if (event.getKeyValuePairs() != null) {
+        for (KeyValuePair kv : event.getKeyValuePairs()) {
+          if (REQUEST_ID.equals(kv.key)) {
+            id = String.valueOf(kv.value);
+          } else if (TRACE_ID.equals(kv.key)) {
+            trace = String.valueOf(kv.value);
+          }
+        }
+      }
+      return id == null ? "" : "[req " + id + " trace " + trace + "] ";
+    }
+  }
+
+  /**
+   * Standard output through a 64 KiB buffer, written out every {@link #FLUSH_EVERY_MS} and at stop.
+   * Flushed line by line, every request's access line cost a system call on the writer thread,
+   * and at tens of thousands of requests a second that thread took the cores the event loops
+   * needed. A line thus reaches the console at most that long after it was written.
+   */
+  static final class Stdout extends OutputStreamAppender<ILoggingEvent> {
+    static final long FLUSH_EVERY_MS = 100;
+    private ScheduledExecutorService flusher;
+
+    @Override
+    public void start() {
+      setImmediateFlush(false);
+      // Standard output outlives every setup: a stop writes it out but never closes it.
+      setOutputStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out) {
+        @Override
+        public void close() {}
+      }, 1 << 16));
+      super.start();
+      flusher = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "kordon-log-flush");
+        t.setDaemon(true);
+        return t;
+      });
+      flusher.scheduleWithFixedDelay(this::flushNow, FLUSH_EVERY_MS, FLUSH_EVERY_MS, TimeUnit.MILLISECONDS);
+    }
+
+    private void flushNow() {
+      try {
+        // BufferedOutputStream's methods are synchronized: this never tears a line the writer writes.
+        getOutputStream().flush();
+      } catch (IOException | RuntimeException e) {
+        addError("flushing standard output failed", e);
+      }
+    }
+
+    @Override
+    public void stop() {
+      if (flusher != null) {
+        flusher.shutdownNow();
+      }
+      super.stop();
     }
   }
 

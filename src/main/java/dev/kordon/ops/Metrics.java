@@ -66,6 +66,7 @@ public final class Metrics {
   private final PrometheusMeterRegistry registry;
   private final Counter shed;
   private final Counter smsSpent;
+  private final Counter faults;
   private final AtomicLong smsBudget = new AtomicLong();
   private final AtomicLong outboxPending = new AtomicLong();
   private final AtomicLong outboxLagMillis = new AtomicLong();
@@ -78,6 +79,9 @@ public final class Metrics {
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
     this.shed = Counter.builder("kordon_credential_shed").description("sign-ins refused with 503: hash queue full")
+        .register(registry);
+    this.faults = Counter.builder("kordon_internal_errors")
+        .description("requests answered 500 through a fault in Kordon (each logged with its stack), not an outage")
         .register(registry);
     this.smsSpent = Counter.builder("kordon_sms_budget_spent")
         .description("SMS counted against sending.sms-per-minute (each one that goes out)").register(registry);
@@ -99,6 +103,11 @@ public final class Metrics {
 
   public Handler<RoutingContext> scrapeHandler() {
     return PrometheusScrapingHandler.create(registry);
+  }
+
+  /** A request failed through a fault in Kordon itself. */
+  public void internalError() {
+    faults.increment();
   }
 
   public void securityEvent(String event) {

@@ -75,7 +75,7 @@ final class ClusterRouter {
     String endpoint = owners[slot];
     if (endpoint == null) {
       refresh();
-      return Future.failedFuture(new IllegalStateException("no Redis Cluster master serves slot " + slot));
+      return Future.failedFuture(new Outage.Unreachable("no Redis Cluster master serves slot " + slot));
     }
     return send(endpoint, request, 2);
   }
@@ -101,7 +101,7 @@ final class ClusterRouter {
   private Future<Void> pingFrom(List<String> endpoints, int index) {
     if (index >= endpoints.size()) {
       refresh();
-      return Future.failedFuture(new IllegalStateException("no Redis Cluster master answers"));
+      return Future.failedFuture(new Outage.Unreachable("no Redis Cluster master answers"));
     }
     return client(endpoints.get(index)).send(Request.cmd(Command.PING))
         .timeout(deadlineMs, TimeUnit.MILLISECONDS)

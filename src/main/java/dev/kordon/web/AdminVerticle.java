@@ -43,7 +43,8 @@ public final class AdminVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
-    router.route().handler(new RequestIds(edge.clientIp()));
+    router.route().handler(new RequestIds(edge.clientIp(),
+        edge.config().log().access() ? new AccessLog(router, edge.clientIp()) : null));
     Routes.common(router, edge.readiness());
     // Here only: the outbox counters would tell the public which numbers have accounts.
     router.get("/metrics").handler(metrics.scrapeHandler());
@@ -89,7 +90,7 @@ public final class AdminVerticle extends VerticleBase {
         admin.reset(ctx.pathParam("category"), ctx.pathParam("login"), edge.clientIp().of(ctx))
             .onSuccess(json -> Routes.json(ctx, 202, json)).onFailure(ctx::fail));
     console.mount(router);
-    Routes.errors(router);
+    Routes.errors(router, edge.faults());
     var http = edge.config().http();
     HttpServer server = vertx.createHttpServer(Connections.options(http, edge.config().admin().host(), port, false));
     connections = Connections.serve(vertx, server, http, router);

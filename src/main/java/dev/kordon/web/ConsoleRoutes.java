@@ -72,7 +72,7 @@ public final class ConsoleRoutes {
     // Strict: a console cookie never rides along with a request another site started.
     this.cookies = new Cookies(config.cookieSecure(), CookieSameSite.STRICT);
     this.csrf = new Csrf(cookies, parts.secrets(), Cookies.CONSOLE_CSRF);
-    this.view = new PageView(parts.templates());
+    this.view = new PageView(parts.templates(), edge.faults());
   }
 
   public void mount(Router router) {

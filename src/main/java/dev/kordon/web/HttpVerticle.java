@@ -47,7 +47,8 @@ public final class HttpVerticle extends VerticleBase {
   public Future<?> start() {
     Router router = Router.router(vertx);
     pacer = new ShedPacer(vertx, (double) edge.config().hash().shedRate() / edge.config().httpInstances());
-    router.route().handler(new RequestIds(edge.clientIp()));
+    router.route().handler(new RequestIds(edge.clientIp(),
+        edge.config().log().access() ? new AccessLog(router, edge.clientIp()) : null));
     // What every answer carries: no framing, no sniffing, no referrer, scripts only from here.
     router.route().handler(Routes.securityHeaders(edge.config().cookieSecure()));
     router.route().handler(ctx -> {
@@ -88,7 +89,7 @@ public final class HttpVerticle extends VerticleBase {
       devRoutes.accept(router);
     }
     PortalProxy.mount(router, vertx, edge, signedIn, pages);
-    Routes.errors(router);
+    Routes.errors(router, edge.faults());
 
     var http = edge.config().http();
     HttpServer server = vertx.createHttpServer(Connections.options(http, http.host(), port, http.h2c())

@@ -49,7 +49,7 @@ public final class PageRoutes {
     this.csrf = new Csrf(cookies, parts.secrets());
     this.returns = new ReturnUrl(config.portalUrl(), config.web().returnOrigins());
     this.model = new PageModel(config, parts.logins(), cookies, csrf, returns);
-    this.view = new PageView(parts.templates());
+    this.view = new PageView(parts.templates(), edge.faults());
     this.session = new PageSession(cookies, parts.sessions());
   }
 

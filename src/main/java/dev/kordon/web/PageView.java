@@ -3,6 +3,7 @@ package dev.kordon.web;
 import dev.kordon.problem.Failure;
 import dev.kordon.problem.FlowException;
 import dev.kordon.render.Templates;
+import dev.kordon.store.Outage;
 import dev.kordon.web.PageModel.Model;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
@@ -14,9 +15,11 @@ final class PageView {
   private static final Logger LOG = Logger.getLogger(PageView.class.getName());
 
   private final Templates templates;
+  private final Faults faults;
 
-  PageView(Templates templates) {
+  PageView(Templates templates, Faults faults) {
     this.templates = templates;
+    this.faults = faults;
   }
 
   void render(RoutingContext ctx, String template, int status, Model model) {
@@ -33,7 +36,8 @@ final class PageView {
   /**
    * The failure handler of a set of pages: when Postgres or Redis is out of reach (or a flow says
    * it cannot answer now), the page says so in its own frame, with Retry-After, instead of the
-   * problem+json a browser would show raw. Anything else goes on to the router's handler.
+   * problem+json a browser would show raw; a fault in Kordon is reported and the page says 500.
+   * Anything else goes on to the router's handler.
    */
   Handler<RoutingContext> unavailable(String template, Function<RoutingContext, Model> model) {
     return ctx -> {
@@ -42,6 +46,11 @@ final class PageView {
           : err != null && (ctx.statusCode() < 400 || ctx.statusCode() == 500);
       if (!below || ctx.response().headWritten()) {
         ctx.next();
+        return;
+      }
+      if (!(err instanceof FlowException) && !Outage.of(err)) {
+        faults.report(ctx, err);
+        failure(ctx, template, model.apply(ctx), Failure.INTERNAL);
         return;
       }
       LOG.warning("page failed, answered 503: " + ctx.request().method() + " " + ctx.request().path() + ": "

@@ -3,6 +3,7 @@ package dev.kordon.web;
 import dev.kordon.config.KordonConfig.Proxy.Route;
 import dev.kordon.problem.Failure;
 import dev.kordon.problem.FlowException;
+import dev.kordon.store.Outage;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
@@ -51,11 +52,13 @@ final class PortalProxy implements Handler<RoutingContext> {
   private final PageRoutes pages;
   private final long timeoutMs;
   private final long connectTimeoutMs;
+  private final Faults faults;
 
   private PortalProxy(Vertx vertx, Edge edge, SignedIn signedIn, PageRoutes pages) {
     var proxy = edge.config().proxy();
     this.routes = proxy.routes();
     this.clientIp = edge.clientIp();
+    this.faults = edge.faults();
     this.signedIn = signedIn;
     this.pages = pages;
     this.timeoutMs = proxy.timeout().toMillis();
@@ -68,7 +71,7 @@ final class PortalProxy implements Handler<RoutingContext> {
   /** Serves the configured routes, after Kordon's own; with none configured nothing is mounted. */
   static void mount(Router router, Vertx vertx, Edge edge, SignedIn signedIn, PageRoutes pages) {
     if (!edge.config().proxy().routes().isEmpty()) {
-      router.route().handler(new PortalProxy(vertx, edge, signedIn, pages));
+      router.route().setName("portal proxy").handler(new PortalProxy(vertx, edge, signedIn, pages));
     }
   }
 
@@ -111,6 +114,11 @@ final class PortalProxy implements Handler<RoutingContext> {
     ctx.request().resume();
     if (!(err instanceof FlowException fe && fe.failure() == Failure.UNAUTHORIZED)) {
       if (browser(ctx) && (!(err instanceof FlowException fe) || fe.failure().status >= 500)) {
+        if (!(err instanceof FlowException) && !Outage.of(err)) {
+          faults.report(ctx, err);
+          pages.failurePage(ctx, Failure.INTERNAL);
+          return;
+        }
         // Redis or Postgres out of reach: fail closed, and say so as a page.
         ctx.response().putHeader("Retry-After", "1");
         pages.failurePage(ctx, Failure.UNAVAILABLE);

@@ -3,6 +3,7 @@ package dev.kordon.web;
 import dev.kordon.problem.Failure;
 import dev.kordon.problem.FlowException;
 import dev.kordon.problem.Text;
+import dev.kordon.store.Outage;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
@@ -102,8 +103,12 @@ public final class Problems {
     send(ctx, failure, Map.of(), null, null);
   }
 
-  /** The router's failure handler: flows' refusals as they are, anything else as a bare 5xx/4xx. */
-  public static void handleFailure(RoutingContext ctx) {
+  /**
+   * The router's failure handler: flows' refusals as they are; an outage of Postgres, Redis or a
+   * deadline as 503 with Retry-After (fail closed, the client may come back); any other throwable
+   * is a fault in Kordon: 500, reported with its stack.
+   */
+  public static void handleFailure(RoutingContext ctx, Faults faults) {
     Throwable err = ctx.failure();
     if (err instanceof CsvImport.Stopped stopped) {
       send(ctx, stopped);
@@ -116,10 +121,14 @@ public final class Problems {
     }
     int status = ctx.statusCode();
     if (err != null && (status < 400 || status == 500)) {
-      // Postgres or Redis out of reach, a timeout: fail closed, and tell the client to come back.
-      LOG.log(Level.WARNING, "request failed, answered 503: " + ctx.request().method() + " " + ctx.request().path()
-          + ": " + err.getClass().getName() + ": " + err.getMessage());
-      send(ctx, Failure.UNAVAILABLE, Map.of(), Duration.ofSeconds(1), null);
+      if (Outage.of(err)) {
+        LOG.log(Level.WARNING, "request failed, answered 503: " + ctx.request().method() + " " + ctx.request().path()
+            + ": " + err.getClass().getName() + ": " + err.getMessage());
+        send(ctx, Failure.UNAVAILABLE, Map.of(), Duration.ofSeconds(1), null);
+      } else {
+        faults.report(ctx, err);
+        send(ctx, Failure.INTERNAL);
+      }
       return;
     }
     if (status >= 500) {

@@ -35,9 +35,12 @@ final class RequestIds implements Handler<RoutingContext> {
   private static final char[] DIGITS = "0123456789abcdef".toCharArray();
 
   private final ClientIp clientIp;
+  private final AccessLog access;
 
-  RequestIds(ClientIp clientIp) {
+  /** {@code access}: where each request leaves its line once answered; null for no access log. */
+  RequestIds(ClientIp clientIp, AccessLog access) {
     this.clientIp = clientIp;
+    this.access = access;
   }
 
   @Override
@@ -65,6 +68,11 @@ final class RequestIds implements Handler<RoutingContext> {
     ctx.put(TRACEPARENT, "00-" + traceId + "-" + hex(span == 0 ? 1 : span) + "-" + flags);
     ctx.response().putHeader(HEADER_NAME, id);
     RequestScope.enter(id, traceId);
+    if (access != null) {
+      long start = System.nanoTime();
+      String trace = traceId;
+      ctx.addEndHandler(ar -> access.write(ctx, ar.succeeded(), id, trace, start));
+    }
     ctx.next();
   }
 

@@ -54,13 +54,13 @@ public final class Routes {
   static final CharSequence CACHE_CONTROL = HttpHeaders.createOptimized("Cache-Control");
   static final CharSequence NO_STORE = HttpHeaders.createOptimized("no-store");
 
-  public static void errors(Router router) {
-    router.route().failureHandler(Problems::handleFailure);
+  public static void errors(Router router, Faults faults) {
+    router.route().failureHandler(ctx -> Problems.handleFailure(ctx, faults));
     router.errorHandler(404, ctx -> Problems.send(ctx, Failure.NOT_FOUND));
     router.errorHandler(405, ctx -> Problems.send(ctx, Problems.HttpFailure.METHOD_NOT_ALLOWED));
     router.errorHandler(413, ctx -> Problems.send(ctx, Problems.HttpFailure.PAYLOAD_TOO_LARGE));
     router.errorHandler(415, ctx -> Problems.send(ctx, Problems.HttpFailure.UNSUPPORTED_MEDIA_TYPE));
-    router.errorHandler(500, Problems::handleFailure);
+    router.errorHandler(500, ctx -> Problems.handleFailure(ctx, faults));
   }
 
   private static void ready(RoutingContext ctx, Readiness readiness) {

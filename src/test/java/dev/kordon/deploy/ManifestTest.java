@@ -474,14 +474,18 @@ class ManifestTest {
     }
   }
 
-  /** The alerts on the failure ratio, shedding, the outbox's lag and the SMS budget: sustained, each with its runbook. */
+  /**
+   * The alerts on the failure ratio, shedding, faults in Kordon, the outbox's lag and the SMS
+   * budget: sustained, each with its runbook.
+   */
   @Test
-  void prodAlertsOnTheFailureRatioSheddingOutboxLagAndTheSmsBudget() {
+  void prodAlertsOnTheFailureRatioSheddingFaultsOutboxLagAndTheSmsBudget() {
     Map<String, Map<String, Object>> alerts = new HashMap<>();
     alerts(render("prod")).forEach(a -> alerts.put((String) a.get("alert"), a));
     Map<String, List<String>> reads = Map.of(
         "KordonSignInFailureSurge", List.of("kordon_security_events_total"),
         "KordonSignInsShed", List.of("kordon_credential_shed_total"),
+        "KordonInternalErrors", List.of("kordon_internal_errors_total"),
         "KordonOutboxLagging", List.of("kordon_outbox_lag_seconds"),
         "KordonSmsBudgetNearCap", List.of("kordon_sms_budget_spent_total", "kordon_sms_budget_per_minute"));
     for (var expected : reads.entrySet()) {

@@ -52,6 +52,30 @@ class LoggingTest {
     return text.isEmpty() ? List.of() : List.of(text.split("\n"));
   }
 
+  /** The access log's lines go through SLF4J with key-value pairs: fields in JSON, the request in text. */
+  @Test
+  void keyValuePairsAreJsonFieldsAndNameTheRequestInText() {
+    ByteArrayOutputStream json = new ByteArrayOutputStream();
+    ByteArrayOutputStream text = new ByteArrayOutputStream();
+    for (LoggerContext c : List.of(context(Logging.Format.JSON, "info", Map.of(), json),
+        context(Logging.Format.TEXT, "info", Map.of(), text))) {
+      c.getLogger("kordon.access").atInfo().setMessage("GET /api/v1/me 200 1.250 ms")
+          .addKeyValue("route", "/api/v1/me").addKeyValue("status", 200).addKeyValue("bytes", 120L)
+          .addKeyValue("duration_ms", 1.25).addKeyValue(Logging.REQUEST_ID, "req-kv-1")
+          .addKeyValue(Logging.TRACE_ID, TRACE).log();
+      c.stop();
+    }
+    JsonObject line = new JsonObject(lines(json).get(0));
+    assertThat(line.getString("logger_name")).isEqualTo("kordon.access");
+    assertThat(line.getString("route")).isEqualTo("/api/v1/me");
+    assertThat(line.getValue("status")).isEqualTo(200);
+    assertThat(line.getValue("bytes")).isEqualTo(120);
+    assertThat(line.getDouble("duration_ms")).isEqualTo(1.25);
+    assertThat(line.getString(Logging.REQUEST_ID)).isEqualTo("req-kv-1");
+    assertThat(line.getString(Logging.TRACE_ID)).isEqualTo(TRACE);
+    assertThat(lines(text).get(0)).contains("kordon.access: [req req-kv-1 trace " + TRACE + "] GET /api/v1/me 200");
+  }
+
   @Test
   void productionWritesOneJsonObjectPerLineNamingTheRequestAndTheAuditFieldsAndNoSecret() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -9,6 +9,9 @@ import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.classic.spi.ThrowableProxy;
 import ch.qos.logback.core.AppenderBase;
 import ch.qos.logback.core.spi.ContextAwareBase;
+import dev.kordon.ops.LogFields;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
@@ -27,6 +30,12 @@ public final class JulRouting extends ContextAwareBase implements Configurator {
         LogRecord r = new LogRecord(jul(e.getLevel()), e.getFormattedMessage());
         r.setLoggerName(e.getLoggerName());
         r.setInstant(e.getInstant());
+        if (e.getKeyValuePairs() != null && !e.getKeyValuePairs().isEmpty()) {
+          // Key-value pairs reach the log as fields of their own, as LogFields do through the bridge.
+          Map<String, String> fields = new LinkedHashMap<>();
+          e.getKeyValuePairs().forEach(kv -> fields.put(kv.key, String.valueOf(kv.value)));
+          r.setParameters(new Object[] {new LogFields(fields)});
+        }
         IThrowableProxy t = e.getThrowableProxy();
         if (t instanceof ThrowableProxy p) {
           r.setThrown(p.getThrowable());

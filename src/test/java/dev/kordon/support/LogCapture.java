@@ -1,7 +1,9 @@
 package dev.kordon.support;
 
+import dev.kordon.ops.LogFields;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -19,6 +21,8 @@ import java.util.regex.Pattern;
  */
 public final class LogCapture {
   private static final Collection<String> LINES = new ConcurrentLinkedQueue<>();
+  /** The records of Kordon's named loggers (kordon.audit, kordon.access), with their fields. */
+  private static final Collection<LogRecord> RECORDS = new ConcurrentLinkedQueue<>();
   private static final Set<String> SECRETS = ConcurrentHashMap.newKeySet();
   private static volatile boolean installed;
   /** Held here: a logger whose level was set must not be collected and forget it. */
@@ -35,7 +39,16 @@ public final class LogCapture {
 
       @Override
       public void publish(LogRecord record) {
-        LINES.add(formatter.format(record));
+        String line = formatter.format(record);
+        Object[] params = record.getParameters();
+        if (params != null && params.length == 1 && params[0] instanceof LogFields fields) {
+          // The fields go out as JSON fields in production: a secret there would leak as surely.
+          line = line + " " + fields.values();
+        }
+        LINES.add(line);
+        if (record.getLoggerName() != null && record.getLoggerName().startsWith("kordon.")) {
+          RECORDS.add(record);
+        }
       }
 
       @Override
@@ -88,6 +101,14 @@ public final class LogCapture {
   /** The lines captured so far that contain {@code text}. */
   public static List<String> linesWith(String text) {
     return LINES.stream().filter(line -> line.contains(text)).toList();
+  }
+
+  /** The fields of each line the logger {@code name} wrote so far, in order. */
+  public static List<Map<String, String>> fieldsOf(String name) {
+    return RECORDS.stream().filter(r -> name.equals(r.getLoggerName()))
+        .map(r -> r.getParameters() != null && r.getParameters().length == 1 && r.getParameters()[0] instanceof LogFields f
+            ? f.values() : Map.<String, String>of())
+        .toList();
   }
 
   public static int lineCount() {
