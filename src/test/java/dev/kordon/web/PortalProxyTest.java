@@ -319,6 +319,7 @@ class PortalProxyTest {
     assertThat(r.statusCode()).isEqualTo(401);
     assertThat(r.getHeader("WWW-Authenticate")).startsWith("Bearer").contains("error=\"invalid_token\"");
     assertThat(r.bodyAsJsonObject().getString("code")).isEqualTo("unauthorized");
+    assertThat(calls.get()).as("the altered token never reaches the portal").isEqualTo(before);
 
     assertThat(get("/portal/bills", "Authorization", "Bearer " + at).statusCode()).isEqualTo(200);
     assertThat(rig.postBearer("/api/v1/logout", at).statusCode()).isEqualTo(204);
