@@ -2,8 +2,8 @@ package dev.kordon.flow;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kordon.support.Await;
 import dev.kordon.support.LogCapture;
-import dev.kordon.support.Mailbox;
 import dev.kordon.support.Rig;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -11,6 +11,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
@@ -49,6 +50,11 @@ class PasswordChangeGuessTest {
     return events.stream().filter(e -> name.equals(((JsonObject) e).getString("event"))).count();
   }
 
+  /** The count of {@code name} events once at least {@code expected} are stored (or 5 s have passed). */
+  static long eventsOnceWritten(Rig rig, String phone, String name, long expected) {
+    return Await.until(Duration.ofSeconds(5), () -> events(rig, phone, name), n -> n >= expected);
+  }
+
   @Test
   void twentyFiveWrongCurrentPasswordsGive429AfterTheFreeFailuresAreCountedAuditedAndDelayTheSignIn() {
     try (Rig rig = Rig.builder().set("login.delay-after", 5).set("login.delay-base", "1m").start()) {
@@ -73,9 +79,9 @@ class PasswordChangeGuessTest {
       assertThat(throttled).isEqualTo(20);
       JsonObject state = state(rig, phone);
       assertThat(state.getLong("password_failures")).isEqualTo(5);
-      Mailbox.sleep(500); // audit rows are written after the answer
-      assertThat(events(rig, phone, "password.change_failed")).isEqualTo(5);
-      assertThat(events(rig, phone, "login.throttled")).isEqualTo(20);
+      // Audit rows are written after the answer: wait for them, then count exactly.
+      assertThat(eventsOnceWritten(rig, phone, "password.change_failed", 5)).isEqualTo(5);
+      assertThat(eventsOnceWritten(rig, phone, "login.throttled", 20)).isEqualTo(20);
 
       // The sign-in of the same login waits out the same delay, and the right password does not skip it.
       var login = rig.login(phone, PASSWORD);
@@ -102,8 +108,7 @@ class PasswordChangeGuessTest {
       assertThat(right.bodyAsJsonObject().getString("code")).isEqualTo("invalid_credentials");
       assertThat(rig.login(phone, NEW_PASSWORD).statusCode()).as("the password did not change").isEqualTo(401);
       assertThat(rig.login(phone, PASSWORD).statusCode()).as("locked").isEqualTo(401);
-      Mailbox.sleep(500);
-      assertThat(events(rig, phone, "password.change_failed")).isEqualTo(4);
+      assertThat(eventsOnceWritten(rig, phone, "password.change_failed", 4)).isEqualTo(4);
     }
   }
 
@@ -132,8 +137,7 @@ class PasswordChangeGuessTest {
       JsonObject state = state(rig, phone);
       assertThat(state.getLong("password_failures")).isEqualTo(3);
       assertThat(state.getBoolean("password_locked")).isTrue();
-      Mailbox.sleep(500);
-      assertThat(events(rig, phone, "password.change_failed")).isEqualTo(3);
+      assertThat(eventsOnceWritten(rig, phone, "password.change_failed", 3)).isEqualTo(3);
       assertThat(rig.login(phone, PASSWORD).statusCode()).as("locked").isEqualTo(401);
     }
   }

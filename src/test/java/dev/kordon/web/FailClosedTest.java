@@ -146,7 +146,8 @@ class FailClosedTest {
       HttpResponse<Buffer> login = rig.login("+375297000003", PASSWORD);
       long loginMs = (System.nanoTime() - t0) / 1_000_000;
       assertUnavailable(login);
-      assertThat(loginMs).isLessThan(2_000);
+      // One deadline (500 ms) and the work around it; a second deadline would take it past 1 s.
+      assertThat(loginMs).as("one command deadline").isGreaterThanOrEqualTo(500).isLessThan(1_000);
       HttpResponse<Buffer> verify = rig.get("/auth/verify", at);
       assertThat(verify.statusCode()).isEqualTo(503);
       assertThat(verify.getHeader("Retry-After")).isNotNull();

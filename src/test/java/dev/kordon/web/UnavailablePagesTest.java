@@ -4,19 +4,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kordon.support.CookieJar;
 import dev.kordon.support.Rig;
+import dev.kordon.support.Scrape;
 import dev.kordon.support.TestServers;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.client.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import redis.embedded.RedisServer;
 
 /**
- * With Redis gone a browser is told, on a page in the pages' own frame, to come back: never a raw
- * problem+json. The public pages and the operator console alike; the API keeps its problem+json.
+ * With Redis or Postgres gone a browser is told, on a page in the pages' own frame, to come back:
+ * never a raw problem+json, and never a 500 as if Kordon were at fault. The public pages and the operator console alike; the API keeps its problem+json.
  */
 class UnavailablePagesTest {
   static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
@@ -86,8 +92,45 @@ class UnavailablePagesTest {
       HttpResponse<Buffer> api = rig.admin(HttpMethod.GET, "/admin/v1/accounts/mobile/+375297000006", null, Rig.ADMIN_TOKEN);
       assertThat(api.statusCode()).isEqualTo(503);
       assertThat(api.getHeader("Content-Type")).isEqualTo("application/problem+json");
+      assertThat(Scrape.of(rig).value("kordon_internal_errors_total")).as("an outage is no fault").isZero();
     } finally {
       redis.stop();
+    }
+  }
+
+  @Test
+  void withPostgresGoneThePublicPagesAndTheConsoleAnswerWithAPageThatSaysComeBack() throws Exception {
+    Path data = Files.createTempDirectory("kordon-pg-pages");
+    int port = TestServers.freePort();
+    EmbeddedPostgres pg = EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(true).setPort(port).start();
+    try (Connection c = pg.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
+      st.execute("CREATE DATABASE kordon");
+    }
+    try (Rig rig = Rig.builder().set("pg.url", "postgresql://postgres:postgres@127.0.0.1:" + port + "/kordon").start()) {
+      rig.account("+375297000007", null);
+      Browser customer = new Browser(rig, rig.running.httpPort());
+      String recovery = customer.csrf("/password/forgot?lang=en");
+      String login = customer.csrf("/login?lang=en");
+      Browser desk = new Browser(rig, rig.running.adminPort());
+      String console = desk.csrf("/console/login?lang=en");
+      HttpResponse<Buffer> signedIn = desk.post("/console/login?lang=en",
+          MultiMap.caseInsensitiveMultiMap().add("csrf", console).add("token", Rig.ADMIN_TOKEN));
+      assertThat(signedIn.statusCode()).isEqualTo(303);
+
+      pg.close();
+      String comeBack = "temporarily unavailable";
+      assertUnavailablePage(customer.post("/password/forgot", MultiMap.caseInsensitiveMultiMap().add("csrf", recovery)
+          .add("lang", "en").add("category", "mobile").add("login", "297000007").add("channel", "email")), comeBack);
+      assertUnavailablePage(customer.post("/login", MultiMap.caseInsensitiveMultiMap().add("csrf", login)
+          .add("lang", "en").add("mode", "password").add("category", "mobile").add("login", "297000007")
+          .add("password", "Whatever-Password-9")), comeBack);
+      assertUnavailablePage(desk.get("/console/?lang=en&q=29700"), comeBack);
+      HttpResponse<Buffer> api = rig.admin(HttpMethod.GET, "/admin/v1/accounts/mobile/+375297000007", null, Rig.ADMIN_TOKEN);
+      assertThat(api.statusCode()).isEqualTo(503);
+      assertThat(api.getHeader("Content-Type")).isEqualTo("application/problem+json");
+      assertThat(Scrape.of(rig).value("kordon_internal_errors_total")).as("an outage is no fault").isZero();
+    } finally {
+      pg.close();
     }
   }
 }
