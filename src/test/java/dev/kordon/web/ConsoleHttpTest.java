@@ -29,6 +29,7 @@ class ConsoleHttpTest {
   static final String PHONE = "+375296000001";
   static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
   static final String SESSION = "__Host-kordon-console";
+  static final String CSRF_COOKIE = "__Host-" + Cookies.CONSOLE_CSRF;
 
   @BeforeAll
   static void up() {
@@ -214,13 +215,21 @@ class ConsoleHttpTest {
     }
     assertThat(d.post("/console/logout", MultiMap.caseInsensitiveMultiMap()).statusCode()).isEqualTo(403);
     assertThat(status()).isEqualTo("active");
-    // The public pages' CSRF token is bound to another cookie: it does not fit the console.
+    // A token is bound to the CSRF cookie it was made for. This desk has its own valid cookie; a
+    // token valid for another desk's cookie does not fit it, and its own token does.
     Desk other = new Desk("192.0.2.13");
     other.jar.put(SESSION, d.jar.get(SESSION));
-    String foreign = new Desk("192.0.2.13").csrf("/console/login");
+    String own = other.csrf(account());
+    assertThat(other.jar.get(CSRF_COOKIE)).as("a CSRF cookie of its own").isNotNull();
+    Desk third = new Desk("192.0.2.13");
+    String foreign = third.csrf("/console/login");
+    assertThat(third.jar.get(CSRF_COOKIE)).isNotNull().isNotEqualTo(other.jar.get(CSRF_COOKIE));
+    assertThat(foreign).isNotEqualTo(own);
     assertThat(other.post(account() + "/disable", MultiMap.caseInsensitiveMultiMap().add("csrf", foreign)).statusCode())
         .isEqualTo(403);
     assertThat(status()).isEqualTo("active");
+    var withOwn = other.post(account() + "/unlock", MultiMap.caseInsensitiveMultiMap().add("csrf", own));
+    assertThat(withOwn.statusCode()).as("the same desk with its own token").isEqualTo(303);
 
     // With its token, the same form works.
     String csrf = d.csrf(account());

@@ -21,6 +21,7 @@ import java.lang.management.MemoryType;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
 import java.util.stream.IntStream;
@@ -244,6 +245,28 @@ class StreamingImportTest {
   @Test
   void aDeclaredLengthOverTheLimitIsRefusedBeforeAnyOfTheBodyIsRead() {
     long limit = rig.config.admin().importLimit();
+    // As curl sends a large file: the head with Expect: 100-continue, the body only once asked for.
+    // The answer comes without the server ever asking, so not a byte of the body was sent or read.
+    AtomicBoolean asked = new AtomicBoolean();
+    Promise<Answer> refused = Promise.promise();
+    client.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1")
+        .setPort(rig.running.adminPort()).setURI("/admin/v1/accounts/import")
+        .putHeader("Authorization", "Bearer " + Rig.ADMIN_TOKEN).putHeader("Content-Type", "text/csv")
+        .putHeader(HttpHeaders.CONTENT_LENGTH, Long.toString(limit + 1)).putHeader(HttpHeaders.EXPECT, "100-continue"))
+        .onSuccess(req -> {
+          req.response().compose(resp -> resp.body().map(b -> new Answer(resp.statusCode(), b.toJsonObject())))
+              .onComplete(refused);
+          req.continueHandler(v -> {
+            asked.set(true);
+            req.write(HEADER + row("33", 9_000_003));
+          });
+          req.sendHead();
+        }).onFailure(refused::fail);
+    Answer first = Rig.await(refused.future());
+    assertThat(first.status()).isEqualTo(413);
+    assertThat(asked).as("the server never asked for the body (100 Continue)").isFalse();
+
+    // A client that sends without asking: refused all the same, and nothing it sent is saved.
     Promise<Answer> answer = Promise.promise();
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1")
         .setPort(rig.running.adminPort()).setURI("/admin/v1/accounts/import")
