@@ -10,11 +10,11 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 
-/** The README's configuration table and the shipped file must not drift apart. */
+/** The documented configuration table and edge set-ups must not drift from the shipped file and from Kordon. */
 class ReadmeTest {
   @Test
-  void everyKeyIsInTheReadmeTable() throws Exception {
-    String readme = Files.readString(Path.of("README.md"));
+  void everyKeyIsInTheConfigurationTable() throws Exception {
+    String readme = Files.readString(Path.of("docs", "configuration.md"));
     for (String key : ConfigTree.load(Path.of("conf", "kordon.yaml"), Map.of()).keys()) {
       assertThat(readme).as(key).contains("| `" + key + "` | `" + ConfigTree.envName(key) + "` |");
     }
@@ -22,9 +22,9 @@ class ReadmeTest {
 
   /** The forward-auth section's fenced blocks of one language, in order. */
   static List<String> forwardAuthBlocks(String language) throws Exception {
-    String readme = Files.readString(Path.of("README.md"));
+    String readme = Files.readString(Path.of("docs", "edge.md"));
     int from = readme.indexOf("\n## Behind nginx / Traefik / Envoy\n");
-    assertThat(from).as("the README's forward-auth section").isPositive();
+    assertThat(from).as("docs/edge.md's forward-auth section").isPositive();
     int to = readme.indexOf("\n## ", from + 1);
     String section = readme.substring(from, to < 0 ? readme.length() : to);
     List<String> blocks = new ArrayList<>();
@@ -47,7 +47,7 @@ class ReadmeTest {
   }
 
   /**
-   * Traefik and Envoy do not run in the tests (Debian has neither), so their README configurations
+   * Traefik and Envoy do not run in the tests (Debian has neither), so their documented configurations
    * are held to their shape: they parse, and name what Kordon's side relies on.
    */
   @Test
@@ -106,11 +106,12 @@ class ReadmeTest {
   @Test
   @SuppressWarnings("unchecked")
   void theProxySectionsConfigurationIsAcceptedAsWritten() throws Exception {
-    String readme = Files.readString(Path.of("README.md"));
+    String readme = Files.readString(Path.of("docs", "edge.md"));
     int from = readme.indexOf("\n## Kordon as the portal's proxy\n");
-    assertThat(from).as("the README's proxy section").isPositive();
+    assertThat(from).as("docs/edge.md's proxy section").isPositive();
     int start = readme.indexOf("```yaml\n", from) + "```yaml\n".length();
-    assertThat(readme.indexOf("\n## ", from + 1)).as("its block lies within it").isGreaterThan(start);
+    int next = readme.indexOf("\n## ", from + 1);
+    assertThat(next < 0 ? readme.length() : next).as("its block lies within it").isGreaterThan(start);
     Map<String, Object> block = new Yaml().load(readme.substring(start, readme.indexOf("\n```\n", start) + 1));
     ConfigTree tree = ConfigTree.load(Path.of("conf", "kordon.yaml"), Map.of(
         "KORDON_ADMIN_TOKEN", "a-long-enough-admin-token-123456", "KORDON_JWT_KEYS_DIR", "/keys",

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Forward auth as operators run it: the README's nginx configuration, as written (only addresses
+ * Forward auth as operators run it: the nginx configuration of docs/edge.md, as written (only addresses
  * and TLS lines swapped for loopback ones), in Debian's nginx in front of a real Kordon and a
  * portal that records every request it receives. Kordon's side of Traefik and Envoy (their
  * X-Forwarded-* headers, Envoy's path suffix) is checked against Kordon directly.
@@ -104,20 +104,20 @@ class ForwardAuthNginxTest {
         "forward-auth nginx tests skipped: no " + NGINX + " (KORDON_REQUIRE_SCALE_OUT=true makes this a failure)");
   }
 
-  // ---- nginx with the README's configuration
+  // ---- nginx with the configuration of docs/edge.md
 
-  /** The README's nginx block, exactly; the test only points it at its own ports. */
+  /** docs/edge.md's nginx block, exactly; the test only points it at its own ports. */
   static String readmeNginx() throws IOException {
-    String readme = Files.readString(Path.of("README.md"), StandardCharsets.UTF_8);
+    String readme = Files.readString(Path.of("docs", "edge.md"), StandardCharsets.UTF_8);
     int section = readme.indexOf("\n## Behind nginx / Traefik / Envoy\n");
-    assertThat(section).as("the README's forward-auth section").isPositive();
+    assertThat(section).as("docs/edge.md's forward-auth section").isPositive();
     int start = readme.indexOf("```nginx\n", section);
     assertThat(start).as("its nginx block").isPositive();
     start += "```nginx\n".length();
     return readme.substring(start, readme.indexOf("\n```\n", start) + 1);
   }
 
-  /** Replaces text that must be in the README's block exactly once, so the README cannot drift unnoticed. */
+  /** Replaces text that must be in the documented block exactly once, so the page cannot drift unnoticed. */
   static String once(String text, String from, String to) {
     assertThat(text.split(Pattern.quote(from), -1).length - 1).as("occurrences of «" + from.strip() + "»").isEqualTo(1);
     return text.replace(from, to);
