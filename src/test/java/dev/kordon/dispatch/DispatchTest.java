@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
+import dev.kordon.support.Await;
 import dev.kordon.support.LogCapture;
 import dev.kordon.support.Mailbox;
 import dev.kordon.support.Rig;
@@ -15,6 +16,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Response;
 import jakarta.mail.internet.MimeMessage;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -85,10 +87,7 @@ class DispatchTest {
       }
 
       smtp.start();
-      long end = System.currentTimeMillis() + 30_000;
-      while (smtp.getReceivedMessages().length < 50 && System.currentTimeMillis() < end) {
-        Mailbox.sleep(100);
-      }
+      Await.until(Duration.ofSeconds(30), () -> smtp.getReceivedMessages().length >= 50);
       // Once the stream is empty every delivery has finished: a duplicate would have arrived by then.
       awaitEmptyOutbox(rig);
       Map<String, Integer> counts = countByRecipient(smtp);
@@ -117,10 +116,7 @@ class DispatchTest {
       rig.account("mobile", "+375291959999", Rig.TARIFF, "active", null, "alive@org.by");
       long t0 = System.nanoTime();
       recover(rig, "+375291959999");
-      long end = System.currentTimeMillis() + 20_000;
-      while (relay.accepted.getOrDefault("alive@org.by", 0) == 0 && System.currentTimeMillis() < end) {
-        Mailbox.sleep(50);
-      }
+      Await.until(Duration.ofSeconds(20), () -> relay.accepted.getOrDefault("alive@org.by", 0) > 0);
       double aliveAfter = (System.nanoTime() - t0) / 1e9;
       assertThat(relay.accepted.getOrDefault("alive@org.by", 0)).as("the mail that met a 451").isEqualTo(1);
       assertThat(relay.attempts.get("alive@org.by")).as("its tries: the 451, then the delivery").isEqualTo(2);
@@ -144,28 +140,17 @@ class DispatchTest {
 
   /** Until {@code n} messages of the outbox have been tried and wait for their retry. */
   static void awaitPending(Rig rig, long n) {
-    long end = System.currentTimeMillis() + 15_000;
-    long pending = 0;
-    while (pending < n && System.currentTimeMillis() < end) {
-      Mailbox.sleep(50);
-      var redis = rig.running.services().redis();
-      pending = Rig.await(redis.send(Command.XPENDING, redis.keys().outbox(), "dispatch"))
-          .get(0).toLong();
-    }
+    var redis = rig.running.services().redis();
+    long pending = Await.until(Duration.ofSeconds(15),
+        () -> Rig.await(redis.send(Command.XPENDING, redis.keys().outbox(), "dispatch")).get(0).toLong(), p -> p >= n);
     assertThat(pending).as("outbox messages tried and waiting").isEqualTo(n);
   }
 
   /** Until the outbox stream is empty: every message was delivered and deleted. */
   static void awaitEmptyOutbox(Rig rig) {
-    long end = System.currentTimeMillis() + 15_000;
-    long left = -1;
-    while (left != 0 && System.currentTimeMillis() < end) {
-      var redis = rig.running.services().redis();
-      left = Rig.await(redis.send(Command.XLEN, redis.keys().outbox())).toLong();
-      if (left != 0) {
-        Mailbox.sleep(50);
-      }
-    }
+    var redis = rig.running.services().redis();
+    long left = Await.until(Duration.ofSeconds(15),
+        () -> Rig.await(redis.send(Command.XLEN, redis.keys().outbox())).toLong(), l -> l == 0);
     assertThat(left).as("outbox entries left").isZero();
   }
 
@@ -179,12 +164,8 @@ class DispatchTest {
     }
     var redis = first.running.services().redis();
     // Wait until the first instance has tried (and failed) them: they are pending under its name.
-    long end = System.currentTimeMillis() + 10_000;
-    long pending = 0;
-    while (pending < 5 && System.currentTimeMillis() < end) {
-      Mailbox.sleep(100);
-      pending = Rig.await(redis.send(Command.XPENDING, redis.keys().outbox(), "dispatch")).get(0).toLong();
-    }
+    long pending = Await.until(Duration.ofSeconds(10),
+        () -> Rig.await(redis.send(Command.XPENDING, redis.keys().outbox(), "dispatch")).get(0).toLong(), p -> p >= 5);
     assertThat(pending).isEqualTo(5);
     // The instance dies without a goodbye: no acks, no handing over.
     Rig.await(first.vertx.close());
@@ -218,11 +199,9 @@ class DispatchTest {
       var r = rig.post("/api/v1/password/recovery",
           new JsonObject().put("category", "mobile").put("login", "+375441900001").put("channel", "sms"));
       assertThat(r.statusCode()).isEqualTo(202);
-      long end = System.currentTimeMillis() + 15_000;
-      while (provider.to("+375441900001").isEmpty() && System.currentTimeMillis() < end) {
-        Mailbox.sleep(50);
-      }
-      Mailbox.sleep(1000);
+      Await.until(Duration.ofSeconds(15), () -> !provider.to("+375441900001").isEmpty());
+      // A window for a duplicate to arrive, had there been one.
+      Await.hold(Duration.ofSeconds(1));
       List<JsonObject> got = provider.to("+375441900001");
       assertThat(got).hasSize(1);
       assertThat(provider.failNext.get()).isZero();

@@ -2,12 +2,13 @@ package dev.kordon.dispatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kordon.support.Await;
 import dev.kordon.support.LogCapture;
-import dev.kordon.support.Mailbox;
 import dev.kordon.support.Rig;
 import dev.kordon.support.SmscStub;
 import dev.kordon.support.TestServers;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -15,10 +16,7 @@ import org.junit.jupiter.api.Test;
 /** The smpp provider against a real SMPP server: codes and temporary passwords reach the SMSC. */
 class SmppTest {
   static void waitFor(SmscStub smsc, String digits, int count) {
-    long end = System.currentTimeMillis() + 20_000;
-    while (smsc.to(digits).size() < count && System.currentTimeMillis() < end) {
-      Mailbox.sleep(50);
-    }
+    Await.until(Duration.ofSeconds(20), () -> smsc.to(digits).size() >= count);
   }
 
   @Test
@@ -32,7 +30,8 @@ class SmppTest {
       // The SMSC is down when the code is asked for; the outbox keeps it until the SMSC is back.
       assertThat(rig.post("/api/v1/login/sms-code", new JsonObject().put("category", "mobile")
           .put("login", "+375441950001")).statusCode()).isEqualTo(202);
-      Mailbox.sleep(700);
+      // The outbox tries the SMSC that is down, and keeps the message for a retry.
+      Await.hold(Duration.ofMillis(700));
       try (SmscStub smsc = new SmscStub(port)) {
         waitFor(smsc, "375441950001", 1);
         assertThat(smsc.to("375441950001")).hasSize(1);
@@ -51,7 +50,8 @@ class SmppTest {
         Matcher temp = Pattern.compile("кабинет: (\\S+)\\.").matcher(text);
         assertThat(temp.find()).isTrue();
         LogCapture.secret(temp.group(1));
-        Mailbox.sleep(500);
+        // A window for a duplicate to arrive, had there been one.
+        Await.hold(Duration.ofMillis(500));
         assertThat(smsc.to("375441950001")).hasSize(2);
       }
     }

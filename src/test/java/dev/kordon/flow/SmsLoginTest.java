@@ -6,7 +6,6 @@ import dev.kordon.audit.Audit;
 import dev.kordon.guard.SmsCodes;
 import dev.kordon.support.Await;
 import dev.kordon.support.LogCapture;
-import dev.kordon.support.Mailbox;
 import dev.kordon.support.Rig;
 import dev.kordon.support.SmsProviderStub;
 import io.vertx.core.Future;
@@ -55,11 +54,7 @@ class SmsLoginTest {
   static String nextCode(String phone) {
     int before = provider.to(phone).size();
     assertThat(requestCode(phone).statusCode()).isEqualTo(202);
-    long end = System.currentTimeMillis() + 10_000;
-    while (provider.to(phone).size() <= before && System.currentTimeMillis() < end) {
-      Mailbox.sleep(20);
-    }
-    List<JsonObject> sms = provider.to(phone);
+    List<JsonObject> sms = Await.until(Duration.ofSeconds(10), () -> provider.to(phone), l -> l.size() > before);
     assertThat(sms).hasSize(before + 1);
     Matcher m = CODE.matcher(sms.get(sms.size() - 1).getString("text"));
     assertThat(m.matches()).isTrue();

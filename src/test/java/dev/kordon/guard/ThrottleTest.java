@@ -92,10 +92,7 @@ class ThrottleTest {
       // No lockout DoS: the owner still signs in by SMS …
       assertThat(rig.post("/api/v1/login/sms-code", new JsonObject().put("category", "mobile").put("login", "+375294000001"))
           .statusCode()).isEqualTo(202);
-      long end = System.currentTimeMillis() + 10_000;
-      while (sms.to("+375294000001").isEmpty() && System.currentTimeMillis() < end) {
-        Mailbox.sleep(20);
-      }
+      Await.until(Duration.ofSeconds(10), () -> !sms.to("+375294000001").isEmpty());
       Matcher code = Pattern.compile("(\\d{6})").matcher(sms.to("+375294000001").get(0).getString("text"));
       assertThat(code.find()).isTrue();
       var bySms = rig.post("/api/v1/login/sms", new JsonObject().put("category", "mobile").put("login", "+375294000001")
@@ -137,7 +134,12 @@ class ThrottleTest {
       Rig.await(Future.join(office));
       Map<Integer, Long> statuses = new TreeMap<>();
       office.forEach(f -> statuses.merge(f.result().statusCode(), 1L, Long::sum));
-      assertThat(statuses).isEqualTo(Map.of(200, 60L));
+      // The gate refuses with 429 (or counts a failure, 401): never here. Sixty hashes at once can
+      // still pass hash.max-wait on a loaded machine, and the pool then sheds one with 503
+      // overloaded: a different mechanism, which the storm tests hold to its own rules.
+      assertThat(statuses).as("answers to sixty right passwords").containsOnlyKeys(200, 503).containsKey(200);
+      office.stream().map(Future::result).filter(r -> r.statusCode() == 503)
+          .forEach(r -> assertThat(r.bodyAsJsonObject().getString("code")).isEqualTo("overloaded"));
       assertThat(admin(rig, "+375294000010").getLong("password_failures")).isZero();
 
       // Failures still count while right passwords run beside them: three wrong ones, three failures.
@@ -149,10 +151,12 @@ class ThrottleTest {
       for (int i = 0; i < 12; i++) {
         assertThat(mixed.get(i).result().statusCode()).isEqualTo(i % 4 == 0 ? 401 : 200);
       }
-      // Audit rows are written after the answer: wait for the 60 + 9 successes and the failures.
+      // Audit rows are written after the answer: wait for the office's and the 9 later successes,
+      // and the failures.
+      long successes = statuses.get(200) + 9;
       JsonArray log = Await.until(Duration.ofSeconds(10), () -> events(rig, "+375294000010"),
-          e -> count(e, "login.success") >= 69 && count(e, "login.failure") >= 3);
-      assertThat(count(log, "login.success")).isEqualTo(69);
+          e -> count(e, "login.success") >= successes && count(e, "login.failure") >= 3);
+      assertThat(count(log, "login.success")).isEqualTo(successes);
       assertThat(count(log, "login.failure")).isEqualTo(3);
     }
   }
@@ -167,12 +171,13 @@ class ThrottleTest {
       assertThat(early.statusCode()).isEqualTo(429);
       assertThat(early.getHeader("Retry-After")).isEqualTo("1");
       assertThat(early.bodyAsJsonObject().getString("code")).isEqualTo("too_many_requests");
-      Mailbox.sleep(1100);
+      // The subject is the delay running out.
+      Await.hold(Duration.ofMillis(1100));
       assertThat(rig.login("+375294000002", "wrong-3-password").statusCode()).isEqualTo(401);
       var later = rig.login("+375294000002", "wrong-4-password");
       assertThat(later.statusCode()).isEqualTo(429);
       assertThat(Integer.parseInt(later.getHeader("Retry-After"))).isEqualTo(2);
-      Mailbox.sleep(2100);
+      Await.hold(Duration.ofMillis(2100));
       assertThat(rig.login("+375294000002", PASSWORD).statusCode()).isEqualTo(200);
       assertThat(admin(rig, "+375294000002").getLong("password_failures")).isZero();
       // Unknown logins are throttled the same way: the 429 tells nothing about the account.
@@ -279,10 +284,7 @@ class ThrottleTest {
       assertThat(rig.post("/api/v1/login/sms-code", body("+375295000500"), ip("203.0.113.20")).statusCode()).isEqualTo(202);
       assertThat(rig.post("/api/v1/password/recovery", body("+375295000501").put("channel", "sms"), ip("203.0.113.21"))
           .statusCode()).isEqualTo(202);
-      long end = System.currentTimeMillis() + 10_000;
-      while ((sms.to("+375295000500").isEmpty() || sms.to("+375295000501").isEmpty()) && System.currentTimeMillis() < end) {
-        Mailbox.sleep(20);
-      }
+      Await.until(Duration.ofSeconds(10), () -> !sms.to("+375295000500").isEmpty() && !sms.to("+375295000501").isEmpty());
       for (JsonObject m : sms.received) {
         // The code or the temporary password in the text: the log scan looks for it.
         Matcher secret = Pattern.compile(": ([^\\s.]+)").matcher(m.getString("text"));
@@ -388,10 +390,7 @@ class ThrottleTest {
 
   static String code(Rig rig, SmsProviderStub sms, String phone, int nth) {
     assertThat(rig.post("/api/v1/login/sms-code", body(phone)).statusCode()).isEqualTo(202);
-    long end = System.currentTimeMillis() + 10_000;
-    while (sms.to(phone).size() < nth && System.currentTimeMillis() < end) {
-      Mailbox.sleep(20);
-    }
+    Await.until(Duration.ofSeconds(10), () -> sms.to(phone).size() >= nth);
     Matcher m = Pattern.compile("(\\d{6})").matcher(sms.to(phone).get(nth - 1).getString("text"));
     assertThat(m.find()).isTrue();
     return LogCapture.secret(m.group(1));

@@ -35,21 +35,7 @@ public final class Mailbox {
 
   /** Waits up to {@code ms} for {@code count} mails to the recipient. */
   public static List<Mail> await(GreenMail smtp, String recipient, int count, long ms) {
-    long end = System.currentTimeMillis() + ms;
-    List<Mail> mails = to(smtp, recipient);
-    while (mails.size() < count && System.currentTimeMillis() < end) {
-      sleep(50);
-      mails = to(smtp, recipient);
-    }
-    return mails;
-  }
-
-  public static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      throw new IllegalStateException(e);
-    }
+    return Await.until(java.time.Duration.ofMillis(ms), () -> to(smtp, recipient), mails -> mails.size() >= count);
   }
 
   private static String part(Object content, String type) throws Exception {

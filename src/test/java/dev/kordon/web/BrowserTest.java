@@ -2,6 +2,7 @@ package dev.kordon.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kordon.support.Await;
 import dev.kordon.support.Browser;
 import dev.kordon.support.LogCapture;
 import dev.kordon.support.Mailbox;
@@ -10,6 +11,7 @@ import dev.kordon.support.SmsProviderStub;
 import dev.kordon.support.TestServers;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -19,8 +21,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
-import org.openqa.selenium.Keys;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.support.ui.Select;
 
 /** The seed's screens in a real headless Chromium: what a person sees and clicks. */
@@ -148,10 +150,7 @@ class BrowserTest {
     b.type("#login", "+375 29 200-00-02");
     b.press("Выслать код подтверждения");
     b.waitForPath("/login?mode=sms&code=sent");
-    long end = System.currentTimeMillis() + 10_000;
-    while (sms.to("+375292000002").isEmpty() && System.currentTimeMillis() < end) {
-      Mailbox.sleep(50);
-    }
+    Await.until(Duration.ofSeconds(10), () -> !sms.to("+375292000002").isEmpty());
     Matcher m = CODE.matcher(sms.to("+375292000002").get(0).getString("text"));
     assertThat(m.find()).isTrue();
     String code = LogCapture.secret(m.group(1));

@@ -3,7 +3,7 @@ package dev.kordon.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kordon.support.LogCapture;
-import dev.kordon.support.Mailbox;
+import dev.kordon.support.Await;
 import dev.kordon.support.Rig;
 import dev.kordon.support.TestServers;
 import io.vertx.core.buffer.Buffer;
@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import redis.embedded.RedisServer;
@@ -32,13 +33,7 @@ class FailClosedTest {
   }
 
   static HttpResponse<Buffer> eventually(Supplier<HttpResponse<Buffer>> call, int status) {
-    HttpResponse<Buffer> r = call.get();
-    long end = System.currentTimeMillis() + 20_000;
-    while (r.statusCode() != status && System.currentTimeMillis() < end) {
-      Mailbox.sleep(200);
-      r = call.get();
-    }
-    return r;
+    return Await.until(Duration.ofSeconds(20), call, r -> r.statusCode() == status);
   }
 
   @Test
