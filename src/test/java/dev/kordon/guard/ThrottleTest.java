@@ -137,7 +137,7 @@ class ThrottleTest {
       // The gate refuses with 429 (or counts a failure, 401): never here. Sixty hashes at once can
       // still pass hash.max-wait on a loaded machine, and the pool then sheds one with 503
       // overloaded: a different mechanism, which the storm tests hold to its own rules.
-      assertThat(statuses).as("answers to sixty right passwords").containsOnlyKeys(200, 503).containsKey(200);
+      assertThat(statuses.keySet()).as("answers to sixty right passwords").isSubsetOf(200, 503).contains(200);
       office.stream().map(Future::result).filter(r -> r.statusCode() == 503)
           .forEach(r -> assertThat(r.bodyAsJsonObject().getString("code")).isEqualTo("overloaded"));
       assertThat(admin(rig, "+375294000010").getLong("password_failures")).isZero();
