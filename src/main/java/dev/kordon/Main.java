@@ -70,8 +70,6 @@ import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -210,8 +208,13 @@ public final class Main {
    * {@code dev} is the dev-mode stack, null everywhere else.
    */
   public static Future<Running> start(Vertx vertx, Metrics metrics, KordonConfig config, SigningKeys keys, DevMode dev) {
-    int httpPort = config.http().port() == 0 ? freePort() : config.http().port();
-    int adminPort = config.admin().port() == 0 ? freePort() : config.admin().port();
+    // Port 0 means any free port. A negative port makes Vert.x bind one random port that all the
+    // verticle's instances share; a port picked ahead and bound later could meanwhile become the
+    // local end of a Redis or Postgres connection opened during start ("Address already in use").
+    int httpPort = config.http().port() == 0 ? -1 : config.http().port();
+    int adminPort = config.admin().port() == 0 ? -2 : config.admin().port();
+    List<HttpVerticle> publicSide = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<AdminVerticle> adminSide = new java.util.concurrent.CopyOnWriteArrayList<>();
     // Before any verticle sends: Kordon's typed messages go through the one local codec.
     LocalCodec.register(vertx.eventBus());
     return vertx.executeBlocking(() -> migrate(config.pg()), false)
@@ -285,12 +288,13 @@ public final class Main {
           .compose(id -> vertx.deployVerticle(new SmsVerticle(config, phones, dev == null ? null : dev::recordSms)))
           .compose(id -> vertx.deployVerticle(new OutboxVerticle(dispatchRedis, secrets, config.dispatch(), metrics,
               audit)))
-          .compose(id -> vertx.deployVerticle(() -> new HttpVerticle(edge, flows, new PageRoutes(edge, flows, pageParts),
-              dev == null ? null : dev::routes, httpPort), new DeploymentOptions().setInstances(instances)))
-          .compose(httpId -> vertx.deployVerticle(() -> new AdminVerticle(edge, admin, metrics, adminPort,
-                  new ConsoleRoutes(edge, admin, console, pageParts)), new DeploymentOptions())
-              .map(adminId -> new Running(vertx, services, credentials, httpPort, adminPort, hasher.parameters(),
-                  List.of(httpId, adminId))));
+          .compose(id -> vertx.deployVerticle(() -> added(publicSide, new HttpVerticle(edge, flows,
+              new PageRoutes(edge, flows, pageParts), dev == null ? null : dev::routes, httpPort)),
+              new DeploymentOptions().setInstances(instances)))
+          .compose(httpId -> vertx.deployVerticle(() -> added(adminSide, new AdminVerticle(edge, admin, metrics,
+                  adminPort, new ConsoleRoutes(edge, admin, console, pageParts))), new DeploymentOptions())
+              .map(adminId -> new Running(vertx, services, credentials, publicSide.get(0).port(),
+                  adminSide.get(0).port(), hasher.parameters(), List.of(httpId, adminId))));
     });
   }
 
@@ -320,11 +324,8 @@ public final class Main {
         .migrate().migrationsExecuted;
   }
 
-  private static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException("no free port", e);
-    }
+  private static <V> V added(List<V> started, V verticle) {
+    started.add(verticle);
+    return verticle;
   }
 }

@@ -30,6 +30,11 @@ public final class AdminVerticle extends VerticleBase {
   private final ConsoleRoutes console;
   private Connections connections;
 
+  /** The port this instance listens on, once started: the one picked when the config says 0. */
+  public int port() {
+    return connections.port();
+  }
+
   /** {@code console}: the operator console's pages, served here beside the API. */
   public AdminVerticle(Edge edge, AdminFlow admin, Metrics metrics, int port, ConsoleRoutes console) {
     this.edge = edge;

@@ -82,6 +82,10 @@ final class Connections {
     return server.listen();
   }
 
+  int port() {
+    return server.actualPort();
+  }
+
   /**
    * Closes the listening socket first, so a proxy's next connect is refused and it tries another
    * instance, then gives connections accepted already up to {@link #SETTLE_MS} to deliver their

@@ -31,6 +31,11 @@ public final class HttpVerticle extends VerticleBase {
   private final Consumer<Router> devRoutes;
   private final int port;
   private Connections connections;
+
+  /** The port this instance listens on, once started: the one picked when the config says 0. */
+  public int port() {
+    return connections.port();
+  }
   private ShedPacer pacer;
 
   /** {@code devRoutes}: dev mode's extra pages, null everywhere else. */
