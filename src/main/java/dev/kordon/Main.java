@@ -19,8 +19,8 @@ import dev.kordon.dispatch.MailVerticle;
 import dev.kordon.dispatch.Outbox;
 import dev.kordon.dispatch.OutboxVerticle;
 import dev.kordon.dispatch.SmsVerticle;
-import dev.kordon.flow.AdminFlow;
-import dev.kordon.flow.ConsoleAccess;
+import dev.kordon.admin.AdminFlow;
+import dev.kordon.admin.ConsoleAccess;
 import dev.kordon.flow.Flows;
 import dev.kordon.flow.Grants;
 import dev.kordon.flow.Guards;
@@ -51,16 +51,21 @@ import dev.kordon.token.RefreshTokens;
 import dev.kordon.token.SigningKeys;
 import dev.kordon.token.TokenService;
 import dev.kordon.token.VerifiedTokens;
-import dev.kordon.web.AdminVerticle;
-import dev.kordon.web.ClientIp;
-import dev.kordon.web.ConsoleRoutes;
-import dev.kordon.web.Edge;
-import dev.kordon.web.Faults;
-import dev.kordon.web.HttpVerticle;
-import dev.kordon.web.PageParts;
-import dev.kordon.web.PageRoutes;
-import dev.kordon.web.Readiness;
-import dev.kordon.web.Services;
+import dev.kordon.server.AdminVerticle;
+import dev.kordon.server.ClientIp;
+import dev.kordon.console.ConsoleRoutes;
+import dev.kordon.server.Edge;
+import dev.kordon.server.Faults;
+import dev.kordon.server.HttpVerticle;
+import dev.kordon.server.Mount;
+import dev.kordon.api.AdminApi;
+import dev.kordon.api.PublicApi;
+import dev.kordon.gate.PortalProxy;
+import dev.kordon.gate.SignedIn;
+import dev.kordon.gate.VerifyRoutes;
+import dev.kordon.page.PageParts;
+import dev.kordon.page.PageRoutes;
+import dev.kordon.server.Readiness;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -146,7 +151,7 @@ public final class Main {
       Logging.release();
     }, "kordon-shutdown"));
     if (dev != null) {
-      dev.seed(running.services(), running.credentials()).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      dev.seed(config, running.services().subscribers(), running.services().browserSessions(), running.credentials()).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     }
     List<String> heap = HeapSettings.apply();
     if (!heap.isEmpty()) {
@@ -288,11 +293,16 @@ public final class Main {
           .compose(id -> vertx.deployVerticle(new SmsVerticle(config, phones, dev == null ? null : dev::recordSms)))
           .compose(id -> vertx.deployVerticle(new OutboxVerticle(dispatchRedis, secrets, config.dispatch(), metrics,
               audit)))
-          .compose(id -> vertx.deployVerticle(() -> added(publicSide, new HttpVerticle(edge, flows,
-              new PageRoutes(edge, flows, pageParts), dev == null ? null : dev::routes, httpPort)),
-              new DeploymentOptions().setInstances(instances)))
-          .compose(httpId -> vertx.deployVerticle(() -> added(adminSide, new AdminVerticle(edge, admin, metrics,
-                  adminPort, new ConsoleRoutes(edge, admin, console, pageParts))), new DeploymentOptions())
+          .compose(id -> vertx.deployVerticle(() -> {
+            PageRoutes pages = new PageRoutes(edge, flows, pageParts);
+            SignedIn signedIn = new SignedIn(flows, pages);
+            return added(publicSide, new HttpVerticle(edge, new HttpVerticle.Parts(new VerifyRoutes(signedIn), pages,
+                new PublicApi(edge, flows), dev == null ? Mount.NONE : (router, v) -> dev.routes(router),
+                PortalProxy.routes(edge, signedIn, pages)), httpPort));
+          }, new DeploymentOptions().setInstances(instances)))
+          .compose(httpId -> vertx.deployVerticle(() -> added(adminSide, new AdminVerticle(edge,
+                  new AdminVerticle.Parts(new AdminApi(edge, admin), new ConsoleRoutes(edge, admin, console, pageParts)),
+                  metrics, adminPort)), new DeploymentOptions())
               .map(adminId -> new Running(vertx, services, credentials, publicSide.get(0).port(),
                   adminSide.get(0).port(), hasher.parameters(), List.of(httpId, adminId))));
     });

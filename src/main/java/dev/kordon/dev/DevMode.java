@@ -4,7 +4,9 @@ import dev.kordon.config.ConfigException;
 import dev.kordon.config.ConfigTree;
 import dev.kordon.credential.Credentials;
 import dev.kordon.token.SigningKeys;
-import dev.kordon.web.Services;
+import dev.kordon.config.KordonConfig;
+import dev.kordon.flow.Subscribers;
+import dev.kordon.token.BrowserSessions;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -58,7 +60,7 @@ public interface DevMode {
   SigningKeys signingKeys();
 
   /** The demo accounts. */
-  Future<Void> seed(Services services, Credentials credentials);
+  Future<Void> seed(KordonConfig config, Subscribers subscribers, BrowserSessions sessions, Credentials credentials);
 
   /** Each SMS the log provider "sent", text included, for {@code /dev/outbox} only. */
   void recordSms(JsonObject message);

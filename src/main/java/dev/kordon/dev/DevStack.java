@@ -6,7 +6,9 @@ import dev.kordon.account.PhoneFormat;
 import dev.kordon.config.ConfigTree;
 import dev.kordon.credential.Credentials;
 import dev.kordon.token.SigningKeys;
-import dev.kordon.web.Services;
+import dev.kordon.config.KordonConfig;
+import dev.kordon.flow.Subscribers;
+import dev.kordon.token.BrowserSessions;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -47,7 +49,7 @@ public final class DevStack implements DevMode {
   private final GreenMail smtp;
   private final SigningKeys keys;
   private final List<JsonObject> sms = new java.util.concurrent.CopyOnWriteArrayList<>();
-  private volatile Services services;
+  private volatile BrowserSessions sessions;
   private int extraAccounts;
   private volatile String demoCategory;
   private volatile String demoPhone;
@@ -123,31 +125,32 @@ public final class DevStack implements DevMode {
    * in the first category that signs in by phone, on the first and second operator codes.
    */
   @Override
-  public Future<Void> seed(Services services, Credentials credentials) {
-    this.services = services;
-    List<String> phoneCategories = services.config().phoneCategories();
+  public Future<Void> seed(KordonConfig config, Subscribers subscribers, BrowserSessions sessions,
+      Credentials credentials) {
+    this.sessions = sessions;
+    List<String> phoneCategories = config.phoneCategories();
     if (phoneCategories.isEmpty()) {
       LOG.info("dev mode: no category signs in by phone, so there are no demo accounts");
       return Future.succeededFuture();
     }
     String category = phoneCategories.get(0);
-    PhoneFormat phones = services.logins().phones();
+    PhoneFormat phones = subscribers.logins().phones();
     List<String> codes = phones.operatorCodes();
     String loadCode = codes.get(codes.size() - 1);
     demoCategory = category;
     demoPhone = phones.canonical(codes.get(0) + subscriber(phones, DEMO_SUBSCRIBER));
     newPhone = phones.canonical(codes.get(1 % codes.size()) + subscriber(phones, DEMO_SUBSCRIBER));
-    return services.accounts().upsert(category, demoPhone, TARIFF, "demo@example.by", "subscriber", "active")
+    return subscribers.accounts().upsert(category, demoPhone, TARIFF, "demo@example.by", "subscriber", "active")
         .compose(up -> credentials.hash(DEMO_PASSWORD)
-            .compose(hash -> services.accounts().setHash(up.account().id(), hash)))
-        .compose(v -> services.accounts().upsert(category, newPhone, TARIFF, "new@example.by", "subscriber", "active"))
+            .compose(hash -> subscribers.accounts().setHash(up.account().id(), hash)))
+        .compose(v -> subscribers.accounts().upsert(category, newPhone, TARIFF, "new@example.by", "subscriber", "active"))
         .compose(v -> extraAccounts == 0 ? Future.succeededFuture() : credentials.hash(DEMO_PASSWORD).compose(hash -> {
           // One hash for all of them: same password, and seeding stays quick.
           Future<Void> chain = Future.succeededFuture();
           for (int i = 0; i < extraAccounts; i++) {
             String phone = phones.canonical(loadCode + subscriber(phones, i));
-            chain = chain.compose(x -> services.accounts().upsert(category, phone, TARIFF, "load@example.by", "subscriber",
-                "active")).compose(up -> services.accounts().setHash(up.account().id(), hash));
+            chain = chain.compose(x -> subscribers.accounts().upsert(category, phone, TARIFF, "load@example.by", "subscriber",
+                "active")).compose(up -> subscribers.accounts().setHash(up.account().id(), hash));
           }
           return chain.onSuccess(x -> LOG.info("dev mode: " + extraAccounts + " more accounts from "
               + phones.canonical(loadCode + subscriber(phones, 0))));
@@ -182,8 +185,8 @@ public final class DevStack implements DevMode {
     // A stand-in for the operator's portal: shows who the browser session belongs to.
     router.get("/dev/portal").handler(ctx -> {
       var cookie = ctx.request().getCookie("kordon-session");
-      Future<JsonObject> who = cookie == null || services == null ? Future.failedFuture("none")
-          : services.browserSessions().lookup(cookie.getValue());
+      Future<JsonObject> who = cookie == null || sessions == null ? Future.failedFuture("none")
+          : sessions.lookup(cookie.getValue());
       who.onComplete(ar -> {
         String body = ar.succeeded()
             ? "<p>Вы вошли как <b>" + escape(ar.result().getString("login")) + "</b> (" + escape(ar.result().getString("role"))

@@ -1,5 +1,6 @@
 package dev.kordon.flow;
 
+import dev.kordon.answer.TokenPair;
 import dev.kordon.account.Account;
 import dev.kordon.account.AccountRepository;
 import dev.kordon.guard.DenyList;

@@ -1,5 +1,9 @@
 package dev.kordon.flow;
 
+import dev.kordon.answer.BrowserSession;
+import dev.kordon.answer.ChangeRequired;
+import dev.kordon.answer.Channel;
+import dev.kordon.answer.TokenPair;
 import dev.kordon.account.Account;
 import dev.kordon.audit.Audit;
 import dev.kordon.guard.ChangeTokens;

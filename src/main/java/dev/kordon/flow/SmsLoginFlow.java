@@ -1,5 +1,7 @@
 package dev.kordon.flow;
 
+import dev.kordon.answer.Answer;
+import dev.kordon.answer.Channel;
 import dev.kordon.account.Account;
 import dev.kordon.account.AccountRepository;
 import dev.kordon.account.LoginParser;

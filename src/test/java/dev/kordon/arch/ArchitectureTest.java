@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -77,6 +78,103 @@ class ArchitectureTest {
   void nothingDependsOnTheRootPackageWhereMainWiresEverything() {
     noClasses().that().resideOutsideOfPackage("dev.kordon").should().dependOnClassesThat().resideInAPackage("dev.kordon")
         .check(kordon);
+  }
+
+  // ---- Vert.x internals: each one allowed by name, with what upstream would let it go
+
+  /**
+   * The classes of Vert.x's {@code impl} and {@code internal} packages Kordon may touch, and why;
+   * none other. Each can change in any release, so each is a place to look first on an upgrade.
+   */
+  static final Map<String, String> VERTX_INTERNALS = Map.of(
+      // server/Connections closes the listening socket first on shutdown; Netty's channel left the
+      // public API in https://github.com/eclipse-vertx/vert.x/pull/4791 and the HTTP connection SPI
+      // (https://github.com/eclipse-vertx/vert.x/pull/5755) is where a public handle would come.
+      "io.vertx.core.net.impl.ConnectionBase", "server/Connections: the listener's channel",
+      // ops/RequestScope keeps the request id on the duplicated context: isDuplicate() lives on
+      // ContextInternal only (https://github.com/eclipse-vertx/vert.x/pull/4277); ContextLocal became
+      // API in https://github.com/eclipse-vertx/vert.x/pull/5506. store/ClusterRouter runs its
+      // replies on the context it was made on.
+      "io.vertx.core.internal.ContextInternal", "ops/RequestScope, store/ClusterRouter",
+      // api/ApiValidation validates the body BodyHandler already parsed, once; the public route reads
+      // it again (https://github.com/eclipse-vertx/vertx-openapi/pull/10 added a body supplier only).
+      "io.vertx.openapi.validation.impl.RequestValidatorImpl", "api/ApiValidation",
+      "io.vertx.openapi.validation.impl.RequestParameterImpl", "api/ApiValidation",
+      "io.vertx.openapi.validation.impl.ValidatableRequestImpl", "api/ApiValidation",
+      // store/ClusterRouter picks the node by a key's slot; exposing that is
+      // https://github.com/vert-x3/vertx-redis-client/issues/450.
+      "io.vertx.redis.client.impl.RequestImpl", "store/ClusterRouter: a request's keys",
+      "io.vertx.redis.client.impl.ZModem", "store/ClusterRouter: a key's slot",
+      // store/Outage and ClusterRouter read a Redis error's kind (MOVED, ASK, LOADING, CLUSTERDOWN);
+      // the client itself matches on ErrorType (https://github.com/vert-x3/vertx-redis-client/issues/158)
+      // and has no public type for it.
+      "io.vertx.redis.client.impl.types.ErrorType", "store/Outage, store/ClusterRouter: a Redis error's kind");
+
+  @Test
+  void onlyTheVertxInternalsAllowedByNameAreUsed() {
+    noClasses().that().resideInAPackage("dev.kordon..").should().dependOnClassesThat(
+        DescribedPredicate.describe("are Vert.x internals not allowed by name", c ->
+            c.getPackageName().startsWith("io.vertx.")
+                && (c.getPackageName().contains(".impl") || c.getPackageName().contains(".internal"))
+                && !VERTX_INTERNALS.containsKey(c.getName())))
+        .check(kordon);
+  }
+
+  /** An allowance nothing uses any more comes off the list. */
+  @Test
+  void everyAllowedVertxInternalIsStillUsed() {
+    Set<String> used = new java.util.TreeSet<>();
+    kordon.forEach(c -> c.getDirectDependenciesFromSelf().forEach(d -> used.add(d.getTargetClass().getName())));
+    assertThat(used).containsAll(VERTX_INTERNALS.keySet());
+  }
+
+  // ---- the web side: server is what the others stand on; each face keeps to its own
+
+  static final String SERVER = "dev.kordon.server..";
+  static final String API = "dev.kordon.api..";
+  static final String PAGE = "dev.kordon.page..";
+  static final String CONSOLE = "dev.kordon.console..";
+  static final String GATE = "dev.kordon.gate..";
+
+  /** The verticles, connections and problem+json are handed their routes; they know no face. */
+  @Test
+  void theServerKnowsNoneOfTheFacesItServes() {
+    noClasses().that().resideInAPackage(SERVER).should().dependOnClassesThat()
+        .resideInAnyPackage(API, PAGE, CONSOLE, GATE).check(kordon);
+  }
+
+  /** The JSON API answers in JSON only: no page, no console, no proxy. */
+  @Test
+  void theApiDrawsOnNoOtherFace() {
+    noClasses().that().resideInAPackage(API).should().dependOnClassesThat()
+        .resideInAnyPackage(PAGE, CONSOLE, GATE).check(kordon);
+  }
+
+  @Test
+  void thePagesDrawOnNoOtherFace() {
+    noClasses().that().resideInAPackage(PAGE).should().dependOnClassesThat()
+        .resideInAnyPackage(API, CONSOLE, GATE).check(kordon);
+  }
+
+  /** The console is drawn like the pages (their views, CSRF, models) and uses nothing else of the faces. */
+  @Test
+  void theConsoleBorrowsOnlyThePagesLook() {
+    noClasses().that().resideInAPackage(CONSOLE).should().dependOnClassesThat()
+        .resideInAnyPackage(API, GATE).check(kordon);
+  }
+
+  /** Forward-auth and the portal proxy ask the pages only who is signed in and where a sign-in may return. */
+  @Test
+  void theGateBorrowsOnlyThePagesSession() {
+    noClasses().that().resideInAPackage(GATE).should().dependOnClassesThat()
+        .resideInAnyPackage(API, CONSOLE).check(kordon);
+  }
+
+  /** The command line runs the admin flow itself: it never goes through a port's routes. */
+  @Test
+  void theCommandLineDependsOnFlowsNeverOnTheWeb() {
+    noClasses().that().haveFullyQualifiedName("dev.kordon.Cli").should().dependOnClassesThat()
+        .resideInAnyPackage(SERVER, API, PAGE, CONSOLE, GATE).check(kordon);
   }
 
   @Test

@@ -30,7 +30,8 @@ class DevModeTest {
       KordonConfig config = KordonConfig.from(tree);
       assertThat(config.cookieSecure()).isFalse();
       Main.Running running = Rig.await(Main.start(vertx, new Metrics(), config, dev.signingKeys(), dev));
-      Rig.await(dev.seed(running.services(), running.credentials()));
+      Rig.await(dev.seed(config, running.services().subscribers(), running.services().browserSessions(),
+          running.credentials()));
       // The README's demo logins, made from the shipped phone settings.
       assertThat(dev.demoPhone()).isEqualTo("+375291234567");
       assertThat(dev.newPhone()).isEqualTo("+375441234567");

@@ -2,7 +2,6 @@ package dev.kordon.scale;
 
 import dev.kordon.support.Ports;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;

@@ -1,8 +1,0 @@
-package dev.kordon.flow;
-
-import io.vertx.core.json.JsonObject;
-
-/** What a sign-in answers the API: tokens, or the demand to change a temporary password first. */
-public interface Answer {
-  JsonObject toJson();
-}

@@ -1,4 +1,0 @@
-package dev.kordon.flow;
-
-/** What a sign-in answers the pages: a browser session, or the demand to change a temporary password first. */
-public interface PageAnswer {}
