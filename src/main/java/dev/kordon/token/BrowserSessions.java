@@ -162,7 +162,7 @@ public final class BrowserSessions {
         return Future.failedFuture(new FlowException(Failure.UNAUTHORIZED));
       }
       who.remove("at");
-      JsonObject frozen = VerifiedTokens.frozen(who);
+      JsonObject frozen = FrozenJson.of(who);
       // Its Redis key was set no earlier than its "at", with the ttl: it ends no later than this.
       verified.putSession(sha, account, frozen, createdMs + ttl.toMillis(), readAt, since);
       return Future.succeededFuture(frozen);

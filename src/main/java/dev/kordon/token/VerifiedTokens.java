@@ -4,14 +4,10 @@ import dev.kordon.config.KordonConfig;
 import dev.kordon.store.RedisStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -35,7 +31,7 @@ import java.util.function.LongSupplier;
  * #SESSION_MAX_AGE_MS} after the Redis read that found it: a revocation that was never announced
  * (a key deleted by hand, an announcement that failed) still reaches every instance within that.
  *
- * <p>What is served is shared between callers and read-only: changing it throws.
+ * <p>What is served is shared between callers and read-only ({@link FrozenJson}): changing it throws.
  */
 public final class VerifiedTokens {
   /** A session is read from Redis again at least this often, whatever the feed says. */
@@ -114,7 +110,7 @@ public final class VerifiedTokens {
     String jti = claims.getString("jti");
     String sub = UUID.fromString(claims.getString("sub")).toString();
     TokenKey key = new TokenKey(token);
-    Entry old = byToken.put(key, new Entry(frozen(claims), exp, jti, sub));
+    Entry old = byToken.put(key, new Entry(FrozenJson.of(claims), exp, jti, sub));
     if (old == null) {
       byJti.computeIfAbsent(jti, k -> new HashSet<>()).add(token);
       bySub.computeIfAbsent(sub, k -> new HashSet<>()).add(token);
@@ -154,7 +150,7 @@ public final class VerifiedTokens {
       prune(bySession, s -> s.untilMs, this::removeSession);
     }
     String sub = account.toString();
-    Seen old = bySession.put(sha, new Seen(frozen(who), until, sub));
+    Seen old = bySession.put(sha, new Seen(FrozenJson.of(who), until, sub));
     if (old != null && !old.sub.equals(sub)) {
       unindex(sessionsBySub, old.sub, sha);
     }
@@ -317,70 +313,6 @@ public final class VerifiedTokens {
     while (map.size() > target && it.hasNext()) {
       Map.Entry<K, V> e = it.next();
       remover.remove(e.getKey(), e.getValue());
-    }
-  }
-
-  /** A deep copy nobody can change: every caller may be handed the same one. */
-  static JsonObject frozen(JsonObject json) {
-    Map<String, Object> copy = new LinkedHashMap<>();
-    json.forEach(e -> copy.put(e.getKey(), frozenValue(e.getValue())));
-    return new JsonObject(Collections.unmodifiableMap(copy));
-  }
-
-  private static Object frozenValue(Object v) {
-    if (v instanceof JsonObject o) {
-      return frozen(o);
-    }
-    if (v instanceof Map<?, ?> m) {
-      return frozen(new JsonObject(new LinkedHashMap<>(castMap(m))));
-    }
-    if (v instanceof JsonArray a) {
-      return frozenArray(a.getList());
-    }
-    if (v instanceof List<?> l) {
-      return frozenArray(l);
-    }
-    return v;
-  }
-
-  private static JsonArray frozenArray(List<?> list) {
-    List<Object> copy = new ArrayList<>(list.size());
-    list.forEach(x -> copy.add(frozenValue(x)));
-    return new JsonArray(Collections.unmodifiableList(copy));
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> castMap(Map<?, ?> m) {
-    return (Map<String, Object>) m;
-  }
-
-  /**
-   * A token as a map key. A token string is long (hundreds of characters) and new at every request,
-   * so {@link String#hashCode} would walk all of it each time; its last characters are signature
-   * bytes, as good a hash as any. Equality still compares the whole string.
-   */
-  private static final class TokenKey {
-    private static final int HASHED = 24;
-    final String token;
-    private final int hash;
-
-    TokenKey(String token) {
-      this.token = token;
-      int h = token.length();
-      for (int i = Math.max(0, token.length() - HASHED); i < token.length(); i++) {
-        h = 31 * h + token.charAt(i);
-      }
-      this.hash = h;
-    }
-
-    @Override
-    public int hashCode() {
-      return hash;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof TokenKey k && k.hash == hash && k.token.equals(token);
     }
   }
 }

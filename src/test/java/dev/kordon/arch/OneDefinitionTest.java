@@ -50,7 +50,7 @@ class OneDefinitionTest {
     rules.add(new Rule("temp-password.ttl", Pattern.compile("ofHours\\(\\s*" + hours + "L?\\s*\\)"), null));
     rules.add(new Rule("temp-password.ttl", Pattern.compile("(?<![\\d.])" + hours + "L?\\s*\\*\\s*(?:60|3600)\\b"), null));
     rules.add(new Rule("temp-password.ttl", Pattern.compile("(?<!\\d)" + seconds + "(?:000)?(?!\\d)"), null));
-    rules.add(new Rule("sms-code.max-tries", Pattern.compile("max-tries"), "config/KordonConfig.java"));
+    rules.add(new Rule("sms-code.max-tries", Pattern.compile("max-tries"), "config/ConfigReader.java"));
     return rules;
   }
 
@@ -111,7 +111,7 @@ class OneDefinitionTest {
     for (String line : innocent) {
       assertThat(violations(code, List.of(line), rules)).as(line).isEmpty();
     }
-    assertThat(violations(Path.of("src", "main", "java", "dev", "kordon", "config", "KordonConfig.java"),
+    assertThat(violations(Path.of("src", "main", "java", "dev", "kordon", "config", "ConfigReader.java"),
         List.of("c.integer(\"sms-code.max-tries\", 1, 10)"), rules)).isEmpty();
   }
 }
