@@ -5,7 +5,7 @@ import dev.kordon.page.PageModel;
 import dev.kordon.page.PageParts;
 import dev.kordon.page.PageView;
 import dev.kordon.server.ClientIp;
-import dev.kordon.server.Cookies;
+import dev.kordon.page.Cookies;
 import dev.kordon.server.Edge;
 import dev.kordon.server.Mount;
 import dev.kordon.server.Language;

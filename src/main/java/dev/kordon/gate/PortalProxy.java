@@ -3,7 +3,7 @@ package dev.kordon.gate;
 import dev.kordon.page.PageRoutes;
 import dev.kordon.server.ClientIp;
 import dev.kordon.server.Connections;
-import dev.kordon.server.Cookies;
+import dev.kordon.page.Cookies;
 import dev.kordon.server.Edge;
 import dev.kordon.server.Mount;
 import dev.kordon.server.Faults;

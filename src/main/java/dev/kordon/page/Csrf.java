@@ -1,6 +1,5 @@
 package dev.kordon.page;
 
-import dev.kordon.server.Cookies;
 import dev.kordon.guard.Secrets;
 import io.vertx.ext.web.RoutingContext;
 import java.security.MessageDigest;

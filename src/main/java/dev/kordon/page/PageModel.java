@@ -1,6 +1,5 @@
 package dev.kordon.page;
 
-import dev.kordon.server.Cookies;
 import dev.kordon.server.Language;
 import dev.kordon.problem.Bundles;
 import dev.kordon.account.LoginParser;

@@ -1,7 +1,6 @@
 package dev.kordon.page;
 
 import dev.kordon.server.ClientIp;
-import dev.kordon.server.Cookies;
 import dev.kordon.server.Edge;
 import dev.kordon.server.Language;
 import dev.kordon.server.Mount;

@@ -1,6 +1,5 @@
 package dev.kordon.page;
 
-import dev.kordon.server.Cookies;
 import dev.kordon.answer.BrowserSession;
 import dev.kordon.problem.Failure;
 import dev.kordon.problem.FlowException;

@@ -80,6 +80,39 @@ class ArchitectureTest {
         .check(kordon);
   }
 
+  // ---- sizes a reader can hold in mind
+
+  static final int MAX_FILES_PER_PACKAGE = 15;
+  static final int MAX_LINES_PER_PACKAGE = 1_500;
+  static final int MAX_LINES_PER_CLASS = 350;
+
+  /** A package past these sizes does more than one thing; a class past them wants its seam found. */
+  @Test
+  void noPackageOverFifteenFilesOrFifteenHundredLinesAndNoClassOverThreeHundredFifty() throws IOException {
+    List<String> over = new ArrayList<>();
+    java.util.Map<Path, List<Path>> packages;
+    try (Stream<Path> files = Files.walk(MAIN.resolve("dev/kordon"))) {
+      packages = files.filter(f -> f.toString().endsWith(".java"))
+          .collect(java.util.stream.Collectors.groupingBy(Path::getParent, java.util.TreeMap::new,
+              java.util.stream.Collectors.toList()));
+    }
+    assertThat(packages).as("the packages read").hasSizeGreaterThan(10);
+    for (var e : packages.entrySet()) {
+      long total = 0;
+      for (Path file : e.getValue()) {
+        long lines = Files.readAllLines(file).size();
+        total += lines;
+        if (lines > MAX_LINES_PER_CLASS) {
+          over.add(MAIN.relativize(file) + ": " + lines + " lines");
+        }
+      }
+      if (e.getValue().size() > MAX_FILES_PER_PACKAGE || total > MAX_LINES_PER_PACKAGE) {
+        over.add(MAIN.relativize(e.getKey()) + ": " + e.getValue().size() + " files, " + total + " lines");
+      }
+    }
+    assertThat(over).isEmpty();
+  }
+
   // ---- Vert.x internals: each one allowed by name, with what upstream would let it go
 
   /**

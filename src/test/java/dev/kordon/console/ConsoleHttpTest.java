@@ -1,6 +1,6 @@
 package dev.kordon.console;
 
-import dev.kordon.server.Cookies;
+import dev.kordon.page.Cookies;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kordon.support.LogCapture;

@@ -1,4 +1,4 @@
-package dev.kordon.server;
+package dev.kordon.page;
 
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
