@@ -78,6 +78,10 @@ public record KordonConfig(
       int shedRate, Duration retryAfter) {
     /** OWASP's smallest Argon2id line is m=7 MiB (with t=5); nothing weaker is accepted. */
     public static final int MIN_MEMORY_KIB = 7168;
+    /** The most each parameter may be; hash-timing holds what it times to the same bounds. */
+    public static final int MAX_MEMORY_KIB = 4 * 1024 * 1024;
+    public static final int MAX_ITERATIONS = 100;
+    public static final int MAX_PARALLELISM = 64;
   }
 
   /** {@code verifyCache}: how many verified access tokens, and how many browser sessions, one instance keeps; 0 = none. */
@@ -264,9 +268,9 @@ public record KordonConfig(
       throw c.error("jwt.leeway", "at most 60s");
     }
     Hash hash = new Hash(
-        c.integer("hash.memory-kib", Hash.MIN_MEMORY_KIB, 4 * 1024 * 1024),
-        c.integer("hash.iterations", 1, 100),
-        c.integer("hash.parallelism", 1, 64),
+        c.integer("hash.memory-kib", Hash.MIN_MEMORY_KIB, Hash.MAX_MEMORY_KIB),
+        c.integer("hash.iterations", 1, Hash.MAX_ITERATIONS),
+        c.integer("hash.parallelism", 1, Hash.MAX_PARALLELISM),
         c.integer("hash.workers", 0, 1024),
         c.integer("hash.queue", 0, 100_000),
         c.positiveDuration("hash.max-wait"),
