@@ -52,7 +52,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The operator's command line: {@code migrate}, {@code accounts import FILE}, {@code accounts
- * disable CATEGORY LOGIN}, with the same configuration as the server ({@code --conf}, KORDON_*).
+ * disable CATEGORY LOGIN}, with the same configuration as the server ({@code --conf}, KORDON_*);
+ * {@code hash-timing} (see {@link HashTiming}) reads only its hash parameters.
  * Exit codes: 0 done, 1 failed (database, Redis, file), 2 wrong use or configuration, 3 an import
  * refused some rows, 4 no such account.
  */
@@ -66,7 +67,8 @@ final class Cli {
       usage: java -jar kordon.jar [--conf FILE]                    start the server
              java -jar kordon.jar [--conf FILE] migrate            apply database migrations
              java -jar kordon.jar [--conf FILE] accounts import FILE
-             java -jar kordon.jar [--conf FILE] accounts disable CATEGORY LOGIN""";
+             java -jar kordon.jar [--conf FILE] accounts disable CATEGORY LOGIN
+             java -jar kordon.jar [--conf FILE] hash-timing [--memory KiB] [--iterations N] [--parallelism N] [--count N]""";
 
   private Cli() {}
 
@@ -79,6 +81,9 @@ final class Cli {
   static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
     List<String> words = words(args);
     Path conf = conf(args);
+    if (!words.isEmpty() && words.get(0).equals(HashTiming.COMMAND)) {
+      return HashTiming.run(words.subList(1, words.size()), conf, env, out, err);
+    }
     String command = String.join(" ", words.subList(0, Math.min(2, words.size())));
     boolean known = words.equals(List.of("migrate"))
         || (command.equals("accounts import") && words.size() == 3)

@@ -1,6 +1,7 @@
 package dev.kordon;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.kordon.support.Rig;
 import io.vertx.core.http.HttpMethod;
@@ -12,6 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -163,5 +166,47 @@ class CliTest {
     Ran malformed = run(env(), "accounts", "disable", "mobile", "12");
     assertThat(malformed.code()).isEqualTo(2);
     assertThat(malformed.err()).contains("login");
+  }
+
+  /** "argon2id m=… KiB, t=…, p=…: N hashes in S s, M ms per hash, R hashes/s on one thread" */
+  static final Pattern TIMING = Pattern.compile("(argon2id m=\\d+ KiB, t=\\d+, p=\\d+): (\\d+) hashes in ([0-9.]+) s, "
+      + "([0-9.]+) ms per hash, ([0-9.]+) hashes/s on one thread\\R");
+
+  /** The parameters and count it ran with, and its milliseconds per hash, checked against its own rate. */
+  static double msPerHash(Ran r, String parameters, int count) {
+    assertThat(r.code()).as(r.err()).isZero();
+    Matcher m = TIMING.matcher(r.out());
+    assertThat(m.matches()).as(r.out()).isTrue();
+    assertThat(m.group(1)).isEqualTo(parameters);
+    assertThat(Integer.parseInt(m.group(2))).isEqualTo(count);
+    double ms = Double.parseDouble(m.group(4));
+    assertThat(ms).isPositive();
+    assertThat(Double.parseDouble(m.group(5)) * ms / 1000).as(r.out()).isCloseTo(1.0, within(0.02));
+    return ms;
+  }
+
+  @Test
+  void hashTimingTimesTheConfiguredOrGivenParametersAndRefusesWhatKordonWould() {
+    Map<String, String> env = env();
+    env.put("KORDON_HASH_MEMORY_KIB", "7168");
+    env.put("KORDON_HASH_ITERATIONS", "1");
+    double one = msPerHash(run(env, "hash-timing", "--count", "5"), "argon2id m=7168 KiB, t=1, p=1", 5);
+    // Six passes over the memory instead of one: the given parameters are the ones hashed with.
+    double six = msPerHash(run(env, "hash-timing", "--iterations", "6", "--count", "5"), "argon2id m=7168 KiB, t=6, p=1", 5);
+    assertThat(six).as("t=6 against t=1").isGreaterThan(2 * one);
+
+    Ran small = run(env, "hash-timing", "--memory", "1024");
+    assertThat(small.code()).isEqualTo(2);
+    assertThat(small.err()).contains("--memory").contains("7168").contains("'1024'");
+    env.put("KORDON_HASH_ITERATIONS", "0");
+    Ran badConf = run(env, "hash-timing");
+    assertThat(badConf.code()).isEqualTo(2);
+    assertThat(badConf.err()).contains("bad configuration").contains("KORDON_HASH_ITERATIONS");
+    for (String[] args : new String[][] {{"hash-timing", "--count"}, {"hash-timing", "--rounds", "3"},
+        {"hash-timing", "7168"}, {"hash-timing", "--count", "1", "--count", "2"}}) {
+      Ran r = run(env(), args);
+      assertThat(r.code()).as(String.join(" ", args)).isEqualTo(2);
+      assertThat(r.err()).contains("usage:").contains("hash-timing [--memory KiB]");
+    }
   }
 }

@@ -95,9 +95,9 @@ final class ConfigReader {
       throw c.error("jwt.leeway", "at most 60s");
     }
     Hash hash = new Hash(
-        c.integer("hash.memory-kib", Hash.MIN_MEMORY_KIB, 4 * 1024 * 1024),
-        c.integer("hash.iterations", 1, 100),
-        c.integer("hash.parallelism", 1, 64),
+        c.integer("hash.memory-kib", Hash.MIN_MEMORY_KIB, Hash.MAX_MEMORY_KIB),
+        c.integer("hash.iterations", 1, Hash.MAX_ITERATIONS),
+        c.integer("hash.parallelism", 1, Hash.MAX_PARALLELISM),
         c.integer("hash.workers", 0, 1024),
         c.integer("hash.queue", 0, 100_000),
         c.positiveDuration("hash.max-wait"),

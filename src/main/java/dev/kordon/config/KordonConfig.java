@@ -75,6 +75,10 @@ public record KordonConfig(
       int shedRate, Duration retryAfter) {
     /** OWASP's smallest Argon2id line is m=7 MiB (with t=5); nothing weaker is accepted. */
     public static final int MIN_MEMORY_KIB = 7168;
+    /** The most each parameter may be; hash-timing holds what it times to the same bounds. */
+    public static final int MAX_MEMORY_KIB = 4 * 1024 * 1024;
+    public static final int MAX_ITERATIONS = 100;
+    public static final int MAX_PARALLELISM = 64;
   }
 
   /** {@code verifyCache}: how many verified access tokens, and how many browser sessions, one instance keeps; 0 = none. */

@@ -109,8 +109,8 @@ public final class Bench {
         iterations, cfg.accounts()) : null;
 
     // Hash-only: before Kordon runs, on as many threads as Kordon's hashing pool.
-    String hashLine = baseline("hash", "--memory-kib", "" + memoryKib, "--iterations", "" + iterations, "--parallelism", "1",
-        "--threads", "" + cpus, "--seconds", "" + cfg.hashSeconds(), "--warmup", "" + cfg.hashWarmup());
+    String hashLine = BaselineProcess.result(jar, "hash", "--memory-kib", "" + memoryKib, "--iterations", "" + iterations,
+        "--parallelism", "1", "--threads", "" + cpus, "--seconds", "" + cfg.hashSeconds(), "--warmup", "" + cfg.hashWarmup());
     Matcher m = RATE.matcher(hashLine);
     if (!m.find()) {
       throw new IllegalStateException("no rate from the hash-only baseline: " + hashLine);
@@ -201,8 +201,8 @@ public final class Bench {
       run = gatling(Plan.closed(Plan.Kind.SIGN_IN, baseUrl, pool, sms, satUsers, cfg.seconds(20, 3)), "sign-in capacity",
           rss, kordon);
       block.signInCapacity(run, satUsers);
-      String again = baseline("hash", "--memory-kib", "" + memoryKib, "--iterations", "" + iterations, "--parallelism",
-          "1", "--threads", "" + cpus, "--seconds", "" + cfg.hashSeconds(), "--warmup", "" + cfg.hashWarmup());
+      String again = BaselineProcess.result(jar, "hash", "--memory-kib", "" + memoryKib, "--iterations", "" + iterations,
+          "--parallelism", "1", "--threads", "" + cpus, "--seconds", "" + cfg.hashSeconds(), "--warmup", "" + cfg.hashWarmup());
       Matcher m2 = RATE.matcher(again);
       if (!m2.find()) {
         throw new IllegalStateException("no rate from the hash-only baseline: " + again);
@@ -288,8 +288,8 @@ public final class Bench {
   private boolean peerDone;
 
   private double hashOnly(int memoryKib, int iterations, int cpus) throws Exception {
-    String line = baseline("hash", "--memory-kib", "" + memoryKib, "--iterations", "" + iterations, "--parallelism", "1",
-        "--threads", "" + cpus, "--seconds", "" + cfg.hashSeconds(), "--warmup", "" + cfg.hashWarmup());
+    String line = BaselineProcess.result(jar, "hash", "--memory-kib", "" + memoryKib, "--iterations", "" + iterations,
+        "--parallelism", "1", "--threads", "" + cpus, "--seconds", "" + cfg.hashSeconds(), "--warmup", "" + cfg.hashWarmup());
     Matcher m = RATE.matcher(line);
     if (!m.find()) {
       throw new IllegalStateException("no rate from the hash-only baseline: " + line);
@@ -474,29 +474,9 @@ public final class Bench {
     return m.group(1);
   }
 
-  /** Baseline as its own JVM, no flags, like Kordon; returns its one result line. */
-  private String baseline(String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of("java", "-cp", jar.toString(), "dev.kordon.ops.Baseline"));
-    cmd.addAll(List.of(args));
-    for (int attempt = 1; ; attempt++) {
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-      int rc = p.waitFor();
-      if (rc == 0) {
-        return out;
-      }
-      // Seen once on the shared machine: the JVM gone with no word. Said aloud, tried once more.
-      if (attempt == 1 && out.isEmpty()) {
-        System.out.println("bench: Baseline " + args[0] + " exited " + rc + " without output; once more");
-        continue;
-      }
-      throw new IllegalStateException("Baseline " + args[0] + " failed (exit " + rc + "): " + out);
-    }
-  }
-
   private Process startHello() throws Exception {
-    Process p = new ProcessBuilder("java", "-cp", jar.toString(), "dev.kordon.ops.Baseline", "hello", "--port",
-        "" + cfg.helloPort()).redirectErrorStream(true).start();
+    Process p = new ProcessBuilder(BaselineProcess.command(jar, "hello", "--port", "" + cfg.helloPort()))
+        .redirectErrorStream(true).start();
     remember(p::destroy);
     BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
     String line;

@@ -26,9 +26,9 @@ final class Seeder {
     }
     System.out.println("seed: hashing " + count + " passwords (m=" + memoryKib + " t=" + iterations + ", all cores), cached in "
         + file + " for the next run");
-    Process p = new ProcessBuilder("java", "-cp", jar.toString(), "dev.kordon.ops.Baseline", "hashes",
-        "--count", Integer.toString(count), "--password", Pool.PASSWORD, "--memory-kib", Integer.toString(memoryKib),
-        "--iterations", Integer.toString(iterations), "--parallelism", "1", "--out", file.toString()).inheritIO().start();
+    Process p = new ProcessBuilder(BaselineProcess.command(jar, "hashes", "--count", Integer.toString(count), "--password",
+        Pool.PASSWORD, "--memory-kib", Integer.toString(memoryKib), "--iterations", Integer.toString(iterations),
+        "--parallelism", "1", "--out", file.toString())).inheritIO().start();
     if (p.waitFor() != 0 || !Files.exists(file)) {
       throw new IllegalStateException("Baseline hashes failed (exit " + p.exitValue() + ")");
     }

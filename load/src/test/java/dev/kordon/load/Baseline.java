@@ -1,4 +1,4 @@
-package dev.kordon.ops;
+package dev.kordon.load;
 
 import dev.kordon.credential.PasswordHasher;
 import io.vertx.core.DeploymentOptions;
@@ -7,7 +7,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.ext.web.Router;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,14 +20,17 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The reference point of the benchmark (load/run) and an operator's sizing tool: what this machine
- * can do with Kordon's own classes and nothing else in the way. Run with no JVM flags, like Kordon:
+ * The reference point of the benchmark: what this machine can do with Kordon's own classes and
+ * nothing else in the way. It runs in a JVM of its own with no flags, like Kordon, on this module's
+ * classes and Kordon's jar ({@link BaselineProcess}), so the hasher and the Vert.x measured are the
+ * ones Kordon runs on, and Gatling's classpath never meets them:
  * <pre>
- * java -cp kordon.jar dev.kordon.ops.Baseline hash --memory-kib 19456 --iterations 2 --parallelism 1 --threads 2 --seconds 20
+ * java -cp load/target/test-classes:target/kordon.jar dev.kordon.load.Baseline followed by one of
+ * hash --memory-kib 19456 --iterations 2 --parallelism 1 --threads 2 --seconds 20
  *   → "hash-only rate=57.3/s threads=2 ...": password checks per second the hashing pool can at best deliver
- * java -cp kordon.jar dev.kordon.ops.Baseline hello --port 18090
+ * hello --port 18090
  *   → a Vert.x router answering GET / with 200 "ok", one server per event loop; serves until killed
- * java -cp kordon.jar dev.kordon.ops.Baseline hashes --count 10000 --password X --memory-kib 19456 --iterations 2 --out FILE
+ * hashes --count 10000 --password X --memory-kib 19456 --iterations 2 --out FILE
  *   → FILE with one Argon2id hash (own salt each) per line, made on all cores
  * </pre>
  */
