@@ -33,9 +33,9 @@ import dev.kordon.token.SigningKeys;
 import dev.kordon.token.TokenService;
 import dev.kordon.token.VerifiedTokens;
 import dev.kordon.admin.CsvImport;
+import dev.kordon.admin.ImportSummary;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
@@ -140,18 +140,14 @@ final class Cli {
     }
   }
 
-  private static int imported(JsonObject answer, PrintStream out) {
-    var rejected = answer.getJsonArray("rejected");
-    int total = answer.getInteger("rejected_total");
-    out.println("created " + answer.getInteger("created") + ", updated " + answer.getInteger("updated")
-        + ", rejected " + total);
-    rejected.forEach(r -> {
-      JsonObject row = (JsonObject) r;
-      out.println("line " + row.getLong("line") + ": " + row.getString("reason"));
-    });
+  private static int imported(ImportSummary answer, PrintStream out) {
+    var rejected = answer.rejected();
+    int total = answer.rejectedTotal();
+    out.println("created " + answer.created() + ", updated " + answer.updated() + ", rejected " + total);
+    rejected.forEach(row -> out.println("line " + row.line() + ": " + row.reason()));
     if (total > rejected.size()) {
       out.println("... and " + (total - rejected.size()) + " more refused rows after line "
-          + rejected.getJsonObject(rejected.size() - 1).getLong("line"));
+          + rejected.get(rejected.size() - 1).line());
     }
     return total == 0 ? OK : ROWS_REFUSED;
   }

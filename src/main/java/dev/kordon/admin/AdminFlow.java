@@ -5,12 +5,14 @@ import dev.kordon.flow.Guards;
 import dev.kordon.flow.Notices;
 import dev.kordon.flow.SessionFlow;
 import dev.kordon.flow.Subscribers;
+import dev.kordon.account.Account;
 import dev.kordon.account.AccountFields;
 import dev.kordon.account.AccountRepository;
 import dev.kordon.account.AccountRepository.Draft;
 import dev.kordon.account.AccountRepository.Upserted;
 import dev.kordon.account.LoginParser;
 import dev.kordon.audit.Audit;
+import dev.kordon.audit.AuditEvent;
 import dev.kordon.guard.TempPasswords;
 import dev.kordon.guard.Throttles;
 import dev.kordon.problem.Failure;
@@ -64,7 +66,7 @@ public final class AdminFlow {
 
   /** A run of imported rows: what it answers when done, and what it did so far (also when it stopped). */
   public interface Import {
-    Future<JsonObject> run();
+    Future<ImportSummary> run();
 
     JsonObject summary();
   }
@@ -75,11 +77,11 @@ public final class AdminFlow {
   }
 
   /** The account with its password failures and lock; NOT_FOUND when there is none. */
-  public Future<JsonObject> account(String category, String rawLogin) {
+  public Future<AccountState> account(String category, String rawLogin) {
     return login(category, rawLogin).compose(login -> accounts.find(category, login)
         .compose(found -> found.isEmpty() ? Future.failedFuture(new FlowException(Failure.NOT_FOUND))
-            : throttles.passwordState(category, login).map(state -> found.get().toJson()
-                .put("password_failures", state.get("failures")).put("password_locked", state.get("locked")))));
+            : throttles.passwordState(category, login).map(state -> new AccountState(found.get(),
+                (Long) state.get("failures"), (Boolean) state.get("locked")))));
   }
 
   /**
@@ -122,7 +124,7 @@ public final class AdminFlow {
   }
 
   /** Runs an import; it is audited even when it stops part-way. */
-  public Future<JsonObject> imported(Import job, String ip) {
+  public Future<ImportSummary> imported(Import job, String ip) {
     return job.run().transform(ar -> {
       JsonObject detail = job.summary().put("import", true);
       if (ar.failed()) {
@@ -145,7 +147,7 @@ public final class AdminFlow {
   }
 
   /** The login's latest events, newest first: {@code limit} of them, 100 when it is null, at most 1000. */
-  public Future<JsonArray> events(String category, String rawLogin, Integer limit) {
+  public Future<List<AuditEvent>> events(String category, String rawLogin, Integer limit) {
     int n = limit == null ? EVENTS : Math.max(1, Math.min(MAX_EVENTS, limit));
     return login(category, rawLogin).compose(login -> audit.forLogin(category, login, n));
   }
@@ -179,16 +181,16 @@ public final class AdminFlow {
    * The account's refresh families and browser sessions, newest first: id, kind, created_at and
    * expires_at (epoch ms). Never a token or cookie: the ids only name them.
    */
-  public Future<JsonObject> sessions(String category, String rawLogin) {
+  public Future<List<Session>> sessions(String category, String rawLogin) {
     return existing(category, rawLogin).compose(a -> {
       Future<JsonArray> families = grants.refresh().families(a.id());
       Future<JsonArray> browser = grants.browser().list(a.id());
       return Future.all(families, browser).map(all -> {
-        List<JsonObject> list = new java.util.ArrayList<>();
-        families.result().forEach(o -> list.add((JsonObject) o));
-        browser.result().forEach(o -> list.add((JsonObject) o));
-        list.sort((x, y) -> Long.compare(y.getLong("created_at"), x.getLong("created_at")));
-        return new JsonObject().put("sessions", new JsonArray(new java.util.ArrayList<>(list)));
+        List<Session> list = new java.util.ArrayList<>();
+        families.result().forEach(o -> list.add(Session.of((JsonObject) o)));
+        browser.result().forEach(o -> list.add(Session.of((JsonObject) o)));
+        list.sort((x, y) -> Long.compare(y.createdAt(), x.createdAt()));
+        return list;
       });
     });
   }
@@ -221,7 +223,7 @@ public final class AdminFlow {
    * ends, and a temporary password goes to the e-mail on file as «Забыли пароль?» sends it; signing
    * in with it leads to the forced change. Answers whether it was sent: not to a disabled account.
    */
-  public Future<JsonObject> reset(String category, String rawLogin, String ip) {
+  public Future<TempPasswordIssued> reset(String category, String rawLogin, String ip) {
     return existing(category, rawLogin)
         .compose(a -> accounts.setHash(a.id(), null).map(a))
         .compose(a -> endEverything(a).map(a))
@@ -229,7 +231,7 @@ public final class AdminFlow {
           boolean send = a.active() && a.email() != null && !a.email().isEmpty();
           audit.record(Audit.ADMIN_PASSWORD_RESET, a.id(), a.category(), a.login(), ip,
               new JsonObject().put("credentials_ended", true).put("sent", send));
-          JsonObject answer = new JsonObject().put("sent", send).put("expires_in", temps.config().ttl().toSeconds());
+          TempPasswordIssued answer = new TempPasswordIssued(send, temps.config().ttl().toSeconds());
           if (!send) {
             return Future.succeededFuture(answer);
           }
@@ -249,12 +251,12 @@ public final class AdminFlow {
    * a mailbox either. Answers whether it was sent: not to a disabled account or one without an
    * address.
    */
-  public Future<JsonObject> resend(String category, String rawLogin, String ip) {
+  public Future<TempPasswordIssued> resend(String category, String rawLogin, String ip) {
     return existing(category, rawLogin)
         .compose(a -> throttles.recoveryFor(a.category(), a.login()).map(a))
         .compose(a -> {
           boolean send = a.active() && a.email() != null && !a.email().isEmpty();
-          JsonObject answer = new JsonObject().put("sent", send).put("expires_in", temps.config().ttl().toSeconds());
+          TempPasswordIssued answer = new TempPasswordIssued(send, temps.config().ttl().toSeconds());
           if (!send) {
             audit.record(Audit.ADMIN_TEMP_PASSWORD_SENT, a.id(), a.category(), a.login(), ip,
                 new JsonObject().put("sent", false));
@@ -276,7 +278,7 @@ public final class AdminFlow {
    * Accounts by login prefix (as stored: a phone with its plus and country code) and/or e-mail
    * (any case); at least one is required. {@code limit}: 50 when null, 1 to 500.
    */
-  public Future<JsonObject> search(String loginPrefix, String email, Integer limit) {
+  public Future<List<Account>> search(String loginPrefix, String email, Integer limit) {
     Map<String, Text> errors = new LinkedHashMap<>();
     String prefix = loginPrefix == null || loginPrefix.isBlank() ? null : loginPrefix.strip();
     String mail = email == null || email.isBlank() ? null : email.strip();
@@ -289,19 +291,15 @@ public final class AdminFlow {
     if (!errors.isEmpty()) {
       return Future.failedFuture(FlowException.invalid(errors));
     }
-    return accounts.search(prefix, mail, limit == null ? FOUND : limit).map(found -> {
-      JsonArray out = new JsonArray();
-      found.forEach(a -> out.add(a.toJson()));
-      return new JsonObject().put("accounts", out);
-    });
+    return accounts.search(prefix, mail, limit == null ? FOUND : limit);
   }
 
   /** Refresh families, live access tokens and browser sessions by the epoch, then the sessions' keys. */
-  private Future<Void> endEverything(dev.kordon.account.Account a) {
+  private Future<Void> endEverything(Account a) {
     return sessions.endAll(a.id()).compose(v -> grants.browser().endAll(a.id()));
   }
 
-  private Future<dev.kordon.account.Account> existing(String category, String rawLogin) {
+  private Future<Account> existing(String category, String rawLogin) {
     return login(category, rawLogin).compose(login -> accounts.find(category, login))
         .compose(found -> found.isEmpty() ? Future.failedFuture(new FlowException(Failure.NOT_FOUND))
             : Future.succeededFuture(found.get()));

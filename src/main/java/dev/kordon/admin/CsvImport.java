@@ -12,6 +12,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.file.OpenOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.streams.ReadStream;
 import io.vertx.pgclient.PgException;
@@ -56,7 +57,7 @@ public final class CsvImport implements AdminFlow.Import {
   private final ReadStream<Buffer> body;
   private final Limits limits;
   private final CsvReader reader = new CsvReader(this::record);
-  private final Promise<JsonObject> done = Promise.promise();
+  private final Promise<ImportSummary> done = Promise.promise();
   /** Records read and not yet judged: at most those of one buffer. */
   private final Deque<CsvReader.Record> parsed = new ArrayDeque<>();
   /** Judged rows of the next batch. */
@@ -99,9 +100,9 @@ public final class CsvImport implements AdminFlow.Import {
    * audited; the answer {@code {created, updated, rejected, rejected_total}}. At most {@code rows}
    * rows; a file has no byte limit.
    */
-  public static Future<JsonObject> importFile(AdminFlow admin, Vertx vertx, Locale locale, Path file, int rows) {
+  public static Future<ImportSummary> importFile(AdminFlow admin, Vertx vertx, Locale locale, Path file, int rows) {
     Context context = vertx.getOrCreateContext();
-    Promise<JsonObject> answer = Promise.promise();
+    Promise<ImportSummary> answer = Promise.promise();
     // On one context: the file's reads, the writes' callbacks and the import's turns never overlap.
     context.runOnContext(v -> vertx.fileSystem().open(file.toString(),
             new OpenOptions().setRead(true).setWrite(false).setCreate(false))
@@ -131,7 +132,7 @@ public final class CsvImport implements AdminFlow.Import {
 
   /** Reads and writes the rows; the answer {@code {created, updated, rejected, rejected_total}}, or the failure that stopped it. */
   @Override
-  public Future<JsonObject> run() {
+  public Future<ImportSummary> run() {
     context = vertx.getOrCreateContext();
     body.exceptionHandler(this::stop);
     body.endHandler(v -> end());
@@ -276,19 +277,23 @@ public final class CsvImport implements AdminFlow.Import {
 
   private void complete() {
     if (halted != null) {
-      done.tryFail(new ImportStopped(halted, tooLarge, progress()));
+      done.tryFail(new ImportStopped(halted, tooLarge, extensions(progress())));
       return;
     }
-    JsonObject answer = progress();
-    answer.remove("last_saved_line");
-    done.tryComplete(answer);
+    done.tryComplete(progress());
   }
 
   /** The counts so far, the reported refusals in line order. */
-  private JsonObject progress() {
-    return new JsonObject().put("created", created).put("updated", updated)
-        .put("rejected", rejected.lines()).put("rejected_total", rejected.total())
-        .put("last_saved_line", lastSaved);
+  private ImportSummary progress() {
+    return new ImportSummary(created, updated, rejected.lines(), rejected.total(), lastSaved);
+  }
+
+  /** A stopped import's problem answer carries what it saved first, as members beside the problem's own. */
+  private static JsonObject extensions(ImportSummary p) {
+    JsonArray lines = new JsonArray();
+    p.rejected().forEach(r -> lines.add(new JsonObject().put("line", r.line()).put("reason", r.reason())));
+    return new JsonObject().put("created", p.created()).put("updated", p.updated()).put("rejected", lines)
+        .put("rejected_total", p.rejectedTotal()).put("last_saved_line", p.lastSavedLine());
   }
 
   /** Counts a batch; false when the import cannot go on (Postgres or Redis out of reach). */

@@ -2,8 +2,6 @@ package dev.kordon.admin;
 
 import dev.kordon.problem.Bundles;
 import dev.kordon.problem.Text;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -13,11 +11,11 @@ import java.util.PriorityQueue;
 
 /** An import's refused rows: all of them counted, those of the lowest lines kept with their reasons. */
 final class Rejections {
-  private static final Comparator<JsonObject> BY_LINE = Comparator.comparingLong(j -> j.getLong("line"));
+  private static final Comparator<ImportSummary.Rejected> BY_LINE = Comparator.comparingLong(ImportSummary.Rejected::line);
   private final int kept;
   private final Locale locale;
   /** The highest line on top, so it never holds more than {@code kept}. */
-  private final PriorityQueue<JsonObject> lowest = new PriorityQueue<>(BY_LINE.reversed());
+  private final PriorityQueue<ImportSummary.Rejected> lowest = new PriorityQueue<>(BY_LINE.reversed());
   private int total;
 
   Rejections(int kept, Locale locale) {
@@ -28,12 +26,12 @@ final class Rejections {
   void add(long line, Map<String, Text> errors) {
     total++;
     if (lowest.size() == kept) {
-      if (lowest.peek().getLong("line") < line) {
+      if (lowest.peek().line() < line) {
         return;
       }
       lowest.poll();
     }
-    lowest.add(new JsonObject().put("line", line).put("reason", reason(locale, errors)));
+    lowest.add(new ImportSummary.Rejected(line, reason(locale, errors)));
   }
 
   int total() {
@@ -41,10 +39,10 @@ final class Rejections {
   }
 
   /** The kept rows in line order. */
-  JsonArray lines() {
-    List<JsonObject> lines = new ArrayList<>(lowest);
+  List<ImportSummary.Rejected> lines() {
+    List<ImportSummary.Rejected> lines = new ArrayList<>(lowest);
     lines.sort(BY_LINE);
-    return new JsonArray(new ArrayList<>(lines));
+    return lines;
   }
 
   /** {@code field: text; field: text}, in {@code locale}. */

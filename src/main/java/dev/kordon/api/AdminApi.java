@@ -12,7 +12,6 @@ import dev.kordon.server.Routes;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -69,16 +68,16 @@ public final class AdminApi implements Mount {
         admin.enable(ctx.pathParam("category"), ctx.pathParam("login"), edge.clientIp().of(ctx))));
     router.get("/admin/v1/accounts/:category/:login/sessions").handler(ctx ->
         admin.sessions(ctx.pathParam("category"), ctx.pathParam("login"))
-            .onSuccess(json -> Routes.json(ctx, 200, json)).onFailure(ctx::fail));
+            .onSuccess(list -> Routes.json(ctx, 200, ApiJson.sessions(list))).onFailure(ctx::fail));
     router.delete("/admin/v1/accounts/:category/:login/sessions/:id").handler(ctx -> noContent(ctx,
         admin.endSession(ctx.pathParam("category"), ctx.pathParam("login"), ctx.pathParam("id"),
             edge.clientIp().of(ctx))));
     router.post("/admin/v1/accounts/:category/:login/resend").handler(ctx ->
         admin.resend(ctx.pathParam("category"), ctx.pathParam("login"), edge.clientIp().of(ctx))
-            .onSuccess(json -> Routes.json(ctx, 202, json)).onFailure(ctx::fail));
+            .onSuccess(issued -> Routes.json(ctx, 202, ApiJson.of(issued))).onFailure(ctx::fail));
     router.post("/admin/v1/accounts/:category/:login/reset").handler(ctx ->
         admin.reset(ctx.pathParam("category"), ctx.pathParam("login"), edge.clientIp().of(ctx))
-            .onSuccess(json -> Routes.json(ctx, 202, json)).onFailure(ctx::fail));
+            .onSuccess(issued -> Routes.json(ctx, 202, ApiJson.of(issued))).onFailure(ctx::fail));
   }
 
   private void authorize(RoutingContext ctx) {
@@ -99,7 +98,7 @@ public final class AdminApi implements Mount {
         body.string("status"));
     body.check();
     admin.save(ctx.pathParam("category"), ctx.pathParam("login"), fields, edge.clientIp().of(ctx))
-        .onSuccess(up -> Routes.json(ctx, up.created() ? 201 : 200, up.account().toJson()))
+        .onSuccess(up -> Routes.json(ctx, up.created() ? 201 : 200, ApiJson.of(up.account())))
         .onFailure(ctx::fail);
   }
 
@@ -150,13 +149,13 @@ public final class AdminApi implements Mount {
     CsvImport job = CsvImport.of(admin, ctx.vertx(), Language.of(ctx).locale(), ctx.request(),
         new CsvImport.Limits(limits.importLimit(), limits.importRows()));
     admin.imported(job, edge.clientIp().of(ctx))
-        .onSuccess(json -> Routes.json(ctx, 200, json))
+        .onSuccess(done -> Routes.json(ctx, 200, ApiJson.of(done)))
         .onFailure(ctx::fail);
   }
 
   private void get(RoutingContext ctx) {
     admin.account(ctx.pathParam("category"), ctx.pathParam("login"))
-        .onSuccess(json -> Routes.json(ctx, 200, json))
+        .onSuccess(state -> Routes.json(ctx, 200, ApiJson.of(state)))
         .onFailure(ctx::fail);
   }
 
@@ -175,7 +174,7 @@ public final class AdminApi implements Mount {
     String raw = ctx.queryParams().get("limit");
     Integer limit = raw == null ? null : raw.matches("\\d{1,4}") ? Integer.valueOf(raw) : Integer.valueOf(-1);
     admin.search(ctx.queryParams().get("login_prefix"), ctx.queryParams().get("email"), limit)
-        .onSuccess(json -> Routes.json(ctx, 200, json))
+        .onSuccess(found -> Routes.json(ctx, 200, ApiJson.accounts(found)))
         .onFailure(ctx::fail);
   }
 
@@ -183,7 +182,7 @@ public final class AdminApi implements Mount {
     String raw = ctx.queryParams().get("limit");
     Integer limit = raw != null && raw.matches("\\d{1,4}") ? Integer.valueOf(raw) : null;
     admin.events(ctx.pathParam("category"), ctx.pathParam("login"), limit)
-        .onSuccess(list -> Routes.json(ctx, 200, new JsonObject().put("events", list)))
+        .onSuccess(list -> Routes.json(ctx, 200, ApiJson.events(list)))
         .onFailure(ctx::fail);
   }
 }

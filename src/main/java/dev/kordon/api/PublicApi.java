@@ -67,7 +67,7 @@ public final class PublicApi implements Mount {
     String password = body.string("password");
     body.check();
     flows.passwordLogin().login(category, login, password, edge.clientIp().of(ctx))
-        .onSuccess(pair -> Routes.json(ctx, 200, pair.toJson()))
+        .onSuccess(pair -> Routes.json(ctx, 200, ApiJson.of(pair)))
         .onFailure(ctx::fail);
   }
 
@@ -77,7 +77,7 @@ public final class PublicApi implements Mount {
     String login = body.string("login");
     body.check();
     flows.smsLogin().sendCode(category, login, edge.clientIp().of(ctx))
-        .onSuccess(json -> Routes.json(ctx, 202, json))
+        .onSuccess(sent -> Routes.json(ctx, 202, ApiJson.of(sent)))
         .onFailure(ctx::fail);
   }
 
@@ -88,7 +88,7 @@ public final class PublicApi implements Mount {
     String code = body.string("code");
     body.check();
     flows.smsLogin().login(category, login, code, edge.clientIp().of(ctx))
-        .onSuccess(pair -> Routes.json(ctx, 200, pair.toJson()))
+        .onSuccess(pair -> Routes.json(ctx, 200, ApiJson.of(pair)))
         .onFailure(ctx::fail);
   }
 
@@ -99,7 +99,7 @@ public final class PublicApi implements Mount {
     String channel = body.string("channel");
     body.check();
     flows.recovery().request(category, login, channel, edge.clientIp().of(ctx))
-        .onSuccess(json -> Routes.json(ctx, 202, json))
+        .onSuccess(started -> Routes.json(ctx, 202, ApiJson.of(started)))
         .onFailure(ctx::fail);
   }
 
@@ -119,7 +119,7 @@ public final class PublicApi implements Mount {
     String token = body.string("refresh_token");
     body.check();
     flows.sessions().refresh(token)
-        .onSuccess(pair -> Routes.json(ctx, 200, pair.toJson()))
+        .onSuccess(pair -> Routes.json(ctx, 200, ApiJson.of(pair)))
         .onFailure(ctx::fail);
   }
 
@@ -131,7 +131,7 @@ public final class PublicApi implements Mount {
 
   private void me(RoutingContext ctx) {
     flows.sessions().me(Routes.bearer(ctx))
-        .onSuccess(json -> Routes.json(ctx, 200, json))
+        .onSuccess(me -> Routes.json(ctx, 200, ApiJson.of(me)))
         .onFailure(ctx::fail);
   }
 

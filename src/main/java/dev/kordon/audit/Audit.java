@@ -4,11 +4,12 @@ import dev.kordon.ops.LogFields;
 import dev.kordon.ops.Metrics;
 import dev.kordon.ops.RequestScope;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -104,16 +105,13 @@ public final class Audit {
   }
 
   /** The latest events of a login, newest first. */
-  public Future<JsonArray> forLogin(String category, String login, int limit) {
+  public Future<List<AuditEvent>> forLogin(String category, String login, int limit) {
     return pool.preparedQuery(FOR_LOGIN).execute(Tuple.of(category, login, limit)).map(rows -> {
-      JsonArray out = new JsonArray();
+      List<AuditEvent> out = new ArrayList<>();
       for (Row r : rows) {
-        out.add(new JsonObject()
-            .put("at", r.getOffsetDateTime("at").toString())
-            .put("event", r.getString("event"))
-            .put("account", r.getUUID("account_id") == null ? null : r.getUUID("account_id").toString())
-            .put("ip", r.getString("ip"))
-            .put("detail", r.getJsonObject("detail")));
+        out.add(new AuditEvent(r.getOffsetDateTime("at").toString(), r.getString("event"),
+            r.getUUID("account_id") == null ? null : r.getUUID("account_id").toString(), r.getString("ip"),
+            r.getJsonObject("detail")));
       }
       return out;
     });

@@ -13,7 +13,11 @@ import dev.kordon.server.Routes;
 import dev.kordon.problem.Bundles;
 import dev.kordon.account.LoginParser;
 import dev.kordon.config.KordonConfig;
+import dev.kordon.account.Account;
+import dev.kordon.admin.AccountState;
 import dev.kordon.admin.AdminFlow;
+import dev.kordon.admin.Session;
+import dev.kordon.audit.AuditEvent;
 import dev.kordon.admin.ConsoleAccess;
 import dev.kordon.problem.Failure;
 import dev.kordon.problem.FlowException;
@@ -21,8 +25,6 @@ import dev.kordon.problem.Lifetime;
 import dev.kordon.page.PageModel.Model;
 import io.vertx.core.Future;
 import io.vertx.core.http.CookieSameSite;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
@@ -187,7 +189,7 @@ public final class ConsoleRoutes implements Mount {
       return;
     }
     String typed = q.strip();
-    List<Future<JsonObject>> asked = new ArrayList<>();
+    List<Future<List<Account>>> asked = new ArrayList<>();
     if (typed.contains("@")) {
       asked.add(admin.search(null, typed, FOUND + 1));
     } else {
@@ -204,10 +206,9 @@ public final class ConsoleRoutes implements Mount {
     }
     Future.all(asked).onSuccess(all -> {
       Map<String, Map<String, Object>> found = new LinkedHashMap<>();
-      for (Future<JsonObject> f : asked) {
-        for (Object o : f.result().getJsonArray("accounts")) {
-          JsonObject a = (JsonObject) o;
-          found.putIfAbsent(a.getString("id"), rows.row(ctx, a));
+      for (Future<List<Account>> f : asked) {
+        for (Account a : f.result()) {
+          found.putIfAbsent(a.id().toString(), rows.row(ctx, a));
         }
       }
       List<Map<String, Object>> rows = new ArrayList<>(found.values());
@@ -227,19 +228,19 @@ public final class ConsoleRoutes implements Mount {
     String shownBanner = !banner.isEmpty() ? banner
         : done != null && DONE.contains(done) ? PageModel.text(ctx, "console.done." + done,
             Lifetime.of(config.tempPassword().ttl(), Lifetime.Form.GENITIVE, Language.of(ctx).locale())) : "";
-    Future<JsonObject> account = admin.account(category, login);
+    Future<AccountState> account = admin.account(category, login);
     // Once the account is found (else NOT_FOUND below), its sessions and events are read side by side.
-    Future<JsonObject> sessions = account.compose(a -> admin.sessions(category, login));
-    Future<JsonArray> events = account.compose(a -> admin.events(category, login, EVENTS));
+    Future<List<Session>> sessions = account.compose(a -> admin.sessions(category, login));
+    Future<List<AuditEvent>> events = account.compose(a -> admin.events(category, login, EVENTS));
     Future.all(sessions, events).map(all -> events.result()).onSuccess(ev -> {
-      JsonObject a = account.result();
-      String canonical = a.getString("login");
+      AccountState a = account.result();
+      String canonical = a.account().login();
       Model m = base(ctx, true)
           .put("banner", shownBanner)
           .put("formError", formError)
           .put("account", rows.account(ctx, a))
           .put("action", ConsoleRows.href(category, canonical))
-          .put("sessions", ConsoleRows.sessions(ctx, sessions.result().getJsonArray("sessions")))
+          .put("sessions", ConsoleRows.sessions(ctx, sessions.result()))
           .put("events", ConsoleRows.events(ctx, ev));
       view.render(ctx, "console/account.ftlh", status, m);
     }).onFailure(err -> {
@@ -271,8 +272,8 @@ public final class ConsoleRoutes implements Mount {
       case "unlock" -> admin.unlock(category, login, ip).map("unlock");
       case "disable" -> admin.disable(category, login, ip).map("disable");
       case "enable" -> admin.enable(category, login, ip).map("enable");
-      case "reset" -> admin.reset(category, login, ip).map(r -> r.getBoolean("sent") ? "reset" : "reset-unsent");
-      default -> admin.resend(category, login, ip).map(r -> r.getBoolean("sent") ? "resend" : "resend-unsent");
+      case "reset" -> admin.reset(category, login, ip).map(r -> r.sent() ? "reset" : "reset-unsent");
+      default -> admin.resend(category, login, ip).map(r -> r.sent() ? "resend" : "resend-unsent");
     };
     done.onSuccess(what -> backToAccount(ctx, what)).onFailure(err -> actionRefused(ctx, err));
   }
@@ -282,8 +283,8 @@ public final class ConsoleRoutes implements Mount {
     String category = ctx.pathParam("category");
     admin.account(category, ctx.pathParam("login")).onSuccess(a -> {
       // One line for the number in the question: no break inside it.
-      String shown = rows.shown(category, a.getString("login")).replace(' ', '\u00a0');
-      String href = ConsoleRows.href(category, a.getString("login"));
+      String shown = rows.shown(category, a.account().login()).replace(' ', '\u00a0');
+      String href = ConsoleRows.href(category, a.account().login());
       view.render(ctx, "console/confirm.ftlh", 200, base(ctx, true)
           .put("question", PageModel.text(ctx, "console.confirm." + action, shown))
           .put("hint", PageModel.text(ctx, "console.action." + action + ".hint"))

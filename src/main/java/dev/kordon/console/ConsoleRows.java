@@ -2,13 +2,15 @@ package dev.kordon.console;
 
 import dev.kordon.account.Account;
 import dev.kordon.account.LoginParser;
+import dev.kordon.admin.AccountState;
+import dev.kordon.admin.Session;
+import dev.kordon.audit.AuditEvent;
 import dev.kordon.config.KordonConfig.LoginKind;
 import dev.kordon.page.PageModel;
 import dev.kordon.problem.Bundles;
 import dev.kordon.problem.FlowException;
 import dev.kordon.problem.Lifetime;
 import dev.kordon.server.Language;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.net.URLEncoder;
@@ -31,67 +33,64 @@ final class ConsoleRows {
     this.logins = logins;
   }
 
-  Map<String, Object> row(RoutingContext ctx, JsonObject a) {
+  Map<String, Object> row(RoutingContext ctx, Account a) {
     Map<String, Object> r = new LinkedHashMap<>();
-    String category = a.getString("category");
-    r.put("href", href(category, a.getString("login")) + PageModel.langQuery(ctx));
-    r.put("login", shown(category, a.getString("login")));
-    r.put("category", PageModel.text(ctx, "page.category." + category));
-    r.put("tariff", a.getString("tariff"));
-    r.put("email", a.getString("email"));
-    r.put("status", a.getString("status"));
-    r.put("statusText", PageModel.text(ctx, "console.status." + a.getString("status")));
+    r.put("href", href(a.category(), a.login()) + PageModel.langQuery(ctx));
+    r.put("login", shown(a.category(), a.login()));
+    r.put("category", PageModel.text(ctx, "page.category." + a.category()));
+    r.put("tariff", a.tariff());
+    r.put("email", a.email());
+    r.put("status", a.status());
+    r.put("statusText", PageModel.text(ctx, "console.status." + a.status()));
     return r;
   }
 
-  Map<String, Object> account(RoutingContext ctx, JsonObject a) {
+  Map<String, Object> account(RoutingContext ctx, AccountState state) {
+    Account a = state.account();
     Map<String, Object> m = new LinkedHashMap<>();
-    String category = a.getString("category");
-    m.put("login", shown(category, a.getString("login")));
-    m.put("category", PageModel.text(ctx, "page.category." + category));
-    m.put("tariff", a.getString("tariff"));
-    m.put("role", PageModel.text(ctx, "console.role." + a.getString("role")));
-    m.put("status", a.getString("status"));
-    m.put("statusText", PageModel.text(ctx, "console.status." + a.getString("status")));
-    m.put("active", Account.ACTIVE.equals(a.getString("status")));
-    m.put("email", a.getString("email") == null ? "" : a.getString("email"));
-    m.put("hasPassword", a.getBoolean("has_password", false));
-    m.put("locked", Boolean.TRUE.equals(a.getValue("password_locked")));
-    m.put("failures", String.valueOf(a.getValue("password_failures")));
-    m.put("created", when(a.getString("created_at")));
-    m.put("updated", when(a.getString("updated_at")));
+    m.put("login", shown(a.category(), a.login()));
+    m.put("category", PageModel.text(ctx, "page.category." + a.category()));
+    m.put("tariff", a.tariff());
+    m.put("role", PageModel.text(ctx, "console.role." + a.role()));
+    m.put("status", a.status());
+    m.put("statusText", PageModel.text(ctx, "console.status." + a.status()));
+    m.put("active", a.active());
+    m.put("email", a.email() == null ? "" : a.email());
+    m.put("hasPassword", a.hasPassword());
+    m.put("locked", state.passwordLocked());
+    m.put("failures", String.valueOf(state.passwordFailures()));
+    m.put("created", when(a.createdAt()));
+    m.put("updated", when(a.updatedAt()));
     return m;
   }
 
-  static List<Map<String, Object>> sessions(RoutingContext ctx, JsonArray sessions) {
+  static List<Map<String, Object>> sessions(RoutingContext ctx, List<Session> sessions) {
     List<Map<String, Object>> out = new ArrayList<>();
-    for (Object o : sessions) {
-      JsonObject s = (JsonObject) o;
+    for (Session s : sessions) {
       Map<String, Object> r = new LinkedHashMap<>();
-      r.put("id", s.getString("id"));
-      r.put("short", s.getString("id").substring(0, 8));
-      r.put("kind", PageModel.text(ctx, "console.session." + s.getString("kind")));
-      r.put("created", when(s.getLong("created_at")));
+      r.put("id", s.id());
+      r.put("short", s.id().substring(0, 8));
+      r.put("kind", PageModel.text(ctx, "console.session." + s.kind()));
+      r.put("created", when(s.createdAt()));
       // Known for refresh families (each sign-in and refresh); a browser session keeps no such time.
-      r.put("lastUsed", s.getLong("last_used_at") == null ? "—" : when(s.getLong("last_used_at")));
-      r.put("expires", when(s.getLong("expires_at")));
+      r.put("lastUsed", s.lastUsedAt() == null ? "—" : when(s.lastUsedAt()));
+      r.put("expires", when(s.expiresAt()));
       out.add(r);
     }
     return out;
   }
 
-  static List<Map<String, Object>> events(RoutingContext ctx, JsonArray events) {
+  static List<Map<String, Object>> events(RoutingContext ctx, List<AuditEvent> events) {
     Map<String, String> texts = Bundles.all(Language.of(ctx).locale());
     List<Map<String, Object>> out = new ArrayList<>();
-    for (Object o : events) {
-      JsonObject e = (JsonObject) o;
+    for (AuditEvent e : events) {
       Map<String, Object> r = new LinkedHashMap<>();
-      String name = e.getString("event");
-      r.put("at", when(e.getString("at")));
+      String name = e.event();
+      r.put("at", when(e.at()));
       r.put("event", name);
       r.put("label", texts.getOrDefault("console.event." + name, ""));
-      r.put("ip", e.getString("ip") == null ? "" : e.getString("ip"));
-      JsonObject detail = e.getJsonObject("detail");
+      r.put("ip", e.ip() == null ? "" : e.ip());
+      JsonObject detail = e.detail();
       r.put("detail", detail == null || detail.isEmpty() ? "" : detail.encode());
       out.add(r);
     }
@@ -132,6 +131,10 @@ final class ConsoleRows {
     } catch (RuntimeException e) {
       return iso;
     }
+  }
+
+  static String when(OffsetDateTime at) {
+    return at == null ? "" : SHOWN.format(at.withOffsetSameInstant(ZoneOffset.UTC));
   }
 
   static String when(Long epochMs) {

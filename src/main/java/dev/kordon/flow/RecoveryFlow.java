@@ -1,6 +1,7 @@
 package dev.kordon.flow;
 
 import dev.kordon.account.Account;
+import dev.kordon.answer.RecoveryStarted;
 import dev.kordon.account.AccountRepository;
 import dev.kordon.account.LoginParser;
 import dev.kordon.audit.Audit;
@@ -46,7 +47,7 @@ public final class RecoveryFlow {
     this.signIn = signIn;
   }
 
-  public Future<JsonObject> request(String category, String rawLogin, String channel, String ip) {
+  public Future<RecoveryStarted> request(String category, String rawLogin, String channel, String ip) {
     Map<String, Text> errors = new LinkedHashMap<>();
     String login = Inputs.login(logins, category, rawLogin, errors);
     Inputs.required("channel", channel, errors);
@@ -56,7 +57,7 @@ public final class RecoveryFlow {
     if (!errors.isEmpty()) {
       return Future.failedFuture(FlowException.invalid(errors));
     }
-    JsonObject answer = new JsonObject().put("channel", channel).put("expires_in", temps.config().ttl().toSeconds());
+    RecoveryStarted answer = new RecoveryStarted(channel, temps.config().ttl().toSeconds());
     boolean bySms = "sms".equals(channel);
     // Its own caps, apart from sign-in's: recovery stays open while the password path is attacked.
     // The global SMS budget comes last and is spent only by an SMS that goes out; any other SMS

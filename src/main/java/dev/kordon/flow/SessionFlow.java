@@ -2,6 +2,7 @@ package dev.kordon.flow;
 
 import dev.kordon.answer.TokenPair;
 import dev.kordon.account.Account;
+import dev.kordon.answer.Profile;
 import dev.kordon.account.AccountRepository;
 import dev.kordon.guard.DenyList;
 import dev.kordon.problem.Failure;
@@ -110,16 +111,11 @@ public final class SessionFlow {
         .recover(err -> Future.failedFuture(new FlowException(Failure.UNAUTHORIZED)));
   }
 
-  public Future<JsonObject> me(String bearer) {
+  public Future<Profile> me(String bearer) {
     return authenticate(bearer).compose(claims -> accounts.findById(UUID.fromString(claims.getString("sub")))
         .compose(found -> found.filter(Account::active)
-            .map(a -> Future.succeededFuture(new JsonObject()
-                .put("sub", a.id().toString())
-                .put("category", a.category())
-                .put("login", a.login())
-                .put("role", a.role())
-                .put("tariff", a.tariff())
-                .put("amr", claims.getValue("amr", new JsonArray()))))
+            .map(a -> Future.succeededFuture(new Profile(a.id().toString(), a.category(), a.login(), a.role(),
+                a.tariff(), claims.getJsonArray("amr", new JsonArray()).getList())))
             .orElseGet(() -> Future.failedFuture(new FlowException(Failure.UNAUTHORIZED)))));
   }
 

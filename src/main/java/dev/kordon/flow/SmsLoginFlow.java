@@ -3,6 +3,7 @@ package dev.kordon.flow;
 import dev.kordon.answer.Answer;
 import dev.kordon.answer.Channel;
 import dev.kordon.account.Account;
+import dev.kordon.answer.CodeSent;
 import dev.kordon.account.AccountRepository;
 import dev.kordon.account.LoginParser;
 import dev.kordon.audit.Audit;
@@ -45,7 +46,7 @@ public final class SmsLoginFlow {
     this.signIn = signIn;
   }
 
-  public Future<JsonObject> sendCode(String category, String rawLogin, String ip) {
+  public Future<CodeSent> sendCode(String category, String rawLogin, String ip) {
     Map<String, Text> errors = new LinkedHashMap<>();
     String login = smsLogin(category, rawLogin, errors);
     if (!errors.isEmpty()) {
@@ -74,9 +75,7 @@ public final class SmsLoginFlow {
               });
         }))
         .onFailure(err -> sendThrottled(audit, err, category, login, ip, "sms_code"))
-        .map(v -> new JsonObject()
-        .put("expires_in", codes.config().ttl().toSeconds())
-        .put("resend_in", codes.config().resendAfter().toSeconds()));
+        .map(v -> new CodeSent(codes.config().ttl().toSeconds(), codes.config().resendAfter().toSeconds()));
   }
 
   public Future<Answer> login(String category, String rawLogin, String code, String ip) {

@@ -137,7 +137,7 @@ public final class PageRoutes implements Mount {
   private void smsCode(RoutingContext ctx) {
     String category = form(ctx, "category");
     String login = form(ctx, "login");
-    flows.smsLogin().sendCode(category, login, clientIp.of(ctx)).onSuccess(json -> {
+    flows.smsLogin().sendCode(category, login, clientIp.of(ctx)).onSuccess(sent -> {
       cookies.setHint(ctx, category, login);
       PageView.redirect(ctx, "/login?mode=sms&code=sent" + PageModel.langAnd(ctx) + returns.param(ctx));
     }).onFailure(err -> {
@@ -156,9 +156,9 @@ public final class PageRoutes implements Mount {
     String category = form(ctx, "category");
     String login = form(ctx, "login");
     String channel = form(ctx, "channel");
-    flows.recovery().request(category, login, channel, clientIp.of(ctx)).onSuccess(json -> {
+    flows.recovery().request(category, login, channel, clientIp.of(ctx)).onSuccess(started -> {
       cookies.setHint(ctx, category, login);
-      PageView.redirect(ctx, "/login?sent=" + json.getString("channel") + PageModel.langAnd(ctx) + returns.param(ctx));
+      PageView.redirect(ctx, "/login?sent=" + started.channel() + PageModel.langAnd(ctx) + returns.param(ctx));
     }).onFailure(err -> {
       if (err instanceof FlowException fe && fe.failure().status < 500 && fe.failure() != Failure.TOO_MANY_REQUESTS) {
         recoveryPage(ctx, register, PageModel.fields(ctx, fe), fe.failure().status,

@@ -31,6 +31,25 @@ final class CacheProbe {
     return m.find() ? Long.parseLong(m.group(1)) : 0;
   }
 
+  /**
+   * Every command the shared Redis has run, whatever it is, except those named in {@code except}
+   * (the probe's own INFO, the instances' heartbeat PUBLISH while they run).
+   */
+  static long redisCallsExcept(Rig rig, java.util.Set<String> except) {
+    String stats = Rig.await(rig.running.services().redis().send(Command.INFO, "commandstats")).toString();
+    Matcher m = Pattern.compile("cmdstat_([a-z|_-]+):calls=(\\d+)").matcher(stats);
+    long total = 0;
+    int kinds = 0;
+    while (m.find()) {
+      kinds++;
+      if (!except.contains(m.group(1))) {
+        total += Long.parseLong(m.group(2));
+      }
+    }
+    assertThat(kinds).as("commands read from INFO commandstats").isPositive();
+    return total;
+  }
+
   static boolean within(long ms, BooleanSupplier condition) {
     return Await.until(Duration.ofMillis(ms), condition);
   }

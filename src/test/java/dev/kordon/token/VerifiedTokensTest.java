@@ -3,6 +3,7 @@ package dev.kordon.token;
 import static dev.kordon.token.CacheProbe.awaitLive;
 import static dev.kordon.token.CacheProbe.cacheOf;
 import static dev.kordon.token.CacheProbe.redisCalls;
+import static dev.kordon.token.CacheProbe.redisCallsExcept;
 import static dev.kordon.token.CacheProbe.verify;
 import static dev.kordon.token.CacheProbe.within;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,8 +37,10 @@ class VerifiedTokensTest {
   @BeforeAll
   static void up() throws GeneralSecurityException {
     SigningKeys keys = SigningKeys.generate("verified-tokens");
-    a = Rig.builder().keys(keys).start();
-    b = Rig.builder().keys(keys).set("redis.key-prefix", a.prefix).start();
+    // The outbox readers poll Redis; stretched to an hour, the only background commands left are
+    // the revocation feed's heartbeat PUBLISHes, so a count of every other command means something.
+    a = Rig.builder().keys(keys).set("dispatch.poll", "1h").start();
+    b = Rig.builder().keys(keys).set("redis.key-prefix", a.prefix).set("dispatch.poll", "1h").start();
     a.account(PHONE, PASSWORD);
   }
 
@@ -68,12 +71,14 @@ class VerifiedTokensTest {
     assertThat(verify(a, at)).isEqualTo(200);
     assertThat(redisCalls(a, "exists")).as("the first check goes to Redis").isEqualTo(first + 1);
 
-    long before = redisCalls(a, "exists");
+    java.util.Set<String> background = java.util.Set.of("info", "publish");
+    long before = redisCallsExcept(a, background);
     for (int i = 0; i < 50; i++) {
       assertThat(verify(a, at)).isEqualTo(200);
     }
     assertThat(a.get("/api/v1/me", at).statusCode()).isEqualTo(200);
-    assertThat(redisCalls(a, "exists") - before).as("EXISTS calls for 50 cached verifies and a /me").isZero();
+    assertThat(redisCallsExcept(a, background) - before)
+        .as("Redis commands of any kind for 50 cached verifies and a /me").isZero();
   }
 
   @Test

@@ -1,0 +1,6 @@
+package dev.kordon.answer;
+
+import java.util.List;
+
+/** Who a signed-in token belongs to, as {@code GET /api/v1/me} shows it. */
+public record Profile(String subject, String category, String login, String role, String tariff, List<Object> amr) {}
