@@ -1,37 +1,14 @@
 package dev.kordon;
 
-import dev.kordon.account.AccountRepository;
-import dev.kordon.account.LoginParser;
-import dev.kordon.account.PhoneFormat;
-import dev.kordon.audit.Audit;
 import dev.kordon.config.ConfigException;
 import dev.kordon.config.ConfigTree;
 import dev.kordon.config.KordonConfig;
-import dev.kordon.dispatch.Letters;
-import dev.kordon.dispatch.Outbox;
 import dev.kordon.admin.AdminFlow;
-import dev.kordon.flow.Grants;
-import dev.kordon.flow.Guards;
-import dev.kordon.flow.Notices;
-import dev.kordon.flow.SessionFlow;
-import dev.kordon.flow.SignIn;
-import dev.kordon.flow.Subscribers;
-import dev.kordon.guard.ChangeTokens;
-import dev.kordon.guard.DenyList;
-import dev.kordon.guard.Secrets;
-import dev.kordon.guard.TempPasswords;
-import dev.kordon.guard.Throttles;
 import dev.kordon.ops.Metrics;
 import dev.kordon.problem.Failure;
 import dev.kordon.problem.FlowException;
-import dev.kordon.render.Templates;
 import dev.kordon.store.RedisStore;
-import dev.kordon.token.AccountEpoch;
-import dev.kordon.token.BrowserSessions;
-import dev.kordon.token.RefreshTokens;
 import dev.kordon.token.SigningKeys;
-import dev.kordon.token.TokenService;
-import dev.kordon.token.VerifiedTokens;
 import dev.kordon.admin.CsvImport;
 import dev.kordon.admin.ImportSummary;
 import io.vertx.core.Future;
@@ -196,32 +173,13 @@ final class Cli {
   }
 
   /**
-   * The flows the admin port runs, wired as {@link Main#start} wires them. The command line issues
-   * no token: a throwaway signing key stands in, so no key directory is needed here.
+   * The admin port's flow, wired by {@link Wiring} as the server wires it. The command line issues
+   * no token: a throwaway signing key stands in, so no key directory is needed here; and it keeps no
+   * verified-token cache, while its announcements still tell the running instances to drop theirs.
    */
   private static AdminFlow admin(Vertx vertx, KordonConfig config, Pool pg, RedisStore redis, Metrics metrics)
       throws java.security.GeneralSecurityException {
-    Secrets secrets = new Secrets(config.secretKey());
-    PhoneFormat phones = new PhoneFormat(config.phone());
-    Subscribers subscribers = new Subscribers(new LoginParser(config, phones), new AccountRepository(pg));
-    Audit audit = new Audit(pg, metrics);
-    TokenService tokens = new TokenService(vertx, SigningKeys.generate("cli"), config.jwt(),
-        config.tokens().accessTtl().toSeconds());
-    // No cache here; the announcement still tells the running instances to drop theirs.
-    VerifiedTokens verified = VerifiedTokens.start(vertx, config.redis(), redis, 0);
-    java.time.Duration accessLife = config.tokens().accessTtl().plus(config.jwt().leeway());
-    AccountEpoch epoch = new AccountEpoch(redis,
-        accessLife.compareTo(config.web().sessionTtl()) > 0 ? accessLife : config.web().sessionTtl());
-    Grants grants = new Grants(tokens, new RefreshTokens(redis, config.tokens().refreshIdle(),
-        config.tokens().refreshAbsolute()), new BrowserSessions(redis, config.web().sessionTtl(), verified), verified, epoch);
-    ChangeTokens changes = new ChangeTokens(redis, config.tokens().changeTtl());
-    Guards guards = new Guards(new Throttles(redis, config.limits(), config.http().ipv6Prefix(), metrics),
-        new TempPasswords(redis, secrets, config.tempPassword()), changes);
-    Notices notices = new Notices(audit, new Outbox(vertx, redis, secrets),
-        new Letters(new Templates(vertx), config, phones));
-    SignIn signIn = new SignIn(config.tariffs(), grants, changes, audit);
-    SessionFlow sessions = new SessionFlow(subscribers.accounts(), grants, new DenyList(redis), audit, signIn);
-    return new AdminFlow(subscribers, guards, notices, sessions, grants);
+    return new Wiring(new Wiring.Clients(vertx, config, pg, redis, metrics), SigningKeys.generate("cli"), 0).admin();
   }
 
   /** The arguments that are not {@code --conf FILE}. */
@@ -237,7 +195,8 @@ final class Cli {
     return out;
   }
 
-  private static Path conf(String[] args) {
+  /** The file of {@code --conf FILE}; null without one. The server reads its flag here too. */
+  static Path conf(String[] args) {
     for (int i = 0; i + 1 < args.length; i++) {
       if ("--conf".equals(args[i])) {
         return Path.of(args[i + 1]);

@@ -1,9 +1,5 @@
 package dev.kordon;
 
-import dev.kordon.account.AccountRepository;
-import dev.kordon.account.LoginParser;
-import dev.kordon.account.PhoneFormat;
-import dev.kordon.audit.Audit;
 import dev.kordon.bus.LocalCodec;
 import dev.kordon.config.ConfigException;
 import dev.kordon.config.ConfigTree;
@@ -14,43 +10,19 @@ import dev.kordon.credential.HashQueue;
 import dev.kordon.credential.PasswordHasher;
 import dev.kordon.credential.PasswordPolicy;
 import dev.kordon.dev.DevMode;
-import dev.kordon.dispatch.Letters;
 import dev.kordon.dispatch.MailVerticle;
-import dev.kordon.dispatch.Outbox;
 import dev.kordon.dispatch.OutboxVerticle;
 import dev.kordon.dispatch.SmsVerticle;
 import dev.kordon.admin.AdminFlow;
 import dev.kordon.admin.ConsoleAccess;
 import dev.kordon.flow.Flows;
-import dev.kordon.flow.Grants;
-import dev.kordon.flow.Guards;
-import dev.kordon.flow.Notices;
-import dev.kordon.flow.PasswordChangeFlow;
-import dev.kordon.flow.PasswordLoginFlow;
-import dev.kordon.flow.RecoveryFlow;
-import dev.kordon.flow.SessionFlow;
-import dev.kordon.flow.SignIn;
-import dev.kordon.flow.SmsLoginFlow;
-import dev.kordon.flow.Subscribers;
-import dev.kordon.guard.ChangeTokens;
 import dev.kordon.guard.ConsoleSessions;
-import dev.kordon.guard.DenyList;
-import dev.kordon.guard.Secrets;
-import dev.kordon.guard.SmsCodes;
-import dev.kordon.guard.TempPasswords;
-import dev.kordon.guard.Throttles;
 import dev.kordon.ops.Drain;
 import dev.kordon.ops.HeapSettings;
 import dev.kordon.ops.Logging;
 import dev.kordon.ops.Metrics;
-import dev.kordon.render.Templates;
 import dev.kordon.store.RedisStore;
-import dev.kordon.token.AccountEpoch;
-import dev.kordon.token.BrowserSessions;
-import dev.kordon.token.RefreshTokens;
 import dev.kordon.token.SigningKeys;
-import dev.kordon.token.TokenService;
-import dev.kordon.token.VerifiedTokens;
 import dev.kordon.server.AdminVerticle;
 import dev.kordon.server.ClientIp;
 import dev.kordon.console.ConsoleRoutes;
@@ -100,12 +72,7 @@ public final class Main {
     }
     Logger log = Logger.getLogger(Main.class.getName());
     long t0 = System.nanoTime();
-    Path confFile = null;
-    for (int i = 0; i < args.length; i++) {
-      if ("--conf".equals(args[i]) && i + 1 < args.length) {
-        confFile = Path.of(args[++i]);
-      }
-    }
+    Path confFile = Cli.conf(args);
     DevMode dev = null;
     KordonConfig config;
     try {
@@ -151,7 +118,7 @@ public final class Main {
       Logging.release();
     }, "kordon-shutdown"));
     if (dev != null) {
-      dev.seed(config, running.services().subscribers(), running.services().browserSessions(), running.credentials()).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      dev.seed(config, running.wiring().subscribers(), running.wiring().browserSessions(), running.credentials()).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     }
     List<String> heap = HeapSettings.apply();
     if (!heap.isEmpty()) {
@@ -172,7 +139,7 @@ public final class Main {
    */
   public static void drainAndStop(Running running, KordonConfig.Http http, Logger log) {
     long t0 = System.nanoTime();
-    running.services().drain().start();
+    running.drain().start();
     log.info("SIGTERM: draining: /health/ready answers 503; the port serves " + http.drainDelay().toMillis()
         + " ms more, then requests in flight get up to " + http.shutdownGrace().toMillis() + " ms");
     try {
@@ -189,8 +156,8 @@ public final class Main {
     }
   }
 
-  /** A started Kordon: its ports and the services behind them. */
-  public record Running(Vertx vertx, Services services, Credentials credentials, int httpPort, int adminPort,
+  /** A started Kordon: its ports, its object graph, its drain. */
+  public record Running(Vertx vertx, Wiring wiring, Drain drain, Credentials credentials, int httpPort, int adminPort,
       String hashParameters, List<String> httpDeployments) {
 
     /**
@@ -202,8 +169,8 @@ public final class Main {
       List<Future<Void>> servers = httpDeployments.stream().map(vertx::undeploy).toList();
       return Future.join(servers)
           .transform(ar -> Future.join(vertx.deploymentIDs().stream().map(vertx::undeploy).toList()))
-          .transform(ar -> services.verifiedTokens().close())
-          .transform(ar -> services.redis().close())
+          .transform(ar -> wiring.verifiedTokens().close())
+          .transform(ar -> wiring.redis().close())
           .transform(ar -> vertx.close());
     }
   }
@@ -235,53 +202,22 @@ public final class Main {
           .using(vertx)
           .build();
       RedisStore redis = RedisStore.create(vertx, config.redis());
-      Secrets secrets = new Secrets(config.secretKey());
-      AccountRepository accounts = new AccountRepository(pg);
-      // One phone format for the parser, the pages, the letters, the SMS logs and the password rules.
-      PhoneFormat phones = new PhoneFormat(config.phone());
-      LoginParser logins = new LoginParser(config, phones);
+      Wiring wiring = new Wiring(new Wiring.Clients(vertx, config, pg, redis, metrics), keys,
+          config.tokens().verifyCache());
       PasswordHasher hasher = new PasswordHasher(config.hash().memoryKib(), config.hash().iterations(),
           config.hash().parallelism());
       HashQueue hashPlaces = metrics.hashQueue(config.hashWorkers(), config.hashQueue(), config.hash().maxWait());
       Credentials credentials = new Credentials(vertx, config.hash().retryAfter(), hashPlaces,
-          new PasswordPolicy(phones));
-      TokenService tokens = new TokenService(vertx, keys, config.jwt(), config.tokens().accessTtl().toSeconds());
-      VerifiedTokens verified = VerifiedTokens.start(vertx, config.redis(), redis, config.tokens().verifyCache());
-      RefreshTokens refresh = new RefreshTokens(redis, config.tokens().refreshIdle(), config.tokens().refreshAbsolute());
-      SmsCodes smsCodes = new SmsCodes(redis, secrets, config.smsCode(), config.limits(), metrics);
-      Throttles throttles = new Throttles(redis, config.limits(), config.http().ipv6Prefix(), metrics);
-      Audit audit = new Audit(pg, metrics);
-      TempPasswords temps = new TempPasswords(redis, secrets, config.tempPassword());
-      ChangeTokens changeTokens = new ChangeTokens(redis, config.tokens().changeTtl());
-      DenyList denyList = new DenyList(redis);
-      Outbox outbox = new Outbox(vertx, redis, secrets);
-      Templates templates = new Templates(vertx);
-      Letters letters = new Letters(templates, config, phones);
-      BrowserSessions browserSessions = new BrowserSessions(redis, config.web().sessionTtl(), verified);
-
-      // An epoch outlives whatever it ends: an access token (with the leeway) or a browser session.
-      java.time.Duration accessLife = config.tokens().accessTtl().plus(config.jwt().leeway());
-      AccountEpoch epoch = new AccountEpoch(redis,
-          accessLife.compareTo(config.web().sessionTtl()) > 0 ? accessLife : config.web().sessionTtl());
-      Subscribers subscribers = new Subscribers(logins, accounts);
-      Grants grants = new Grants(tokens, refresh, browserSessions, verified, epoch);
-      Guards guards = new Guards(throttles, temps, changeTokens);
-      Notices notices = new Notices(audit, outbox, letters);
-
-      SignIn signIn = new SignIn(config.tariffs(), grants, changeTokens, audit);
-      PasswordLoginFlow passwordLogin = new PasswordLoginFlow(subscribers, credentials, guards, signIn, audit);
-      SessionFlow sessions = new SessionFlow(accounts, grants, denyList, audit, signIn);
-      SmsLoginFlow smsLogin = new SmsLoginFlow(subscribers, smsCodes, throttles, notices, signIn);
-      RecoveryFlow recovery = new RecoveryFlow(subscribers, guards, notices, signIn);
-      PasswordChangeFlow passwordChange = new PasswordChangeFlow(sessions, subscribers, credentials, guards, notices);
-      AdminFlow admin = new AdminFlow(subscribers, guards, notices, sessions, grants);
-      Flows flows = new Flows(passwordLogin, smsLogin, recovery, passwordChange, sessions, signIn);
+          new PasswordPolicy(wiring.phones()));
+      Flows flows = wiring.flows(credentials);
+      AdminFlow admin = wiring.admin();
+      Drain drain = new Drain();
       Edge edge = new Edge(config, contract, new ClientIp(config.http().trustedProxies()),
-          new Readiness(pg, redis, new Drain()), new Faults(metrics::internalError));
-      PageParts pageParts = new PageParts(templates, secrets, logins, browserSessions);
-      ConsoleAccess console = new ConsoleAccess(config.admin(), new ConsoleSessions(redis, secrets, config.admin()),
-          throttles, audit);
-      Services services = new Services(edge, subscribers, grants, guards, pageParts);
+          new Readiness(pg, redis, drain), new Faults(metrics::internalError));
+      PageParts pageParts = new PageParts(wiring.templates(), wiring.secrets(), wiring.subscribers().logins(),
+          wiring.browserSessions());
+      ConsoleAccess console = new ConsoleAccess(config.admin(),
+          new ConsoleSessions(redis, wiring.secrets(), config.admin()), wiring.throttles(), wiring.audit());
 
       int instances = config.httpInstances();
       long sendTimeout = config.dispatch().sendTimeout().toMillis();
@@ -290,9 +226,9 @@ public final class Main {
       return vertx.deployVerticle(() -> new CredentialVerticle(hasher, config.hashWorkers(), hashPlaces),
               new DeploymentOptions())
           .compose(id -> vertx.deployVerticle(new MailVerticle(config.smtp(), config.mailFrom(), sendTimeout)))
-          .compose(id -> vertx.deployVerticle(new SmsVerticle(config, phones, dev == null ? null : dev::recordSms)))
-          .compose(id -> vertx.deployVerticle(new OutboxVerticle(dispatchRedis, secrets, config.dispatch(), metrics,
-              audit)))
+          .compose(id -> vertx.deployVerticle(new SmsVerticle(config, wiring.phones(), dev == null ? null : dev::recordSms)))
+          .compose(id -> vertx.deployVerticle(new OutboxVerticle(dispatchRedis, wiring.secrets(), config.dispatch(), metrics,
+              wiring.audit())))
           .compose(id -> vertx.deployVerticle(() -> {
             PageRoutes pages = new PageRoutes(edge, flows, pageParts);
             SignedIn signedIn = new SignedIn(flows, pages);
@@ -303,7 +239,7 @@ public final class Main {
           .compose(httpId -> vertx.deployVerticle(() -> added(adminSide, new AdminVerticle(edge,
                   new AdminVerticle.Parts(new AdminApi(edge, admin), new ConsoleRoutes(edge, admin, console, pageParts)),
                   metrics, adminPort)), new DeploymentOptions())
-              .map(adminId -> new Running(vertx, services, credentials, publicSide.get(0).port(),
+              .map(adminId -> new Running(vertx, wiring, drain, credentials, publicSide.get(0).port(),
                   adminSide.get(0).port(), hasher.parameters(), List.of(httpId, adminId))));
     });
   }

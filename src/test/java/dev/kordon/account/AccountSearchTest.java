@@ -22,7 +22,7 @@ class AccountSearchTest {
   @BeforeAll
   static void up() {
     rig = Rig.start();
-    pg = rig.running.services().pg();
+    pg = rig.running.wiring().pg();
     Rig.await(pg.query("INSERT INTO accounts (id, category, login, tariff, email, role, status) "
         + "SELECT gen_random_uuid(), 'mobile', '+37529' || lpad(n::text, 7, '0'), 'SIP-соединение', "
         + "'org' || n || '@example.by', 'subscriber', 'active' FROM generate_series(1, 20000) AS n").execute());
@@ -62,7 +62,7 @@ class AccountSearchTest {
 
   @Test
   void aPrefixMatchesExactlyTheLoginsThatStartWithItAndWildcardsAreJustCharacters() {
-    AccountRepository accounts = rig.running.services().accounts();
+    AccountRepository accounts = rig.running.wiring().accounts();
     List<String> found = new ArrayList<>();
     Rig.await(accounts.search("+375290001", null, 500)).forEach(a -> found.add(a.login()));
     assertThat(found).hasSize(500).allMatch(l -> l.startsWith("+375290001"));

@@ -46,7 +46,7 @@ class OperatorToolsTest {
     String access = pair.getString("access_token");
     JsonObject claims = new JsonObject(new String(Base64.getUrlDecoder().decode(access.split("\\.")[1]),
         StandardCharsets.UTF_8));
-    String cookie = LogCapture.secret(Rig.await(rig.running.services().browserSessions().create(claims)));
+    String cookie = LogCapture.secret(Rig.await(rig.running.wiring().browserSessions().create(claims)));
     return new Client(access, pair.getString("refresh_token"), cookie);
   }
 

@@ -122,7 +122,7 @@ class StreamingImportTest {
   }
 
   private static long count(String sql, Object... args) {
-    return Rig.await(rig.running.services().pg().preparedQuery(sql).execute(Tuple.from(args)))
+    return Rig.await(rig.running.wiring().pg().preparedQuery(sql).execute(Tuple.from(args)))
         .iterator().next().getLong(0);
   }
 

@@ -58,7 +58,7 @@ class AuditTest {
       }
 
       // Refresh-token reuse is filed under the account it belongs to.
-      long reuse = Await.until(Duration.ofSeconds(10), () -> Rig.await(rig.running.services().pg().query(
+      long reuse = Await.until(Duration.ofSeconds(10), () -> Rig.await(rig.running.wiring().pg().query(
           "SELECT count(*) FROM audit_events WHERE event = 'refresh.reuse'").execute()).iterator().next().getLong(0),
           n -> n >= 1);
       assertThat(reuse).isEqualTo(1);

@@ -130,7 +130,7 @@ class ConsoleHttpTest {
     assertThat(d.get("/console/").statusCode()).isEqualTo(200);
 
     // Redis knows the session by the SHA-256 of the cookie, never the cookie itself.
-    var redis = rig.running.services().redis();
+    var redis = rig.running.wiring().redis();
     String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.US_ASCII)));
     var keys = Rig.await(redis.send(Command.KEYS, rig.prefix + ":*"));
     boolean hashed = false;
@@ -282,7 +282,7 @@ class ConsoleHttpTest {
     // Another client is not held up by it.
     assertThat(new Desk("198.51.100.22").signIn(Rig.ADMIN_TOKEN).statusCode()).isEqualTo(303);
     // Every wrong token is in the audit trail.
-    long failed = dev.kordon.support.Await.until(java.time.Duration.ofSeconds(5), () -> Rig.await(rig.running.services().pg()
+    long failed = dev.kordon.support.Await.until(java.time.Duration.ofSeconds(5), () -> Rig.await(rig.running.wiring().pg()
             .query("SELECT count(*) FROM audit_events WHERE event = 'console.sign_in_failed' AND ip = '198.51.100.21'")
             .execute()).iterator().next().getLong(0), n -> n >= 4);
     assertThat(failed).isEqualTo(4);

@@ -73,7 +73,7 @@ class OverloadTest {
       assertThat(refused + shed).isEqualTo(60);
       assertThat(shed).as("shed").isGreaterThan(0);
       // Only the guesses that were actually checked bring the login nearer a delay or a lock.
-      var state = Rig.await(rig.running.services().throttles().passwordState("mobile", "+375291200002"));
+      var state = Rig.await(rig.running.wiring().throttles().passwordState("mobile", "+375291200002"));
       assertThat(state.get("failures")).isEqualTo(refused);
     }
   }

@@ -30,7 +30,7 @@ class DevModeTest {
       KordonConfig config = KordonConfig.from(tree);
       assertThat(config.cookieSecure()).isFalse();
       Main.Running running = Rig.await(Main.start(vertx, new Metrics(), config, dev.signingKeys(), dev));
-      Rig.await(dev.seed(config, running.services().subscribers(), running.services().browserSessions(),
+      Rig.await(dev.seed(config, running.wiring().subscribers(), running.wiring().browserSessions(),
           running.credentials()));
       // The README's demo logins, made from the shipped phone settings.
       assertThat(dev.demoPhone()).isEqualTo("+375291234567");

@@ -77,7 +77,7 @@ class DispatchTest {
       Rig.await(Future.all(accepted));
 
       // While SMTP is down the messages wait in the stream, sealed: no address, no password in clear.
-      var redis = rig.running.services().redis();
+      var redis = rig.running.wiring().redis();
       awaitPending(rig, 50);
       Response entries = Rig.await(redis.send(Command.XRANGE, redis.keys().outbox(), "-", "+"));
       assertThat(entries.size()).isEqualTo(50);
@@ -125,12 +125,12 @@ class DispatchTest {
       // The 200 refused for good: tried once each, then set aside, not retried for a day.
       awaitEmptyOutbox(rig);
       assertThat(relay.attempts.get("dead@org.by")).as("tries of the dead mailbox").isEqualTo(200);
-      var redis = rig.running.services().redis();
+      var redis = rig.running.wiring().redis();
       assertThat(Rig.await(redis.send(Command.XLEN, redis.keys().deadLetters())).toLong()).isEqualTo(200);
       Response dead = Rig.await(redis.send(Command.XRANGE, redis.keys().deadLetters(), "-", "+", "COUNT", "1"));
       String letter = dead.get(0).get(1).toString();
       assertThat(letter).contains("550").doesNotContain("Временный");
-      long audited = Rig.await(rig.running.services().pg().query(
+      long audited = Rig.await(rig.running.wiring().pg().query(
           "SELECT count(*) FROM audit_events WHERE event = 'outbox.dead_letter'").execute()).iterator().next().getLong(0);
       assertThat(audited).isEqualTo(200);
       assertThat(rig.admin(io.vertx.core.http.HttpMethod.GET, "/metrics", null, Rig.ADMIN_TOKEN).bodyAsString())
@@ -140,7 +140,7 @@ class DispatchTest {
 
   /** Until {@code n} messages of the outbox have been tried and wait for their retry. */
   static void awaitPending(Rig rig, long n) {
-    var redis = rig.running.services().redis();
+    var redis = rig.running.wiring().redis();
     long pending = Await.until(Duration.ofSeconds(15),
         () -> Rig.await(redis.send(Command.XPENDING, redis.keys().outbox(), "dispatch")).get(0).toLong(), p -> p >= n);
     assertThat(pending).as("outbox messages tried and waiting").isEqualTo(n);
@@ -148,7 +148,7 @@ class DispatchTest {
 
   /** Until the outbox stream is empty: every message was delivered and deleted. */
   static void awaitEmptyOutbox(Rig rig) {
-    var redis = rig.running.services().redis();
+    var redis = rig.running.wiring().redis();
     long left = Await.until(Duration.ofSeconds(15),
         () -> Rig.await(redis.send(Command.XLEN, redis.keys().outbox())).toLong(), l -> l == 0);
     assertThat(left).as("outbox entries left").isZero();
@@ -162,7 +162,7 @@ class DispatchTest {
       first.account("mobile", String.format("+37529180%04d", i), Rig.TARIFF, "active", null, "crash-" + i + "@org.by");
       recover(first, String.format("+37529180%04d", i));
     }
-    var redis = first.running.services().redis();
+    var redis = first.running.wiring().redis();
     // Wait until the first instance has tried (and failed) them: they are pending under its name.
     long pending = Await.until(Duration.ofSeconds(10),
         () -> Rig.await(redis.send(Command.XPENDING, redis.keys().outbox(), "dispatch")).get(0).toLong(), p -> p >= 5);

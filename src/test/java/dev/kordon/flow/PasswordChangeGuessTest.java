@@ -120,7 +120,7 @@ class PasswordChangeGuessTest {
       String at = signIn(rig, phone);
       String payload = at.split("\\.")[1];
       JsonObject claims = new JsonObject(new String(Base64.getUrlDecoder().decode(payload), java.nio.charset.StandardCharsets.UTF_8));
-      String session = Rig.await(rig.running.services().browserSessions().create(claims));
+      String session = Rig.await(rig.running.wiring().browserSessions().create(claims));
       Map<String, String> jar = new HashMap<>();
       jar.put((rig.config.cookieSecure() ? "__Host-" : "") + "kordon-session", session);
 

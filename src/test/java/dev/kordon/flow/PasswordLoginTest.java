@@ -120,11 +120,11 @@ class PasswordLoginTest {
   void outdatedHashesAreUpgradedAtSignIn() {
     var account = rig.account("+375291000005", null);
     String old = new PasswordHasher(9000, 1, 1).hash(PASSWORD);
-    Rig.await(rig.running.services().accounts().setHash(account.id(), old));
+    Rig.await(rig.running.wiring().accounts().setHash(account.id(), old));
     assertThat(rig.login("+375291000005", PASSWORD).statusCode()).isEqualTo(200);
     String now = null;
     for (int i = 0; i < 50; i++) {
-      now = Rig.await(rig.running.services().accounts().findById(account.id())).orElseThrow().passwordHash();
+      now = Rig.await(rig.running.wiring().accounts().findById(account.id())).orElseThrow().passwordHash();
       if (!now.equals(old)) {
         break;
       }

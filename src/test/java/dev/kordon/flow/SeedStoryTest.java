@@ -165,12 +165,12 @@ class SeedStoryTest {
   void unknownAccountsGetTheSameAnswerAndNoMail() {
     // Its own Kordon, so its outbox holds nothing from the other tests.
     try (Rig alone = Rig.start()) {
-      String stream = alone.running.services().redis().keys().outbox();
+      String stream = alone.running.wiring().redis().keys().outbox();
       alone.account("mobile", "+375291500004", Rig.TARIFF, "active", null, "known-recovery@org.by");
       var nobody = alone.post("/api/v1/password/recovery",
           new JsonObject().put("category", "mobile").put("login", "+375291599998").put("channel", "email"));
       assertThat(nobody.statusCode()).isEqualTo(202);
-      assertThat(Rig.await(alone.running.services().redis().send(Command.XLEN, stream)).toLong())
+      assertThat(Rig.await(alone.running.wiring().redis().send(Command.XLEN, stream)).toLong())
           .as("outbox entries after a recovery for a number without an account").isZero();
       var owner = alone.post("/api/v1/password/recovery",
           new JsonObject().put("category", "mobile").put("login", "+375291500004").put("channel", "email"));
@@ -241,7 +241,7 @@ class SeedStoryTest {
     rig.account("mobile", "+375291500005", Rig.TARIFF, "active", null, email);
     recovery("+375291500005", "email");
     String temp = tempFrom(Mailbox.await(TestServers.smtp(), email, 1, 10_000).get(0));
-    var redis = rig.running.services().redis();
+    var redis = rig.running.wiring().redis();
     String key = redis.keys().tempPassword("mobile", "+375291500005");
     long pttl = Rig.await(redis.send(Command.PTTL, key)).toLong();
     assertThat(pttl).isBetween(24L * 3600 * 1000 - 60_000, 24L * 3600 * 1000);

@@ -104,7 +104,7 @@ class SmsLoginTest {
     assertThat(known.bodyAsJsonObject()).isEqualTo(new JsonObject().put("expires_in", 300).put("resend_in", 0));
     // Both answers came after anything they enqueued: once the known number's SMS is out and the
     // outbox is empty, whatever was meant for the unknown number would have arrived too.
-    var redis = rig.running.services().redis();
+    var redis = rig.running.wiring().redis();
     assertThat(Await.until(Duration.ofSeconds(10), () -> provider.to("+375331600002").size() == 1
         && Rig.await(redis.send(Command.XLEN, redis.keys().outbox())).toLong() == 0)).isTrue();
     assertThat(provider.to("+375331699999")).isEmpty();
@@ -143,7 +143,7 @@ class SmsLoginTest {
     assertThat(guesses).allMatch(f -> f.result().statusCode() == 401);
     // Three wrong tries killed the code: the right one comes too late.
     assertThat(use(phone, code).statusCode()).isEqualTo(401);
-    var redis = rig.running.services().redis();
+    var redis = rig.running.wiring().redis();
     assertThat(Rig.await(redis.send(Command.EXISTS, redis.keys().smsCode("mobile", phone))).toInteger()).isZero();
     // Only a guess compared with a live code counts against the number, so the count is the number compared.
     assertThat(Rig.await(redis.send(Command.GET, redis.keys().smsFailures("mobile", phone))).toLong()).isEqualTo(3);
@@ -165,7 +165,7 @@ class SmsLoginTest {
 
   /** The details of the login's audit rows of one event, oldest first. */
   static List<JsonObject> events(String event, String login) {
-    var rows = Rig.await(rig.running.services().pg()
+    var rows = Rig.await(rig.running.wiring().pg()
         .preparedQuery("SELECT detail FROM audit_events WHERE event = $1 AND category = 'mobile' AND login = $2 ORDER BY id")
         .execute(Tuple.of(event, login)));
     List<JsonObject> out = new ArrayList<>();
@@ -212,7 +212,7 @@ class SmsLoginTest {
     // A number without an account in that category gets the same answer.
     var unknown = rig.post("/api/v1/login/sms-code", new JsonObject().put("category", "internet").put("login", "00999999"));
     assertThat(unknown.bodyAsString()).isEqualTo(r.bodyAsString());
-    var redis = rig.running.services().redis();
+    var redis = rig.running.wiring().redis();
     for (String login : List.of("00123456", "00999999")) {
       assertThat(Rig.await(redis.send(Command.KEYS, redis.keys().loginScope("internet", login) + "*")).size()).as(login).isZero();
     }
@@ -221,7 +221,7 @@ class SmsLoginTest {
   @Test
   void aCodeStoredForAnInternetAccountNeverSignsItInBySms() {
     rig.account("internet", "00123457", Rig.TARIFF, "active", null);
-    var services = rig.running.services();
+    var services = rig.running.wiring();
     String code = LogCapture.secret(Rig.await(new SmsCodes(services.redis(), services.secrets(), rig.config.smsCode(),
         rig.config.limits(), new dev.kordon.ops.Metrics()).issue("internet", "00123457")));
     var r = rig.post("/api/v1/login/sms",
@@ -248,7 +248,7 @@ class SmsLoginTest {
       var first = gated.post("/api/v1/login/sms-code", new JsonObject().put("category", "mobile").put("login", "+375331600007"));
       assertThat(first.statusCode()).isEqualTo(202);
       assertThat(first.bodyAsJsonObject()).isEqualTo(new JsonObject().put("expires_in", 300).put("resend_in", 60));
-      var redis = gated.running.services().redis();
+      var redis = gated.running.wiring().redis();
       long code = Rig.await(redis.send(Command.PTTL, redis.keys().smsCode("mobile", "+375331600007"))).toLong();
       long resend = Rig.await(redis.send(Command.PTTL, redis.keys().smsResend("mobile", "+375331600007"))).toLong();
       long hour = Rig.await(redis.send(Command.PTTL, redis.keys().smsHour("mobile", "+375331600007"))).toLong();

@@ -253,7 +253,7 @@ class ThrottleTest {
       assertThat(over.bodyAsString()).isEqualTo(overKnown.bodyAsString());
       assertThat(new TreeSet<>(over.headers().names())).isEqualTo(new TreeSet<>(overKnown.headers().names()));
       // The refused request left no code behind and kept nothing of the number's own caps.
-      var redis = rig.running.services().redis();
+      var redis = rig.running.wiring().redis();
       var keys = redis.keys();
       String known = "+375295000303";
       for (String key : List.of(keys.smsCode("mobile", known), keys.smsResend("mobile", known), keys.smsHour("mobile", known),

@@ -100,7 +100,7 @@ class MetricsTest {
       assertThat(password(rig, "192.0.2.33", "+375291400020", "wrong-password-e")).isEqualTo(429);
       // Two attempts of the login in flight elsewhere (another instance's reservations) hold the free
       // failures: this one waits for them, and once the busy wait is over it is told to come back.
-      var redis = rig.running.services().redis();
+      var redis = rig.running.wiring().redis();
       String inFlight = redis.keys().passwordReservations("mobile", "+375291400030");
       long expiry = System.currentTimeMillis() + 60_000;
       Rig.await(redis.send(Command.ZADD, inFlight, Long.toString(expiry), "elsewhere-1", Long.toString(expiry), "elsewhere-2"));
@@ -142,7 +142,7 @@ class MetricsTest {
       assertThat(smsCode(rig, "192.0.2.10", "+375291410001")).isEqualTo(202);
       assertThat(smsCode(rig, "192.0.2.11", "+375291410001")).isEqualTo(429);
       // sms-code.per-day: once the resend wait is over, the day's one code is spent.
-      var redis = rig.running.services().redis();
+      var redis = rig.running.wiring().redis();
       String resendGate = redis.keys().smsResend("mobile", "+375291410001");
       assertThat(Await.until(Duration.ofSeconds(10),
           () -> Rig.await(redis.send(Command.EXISTS, resendGate)).toInteger() == 0)).isTrue();

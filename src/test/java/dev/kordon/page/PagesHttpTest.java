@@ -149,7 +149,7 @@ class PagesHttpTest {
     assertThat(c.signIn(null).getHeader("Location")).isEqualTo("https://my.example.by/cabinet");
     String first = c.jar.get("__Host-kordon-session");
     // The page keeps its session in the cookie: no refresh family is left behind in Redis.
-    var redis = rig.running.services().redis();
+    var redis = rig.running.wiring().redis();
     var families = Rig.await(redis.send(io.vertx.redis.client.Command.KEYS, redis.keys().familyPrefix(account.id()) + "*"));
     assertThat(families.size()).isZero();
     var verify = c.get("/auth/verify");

@@ -81,7 +81,7 @@ class FailClosedTest {
       redis.stop();
       assertUnavailable(rig.admin(HttpMethod.PUT, path, disable, Rig.ADMIN_TOKEN));
       // Nothing was committed: the account is still active in Postgres.
-      assertThat(Rig.await(rig.running.services().accounts().find("mobile", phone)).orElseThrow().status())
+      assertThat(Rig.await(rig.running.wiring().accounts().find("mobile", phone)).orElseThrow().status())
           .isEqualTo("active");
 
       redis.start();
@@ -113,7 +113,7 @@ class FailClosedTest {
 
       redis.stop();
       assertThat(importIt.get().statusCode()).isEqualTo(503);
-      assertThat(Rig.await(rig.running.services().accounts().find("mobile", phone)).orElseThrow().status())
+      assertThat(Rig.await(rig.running.wiring().accounts().find("mobile", phone)).orElseThrow().status())
           .isEqualTo("active");
 
       redis.start();
@@ -136,7 +136,7 @@ class FailClosedTest {
       String at = rig.login("+375297000003", PASSWORD).bodyAsJsonObject().getString("access_token");
 
       // The server keeps its connections open and answers nothing for 4 s, as a hung node would.
-      Rig.await(rig.running.services().redis().send(Command.CLIENT, "PAUSE", "4000", "ALL"));
+      Rig.await(rig.running.wiring().redis().send(Command.CLIENT, "PAUSE", "4000", "ALL"));
       long t0 = System.nanoTime();
       HttpResponse<Buffer> login = rig.login("+375297000003", PASSWORD);
       long loginMs = (System.nanoTime() - t0) / 1_000_000;

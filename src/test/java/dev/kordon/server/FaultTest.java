@@ -53,8 +53,8 @@ class FaultTest {
             .add("category", "mobile").add("login", phone).add("password", PASSWORD))));
     assertThat(signIn.statusCode()).isEqualTo(303);
     String session = LogCapture.secret(jar.get("kordon-session"));
-    String key = rig.running.services().redis().keys().browserSession(account.id(), Keys.hashed(session));
-    var set = Rig.await(rig.running.services().redis().send(Command.SET, key, "{not json", "XX"));
+    String key = rig.running.wiring().redis().keys().browserSession(account.id(), Keys.hashed(session));
+    var set = Rig.await(rig.running.wiring().redis().send(Command.SET, key, "{not json", "XX"));
     assertThat(set).as("the session record existed and was overwritten").isNotNull();
     return session;
   }

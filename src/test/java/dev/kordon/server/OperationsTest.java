@@ -216,7 +216,7 @@ class OperationsTest {
     });
     Thread sigterm = new Thread(() -> Main.drainAndStop(rig.running, rig.config.http(), log));
     sigterm.start();
-    assertThat(Await.until(Duration.ofSeconds(5), () -> rig.running.services().drain().draining())).isTrue();
+    assertThat(Await.until(Duration.ofSeconds(5), () -> rig.running.drain().draining())).isTrue();
 
     HttpResponse<Buffer> ready = rig.get("/health/ready", null);
     assertThat(ready.statusCode()).isEqualTo(503);

@@ -91,7 +91,7 @@ class RequestIdTest {
     assertThat(answer.statusCode()).isEqualTo(401);
     List<String> stored = Await.until(Duration.ofSeconds(10), () -> {
       List<String> ids = new ArrayList<>();
-      Rig.await(rig.running.services().pg()
+      Rig.await(rig.running.wiring().pg()
           .preparedQuery("SELECT request_id FROM audit_events WHERE event = 'login.failure' AND request_id = $1")
           .execute(Tuple.of(id))).forEach(r -> ids.add(r.getString("request_id")));
       return ids;

@@ -233,7 +233,7 @@ public final class Rig implements AutoCloseable {
   }
 
   public Account account(String category, String login, String tariff, String status, String password, String email) {
-    var services = running.services();
+    var services = running.wiring();
     Account a = await(services.accounts().upsert(category, login, tariff, email, "subscriber", status)).account();
     if (password != null) {
       LogCapture.secret(password);

@@ -50,7 +50,7 @@ class AccountEpochTest {
   /** A browser session made the way the page sign-in makes one, from the claims of a fresh token. */
   static String session(Rig rig, String accessToken) {
     JsonObject claims = TokenTest.claimsOf(accessToken);
-    return Rig.await(rig.running.services().browserSessions().create(claims));
+    return Rig.await(rig.running.wiring().browserSessions().create(claims));
   }
 
   static HttpResponse<Buffer> verifyCookie(Rig rig, String session) {
@@ -161,8 +161,8 @@ class AccountEpochTest {
   void aTokenIssuedAMillisecondBeforeTheEpochIsRefusedAndOneAMillisecondAfterItInTheSameSecondIsNot() {
     String phone = "+375441000104";
     Account account = a.account(phone, PASSWORD);
-    TokenService tokens = a.running.services().tokens();
-    var redis = a.running.services().redis();
+    TokenService tokens = a.running.wiring().tokens();
+    var redis = a.running.wiring().redis();
     // Mid-second, so that both sides of it share one iat.
     long epoch = System.currentTimeMillis() / 1000 * 1000 + 500;
     Rig.await(redis.send(io.vertx.redis.client.Command.SET, redis.keys().epoch(account.id()),

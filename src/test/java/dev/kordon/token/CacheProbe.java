@@ -16,7 +16,7 @@ final class CacheProbe {
   private CacheProbe() {}
 
   static VerifiedTokens cacheOf(Rig rig) {
-    return rig.running.services().verifiedTokens();
+    return rig.running.wiring().verifiedTokens();
   }
 
   /** /auth/verify's status for a bearer token or a session cookie. */
@@ -26,7 +26,7 @@ final class CacheProbe {
 
   /** How often the shared Redis has run {@code command}: the slow path runs one per check, the cache none. */
   static long redisCalls(Rig rig, String command) {
-    String stats = Rig.await(rig.running.services().redis().send(Command.INFO, "commandstats")).toString();
+    String stats = Rig.await(rig.running.wiring().redis().send(Command.INFO, "commandstats")).toString();
     Matcher m = Pattern.compile("cmdstat_" + command.toLowerCase(Locale.ROOT) + ":calls=(\\d+)").matcher(stats);
     return m.find() ? Long.parseLong(m.group(1)) : 0;
   }
@@ -36,7 +36,7 @@ final class CacheProbe {
    * (the probe's own INFO, the instances' heartbeat PUBLISH while they run).
    */
   static long redisCallsExcept(Rig rig, java.util.Set<String> except) {
-    String stats = Rig.await(rig.running.services().redis().send(Command.INFO, "commandstats")).toString();
+    String stats = Rig.await(rig.running.wiring().redis().send(Command.INFO, "commandstats")).toString();
     Matcher m = Pattern.compile("cmdstat_([a-z|_-]+):calls=(\\d+)").matcher(stats);
     long total = 0;
     int kinds = 0;

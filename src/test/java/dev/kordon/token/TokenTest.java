@@ -119,7 +119,7 @@ class TokenTest {
 
   @Test
   void forgedAndMisdirectedTokensAreRefused() throws Exception {
-    TokenService ours = rig.running.services().tokens();
+    TokenService ours = rig.running.wiring().tokens();
     String kid = rig.keys.signer().kid();
     assertThat(me(ours.sign(TokenService.ACCESS, validClaims()))).isEqualTo(200);
 
@@ -222,7 +222,7 @@ class TokenTest {
 
   @Test
   void clockSkewIsForgivenOnlyWithinTheLeeway() {
-    TokenService ours = rig.running.services().tokens();
+    TokenService ours = rig.running.wiring().tokens();
     long now = System.currentTimeMillis() / 1000;
     assertThat(me(ours.sign(TokenService.ACCESS, validClaims().put("exp", now - 2)))).isEqualTo(200);
     assertThat(me(ours.sign(TokenService.ACCESS, validClaims().put("exp", now - 30)))).isEqualTo(401);
@@ -234,7 +234,7 @@ class TokenTest {
   void refreshAndChangeTokensAreNoAccessTokens() {
     JsonObject pair = signIn();
     assertThat(me(pair.getString("refresh_token"))).isEqualTo(401);
-    String change = rig.running.services().tokens().issueChange(account, 600).token();
+    String change = rig.running.wiring().tokens().issueChange(account, 600).token();
     assertThat(me(change)).isEqualTo(401);
     assertThat(rig.get("/auth/verify", change).statusCode()).isEqualTo(401);
   }
@@ -263,9 +263,9 @@ class TokenTest {
   @Test
   void changeTokensWithANonCanonicalSignatureEncodingGet401OnPasswordChange() {
     Account other = rig.account("+375441000077", "Token-test-password-77");
-    var issued = rig.running.services().tokens().issueChange(other, 600);
+    var issued = rig.running.wiring().tokens().issueChange(other, 600);
     String change = issued.token();
-    var redis = rig.running.services().redis();
+    var redis = rig.running.wiring().redis();
     JsonObject body = new JsonObject().put("new_password", "Brand-new-password-77").put("confirm_password",
         "Brand-new-password-77");
     for (String variant : List.of(sameBytesOtherText(change), change + "A")) {
@@ -325,7 +325,7 @@ class TokenTest {
   void refreshFamilyLivesTheAbsoluteLifetimeInRedis() throws Exception {
     JsonObject pair = signIn();
     String sid = claimsOf(pair.getString("access_token")).getString("sid");
-    var redis = rig.running.services().redis();
+    var redis = rig.running.wiring().redis();
     long famTtl = Rig.await(redis.send(Command.PTTL, redis.keys().family(account.id(), sid))).toLong();
     assertThat(famTtl).isBetween(30L * 24 * 3600 * 1000 - 60_000, 30L * 24 * 3600 * 1000);
     // A rotation stores the next token of the family: both are looked for below.
@@ -374,7 +374,7 @@ class TokenTest {
 
   /** Every key matching {@code pattern}, with every member, field, value and score stored under it. */
   static Map<String, List<byte[]>> redisContents(String pattern) {
-    var redis = rig.running.services().redis();
+    var redis = rig.running.wiring().redis();
     Map<String, List<byte[]>> out = new LinkedHashMap<>();
     String cursor = "0";
     do {
@@ -421,7 +421,7 @@ class TokenTest {
 
   /** Every row of every table of Kordon's database, as Postgres writes the row as text. */
   static List<String> postgresContents() {
-    var pg = rig.running.services().pg();
+    var pg = rig.running.wiring().pg();
     var tables = Rig.await(pg.query("SELECT quote_ident(table_schema) || '.' || quote_ident(table_name) AS t "
         + "FROM information_schema.tables WHERE table_type = 'BASE TABLE' "
         + "AND table_schema NOT IN ('pg_catalog', 'information_schema')").execute());

@@ -176,7 +176,7 @@ class VerifiedSessionsTest {
     Browser browser = cachedOnA("+375441000085");
     cacheOf(a).feed().hold(true);
     try {
-      Rig.await(a.running.services().redis().send(Command.CLIENT, "KILL", "TYPE", "pubsub"));
+      Rig.await(a.running.wiring().redis().send(Command.CLIENT, "KILL", "TYPE", "pubsub"));
       assertThat(within(1_000, () -> !cacheOf(a).isLive())).as("A noticed the loss").isTrue();
       assertThat(cacheOf(a).sessions()).isZero();
       assertThat(servedFromCache(a, browser.session())).as("bypassed while down").isFalse();

@@ -109,7 +109,7 @@ class VerifiedTokensTest {
 
     cacheOf(a).feed().hold(true);
     try {
-      Rig.await(a.running.services().redis().send(Command.CLIENT, "KILL", "TYPE", "pubsub"));
+      Rig.await(a.running.wiring().redis().send(Command.CLIENT, "KILL", "TYPE", "pubsub"));
       assertThat(within(1_000, () -> !cacheOf(a).isLive())).as("A noticed the loss").isTrue();
       assertThat(cacheOf(a).size()).isZero();
 
@@ -154,7 +154,7 @@ class VerifiedTokensTest {
     try (Rig rig = Rig.builder().set("tokens.verify-cache", 10).start()) {
       Account account = rig.account(PHONE, PASSWORD);
       awaitLive(rig);
-      TokenService tokens = rig.running.services().tokens();
+      TokenService tokens = rig.running.wiring().tokens();
       for (int i = 0; i < 50; i++) {
         String token = tokens.sign(TokenService.ACCESS, claims(rig, account.id(), UUID.randomUUID().toString(),
             System.currentTimeMillis() / 1000 + 600));

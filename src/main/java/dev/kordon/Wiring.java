@@ -1,0 +1,166 @@
+package dev.kordon;
+
+import dev.kordon.account.AccountRepository;
+import dev.kordon.account.LoginParser;
+import dev.kordon.account.PhoneFormat;
+import dev.kordon.admin.AdminFlow;
+import dev.kordon.audit.Audit;
+import dev.kordon.config.KordonConfig;
+import dev.kordon.credential.Credentials;
+import dev.kordon.dispatch.Letters;
+import dev.kordon.dispatch.Outbox;
+import dev.kordon.flow.Flows;
+import dev.kordon.flow.Grants;
+import dev.kordon.flow.Guards;
+import dev.kordon.flow.Notices;
+import dev.kordon.flow.PasswordChangeFlow;
+import dev.kordon.flow.PasswordLoginFlow;
+import dev.kordon.flow.RecoveryFlow;
+import dev.kordon.flow.SessionFlow;
+import dev.kordon.flow.SignIn;
+import dev.kordon.flow.SmsLoginFlow;
+import dev.kordon.flow.Subscribers;
+import dev.kordon.guard.ChangeTokens;
+import dev.kordon.guard.DenyList;
+import dev.kordon.guard.Secrets;
+import dev.kordon.guard.SmsCodes;
+import dev.kordon.guard.TempPasswords;
+import dev.kordon.guard.Throttles;
+import dev.kordon.ops.Metrics;
+import dev.kordon.render.Templates;
+import dev.kordon.store.RedisStore;
+import dev.kordon.token.AccountEpoch;
+import dev.kordon.token.BrowserSessions;
+import dev.kordon.token.RefreshTokens;
+import dev.kordon.token.SigningKeys;
+import dev.kordon.token.TokenService;
+import dev.kordon.token.VerifiedTokens;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import java.time.Duration;
+
+/**
+ * Kordon's object graph, built in this one place from its clients: the stores, guards, grants and
+ * flows. The server ({@link Main#start}) and the command line ({@link Cli}) both build through it;
+ * dev mode and the tests reach what they seed or look into from here.
+ */
+public final class Wiring {
+  /** What the graph is built from: the clients and the settings. */
+  record Clients(Vertx vertx, KordonConfig config, Pool pg, RedisStore redis, Metrics metrics) {}
+
+  private final Clients clients;
+  private final Secrets secrets;
+  private final PhoneFormat phones;
+  private final Templates templates;
+  private final Audit audit;
+  private final SmsCodes smsCodes;
+  private final Subscribers subscribers;
+  private final Grants grants;
+  private final Guards guards;
+  private final Notices notices;
+  private final SignIn signIn;
+  private final SessionFlow sessions;
+  private final AdminFlow admin;
+
+  /** {@code verifyCache}: verified tokens kept per instance; the command line keeps none. */
+  Wiring(Clients clients, SigningKeys keys, int verifyCache) {
+    this.clients = clients;
+    KordonConfig config = clients.config();
+    RedisStore redis = clients.redis();
+    Vertx vertx = clients.vertx();
+    secrets = new Secrets(config.secretKey());
+    // One phone format for the parser, the pages, the letters, the SMS logs and the password rules.
+    phones = new PhoneFormat(config.phone());
+    templates = new Templates(vertx);
+    audit = new Audit(clients.pg(), clients.metrics());
+    smsCodes = new SmsCodes(redis, secrets, config.smsCode(), config.limits(), clients.metrics());
+    subscribers = new Subscribers(new LoginParser(config, phones), new AccountRepository(clients.pg()));
+    VerifiedTokens verified = VerifiedTokens.start(vertx, config.redis(), redis, verifyCache);
+    // An epoch outlives whatever it ends: an access token (with the leeway) or a browser session.
+    Duration accessLife = config.tokens().accessTtl().plus(config.jwt().leeway());
+    AccountEpoch epoch = new AccountEpoch(redis,
+        accessLife.compareTo(config.web().sessionTtl()) > 0 ? accessLife : config.web().sessionTtl());
+    grants = new Grants(new TokenService(vertx, keys, config.jwt(), config.tokens().accessTtl().toSeconds()),
+        new RefreshTokens(redis, config.tokens().refreshIdle(), config.tokens().refreshAbsolute()),
+        new BrowserSessions(redis, config.web().sessionTtl(), verified), verified, epoch);
+    ChangeTokens changeTokens = new ChangeTokens(redis, config.tokens().changeTtl());
+    guards = new Guards(new Throttles(redis, config.limits(), config.http().ipv6Prefix(), clients.metrics()),
+        new TempPasswords(redis, secrets, config.tempPassword()), changeTokens);
+    notices = new Notices(audit, new Outbox(vertx, redis, secrets), new Letters(templates, config, phones));
+    signIn = new SignIn(config.tariffs(), grants, changeTokens, audit);
+    sessions = new SessionFlow(subscribers.accounts(), grants, new DenyList(redis), audit, signIn);
+    admin = new AdminFlow(subscribers, guards, notices, sessions, grants);
+  }
+
+  /** The public port's flows; {@code credentials}, the hashing, is the server's alone. */
+  Flows flows(Credentials credentials) {
+    return new Flows(new PasswordLoginFlow(subscribers, credentials, guards, signIn, audit),
+        new SmsLoginFlow(subscribers, smsCodes, guards.throttles(), notices, signIn),
+        new RecoveryFlow(subscribers, guards, notices, signIn),
+        new PasswordChangeFlow(sessions, subscribers, credentials, guards, notices), sessions, signIn);
+  }
+
+  public KordonConfig config() {
+    return clients.config();
+  }
+
+  public Pool pg() {
+    return clients.pg();
+  }
+
+  public RedisStore redis() {
+    return clients.redis();
+  }
+
+  public Secrets secrets() {
+    return secrets;
+  }
+
+  public PhoneFormat phones() {
+    return phones;
+  }
+
+  public Templates templates() {
+    return templates;
+  }
+
+  public Audit audit() {
+    return audit;
+  }
+
+  public Subscribers subscribers() {
+    return subscribers;
+  }
+
+  public AccountRepository accounts() {
+    return subscribers.accounts();
+  }
+
+  public Grants grants() {
+    return grants;
+  }
+
+  public TokenService tokens() {
+    return grants.tokens();
+  }
+
+  public VerifiedTokens verifiedTokens() {
+    return grants.verified();
+  }
+
+  public BrowserSessions browserSessions() {
+    return grants.browser();
+  }
+
+  public Throttles throttles() {
+    return guards.throttles();
+  }
+
+  public Notices notices() {
+    return notices;
+  }
+
+  public AdminFlow admin() {
+    return admin;
+  }
+}
