@@ -231,7 +231,7 @@ public final class Main {
               wiring.audit())))
           .compose(id -> vertx.deployVerticle(() -> {
             PageRoutes pages = new PageRoutes(edge, flows, pageParts);
-            SignedIn signedIn = new SignedIn(flows, pages);
+            SignedIn signedIn = new SignedIn(flows.sessions(), pages);
             return added(publicSide, new HttpVerticle(edge, new HttpVerticle.Parts(new VerifyRoutes(signedIn), pages,
                 new PublicApi(edge, flows), dev == null ? Mount.NONE : (router, v) -> dev.routes(router),
                 PortalProxy.routes(edge, signedIn, pages)), httpPort));

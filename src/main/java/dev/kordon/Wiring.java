@@ -97,7 +97,7 @@ public final class Wiring {
     return new Flows(new PasswordLoginFlow(subscribers, credentials, guards, signIn, audit),
         new SmsLoginFlow(subscribers, smsCodes, guards.throttles(), notices, signIn),
         new RecoveryFlow(subscribers, guards, notices, signIn),
-        new PasswordChangeFlow(sessions, subscribers, credentials, guards, notices), sessions, signIn);
+        new PasswordChangeFlow(sessions, subscribers.accounts(), credentials, guards, notices), sessions, signIn);
   }
 
   public KordonConfig config() {

@@ -45,10 +45,10 @@ public final class PasswordChangeFlow {
   private final Letters letters;
   private final Audit audit;
 
-  public PasswordChangeFlow(SessionFlow sessions, Subscribers subscribers, Credentials credentials, Guards guards,
+  public PasswordChangeFlow(SessionFlow sessions, AccountRepository accounts, Credentials credentials, Guards guards,
       Notices notices) {
     this.sessions = sessions;
-    this.accounts = subscribers.accounts();
+    this.accounts = accounts;
     this.credentials = credentials;
     this.temps = guards.temps();
     this.changes = guards.changes();

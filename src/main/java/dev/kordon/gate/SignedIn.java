@@ -2,7 +2,7 @@ package dev.kordon.gate;
 
 import dev.kordon.page.PageRoutes;
 import dev.kordon.server.Routes;
-import dev.kordon.flow.Flows;
+import dev.kordon.flow.SessionFlow;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
@@ -28,18 +28,18 @@ public final class SignedIn {
   private static final CharSequence LOGIN_NAME = HttpHeaders.createOptimized(LOGIN);
   private static final CharSequence ROLE_NAME = HttpHeaders.createOptimized(ROLE);
 
-  private final Flows flows;
+  private final SessionFlow sessions;
   private final PageRoutes pages;
 
-  public SignedIn(Flows flows, PageRoutes pages) {
-    this.flows = flows;
+  public SignedIn(SessionFlow sessions, PageRoutes pages) {
+    this.sessions = sessions;
     this.pages = pages;
   }
 
   /** The access token's claims, or the session's; failed with UNAUTHORIZED when neither holds. */
   public Future<JsonObject> who(RoutingContext ctx) {
     String bearer = Routes.bearer(ctx);
-    return bearer != null ? flows.sessions().authenticate(bearer) : pages.signedIn(ctx);
+    return bearer != null ? sessions.authenticate(bearer) : pages.signedIn(ctx);
   }
 
   /** Sets the identity headers on {@code headers}, replacing whatever was there. */
