@@ -8,7 +8,7 @@ import dev.kordon.ops.Metrics;
 import dev.kordon.problem.Failure;
 import dev.kordon.problem.FlowException;
 import dev.kordon.store.RedisStore;
-import dev.kordon.token.SigningKeys;
+import dev.kordon.keys.SigningKeys;
 import dev.kordon.admin.CsvImport;
 import dev.kordon.admin.ImportSummary;
 import io.vertx.core.Future;

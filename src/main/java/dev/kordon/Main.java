@@ -22,7 +22,7 @@ import dev.kordon.ops.HeapSettings;
 import dev.kordon.ops.Logging;
 import dev.kordon.ops.Metrics;
 import dev.kordon.store.RedisStore;
-import dev.kordon.token.SigningKeys;
+import dev.kordon.keys.SigningKeys;
 import dev.kordon.server.AdminVerticle;
 import dev.kordon.server.ClientIp;
 import dev.kordon.console.ConsoleRoutes;

@@ -32,7 +32,7 @@ import dev.kordon.store.RedisStore;
 import dev.kordon.token.AccountEpoch;
 import dev.kordon.token.BrowserSessions;
 import dev.kordon.token.RefreshTokens;
-import dev.kordon.token.SigningKeys;
+import dev.kordon.keys.SigningKeys;
 import dev.kordon.token.TokenService;
 import dev.kordon.token.VerifiedTokens;
 import io.vertx.core.Vertx;

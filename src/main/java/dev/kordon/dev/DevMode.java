@@ -3,7 +3,7 @@ package dev.kordon.dev;
 import dev.kordon.config.ConfigException;
 import dev.kordon.config.ConfigTree;
 import dev.kordon.credential.Credentials;
-import dev.kordon.token.SigningKeys;
+import dev.kordon.keys.SigningKeys;
 import dev.kordon.config.KordonConfig;
 import dev.kordon.flow.Subscribers;
 import dev.kordon.token.BrowserSessions;

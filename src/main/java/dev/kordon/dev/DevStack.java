@@ -5,7 +5,7 @@ import com.icegreen.greenmail.util.ServerSetup;
 import dev.kordon.account.PhoneFormat;
 import dev.kordon.config.ConfigTree;
 import dev.kordon.credential.Credentials;
-import dev.kordon.token.SigningKeys;
+import dev.kordon.keys.SigningKeys;
 import dev.kordon.config.KordonConfig;
 import dev.kordon.flow.Subscribers;
 import dev.kordon.token.BrowserSessions;

@@ -1,5 +1,6 @@
 package dev.kordon.token;
 
+import dev.kordon.keys.SigningKeys;
 import dev.kordon.account.Account;
 import dev.kordon.config.KordonConfig;
 import io.vertx.core.Future;

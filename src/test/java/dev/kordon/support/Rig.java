@@ -5,7 +5,7 @@ import dev.kordon.account.Account;
 import dev.kordon.config.ConfigTree;
 import dev.kordon.config.KordonConfig;
 import dev.kordon.credential.PasswordHasher;
-import dev.kordon.token.SigningKeys;
+import dev.kordon.keys.SigningKeys;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;

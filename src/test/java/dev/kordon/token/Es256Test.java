@@ -1,5 +1,6 @@
 package dev.kordon.token;
 
+import dev.kordon.keys.SigningKeys;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

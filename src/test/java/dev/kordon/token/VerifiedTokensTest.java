@@ -1,5 +1,6 @@
 package dev.kordon.token;
 
+import dev.kordon.keys.SigningKeys;
 import static dev.kordon.token.CacheProbe.awaitLive;
 import static dev.kordon.token.CacheProbe.cacheOf;
 import static dev.kordon.token.CacheProbe.redisCalls;

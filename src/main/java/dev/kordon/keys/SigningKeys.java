@@ -1,4 +1,4 @@
-package dev.kordon.token;
+package dev.kordon.keys;
 
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
