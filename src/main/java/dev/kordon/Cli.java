@@ -9,7 +9,7 @@ import dev.kordon.problem.Failure;
 import dev.kordon.problem.FlowException;
 import dev.kordon.store.RedisStore;
 import dev.kordon.keys.SigningKeys;
-import dev.kordon.admin.CsvImport;
+import dev.kordon.admin.FileImport;
 import dev.kordon.admin.ImportSummary;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -94,7 +94,7 @@ final class Cli {
         err.println("kordon: cannot read " + words.get(2) + ": " + e.getMessage());
         return FAILED;
       }
-      return withAdmin(config, err, FAILED, (admin, vertx) -> CsvImport.importFile(admin, vertx, Locale.ROOT, file,
+      return withAdmin(config, err, FAILED, (admin, vertx) -> FileImport.importFile(admin, vertx, Locale.ROOT, file,
               config.admin().importRows())
           .map(answer -> imported(answer, out)));
     }
@@ -168,7 +168,7 @@ final class Cli {
       err.println("kordon: no such account (or category)");
       return NO_ACCOUNT;
     }
-    err.println("kordon: refused: " + CsvImport.describe(Locale.ROOT, fe));
+    err.println("kordon: refused: " + FileImport.describe(Locale.ROOT, fe));
     return fe.failure() == Failure.INVALID_REQUEST ? invalid : FAILED;
   }
 

@@ -237,7 +237,8 @@ public final class Main {
                 PortalProxy.routes(edge, signedIn, pages)), httpPort));
           }, new DeploymentOptions().setInstances(instances)))
           .compose(httpId -> vertx.deployVerticle(() -> added(adminSide, new AdminVerticle(edge,
-                  new AdminVerticle.Parts(new AdminApi(edge, admin), new ConsoleRoutes(edge, admin, console, pageParts)),
+                  new AdminVerticle.Parts(new AdminApi(edge, admin, wiring.credentials()),
+                      new ConsoleRoutes(edge, admin, wiring.credentials(), console, pageParts)),
                   metrics, adminPort)), new DeploymentOptions())
               .map(adminId -> new Running(vertx, wiring, drain, credentials, publicSide.get(0).port(),
                   adminSide.get(0).port(), hasher.parameters(), List.of(httpId, adminId))));

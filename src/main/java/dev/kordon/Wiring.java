@@ -3,6 +3,7 @@ package dev.kordon;
 import dev.kordon.account.AccountRepository;
 import dev.kordon.account.LoginParser;
 import dev.kordon.account.PhoneFormat;
+import dev.kordon.admin.AccountCredentials;
 import dev.kordon.admin.AdminFlow;
 import dev.kordon.audit.Audit;
 import dev.kordon.config.KordonConfig;
@@ -61,6 +62,7 @@ public final class Wiring {
   private final SignIn signIn;
   private final SessionFlow sessions;
   private final AdminFlow admin;
+  private final AccountCredentials credentials;
 
   /** {@code verifyCache}: verified tokens kept per instance; the command line keeps none. */
   Wiring(Clients clients, SigningKeys keys, int verifyCache) {
@@ -90,6 +92,7 @@ public final class Wiring {
     signIn = new SignIn(config.tariffs(), grants, changeTokens, audit);
     sessions = new SessionFlow(subscribers.accounts(), grants, new DenyList(redis), audit, signIn);
     admin = new AdminFlow(subscribers, guards, notices, sessions, grants);
+    credentials = new AccountCredentials(admin, guards, notices, sessions, grants);
   }
 
   /** The public port's flows; {@code credentials}, the hashing, is the server's alone. */
@@ -162,5 +165,9 @@ public final class Wiring {
 
   public AdminFlow admin() {
     return admin;
+  }
+
+  public AccountCredentials credentials() {
+    return credentials;
   }
 }

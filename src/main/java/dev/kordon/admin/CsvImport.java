@@ -11,12 +11,10 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.file.OpenOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.streams.ReadStream;
 import io.vertx.pgclient.PgException;
-import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -93,41 +91,6 @@ public final class CsvImport implements AdminFlow.Import {
   /** The import of {@code body}, read when it runs; {@code body} should be paused until then. */
   public static CsvImport of(AdminFlow admin, Vertx vertx, Locale locale, ReadStream<Buffer> body, Limits limits) {
     return new CsvImport(admin, vertx, locale, body, limits);
-  }
-
-  /**
-   * The whole import as the admin port runs it, for the command line: the file streamed, written,
-   * audited; the answer {@code {created, updated, rejected, rejected_total}}. At most {@code rows}
-   * rows; a file has no byte limit.
-   */
-  public static Future<ImportSummary> importFile(AdminFlow admin, Vertx vertx, Locale locale, Path file, int rows) {
-    Context context = vertx.getOrCreateContext();
-    Promise<ImportSummary> answer = Promise.promise();
-    // On one context: the file's reads, the writes' callbacks and the import's turns never overlap.
-    context.runOnContext(v -> vertx.fileSystem().open(file.toString(),
-            new OpenOptions().setRead(true).setWrite(false).setCreate(false))
-        .compose(f -> {
-          f.pause();
-          return admin.imported(of(admin, vertx, locale, f, new Limits(Long.MAX_VALUE, rows)), null)
-              .andThen(ar -> f.close());
-        })
-        .onComplete(answer));
-    return answer.future();
-  }
-
-  /** A refusal's fields as one line, in {@code locale}; for a stopped import, what it saved first. */
-  public static String describe(Locale locale, FlowException refused) {
-    String reason = Rejections.reason(locale, refused.fields() == null ? Map.of() : refused.fields());
-    if (reason.isEmpty()) {
-      reason = refused.failure().name().toLowerCase(Locale.ROOT);
-    }
-    if (refused instanceof ImportStopped stopped) {
-      JsonObject p = stopped.progress();
-      reason += p.getLong("last_saved_line") == 0 ? " (stopped; nothing saved)"
-          : " (stopped; saved before it: created " + p.getInteger("created") + ", updated " + p.getInteger("updated")
-              + ", through line " + p.getLong("last_saved_line") + ")";
-    }
-    return reason;
   }
 
   /** Reads and writes the rows; the answer {@code {created, updated, rejected, rejected_total}}, or the failure that stopped it. */

@@ -1,5 +1,6 @@
 package dev.kordon.api;
 
+import dev.kordon.admin.AccountCredentials;
 import dev.kordon.admin.AdminFlow;
 import dev.kordon.admin.CsvImport;
 import dev.kordon.problem.Failure;
@@ -27,11 +28,13 @@ public final class AdminApi implements Mount {
 
   private final Edge edge;
   private final AdminFlow admin;
+  private final AccountCredentials credentials;
   private final byte[] token;
 
-  public AdminApi(Edge edge, AdminFlow admin) {
+  public AdminApi(Edge edge, AdminFlow admin, AccountCredentials credentials) {
     this.edge = edge;
     this.admin = admin;
+    this.credentials = credentials;
     this.token = edge.config().admin().token().getBytes(StandardCharsets.UTF_8);
   }
 
@@ -67,16 +70,16 @@ public final class AdminApi implements Mount {
     router.post("/admin/v1/accounts/:category/:login/enable").handler(ctx -> noContent(ctx,
         admin.enable(ctx.pathParam("category"), ctx.pathParam("login"), edge.clientIp().of(ctx))));
     router.get("/admin/v1/accounts/:category/:login/sessions").handler(ctx ->
-        admin.sessions(ctx.pathParam("category"), ctx.pathParam("login"))
+        credentials.sessions(ctx.pathParam("category"), ctx.pathParam("login"))
             .onSuccess(list -> Routes.json(ctx, 200, ApiJson.sessions(list))).onFailure(ctx::fail));
     router.delete("/admin/v1/accounts/:category/:login/sessions/:id").handler(ctx -> noContent(ctx,
-        admin.endSession(ctx.pathParam("category"), ctx.pathParam("login"), ctx.pathParam("id"),
+        credentials.endSession(ctx.pathParam("category"), ctx.pathParam("login"), ctx.pathParam("id"),
             edge.clientIp().of(ctx))));
     router.post("/admin/v1/accounts/:category/:login/resend").handler(ctx ->
-        admin.resend(ctx.pathParam("category"), ctx.pathParam("login"), edge.clientIp().of(ctx))
+        credentials.resend(ctx.pathParam("category"), ctx.pathParam("login"), edge.clientIp().of(ctx))
             .onSuccess(issued -> Routes.json(ctx, 202, ApiJson.of(issued))).onFailure(ctx::fail));
     router.post("/admin/v1/accounts/:category/:login/reset").handler(ctx ->
-        admin.reset(ctx.pathParam("category"), ctx.pathParam("login"), edge.clientIp().of(ctx))
+        credentials.reset(ctx.pathParam("category"), ctx.pathParam("login"), edge.clientIp().of(ctx))
             .onSuccess(issued -> Routes.json(ctx, 202, ApiJson.of(issued))).onFailure(ctx::fail));
   }
 

@@ -8,20 +8,15 @@ import dev.kordon.server.ClientIp;
 import dev.kordon.page.Cookies;
 import dev.kordon.server.Edge;
 import dev.kordon.server.Mount;
-import dev.kordon.server.Language;
 import dev.kordon.server.Routes;
-import dev.kordon.problem.Bundles;
 import dev.kordon.account.LoginParser;
 import dev.kordon.config.KordonConfig;
 import dev.kordon.account.Account;
-import dev.kordon.admin.AccountState;
+import dev.kordon.admin.AccountCredentials;
 import dev.kordon.admin.AdminFlow;
-import dev.kordon.admin.Session;
-import dev.kordon.audit.AuditEvent;
 import dev.kordon.admin.ConsoleAccess;
 import dev.kordon.problem.Failure;
 import dev.kordon.problem.FlowException;
-import dev.kordon.problem.Lifetime;
 import dev.kordon.page.PageModel.Model;
 import io.vertx.core.Future;
 import io.vertx.core.http.CookieSameSite;
@@ -35,7 +30,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The operator console on the admin port, for the support desk: sign in with the admin token, find
@@ -51,15 +45,6 @@ public final class ConsoleRoutes implements Mount {
   static final String ACCOUNTS = "/console/accounts/";
   /** Accounts one search shows. */
   static final int FOUND = 50;
-  /** Security events the account page shows. */
-  static final int EVENTS = 30;
-  /** What the account page may say was done; anything else in {@code ?done=} is ignored. */
-  static final Set<String> DONE = Set.of("unlock", "disable", "enable", "reset", "reset-unsent", "resend",
-      "resend-unsent", "session");
-  static final Set<String> ACTIONS = Set.of("unlock", "disable", "enable", "reset", "resend");
-  /** Actions a customer feels at once, asked again on a page of their own before they are done. */
-  static final Set<String> CONFIRMED = Set.of("disable", "reset");
-
   private final KordonConfig config;
   private final ClientIp clientIp;
   private final AdminFlow admin;
@@ -69,18 +54,21 @@ public final class ConsoleRoutes implements Mount {
   private final Cookies cookies;
   private final Csrf csrf;
   private final PageView view;
+  private final ConsoleAccountPage account;
 
-  public ConsoleRoutes(Edge edge, AdminFlow admin, ConsoleAccess access, PageParts parts) {
+  public ConsoleRoutes(Edge edge, AdminFlow admin, AccountCredentials credentials, ConsoleAccess access,
+      PageParts parts) {
     this.config = edge.config();
     this.clientIp = edge.clientIp();
     this.admin = admin;
     this.access = access;
     this.logins = parts.logins();
-    this.rows = new ConsoleRows(logins);
     // Strict: a console cookie never rides along with a request another site started.
     this.cookies = new Cookies(config.cookieSecure(), CookieSameSite.STRICT);
     this.csrf = new Csrf(cookies, parts.secrets(), Cookies.CONSOLE_CSRF);
     this.view = new PageView(parts.templates(), edge.faults());
+    this.rows = new ConsoleRows(logins, csrf);
+    this.account = new ConsoleAccountPage(edge, admin, credentials, view, rows);
   }
 
   @Override
@@ -92,7 +80,7 @@ public final class ConsoleRoutes implements Mount {
     router.route("/console*").handler(headers);
     router.route("/console*").handler(Routes::noStore);
     router.route("/console*").handler(BodyHandler.create(false).setBodyLimit(config.http().bodyLimit()));
-    router.route("/console*").failureHandler(view.unavailable("console/message.ftlh", ctx -> base(ctx, false)));
+    router.route("/console*").failureHandler(view.unavailable("console/message.ftlh", ctx -> rows.base(ctx, false)));
     // Vert.x matches /console/ here too: only the path without its slash is sent on.
     router.get("/console").handler(ctx -> {
       if (ctx.request().path().endsWith("/")) {
@@ -101,7 +89,7 @@ public final class ConsoleRoutes implements Mount {
         PageView.redirect(ctx, HOME + PageModel.langQuery(ctx));
       }
     });
-    Handler<RoutingContext> csrfChecked = view.csrfChecked(csrf, "console/message.ftlh", ctx -> base(ctx, false));
+    Handler<RoutingContext> csrfChecked = view.csrfChecked(csrf, "console/message.ftlh", ctx -> rows.base(ctx, false));
     router.get(LOGIN).handler(ctx -> loginPage(ctx, 200, ""));
     router.post(LOGIN).handler(csrfChecked).handler(this::signIn);
     // Everything below needs a console session; the sign-in page above does not.
@@ -109,16 +97,16 @@ public final class ConsoleRoutes implements Mount {
     router.post("/console/*").handler(csrfChecked);
     router.post("/console/logout").handler(this::signOut);
     router.get(HOME).handler(this::search);
-    router.get(ACCOUNTS + ":category/:login").handler(ctx -> account(ctx, 200, "", ""));
-    router.post(ACCOUNTS + ":category/:login/sessions/:id/end").handler(this::endSession);
-    router.post(ACCOUNTS + ":category/:login/:action").handler(this::act);
+    router.get(ACCOUNTS + ":category/:login").handler(ctx -> account.show(ctx, 200, "", ""));
+    router.post(ACCOUNTS + ":category/:login/sessions/:id/end").handler(account::endSession);
+    router.post(ACCOUNTS + ":category/:login/:action").handler(account::act);
   }
 
   // ---- signing in and out
 
   private void loginPage(RoutingContext ctx, int status, String formError) {
     String banner = "1".equals(ctx.queryParams().get("out")) ? PageModel.text(ctx, "console.login.signed-out") : "";
-    view.render(ctx, "console/login.ftlh", status, base(ctx, false).put("formError", formError).put("banner", banner)
+    view.render(ctx, "console/login.ftlh", status, rows.base(ctx, false).put("formError", formError).put("banner", banner)
         .put("next", next(ctx)));
   }
 
@@ -182,7 +170,7 @@ public final class ConsoleRoutes implements Mount {
 
   private void search(RoutingContext ctx) {
     String q = ctx.queryParams().get("q");
-    Model m = base(ctx, true).put("q", q == null ? "" : q.strip()).put("results", List.of()).put("searched", false)
+    Model m = rows.base(ctx, true).put("q", q == null ? "" : q.strip()).put("results", List.of()).put("searched", false)
         .put("more", false);
     if (q == null || q.isBlank()) {
       view.render(ctx, "console/search.ftlh", 200, m);
@@ -218,107 +206,6 @@ public final class ConsoleRoutes implements Mount {
     }).onFailure(err -> refused(ctx, err, "console/search.ftlh", m));
   }
 
-  // ---- one account
-
-  /** The account page, with what was just done ({@code ?done=}) or why an action was refused. */
-  private void account(RoutingContext ctx, int status, String banner, String formError) {
-    String category = ctx.pathParam("category");
-    String login = ctx.pathParam("login");
-    String done = ctx.queryParams().get("done");
-    String shownBanner = !banner.isEmpty() ? banner
-        : done != null && DONE.contains(done) ? PageModel.text(ctx, "console.done." + done,
-            Lifetime.of(config.tempPassword().ttl(), Lifetime.Form.GENITIVE, Language.of(ctx).locale())) : "";
-    Future<AccountState> account = admin.account(category, login);
-    // Once the account is found (else NOT_FOUND below), its sessions and events are read side by side.
-    Future<List<Session>> sessions = account.compose(a -> admin.sessions(category, login));
-    Future<List<AuditEvent>> events = account.compose(a -> admin.events(category, login, EVENTS));
-    Future.all(sessions, events).map(all -> events.result()).onSuccess(ev -> {
-      AccountState a = account.result();
-      String canonical = a.account().login();
-      Model m = base(ctx, true)
-          .put("banner", shownBanner)
-          .put("formError", formError)
-          .put("account", rows.account(ctx, a))
-          .put("action", ConsoleRows.href(category, canonical))
-          .put("sessions", ConsoleRows.sessions(ctx, sessions.result()))
-          .put("events", ConsoleRows.events(ctx, ev));
-      view.render(ctx, "console/account.ftlh", status, m);
-    }).onFailure(err -> {
-      if (err instanceof FlowException fe && (fe.failure() == Failure.NOT_FOUND || !fe.fields().isEmpty())) {
-        view.render(ctx, "console/search.ftlh", 404, base(ctx, true).put("q", "").put("results", List.of())
-            .put("searched", false).put("more", false).put("formError", PageModel.text(ctx, "console.account.missing")));
-        return;
-      }
-      ctx.fail(err);
-    });
-  }
-
-  // ---- actions
-
-  private void act(RoutingContext ctx) {
-    String action = ctx.pathParam("action");
-    if (!ACTIONS.contains(action)) {
-      ctx.next();
-      return;
-    }
-    String category = ctx.pathParam("category");
-    String login = ctx.pathParam("login");
-    if (CONFIRMED.contains(action) && !"yes".equals(ctx.request().getFormAttribute("confirmed"))) {
-      confirm(ctx, action);
-      return;
-    }
-    String ip = clientIp.of(ctx);
-    Future<String> done = switch (action) {
-      case "unlock" -> admin.unlock(category, login, ip).map("unlock");
-      case "disable" -> admin.disable(category, login, ip).map("disable");
-      case "enable" -> admin.enable(category, login, ip).map("enable");
-      case "reset" -> admin.reset(category, login, ip).map(r -> r.sent() ? "reset" : "reset-unsent");
-      default -> admin.resend(category, login, ip).map(r -> r.sent() ? "resend" : "resend-unsent");
-    };
-    done.onSuccess(what -> backToAccount(ctx, what)).onFailure(err -> actionRefused(ctx, err));
-  }
-
-  /** The question before a disable or a reset: what it does to the customer, yes or back. Changes nothing. */
-  private void confirm(RoutingContext ctx, String action) {
-    String category = ctx.pathParam("category");
-    admin.account(category, ctx.pathParam("login")).onSuccess(a -> {
-      // One line for the number in the question: no break inside it.
-      String shown = rows.shown(category, a.account().login()).replace(' ', '\u00a0');
-      String href = ConsoleRows.href(category, a.account().login());
-      view.render(ctx, "console/confirm.ftlh", 200, base(ctx, true)
-          .put("question", PageModel.text(ctx, "console.confirm." + action, shown))
-          .put("hint", PageModel.text(ctx, "console.action." + action + ".hint"))
-          .put("submit", PageModel.text(ctx, "console.confirm." + action + ".submit"))
-          .put("action", href + "/" + action)
-          .put("back", href + PageModel.langQuery(ctx)));
-    }).onFailure(err -> actionRefused(ctx, err));
-  }
-
-  private void endSession(RoutingContext ctx) {
-    admin.endSession(ctx.pathParam("category"), ctx.pathParam("login"), ctx.pathParam("id"), clientIp.of(ctx))
-        .onSuccess(v -> backToAccount(ctx, "session"))
-        .onFailure(err -> actionRefused(ctx, err));
-  }
-
-  private void backToAccount(RoutingContext ctx, String done) {
-    PageView.redirect(ctx, ConsoleRows.href(ctx.pathParam("category"), ctx.pathParam("login")) + "?done=" + done
-        + PageModel.langAnd(ctx));
-  }
-
-  /** A refused action: the account page again, with the reason on top. */
-  private void actionRefused(RoutingContext ctx, Throwable err) {
-    if (!(err instanceof FlowException fe)) {
-      ctx.fail(err);
-      return;
-    }
-    PageView.retryAfter(ctx, fe);
-    String reason = fe.failure() == Failure.NOT_FOUND ? PageModel.text(ctx, "console.session.gone")
-        : fe.failure() == Failure.TOO_MANY_REQUESTS ? PageModel.text(ctx, "console.resend.throttled",
-            ConsoleRows.pause(ctx, fe))
-        : PageModel.text(ctx, "problem." + fe.failure().code() + ".detail");
-    account(ctx, fe.failure().status, "", reason);
-  }
-
   private void refused(RoutingContext ctx, Throwable err, String template, Model m) {
     if (err instanceof FlowException fe && fe.failure().status < 500) {
       view.render(ctx, template, fe.failure().status, m.put("formError",
@@ -326,21 +213,6 @@ public final class ConsoleRoutes implements Mount {
       return;
     }
     ctx.fail(err);
-  }
-
-  // ---- the model every console page starts from
-
-  private Model base(RoutingContext ctx, boolean signedIn) {
-    Language language = Language.of(ctx);
-    return new Model()
-        .put("t", Bundles.all(language.locale()))
-        .put("lang", language.code())
-        .put("langCarried", language.carried())
-        .put("langQuery", language.query())
-        .put("csrf", csrf.token(ctx))
-        .put("signedIn", signedIn)
-        .put("banner", "")
-        .put("formError", "");
   }
 
 

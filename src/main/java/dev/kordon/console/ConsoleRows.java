@@ -6,7 +6,9 @@ import dev.kordon.admin.AccountState;
 import dev.kordon.admin.Session;
 import dev.kordon.audit.AuditEvent;
 import dev.kordon.config.KordonConfig.LoginKind;
+import dev.kordon.page.Csrf;
 import dev.kordon.page.PageModel;
+import dev.kordon.page.PageModel.Model;
 import dev.kordon.problem.Bundles;
 import dev.kordon.problem.FlowException;
 import dev.kordon.problem.Lifetime;
@@ -28,9 +30,25 @@ import java.util.Map;
 final class ConsoleRows {
   private static final DateTimeFormatter SHOWN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'");
   private final LoginParser logins;
+  private final Csrf csrf;
 
-  ConsoleRows(LoginParser logins) {
+  ConsoleRows(LoginParser logins, Csrf csrf) {
     this.logins = logins;
+    this.csrf = csrf;
+  }
+
+  /** The model every console page starts from. */
+  Model base(RoutingContext ctx, boolean signedIn) {
+    Language language = Language.of(ctx);
+    return new Model()
+        .put("t", Bundles.all(language.locale()))
+        .put("lang", language.code())
+        .put("langCarried", language.carried())
+        .put("langQuery", language.query())
+        .put("csrf", csrf.token(ctx))
+        .put("signedIn", signedIn)
+        .put("banner", "")
+        .put("formError", "");
   }
 
   Map<String, Object> row(RoutingContext ctx, Account a) {
