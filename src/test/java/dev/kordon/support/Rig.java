@@ -36,6 +36,7 @@ public final class Rig implements AutoCloseable {
   public final Main.Running running;
   public final SigningKeys keys;
   public final WebClient http;
+  private boolean httpClosed;
   public final String prefix;
 
   private Rig(Vertx vertx, KordonConfig config, Main.Running running, SigningKeys keys, String prefix) {
@@ -246,13 +247,19 @@ public final class Rig implements AutoCloseable {
 
   @Override
   public void close() {
+    // The client's idle keep-alive connections go first: the stop's drain then has none to wait for.
+    httpClosed = true;
+    http.close();
     await(running.stop());
     closeStopped();
   }
 
   /** For a test that stopped Kordon itself: the client goes, and the leak scan still runs. */
   public void closeStopped() {
-    http.close();
+    if (!httpClosed) {
+      httpClosed = true;
+      http.close();
+    }
     // Every class that ran Kordon checks the whole log so far for every secret issued so far.
     List<String> leaks = LogCapture.leakedLines();
     if (!leaks.isEmpty()) {
