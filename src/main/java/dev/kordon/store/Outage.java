@@ -3,6 +3,7 @@ package dev.kordon.store;
 import dev.kordon.problem.Failure;
 import dev.kordon.problem.FlowException;
 import io.netty.channel.unix.Errors;
+import io.vertx.core.VertxException;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.ConnectionPoolTooBusyException;
@@ -13,6 +14,7 @@ import io.vertx.sqlclient.ClosedConnectionException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.channels.ClosedChannelException;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
@@ -35,6 +37,15 @@ public final class Outage {
   /** Redis replies of a node that cannot serve now (loading, failing over, busy, full) or a lost link. */
   private static final Set<String> REDIS_KINDS = Set.of("CONNECTION_CLOSED", "LOADING", "BUSY", "MASTERDOWN",
       "CLUSTERDOWN", "TRYAGAIN", "READONLY", "NOREPLICAS", "OOM", "MOVED", "ASK");
+  /**
+   * How the Redis client says, in words only (a message on a stackless VertxException), that a
+   * connection, its queue, a Sentinel or the cluster's slot map is not there: a Sentinel failover
+   * closes the master's connections under requests already sent.
+   */
+  private static final List<String> REDIS_CLIENT_SAYS = List.of("Connection is closed", "Redis waiting queue is full",
+      "Failed obtaining connection to: ", "Could not obtain sentinel topology",
+      "Failed to get SENTINEL GET-MASTER-ADDR-BY-NAME ", "CLUSTER SLOTS No slots available in the cluster.",
+      "Connected to replica, retrying with master");
   /** Causes followed at most; a cycle or a very deep chain is not followed further. */
   private static final int DEPTH = 8;
 
@@ -77,6 +88,10 @@ public final class Outage {
       String message = redis.getMessage();
       String kind = message == null ? "" : message.split(" ", 2)[0].toUpperCase(Locale.ROOT);
       return REDIS_KINDS.contains(kind);
+    }
+    if (t instanceof VertxException && t.getStackTrace().length == 0 && t.getMessage() != null) {
+      String message = t.getMessage();
+      return REDIS_CLIENT_SAYS.stream().anyMatch(message::startsWith);
     }
     return t instanceof Unreachable;
   }

@@ -43,6 +43,12 @@ class OutageTest {
     assertThat(Outage.of(new ReplyException(ReplyFailure.NO_HANDLERS, "nobody"))).isTrue();
     assertThat(Outage.of(new FlowException(Failure.UNAVAILABLE))).isTrue();
     assertThat(Outage.of(new Outage.Unreachable("no master serves the slot"))).isTrue();
+    // The Redis client's own words, as Promise.fail(String) makes them: a stackless VertxException.
+    assertThat(Outage.of(io.vertx.core.Future.failedFuture("Connection is closed").cause()))
+        .as("a connection a Sentinel failover closed").isTrue();
+    assertThat(Outage.of(io.vertx.core.Future.failedFuture("Redis waiting queue is full").cause())).isTrue();
+    assertThat(Outage.of(io.vertx.core.Future.failedFuture("Failed obtaining connection to: 127.0.0.1:7000").cause()))
+        .isTrue();
   }
 
   @Test
@@ -65,6 +71,10 @@ class OutageTest {
     assertThat(Outage.of(ErrorType.create("WRONGTYPE Operation against a key holding the wrong kind of value"))).isFalse();
     assertThat(Outage.of(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, 500, "credential job failed"))).isFalse();
     assertThat(Outage.of(new FlowException(Failure.INVALID_REQUEST))).isFalse();
+    assertThat(Outage.of(io.vertx.core.Future.failedFuture("Redis command is not valid, check https://redis.io").cause()))
+        .as("the client refusing a command Kordon built wrong").isFalse();
+    assertThat(Outage.of(new io.vertx.core.VertxException("Connection is closed")))
+        .as("the same words with a stack are not the Redis client's").isFalse();
     assertThat(Outage.of(null)).isFalse();
   }
 
