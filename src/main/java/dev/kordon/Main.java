@@ -81,8 +81,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Logger;
 import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Start-up in one sequence: configuration → migrations → clients → keys → flows → verticles
@@ -98,7 +99,7 @@ public final class Main {
       System.exit(Cli.run(args, System.getenv(), System.out, System.err));
       return;
     }
-    Logger log = Logger.getLogger(Main.class.getName());
+    Logger log = LoggerFactory.getLogger(Main.class);
     long t0 = System.nanoTime();
     Path confFile = null;
     for (int i = 0; i < args.length; i++) {
@@ -183,9 +184,9 @@ public final class Main {
       log.info("stopped " + (System.nanoTime() - t0) / 1_000_000 + " ms after SIGTERM");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      log.warning("stopped: the drain was interrupted");
+      log.warn("stopped: the drain was interrupted");
     } catch (Exception e) {
-      log.warning("stopped, but not cleanly: " + e);
+      log.warn("stopped, but not cleanly: " + e);
     }
   }
 
