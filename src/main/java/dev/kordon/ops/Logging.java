@@ -19,6 +19,7 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -103,7 +104,7 @@ public final class Logging {
    * A library's line known to be noise, by its logger and how its message starts: from now on it
    * is never written, in every set-up to come and in the present one.
    */
-  public static synchronized void drop(String logger, String messageStart) {
+  static synchronized void drop(String logger, String messageStart) {
     NOISE.add(new Noise(logger, messageStart));
     LoggerContext context = context();
     if (context.getTurboFilterList().stream().noneMatch(DropNoise.class::isInstance)) {
@@ -329,10 +330,13 @@ public final class Logging {
           }
         }
       }
-      e.addKeyValuePair(new KeyValuePair(REQUEST_ID, ids.requestId()));
+      // A copy: the list came with the event and need not be ours to change.
+      List<KeyValuePair> named = pairs == null ? new ArrayList<>(2) : new ArrayList<>(pairs);
+      named.add(new KeyValuePair(REQUEST_ID, ids.requestId()));
       if (ids.traceId() != null) {
-        e.addKeyValuePair(new KeyValuePair(TRACE_ID, ids.traceId()));
+        named.add(new KeyValuePair(TRACE_ID, ids.traceId()));
       }
+      e.setKeyValuePairs(named);
     }
   }
 }
