@@ -53,8 +53,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Logger;
 import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Start-up in one sequence: configuration → migrations → clients → keys → flows → verticles
@@ -70,7 +71,7 @@ public final class Main {
       System.exit(Cli.run(args, System.getenv(), System.out, System.err));
       return;
     }
-    Logger log = Logger.getLogger(Main.class.getName());
+    Logger log = LoggerFactory.getLogger(Main.class);
     long t0 = System.nanoTime();
     Path confFile = Cli.conf(args);
     DevMode dev = null;
@@ -150,9 +151,9 @@ public final class Main {
       log.info("stopped " + (System.nanoTime() - t0) / 1_000_000 + " ms after SIGTERM");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      log.warning("stopped: the drain was interrupted");
+      log.warn("stopped: the drain was interrupted");
     } catch (Exception e) {
-      log.warning("stopped, but not cleanly: " + e);
+      log.warn("stopped, but not cleanly: " + e);
     }
   }
 

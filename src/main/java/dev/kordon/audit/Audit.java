@@ -1,6 +1,5 @@
 package dev.kordon.audit;
 
-import dev.kordon.ops.LogFields;
 import dev.kordon.ops.Metrics;
 import dev.kordon.ops.RequestScope;
 import io.vertx.core.Future;
@@ -10,11 +9,10 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.UUID;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * The security trail: every event goes to the {@code audit_events} table and, as one JSON line
@@ -22,7 +20,7 @@ import java.util.logging.Logger;
  * request it describes. Callers pass no secrets; the detail names outcomes and reasons only.
  */
 public final class Audit {
-  private static final Logger LOG = Logger.getLogger("kordon.audit");
+  private static final Logger LOG = LoggerFactory.getLogger("kordon.audit");
   private static final String INSERT =
       "INSERT INTO audit_events (event, account_id, category, login, ip, detail, request_id) "
           + "VALUES ($1, $2, $3, $4, $5, $6, $7)";
@@ -65,7 +63,7 @@ public final class Audit {
     JsonObject d = detail == null ? new JsonObject() : detail;
     // The request being served, when there is one: its log lines and this event name the same id.
     String requestId = RequestScope.requestId();
-    if (LOG.isLoggable(Level.INFO)) {
+    if (LOG.isInfoEnabled()) {
       // The log names a login only masked: enough to tell logins apart, not to read one off.
       String shown = masked(login);
       String accountId = account == null ? null : account.toString();
@@ -74,17 +72,23 @@ public final class Audit {
       if (requestId != null) {
         line.put("request_id", requestId);
       }
-      // In production's JSON lines these are fields of their own, beside the request's id.
-      Map<String, String> fields = new LinkedHashMap<>();
-      fields.put("event", event);
-      fields.put("account_id", accountId);
-      fields.put("category", category);
-      fields.put("login", shown);
-      LOG.log(Level.INFO, line.encode(), new LogFields(fields));
+      // In production's JSON lines these are fields of their own, beside the request's id; an
+      // absent one is left out rather than written as null.
+      LoggingEventBuilder out = LOG.atInfo().setMessage(line.encode()).addKeyValue("event", event);
+      field(out, "account_id", accountId);
+      field(out, "category", category);
+      field(out, "login", shown);
+      out.log();
     }
     metrics.securityEvent(event);
     pool.preparedQuery(INSERT).execute(Tuple.of(event, account, category, login, ip, d, requestId))
-        .onFailure(err -> LOG.warning("audit event " + event + " not stored: " + err.getMessage()));
+        .onFailure(err -> LOG.warn("audit event " + event + " not stored: " + err.getMessage()));
+  }
+
+  private static void field(LoggingEventBuilder out, String key, String value) {
+    if (value != null) {
+      out.addKeyValue(key, value);
+    }
   }
 
   /**

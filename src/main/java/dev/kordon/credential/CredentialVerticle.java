@@ -7,8 +7,8 @@ import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Owns password hashing. Jobs arrive on {@link Addresses#CREDENTIALS} and run on a dedicated pool
@@ -21,7 +21,7 @@ public final class CredentialVerticle extends VerticleBase {
   public static final int BAD_JOB = 400;
   /** The job itself threw: a fault in Kordon, answered 500 by the caller. */
   public static final int FAULT = 500;
-  private static final Logger LOG = Logger.getLogger(CredentialVerticle.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(CredentialVerticle.class);
 
   private final PasswordHasher hasher;
   private final int workers;
@@ -88,7 +88,7 @@ public final class CredentialVerticle extends VerticleBase {
         msg.reply(ar.result());
       } else {
         // Not an outage: a job that throws is a fault, logged here where its stack still is.
-        LOG.log(Level.SEVERE, "credential job failed", ar.cause());
+        LOG.error("credential job failed", ar.cause());
         msg.fail(FAULT, "credential job failed: " + ar.cause().getClass().getName());
       }
     });

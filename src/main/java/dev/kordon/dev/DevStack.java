@@ -22,8 +22,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.util.List;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import redis.embedded.RedisServer;
 
 /**
@@ -32,9 +32,7 @@ import redis.embedded.RedisServer;
  * through {@link DevMode#start}, which first makes sure the embedded servers are there.
  */
 public final class DevStack implements DevMode {
-  private static final Logger LOG = Logger.getLogger(DevStack.class.getName());
-  /** Held here so its level stays: the embedded Postgres library narrates every step at INFO. */
-  private static final Logger EMBEDDED_PG = Logger.getLogger("io.zonky.test.db.postgres");
+  private static final Logger LOG = LoggerFactory.getLogger(DevStack.class);
 
   public static final String DEMO_PASSWORD = "Kordon-demo-2026";
   /** The demo numbers' subscriber digits; their operator codes and country code are the configured ones. */
@@ -70,7 +68,7 @@ public final class DevStack implements DevMode {
   public static DevStack start() throws IOException, GeneralSecurityException {
     LOG.info("dev mode: starting embedded Postgres, Redis and SMTP sink");
     // initdb's and the server's own output (some 40 lines) goes to a file; the console keeps Kordon's.
-    EMBEDDED_PG.setLevel(Level.WARNING);
+    // The library's own narration at info is quieted by log.levels (io.zonky.test.db.postgres=warn).
     Path pgLog = Files.createTempFile("kordon-dev-postgres-", ".log");
     EmbeddedPostgres pg = EmbeddedPostgres.builder()
         .setOutputRedirector(ProcessBuilder.Redirect.appendTo(pgLog.toFile()))

@@ -13,11 +13,12 @@ import io.vertx.ext.mail.MailMessage;
 import io.vertx.ext.mail.SMTPException;
 import io.vertx.ext.mail.StartTLSOptions;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Sends one e-mail per request over SMTP (Vert.x MailClient); STARTTLS exactly as configured. */
 public final class MailVerticle extends VerticleBase {
-  private static final Logger LOG = Logger.getLogger(MailVerticle.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(MailVerticle.class);
 
   private final KordonConfig.Smtp smtp;
   private final String from;

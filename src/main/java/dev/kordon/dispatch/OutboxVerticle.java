@@ -19,7 +19,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads the outbox stream as one consumer of the group and hands each message to the mail or SMS
@@ -34,7 +35,7 @@ import java.util.logging.Logger;
  * tick also measures the backlog (messages left, age of the oldest) for the metrics.
  */
 public final class OutboxVerticle extends VerticleBase {
-  private static final Logger LOG = Logger.getLogger(OutboxVerticle.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(OutboxVerticle.class);
   private static final int MAX_IN_FLIGHT = 32;
   private static final int SCAN_PAGE = 64;
   /** Reply failure codes of the mail and SMS verticles: retried, or never. */
@@ -92,7 +93,7 @@ public final class OutboxVerticle extends VerticleBase {
             ? Future.succeededFuture() : Future.failedFuture(err))
         .recover(err -> {
           // Redis down at start: the periodic tick creates nothing, but reads fail and retry; log and go on.
-          LOG.warning("outbox: cannot create the consumer group yet: " + err.getMessage());
+          LOG.warn("outbox: cannot create the consumer group yet: " + err.getMessage());
           return Future.succeededFuture();
         })
         .compose(v -> wake.completion());
@@ -111,7 +112,7 @@ public final class OutboxVerticle extends VerticleBase {
         .onComplete(ar -> {
           busy = false;
           if (ar.failed()) {
-            LOG.fine("outbox tick failed: " + ar.cause().getMessage());
+            LOG.debug("outbox tick failed: {}", ar.cause().getMessage());
           }
         });
   }
@@ -132,7 +133,7 @@ public final class OutboxVerticle extends VerticleBase {
           return null;
         })
         .recover(err -> {
-          LOG.fine("outbox backlog not measured: " + err.getMessage());
+          LOG.debug("outbox backlog not measured: {}", err.getMessage());
           return Future.succeededFuture();
         });
   }
@@ -228,7 +229,7 @@ public final class OutboxVerticle extends VerticleBase {
     // The kind as the metrics know it: the stream field is only read, never trusted as a label.
     String kind = Delivery.SMS.equals(fields.getString("k")) ? Delivery.SMS : Delivery.MAIL;
     if (System.currentTimeMillis() - enqueued > config.giveUpAfter().toMillis()) {
-      LOG.warning("outbox: message " + id + " (" + fields.getString("k") + ") undelivered after "
+      LOG.warn("outbox: message " + id + " (" + fields.getString("k") + ") undelivered after "
           + config.giveUpAfter() + ", dropped");
       metrics.delivery(kind, DROPPED);
       ackDelete(id);
@@ -238,7 +239,7 @@ public final class OutboxVerticle extends VerticleBase {
     try {
       message = new JsonObject(secrets.open(fields.getString("p", "")));
     } catch (Exception e) {
-      LOG.warning("outbox: message " + id + " cannot be opened (secrets.key changed?), dropped");
+      LOG.warn("outbox: message " + id + " cannot be opened (secrets.key changed?), dropped");
       metrics.delivery(kind, DROPPED);
       ackDelete(id);
       return;
@@ -265,7 +266,7 @@ public final class OutboxVerticle extends VerticleBase {
 
   /** Set aside for good: kept sealed for the operator, off the stream, in the audit trail. */
   private Future<Void> deadLetter(String id, JsonObject fields, String kind, String reason) {
-    LOG.warning("outbox: message " + id + " (" + kind + ") refused for good, set aside as a dead letter: " + reason);
+    LOG.warn("outbox: message " + id + " (" + kind + ") refused for good, set aside as a dead letter: " + reason);
     audit.record(Audit.DEAD_LETTER, null, null, null, null,
         new JsonObject().put("outbox_id", id).put("kind", kind).put("reason", reason));
     return redis.send(Command.XADD, deadLetters, "MAXLEN", "~", DEAD_LETTERS_KEPT, "*", "id", id, "k", kind,

@@ -3,7 +3,6 @@ package dev.kordon.dispatch;
 import dev.kordon.config.KordonConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.logging.Logger;
 import org.jsmpp.bean.Alphabet;
 import org.jsmpp.bean.BindType;
 import org.jsmpp.bean.ESMClass;
@@ -16,6 +15,8 @@ import org.jsmpp.bean.TypeOfNumber;
 import org.jsmpp.extra.SessionState;
 import org.jsmpp.session.BindParameter;
 import org.jsmpp.session.SMPPSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@code smpp} provider: one transmitter session to the operator's SMSC (jsmpp), bound on
@@ -23,7 +24,7 @@ import org.jsmpp.session.SMPPSession;
  * SMS goes in the message_payload parameter. Blocking: called only from its own worker thread.
  */
 final class SmppSender {
-  private static final Logger LOG = Logger.getLogger(SmppSender.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(SmppSender.class);
   private static final int SINGLE_SMS_BYTES = 140;
 
   private final KordonConfig.Smpp config;

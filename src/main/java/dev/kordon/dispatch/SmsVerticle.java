@@ -10,7 +10,8 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import java.util.function.Consumer;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sends one SMS per request through the configured provider: {@code log} (dev: records that a
@@ -18,7 +19,7 @@ import java.util.logging.Logger;
  * anything else is retried by the outbox).
  */
 public final class SmsVerticle extends VerticleBase {
-  private static final Logger LOG = Logger.getLogger(SmsVerticle.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(SmsVerticle.class);
 
   private final String provider;
   private final String url;

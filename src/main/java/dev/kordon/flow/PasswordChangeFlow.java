@@ -22,7 +22,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * «Изменение пароля»: «Введите новый пароль», «Подтвердите новый пароль», «Сохранить». Either with
@@ -33,7 +34,7 @@ import java.util.logging.Logger;
  * ends (see {@link SessionFlow#endAll}) and a notice (no secrets) goes to the organisation's e-mail.
  */
 public final class PasswordChangeFlow {
-  private static final Logger LOG = Logger.getLogger(PasswordChangeFlow.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(PasswordChangeFlow.class);
 
   private final SessionFlow sessions;
   private final AccountRepository accounts;
@@ -181,7 +182,7 @@ public final class PasswordChangeFlow {
             JsonObject notice = letters.changedMail(a);
             return outbox.enqueue(notice).<Void>mapEmpty();
           } catch (Exception e) {
-            LOG.warning("password changed, but the notice could not be queued: " + e.getClass().getSimpleName());
+            LOG.warn("password changed, but the notice could not be queued: " + e.getClass().getSimpleName());
             return Future.<Void>succeededFuture();
           }
         })

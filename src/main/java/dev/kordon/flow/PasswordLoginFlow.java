@@ -20,8 +20,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * «Вход в аккаунт» by password. Unknown login, wrong password, a tariff outside the allow-list, a
@@ -33,7 +33,7 @@ import java.util.logging.Logger;
  * owner of an attacked account.
  */
 public final class PasswordLoginFlow {
-  private static final Logger LOG = Logger.getLogger(PasswordLoginFlow.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(PasswordLoginFlow.class);
 
   private final LoginParser logins;
   private final AccountRepository accounts;
@@ -164,6 +164,6 @@ public final class PasswordLoginFlow {
   private void rehash(Account account, String password) {
     credentials.hash(password)
         .compose(newHash -> accounts.replaceHash(account.id(), account.passwordHash(), newHash))
-        .onFailure(err -> LOG.log(Level.FINE, "re-hash of account " + account.id() + " skipped: " + err.getClass().getSimpleName()));
+        .onFailure(err -> LOG.debug("re-hash of account {} skipped: {}", account.id(), err.getClass().getSimpleName()));
   }
 }

@@ -16,14 +16,15 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.UUID;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What a signed-in client does with its tokens: refresh them, read who it is, sign out; and the
  * check of a change token.
  */
 public final class SessionFlow {
-  private static final Logger LOG = Logger.getLogger(SessionFlow.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(SessionFlow.class);
 
   private final TokenService tokens;
   private final RefreshTokens refresh;
@@ -61,7 +62,7 @@ public final class SessionFlow {
     return refresh.rotate(presented)
         .recover(err -> {
           if (err instanceof RefreshTokens.Reuse reuse) {
-            LOG.warning("refresh token reuse: family revoked, account " + reuse.account);
+            LOG.warn("refresh token reuse: family revoked, account " + reuse.account);
             audit.record(dev.kordon.audit.Audit.REFRESH_REUSE, reuse.account, null, null, null,
                 new JsonObject().put("family_revoked", true));
             return Future.failedFuture(new FlowException(Failure.INVALID_GRANT));

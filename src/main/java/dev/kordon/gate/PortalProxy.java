@@ -35,7 +35,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The portal behind Kordon itself (proxy.routes): each configured path prefix is served from its
@@ -47,7 +48,7 @@ import java.util.logging.Logger;
  * stays silent past proxy.timeout a 504, both problem+json.
  */
 public final class PortalProxy implements Handler<RoutingContext> {
-  private static final Logger LOG = Logger.getLogger(PortalProxy.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(PortalProxy.class);
   /** RFC 9110 §7.6.1: these concern one connection and never cross a proxy. */
   private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "te", "trailer",
       "transfer-encoding", "upgrade");
@@ -253,7 +254,7 @@ public final class PortalProxy implements Handler<RoutingContext> {
         boolean late = err instanceof java.util.concurrent.TimeoutException
             || err instanceof io.netty.channel.ConnectTimeoutException;
         failure = late ? Failure.GATEWAY_TIMEOUT : Failure.BAD_GATEWAY;
-        LOG.warning("portal " + route.prefix() + " at " + route.origin() + " " + (late ? "did not answer in time" : "failed")
+        LOG.warn("portal " + route.prefix() + " at " + route.origin() + " " + (late ? "did not answer in time" : "failed")
             + ": " + ctx.request().method() + " " + ctx.normalizedPath() + ": " + err.getClass().getName() + ": "
             + err.getMessage());
         ProxyResponse none = pc.request().release().response();

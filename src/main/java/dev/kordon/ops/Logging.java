@@ -8,9 +8,11 @@ import ch.qos.logback.classic.jul.LevelChangePropagator;
 import ch.qos.logback.classic.pattern.ClassicConverter;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.LoggingEvent;
+import ch.qos.logback.classic.turbo.TurboFilter;
 import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
+import ch.qos.logback.core.spi.FilterReply;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -21,26 +23,25 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Handler;
-import java.util.logging.LogManager;
-import java.util.logging.LogRecord;
 import net.logstash.logback.encoder.LogstashEncoder;
 import org.slf4j.LoggerFactory;
+import org.slf4j.Marker;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 import org.slf4j.event.KeyValuePair;
-import org.slf4j.spi.MDCAdapter;
 
 /**
- * Every log line of Kordon goes out through Logback: libraries log to it through SLF4J, Kordon's own
- * java.util.logging lines through a bridge on the JUL root. Production writes one JSON object per
- * line ({@link Format#JSON}), dev mode the readable line ({@link Format#TEXT}). A line written
- * while a request is served names its request and trace ({@link RequestScope}); an audit event
- * carries its fields ({@link LogFields}). Lines wait in a bounded queue for one writer thread, so
- * an event loop never waits on the console: when the queue is full a line is dropped and counted.
+ * Every log line of Kordon goes out through Logback: Kordon's own code and most libraries log to it
+ * through SLF4J, the few libraries that use java.util.logging through SLF4J's bridge. Production
+ * writes one JSON object per line ({@link Format#JSON}), dev mode the readable line
+ * ({@link Format#TEXT}). A line written while a request is served names its request and trace
+ * ({@link RequestScope}); a line's key-value pairs (an audit event's fields, the access log's) are
+ * fields of their own. Lines wait in a bounded queue for one writer thread, so an event loop never
+ * waits on the console: when the queue is full a line is dropped and counted.
  */
 public final class Logging {
   /** The fields a line may carry besides its message. */
@@ -57,29 +58,26 @@ public final class Logging {
   public enum Format { JSON, TEXT }
 
   private static volatile boolean holdAtExit;
+  /** What {@link #drop} was told so far; each set-up's filter reads it. */
+  private static final List<Noise> NOISE = new CopyOnWriteArrayList<>();
+
+  private record Noise(String logger, String messageStart) {}
 
   private Logging() {}
 
   /**
-   * At the top of {@code main}, before the first logger exists: java.util.logging goes to Logback,
-   * written as {@link #defaultFormat()} says at level info until {@link #configure} applies the
-   * configuration. Until {@link #holdAtExit()}, an exit writes what is queued.
+   * At the top of {@code main}, before the first logger exists: Logback writes as
+   * {@link #defaultFormat()} says at level info until {@link #configure} applies the configuration.
+   * Until {@link #holdAtExit()}, an exit writes what is queued.
    */
   public static void install() {
-    // Before java.util.logging starts: the drain's last lines must outlive the JDK's exit hook.
-    if (System.getProperty("java.util.logging.manager") == null) {
-      System.setProperty("java.util.logging.manager", ShutdownLogManager.class.getName());
-    }
     LoggerContext context = context();
     configure(context, defaultFormat(), "info", Map.of(), null, true);
-    java.util.logging.Logger root = LogManager.getLogManager().getLogger("");
-    for (Handler h : root.getHandlers()) {
-      root.removeHandler(h);
-    }
-    root.addHandler(bridge(context));
-    // Micrometer's few lines go through java.util.logging, where Metrics drops the one it knows is noise.
-    io.micrometer.common.util.internal.logging.InternalLoggerFactory.setDefaultFactory(
-        io.micrometer.common.util.internal.logging.JdkLoggerFactory.INSTANCE);
+    // Only for libraries that log through java.util.logging (the Postgres driver, libphonenumber):
+    // their lines join the same output. Kordon's own code logs through SLF4J.
+    SLF4JBridgeHandler.removeHandlersForRootLogger();
+    SLF4JBridgeHandler.install();
+    // Logback has no exit hook of its own here; this one writes out the queue unless the drain holds it.
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       if (!holdAtExit) {
         context.stop();
@@ -95,13 +93,23 @@ public final class Logging {
   /** From now on an exit leaves the log open until {@link #release()}: the drain logs to the end. */
   public static void holdAtExit() {
     holdAtExit = true;
-    ShutdownLogManager.holdAtExit();
   }
 
   /** The last line is logged: what is queued is written, then the log closes. */
   public static void release() {
-    ShutdownLogManager.release();
     context().stop();
+  }
+
+  /**
+   * A library's line known to be noise, by its logger and how its message starts: from now on it
+   * is never written, in every set-up to come and in the present one.
+   */
+  static synchronized void drop(String logger, String messageStart) {
+    NOISE.add(new Noise(logger, messageStart));
+    LoggerContext context = context();
+    if (context.getTurboFilterList().stream().noneMatch(DropNoise.class::isInstance)) {
+      context.addTurboFilter(dropNoise(context));
+    }
   }
 
   /** TEXT when the environment asks for dev mode ({@code KORDON_DEV}), JSON otherwise. */
@@ -118,13 +126,14 @@ public final class Logging {
   /**
    * Sets up {@code context} afresh: one writer thread in front of {@code out} (the console when
    * null), lines in {@code format}, the root at {@code rootLevel} and each named logger at its
-   * level. With {@code toJul}, java.util.logging's levels follow, so a line no one would write
-   * is not even made.
+   * level. With {@code toJul}, java.util.logging's levels follow, so a library's line there that no
+   * one would write is not even made.
    */
   static synchronized void configure(LoggerContext context, Format format, String rootLevel, Map<String, String> levels,
       OutputStream out, boolean toJul) {
     // Stops the writer of the last setup, which writes what it has queued first.
     context.reset();
+    context.addTurboFilter(dropNoise(context));
     if (toJul) {
       LevelChangePropagator propagator = new LevelChangePropagator();
       propagator.setContext(context);
@@ -169,7 +178,7 @@ public final class Logging {
     return level;
   }
 
-  /** One JSON object per line; MDC entries (request and audit fields) become fields of their own. */
+  /** One JSON object per line; key-value pairs (request ids, audit and access fields) become fields of their own. */
   private static Encoder<ILoggingEvent> json(LoggerContext context) {
     LogstashEncoder encoder = new LogstashEncoder();
     encoder.setContext(context);
@@ -195,77 +204,35 @@ public final class Logging {
     return encoder;
   }
 
-  /** The java.util.logging handler that hands every record to {@code context}. */
-  static Handler bridge(LoggerContext context) {
-    return new Bridge(context);
+  private static TurboFilter dropNoise(LoggerContext context) {
+    DropNoise filter = new DropNoise();
+    filter.setContext(context);
+    filter.start();
+    return filter;
   }
 
-  /**
-   * java.util.logging to Logback, on the thread that logs: only it knows the request it serves, so
-   * the request's ids (and an audit event's fields) go into the MDC for the length of the call,
-   * and the queue keeps a copy with the line.
-   */
-  static final class Bridge extends SLF4JBridgeHandler {
-    private final LoggerContext context;
-
-    Bridge(LoggerContext context) {
-      this.context = context;
-    }
-
+  /** Denies the lines {@link #drop} names before they are made; any other line is left alone. */
+  static final class DropNoise extends TurboFilter {
     @Override
-    protected org.slf4j.Logger getSLF4JLogger(LogRecord record) {
-      String name = record.getLoggerName();
-      return context.getLogger(name == null || name.isEmpty() ? "unknown.jul.logger" : name);
-    }
-
-    @Override
-    public void publish(LogRecord record) {
-      RequestScope.Ids ids = RequestScope.current();
-      Object[] params = record == null ? null : record.getParameters();
-      LogFields fields = params != null && params.length == 1 && params[0] instanceof LogFields f ? f : null;
-      if (ids == null && fields == null) {
-        super.publish(record);
-        return;
-      }
-      MDCAdapter mdc = context.getMDCAdapter();
-      List<String> put = new ArrayList<>(8);
-      if (ids != null) {
-        put(mdc, put, REQUEST_ID, ids.requestId());
-        put(mdc, put, TRACE_ID, ids.traceId());
-      }
-      if (fields != null) {
-        fields.values().forEach((k, v) -> put(mdc, put, k, v));
-        // The fields are not arguments of the message; other handlers get the record back as it was.
-        record.setParameters(null);
-      }
-      try {
-        super.publish(record);
-      } finally {
-        if (fields != null) {
-          record.setParameters(params);
+    public FilterReply decide(Marker marker, ch.qos.logback.classic.Logger logger, Level level, String format,
+        Object[] params, Throwable t) {
+      // A level check alone (isInfoEnabled) comes without a message: nothing to compare.
+      if (format != null) {
+        for (Noise n : NOISE) {
+          if (n.logger().equals(logger.getName()) && format.startsWith(n.messageStart())) {
+            return FilterReply.DENY;
+          }
         }
-        put.forEach(mdc::remove);
       }
-    }
-
-    private static void put(MDCAdapter mdc, List<String> put, String key, String value) {
-      if (value != null) {
-        mdc.put(key, value);
-        put.add(key);
-      }
+      return FilterReply.NEUTRAL;
     }
   }
 
-  /** {@code %req}: "[req <id> trace <trace id>] " while a request is served, else nothing. */
+  /** {@code %req}: "[req <id> trace <trace id>] " for a line that names its request, else nothing. */
   static final class RequestTag extends ClassicConverter {
     @Override
     public String convert(ILoggingEvent event) {
-      Map<String, String> mdc = event.getMDCPropertyMap();
-      String id = mdc == null ? null : mdc.get(REQUEST_ID);
-      if (id != null) {
-        return "[req " + id + " trace " + mdc.get(TRACE_ID) + "] ";
-      }
-      // A line logged through SLF4J with its ids as key-value pairs (the access log).
+      String id = null;
       String trace = null;
       if (event.getKeyValuePairs() != null) {
         for (KeyValuePair kv : event.getKeyValuePairs()) {
@@ -327,7 +294,8 @@ public final class Logging {
 
   /**
    * Logback's queue, counting the lines a full queue turns away; the count is written as soon as
-   * there is room again, so a gap in the log says it is one.
+   * there is room again, so a gap in the log says it is one. A line comes in on the thread that
+   * logs it, the one place that knows the request being served: its ids are added there.
    */
   static final class Queue extends AsyncAppender {
     private final AtomicLong dropped = new AtomicLong();
@@ -344,7 +312,31 @@ public final class Logging {
         super.append(new LoggingEvent(Logging.class.getName(), context.getLogger(Logging.class), Level.WARN,
             lost + " log lines dropped: the log could not keep up", null, null));
       }
+      nameTheRequest(event);
       super.append(event);
+    }
+
+    /** Kordon's lines and the libraries' alike; a line that names a request itself (the access log) stays as it is. */
+    private static void nameTheRequest(ILoggingEvent event) {
+      RequestScope.Ids ids = RequestScope.current();
+      if (ids == null || ids.requestId() == null || !(event instanceof LoggingEvent e)) {
+        return;
+      }
+      List<KeyValuePair> pairs = e.getKeyValuePairs();
+      if (pairs != null) {
+        for (KeyValuePair kv : pairs) {
+          if (REQUEST_ID.equals(kv.key)) {
+            return;
+          }
+        }
+      }
+      // A copy: the list came with the event and need not be ours to change.
+      List<KeyValuePair> named = pairs == null ? new ArrayList<>(2) : new ArrayList<>(pairs);
+      named.add(new KeyValuePair(REQUEST_ID, ids.requestId()));
+      if (ids.traceId() != null) {
+        named.add(new KeyValuePair(TRACE_ID, ids.traceId()));
+      }
+      e.setKeyValuePairs(named);
     }
   }
 }

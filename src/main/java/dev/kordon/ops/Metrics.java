@@ -23,7 +23,6 @@ import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Logger;
 
 /**
  * Prometheus metrics ({@code GET /metrics}): Vert.x's own (HTTP server, pools, event bus), the
@@ -50,12 +49,10 @@ public final class Metrics {
   /**
    * Vert.x registers each of its shared gauges again for every client and handler, on purpose:
    * all registrations feed one counter per meter id. Micrometer warns about the first repeat as
-   * if a value were lost; none is, so that one message is dropped. Held here so the filter stays.
+   * if a value were lost; none is, so that one message is dropped.
    */
-  private static final Logger REGISTRY_LOG = Logger.getLogger("io.micrometer.core.instrument.MeterRegistry");
-
   static {
-    REGISTRY_LOG.setFilter(r -> r.getMessage() == null || !r.getMessage().startsWith("This Gauge has been already registered"));
+    Logging.drop("io.micrometer.core.instrument.MeterRegistry", "This Gauge has been already registered");
   }
 
   /** Histogram buckets of the hash timers: from a cheap test hash to a pool queued for seconds. */

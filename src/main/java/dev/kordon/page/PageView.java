@@ -9,11 +9,12 @@ import dev.kordon.page.PageModel.Model;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import java.util.function.Function;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** How a page answers: a rendered template, a redirect, or a refused form with its reasons in place. */
 public final class PageView {
-  private static final Logger LOG = Logger.getLogger(PageView.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(PageView.class);
 
   private final Templates templates;
   private final Faults faults;
@@ -29,7 +30,7 @@ public final class PageView {
         .putHeader("Content-Type", "text/html; charset=utf-8")
         .putHeader("Cache-Control", "no-store")
         .end(html)).onFailure(err -> {
-          LOG.warning("page " + template + " failed to render: " + err.getMessage());
+          LOG.warn("page " + template + " failed to render: " + err.getMessage());
           ctx.fail(500);
         });
   }
@@ -54,7 +55,7 @@ public final class PageView {
         failure(ctx, template, model.apply(ctx), Failure.INTERNAL);
         return;
       }
-      LOG.warning("page failed, answered 503: " + ctx.request().method() + " " + ctx.request().path() + ": "
+      LOG.warn("page failed, answered 503: " + ctx.request().method() + " " + ctx.request().path() + ": "
           + err.getClass().getName() + ": " + err.getMessage());
       ctx.response().putHeader("Retry-After", "1");
       failure(ctx, template, model.apply(ctx), Failure.UNAVAILABLE);

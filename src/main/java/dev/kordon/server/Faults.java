@@ -2,8 +2,8 @@ package dev.kordon.server;
 
 import dev.kordon.ops.RequestScope;
 import io.vertx.ext.web.RoutingContext;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A request that failed through a fault in Kordon, not an outage: it is answered 500, its stack
@@ -11,7 +11,7 @@ import java.util.logging.Logger;
  * it is counted, so a bug in production reads as a bug and pages someone.
  */
 public final class Faults {
-  private static final Logger LOG = Logger.getLogger(Faults.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(Faults.class);
 
   private final Runnable count;
 
@@ -23,7 +23,7 @@ public final class Faults {
   public void report(RoutingContext ctx, Throwable err) {
     count.run();
     // The id in the message too, so a plain-text log line names the request it broke.
-    LOG.log(Level.SEVERE, "request " + RequestScope.requestId() + " failed through a fault in Kordon, answered 500: "
+    LOG.error("request " + RequestScope.requestId() + " failed through a fault in Kordon, answered 500: "
         + ctx.request().method() + " " + ctx.request().path(), err);
   }
 }

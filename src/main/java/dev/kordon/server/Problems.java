@@ -11,12 +11,12 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Every error as {@code application/problem+json} (RFC 9457); nothing of a stack trace leaves. */
 public final class Problems {
-  private static final Logger LOG = Logger.getLogger(Problems.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(Problems.class);
   public static final String MEDIA_TYPE = "application/problem+json";
 
   private Problems() {}
@@ -124,7 +124,7 @@ public final class Problems {
     int status = ctx.statusCode();
     if (err != null && (status < 400 || status == 500)) {
       if (Outage.of(err)) {
-        LOG.log(Level.WARNING, "request failed, answered 503: " + ctx.request().method() + " " + ctx.request().path()
+        LOG.warn("request failed, answered 503: " + ctx.request().method() + " " + ctx.request().path()
             + ": " + err.getClass().getName() + ": " + err.getMessage());
         send(ctx, Failure.UNAVAILABLE, Map.of(), Duration.ofSeconds(1), null);
       } else {
@@ -134,7 +134,7 @@ public final class Problems {
       return;
     }
     if (status >= 500) {
-      LOG.log(Level.WARNING, "request failed: " + ctx.request().method() + " " + ctx.request().path() + ": status " + status);
+      LOG.warn("request failed: " + ctx.request().method() + " " + ctx.request().path() + ": status " + status);
     }
     HttpFailure http = HttpFailure.ofStatus(status);
     if (http != null) {

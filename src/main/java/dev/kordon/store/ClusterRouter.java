@@ -22,7 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Redis Cluster, routed here: one pooled standalone client per master and a slot table from
@@ -34,7 +35,7 @@ import java.util.logging.Logger;
  * {@link #MIN_REFRESH_MS} ms), and it is also refreshed every {@link #PERIODIC_REFRESH_MS} ms.
  */
 final class ClusterRouter {
-  private static final Logger LOG = Logger.getLogger(ClusterRouter.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterRouter.class);
   static final int SLOTS = 16384;
   static final long MIN_REFRESH_MS = 250;
   static final long PERIODIC_REFRESH_MS = 5_000;
@@ -174,7 +175,7 @@ final class ClusterRouter {
     readSlots(new ArrayList<>(candidates), 0).onComplete(ar -> {
       refreshing.set(false);
       if (ar.failed()) {
-        LOG.warning("Redis Cluster: no node gave its slot table (" + ar.cause().getMessage() + "); retrying");
+        LOG.warn("Redis Cluster: no node gave its slot table (" + ar.cause().getMessage() + "); retrying");
       }
     });
   }

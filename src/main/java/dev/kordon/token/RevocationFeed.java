@@ -12,8 +12,8 @@ import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.util.UUID;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One dedicated Redis connection subscribed to the revocation channel, feeding {@link
@@ -28,7 +28,7 @@ import java.util.logging.Logger;
  * alike, so a command in flight could swallow a revocation.
  */
 final class RevocationFeed {
-  private static final Logger LOG = Logger.getLogger(RevocationFeed.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(RevocationFeed.class);
   private static final long MIN_BACKOFF_MS = 100;
   private static final long MAX_BACKOFF_MS = 5_000;
   private static final long BEAT_MS = 1_000;
@@ -106,7 +106,7 @@ final class RevocationFeed {
         answer.tryFail(ar.cause());
       }
       if (giveUp) {
-        LOG.warning("revocation " + message + " could not be announced: " + ar.cause().getMessage());
+        LOG.warn("revocation " + message + " could not be announced: " + ar.cause().getMessage());
         return;
       }
       vertx.setTimer(delayMs, id -> publish(message, untilMs, tries + 1, Math.min(delayMs * 2, MAX_BACKOFF_MS), answer));
@@ -157,10 +157,10 @@ final class RevocationFeed {
     }
     generation++;
     if (cache.isLive()) {
-      LOG.warning("revocation feed lost (" + (err == null ? "connection closed" : err.getMessage())
+      LOG.warn("revocation feed lost (" + (err == null ? "connection closed" : err.getMessage())
           + "): verified-token cache off until it is back");
     } else {
-      LOG.log(Level.FINE, "revocation feed still down", err);
+      LOG.debug("revocation feed still down", err);
     }
     cache.live(false);
     if (client != null) {
@@ -179,7 +179,7 @@ final class RevocationFeed {
     backoffMs = MIN_BACKOFF_MS;
     lastBeatMs = System.currentTimeMillis();
     cache.live(true);
-    LOG.fine("revocation feed live on " + channel);
+    LOG.debug("revocation feed live on {}", channel);
   }
 
   private void message(long gen, Response r) {

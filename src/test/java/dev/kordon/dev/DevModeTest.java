@@ -7,6 +7,7 @@ import dev.kordon.Main;
 import dev.kordon.config.ConfigTree;
 import dev.kordon.config.KordonConfig;
 import dev.kordon.ops.Metrics;
+import dev.kordon.support.LogEvents;
 import dev.kordon.support.Rig;
 import dev.kordon.support.TestServers;
 import io.vertx.core.Vertx;
@@ -85,22 +86,10 @@ class DevModeTest {
 
   @Test
   void devModeKeepsInitdbAndPostgresOutputOffTheConsoleAndInItsOwnFile() throws Exception {
-    List<java.util.logging.LogRecord> records = new java.util.concurrent.CopyOnWriteArrayList<>();
-    java.util.logging.Handler handler = new java.util.logging.Handler() {
-      public void publish(java.util.logging.LogRecord r) {
-        records.add(r);
-      }
-
-      public void flush() {}
-
-      public void close() {}
-    };
-    handler.setLevel(java.util.logging.Level.ALL);
-    java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
-    root.addHandler(handler);
+    LogEvents log = LogEvents.of(org.slf4j.Logger.ROOT_LOGGER_NAME);
     DevStack dev = DevStack.start();
     try {
-      List<String> lines = records.stream().map(r -> r.getLoggerName() + ": " + r.getMessage()).toList();
+      List<String> lines = log.events().stream().map(r -> r.getLoggerName() + ": " + r.getFormattedMessage()).toList();
       assertThat(lines).as("log lines while dev mode started its servers").hasSizeLessThanOrEqualTo(4)
           .noneMatch(l -> l.startsWith("io.zonky"))
           .noneMatch(l -> l.contains("initdb") || l.contains("database system"));
@@ -108,7 +97,7 @@ class DevModeTest {
       assertThat(pgLog).contains("Success. You can now start the database server")
           .contains("database system is ready to accept connections");
     } finally {
-      root.removeHandler(handler);
+      log.close();
       dev.stop();
     }
   }

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.util.LogbackMDCAdapter;
+import ch.qos.logback.core.Appender;
 import dev.kordon.account.Account;
 import dev.kordon.config.ConfigException;
 import dev.kordon.config.ConfigTree;
@@ -27,14 +29,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The log as production and dev mode write it: Logback set up by {@link Logging}, here on a
- * context of the test's own writing into memory, fed by the same java.util.logging bridge.
+ * context of the test's own writing into memory, its queue fed by the JVM's loggers where a test
+ * needs Kordon's own lines.
  */
 class LoggingTest {
   static final String TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
@@ -80,8 +82,8 @@ class LoggingTest {
   void productionWritesOneJsonObjectPerLineNamingTheRequestAndTheAuditFieldsAndNoSecret() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     LoggerContext context = context(Logging.Format.JSON, "info", Map.of(), out);
-    Handler bridge = Logging.bridge(context);
-    Logger root = Logger.getLogger("");
+    Appender<ILoggingEvent> queue = context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("queue");
+    ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
     String login = "+375291900001";
     String password = LogCapture.secret("Json-Lines-Password-1");
     String wrong = LogCapture.secret("Json-Lines-Wrong-Password-2");
@@ -91,7 +93,7 @@ class LoggingTest {
     Account account;
     try (Rig rig = Rig.start()) {
       account = rig.account(login, password);
-      root.addHandler(bridge);
+      root.addAppender(queue);
       try {
         var ok = rig.login(login, password);
         assertThat(ok.statusCode()).isEqualTo(200);
@@ -104,7 +106,7 @@ class LoggingTest {
         // The failure's event is logged once the failure count is settled in Redis, just before the answer.
         Await.until(Duration.ofSeconds(10), () -> out.toString(StandardCharsets.UTF_8).contains(badId));
       } finally {
-        root.removeHandler(bridge);
+        root.detachAppender(queue);
       }
     }
     context.stop();
@@ -147,22 +149,18 @@ class LoggingTest {
   void devModeWritesTheReadableLineWithTheRequestWhileOneIsServed() throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     LoggerContext context = context(Logging.Format.TEXT, "info", Map.of(), out);
-    Handler bridge = Logging.bridge(context);
-    Logger log = Logger.getLogger("dev.kordon.logging-test");
-    log.setUseParentHandlers(false);
-    log.addHandler(bridge);
+    Logger log = context.getLogger("dev.kordon.logging-test");
     Vertx vertx = Vertx.vertx();
     try {
       ContextInternal request = ((ContextInternal) vertx.getOrCreateContext()).duplicate();
       Rig.await(request.executeBlocking(() -> {
         RequestScope.enter("req-42", TRACE);
-        log.warning("request failed, answered 503");
+        log.warn("request failed, answered 503");
         return null;
       }));
       log.info("outside any request");
-      log.log(Level.SEVERE, "with its cause", new IllegalStateException("the cause"));
+      log.error("with its cause", new IllegalStateException("the cause"));
     } finally {
-      log.removeHandler(bridge);
       Rig.await(vertx.close());
     }
     context.stop();

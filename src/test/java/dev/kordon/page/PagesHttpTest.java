@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kordon.support.CookieJar;
 import dev.kordon.support.LogCapture;
+import dev.kordon.support.LogEvents;
 import dev.kordon.support.Rig;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -206,24 +207,7 @@ class PagesHttpTest {
 
   @Test
   void aJunkChangeCookieIsTreatedAsNoCookie401OnSubmitRedirectToLoginOnTheFormAndNoWarning() {
-    List<java.util.logging.LogRecord> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
-    java.util.logging.Handler handler = new java.util.logging.Handler() {
-      @Override
-      public void publish(java.util.logging.LogRecord r) {
-        if (r.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) {
-          warnings.add(r);
-        }
-      }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
-    java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
-    root.addHandler(handler);
-    try {
+    try (LogEvents log = LogEvents.of(org.slf4j.Logger.ROOT_LOGGER_NAME)) {
       for (String junk : List.of("junk", "a.b.c", "eyJhbGciOiJFUzI1NiJ9.%%%.x")) {
         Client c = new Client();
         String token = c.csrf("/login");
@@ -236,9 +220,8 @@ class PagesHttpTest {
             .add("new_password", "Junk-cookie-password-1").add("confirm_password", "Junk-cookie-password-1"));
         assertThat(submit.statusCode()).as(junk).isEqualTo(401);
       }
-      assertThat(warnings).extracting(java.util.logging.LogRecord::getMessage).isEmpty();
-    } finally {
-      root.removeHandler(handler);
+      assertThat(log.events()).filteredOn(e -> e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.WARN))
+          .extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).isEmpty();
     }
   }
 

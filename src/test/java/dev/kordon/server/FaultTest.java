@@ -77,7 +77,7 @@ class FaultTest {
     String id = answer.getHeader(RequestIds.HEADER);
     List<String> lines = LogCapture.linesWith("request " + id + " failed through a fault in Kordon");
     assertThat(lines).hasSize(1);
-    assertThat(lines.get(0)).contains("SEVERE").contains("GET /auth/verify").contains("DecodeException")
+    assertThat(lines.get(0)).contains("ERROR").contains("GET /auth/verify").contains("DecodeException")
         .containsPattern("\\n\\s+at [a-z]");
     assertThat(faults()).isEqualTo(before + 1);
   }

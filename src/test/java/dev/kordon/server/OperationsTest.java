@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kordon.Main;
 import dev.kordon.support.Await;
+import dev.kordon.support.LogEvents;
 import dev.kordon.support.Rig;
 import dev.kordon.support.TestServers;
 import io.vertx.core.Future;
@@ -13,11 +14,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 class OperationsTest {
   @Test
@@ -202,18 +200,9 @@ class OperationsTest {
   void sigtermDrainAnswersNotReadyWhileThePortStillServesThenCloses() throws Exception {
     Rig rig = Rig.builder().set("http.drain-delay", "1500ms").set("http.shutdown-grace", "5s").start();
     rig.account("+375291300003", "Drain-test-password-2");
-    List<String> lines = new CopyOnWriteArrayList<>();
-    Logger log = Logger.getLogger("drain-test");
-    log.setUseParentHandlers(false);
-    log.addHandler(new Handler() {
-      public void publish(LogRecord r) {
-        lines.add(r.getMessage());
-      }
-
-      public void flush() {}
-
-      public void close() {}
-    });
+    ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger("drain-test");
+    log.setAdditive(false);
+    LogEvents drainLog = LogEvents.of("drain-test");
     Thread sigterm = new Thread(() -> Main.drainAndStop(rig.running, rig.config.http(), log));
     sigterm.start();
     assertThat(Await.until(Duration.ofSeconds(5), () -> rig.running.drain().draining())).isTrue();
@@ -232,6 +221,8 @@ class OperationsTest {
     assertThatThrownBy(() -> Rig.await(io.vertx.core.Vertx.vertx().createHttpClient()
         .request(io.vertx.core.http.HttpMethod.GET, rig.running.httpPort(), "127.0.0.1", "/health/live")
         .compose(req -> req.send()))).isInstanceOf(RuntimeException.class);
+    List<String> lines = drainLog.messages();
+    drainLog.close();
     assertThat(lines).hasSize(3);
     assertThat(lines.get(0)).startsWith("SIGTERM: draining");
     assertThat(lines.get(2)).startsWith("stopped ");
@@ -242,8 +233,8 @@ class OperationsTest {
   void aConnectionAcceptedBeforeThePortClosesStillGetsItsRequestAnsweredWhileNewConnectionsAreRefused() throws Exception {
     Rig rig = Rig.builder().set("http.drain-delay", "300ms").set("http.shutdown-grace", "5s").start();
     int port = rig.running.httpPort();
-    Logger log = Logger.getLogger("drain-accepted-test");
-    log.setUseParentHandlers(false);
+    ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger("drain-accepted-test");
+    log.setLevel(ch.qos.logback.classic.Level.OFF);
     try (java.net.Socket early = new java.net.Socket("127.0.0.1", port)) {
       // Accepted and idle, as a proxy's fresh connection is in the moment before its request lands.
       sleep(200);

@@ -1,32 +1,36 @@
 package dev.kordon.support;
 
-import dev.kordon.ops.LogFields;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.core.UnsynchronizedAppenderBase;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
-import java.util.logging.SimpleFormatter;
 import java.util.regex.Pattern;
+import org.slf4j.LoggerFactory;
 
 /**
- * Every log line of the test run (all of it goes through java.util.logging), and every secret the
- * tests were issued: codes, temporary passwords, passwords, tokens. {@link #leaks()} names the
- * secrets that appear in any line.
+ * Every log line of the test run (all of it goes through Logback), and every secret the tests were
+ * issued: codes, temporary passwords, passwords, tokens. {@link #leaks()} names the secrets that
+ * appear in any line.
  */
 public final class LogCapture {
+  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
   private static final Collection<String> LINES = new ConcurrentLinkedQueue<>();
-  /** The records of Kordon's named loggers (kordon.audit, kordon.access), with their fields. */
-  private static final Collection<LogRecord> RECORDS = new ConcurrentLinkedQueue<>();
+  /** The lines of Kordon's named loggers (kordon.audit, kordon.access), with their fields. */
+  private static final Collection<Fields> RECORDS = new ConcurrentLinkedQueue<>();
   private static final Set<String> SECRETS = ConcurrentHashMap.newKeySet();
   private static volatile boolean installed;
-  /** Held here: a logger whose level was set must not be collected and forget it. */
-  private static final Logger KORDON = Logger.getLogger("dev.kordon");
+
+  private record Fields(String logger, Map<String, String> values) {}
 
   private LogCapture() {}
 
@@ -34,34 +38,46 @@ public final class LogCapture {
     if (installed) {
       return;
     }
-    Handler handler = new Handler() {
-      private final SimpleFormatter formatter = new SimpleFormatter();
-
+    LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+    UnsynchronizedAppenderBase<ILoggingEvent> capture = new UnsynchronizedAppenderBase<>() {
       @Override
-      public void publish(LogRecord record) {
-        String line = formatter.format(record);
-        Object[] params = record.getParameters();
-        if (params != null && params.length == 1 && params[0] instanceof LogFields fields) {
-          // The fields go out as JSON fields in production: a secret there would leak as surely.
-          line = line + " " + fields.values();
+      protected void append(ILoggingEvent event) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        if (event.getKeyValuePairs() != null) {
+          event.getKeyValuePairs().forEach(kv -> fields.put(kv.key, String.valueOf(kv.value)));
         }
-        LINES.add(line);
-        if (record.getLoggerName() != null && record.getLoggerName().startsWith("kordon.")) {
-          RECORDS.add(record);
+        LINES.add(line(event, fields));
+        if (event.getLoggerName().startsWith("kordon.")) {
+          RECORDS.add(new Fields(event.getLoggerName(), fields));
         }
       }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
     };
-    handler.setLevel(Level.ALL);
-    Logger.getLogger("").addHandler(handler);
-    // Kordon's own lines at every level, FINE and below too: a secret must not hide in a debug line.
-    KORDON.setLevel(Level.ALL);
+    capture.setName("capture");
+    capture.setContext(context);
+    capture.start();
+    context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).addAppender(capture);
+    // Kordon's own lines at every level, debug and trace too: a secret must not hide in a debug line.
+    context.getLogger("dev.kordon").setLevel(Level.ALL);
     installed = true;
+  }
+
+  /** A line as a person reads it: time, level, logger, message, the stack, then the fields. */
+  private static String line(ILoggingEvent event, Map<String, String> fields) {
+    StringBuilder line = new StringBuilder(TIME.format(event.getInstant())).append(' ')
+        .append(String.format("%-7s", event.getLevel())).append(' ').append(event.getLoggerName()).append(": ")
+        .append(event.getFormattedMessage());
+    if (event.getThrowableProxy() != null) {
+      line.append(System.lineSeparator()).append(ThrowableProxyUtil.asString(event.getThrowableProxy()));
+    }
+    // The fields go out as JSON fields in production: a secret there would leak as surely.
+    if (!fields.isEmpty()) {
+      line.append(' ').append(fields);
+    }
+    Map<String, String> mdc = event.getMDCPropertyMap();
+    if (mdc != null && !mdc.isEmpty()) {
+      line.append(' ').append(mdc);
+    }
+    return line.toString();
   }
 
   /** Remembers a secret the system issued or a test used; it must never show up in a log line. */
@@ -105,10 +121,7 @@ public final class LogCapture {
 
   /** The fields of each line the logger {@code name} wrote so far, in order. */
   public static List<Map<String, String>> fieldsOf(String name) {
-    return RECORDS.stream().filter(r -> name.equals(r.getLoggerName()))
-        .map(r -> r.getParameters() != null && r.getParameters().length == 1 && r.getParameters()[0] instanceof LogFields f
-            ? f.values() : Map.<String, String>of())
-        .toList();
+    return RECORDS.stream().filter(r -> name.equals(r.logger())).map(Fields::values).toList();
   }
 
   public static int lineCount() {
