@@ -16,14 +16,10 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Tuple;
 import java.io.ByteArrayOutputStream;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
 import java.util.stream.IntStream;
 import java.util.stream.LongStream;
@@ -139,50 +135,8 @@ class StreamingImportTest {
     return String.format("mobile,+375%s%07d,SIP-соединение,bulk%d@org.by,subscriber\n", operator, i, i);
   }
 
-  /**
-   * The heap still in use after a full collection, sampled while {@code work} runs; the highest
-   * above the start. Read from each heap pool's usage as the collection left it: the plain "used"
-   * read just after a collection also counts the eden region a running thread has begun to fill
-   * meanwhile, garbage or not, which is megabytes on this machine's region size.
-   */
-  static long retainedGrowth(Runnable work) {
-    System.gc();
-    long base = afterLastCollection();
-    AtomicLong peak = new AtomicLong(base);
-    Thread sampler = new Thread(() -> {
-      while (!Thread.currentThread().isInterrupted()) {
-        System.gc();
-        peak.accumulateAndGet(afterLastCollection(), Math::max);
-        try {
-          Thread.sleep(1000);
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
-    });
-    sampler.setDaemon(true);
-    sampler.start();
-    try {
-      work.run();
-    } finally {
-      sampler.interrupt();
-    }
-    return peak.get() - base;
-  }
-
-  /** What the last collection left live in the heap, summed over its pools. */
-  static long afterLastCollection() {
-    long live = 0;
-    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-      if (pool.getType() == MemoryType.HEAP && pool.getCollectionUsage() != null) {
-        live += pool.getCollectionUsage().getUsed();
-      }
-    }
-    return live;
-  }
-
   @Test
-  void aHundredThousandRowsInOneRequestAreSavedWithinTheShippedLimitsWithoutHeapForTheFile() {
+  void aHundredThousandRowsInOneRequestAreAllSavedWithinTheShippedLimitsChunkedOrWithTheirLengthDeclared() {
     int rows = 100_000;
     long length = 0;
     for (Iterator<Buffer> it = lines(HEADER, rows, 1000, i -> row("44", i)); it.hasNext(); ) {
@@ -190,25 +144,16 @@ class StreamingImportTest {
     }
     assertThat(length).as("the file's bytes").isGreaterThan(6_000_000L)
         .isLessThanOrEqualTo(rig.config.admin().importLimit());
-    Answer[] answer = new Answer[1];
-    long started = System.nanoTime();
-    long growth = retainedGrowth(() -> answer[0] = post(lines(HEADER, rows, 1000, i -> row("44", i)), -1));
-    double seconds = (System.nanoTime() - started) / 1e9;
-    System.out.printf("import of %,d rows (%,d bytes, chunked): %.1f s; heap retained above the start at most %,d bytes%n",
-        rows, length, seconds, growth);
-    assertThat(answer[0].status()).as(String.valueOf(answer[0].body())).isEqualTo(200);
-    assertThat(answer[0].body().getInteger("created")).isEqualTo(rows);
-    assertThat(answer[0].body().getInteger("rejected_total")).isZero();
+    // What the import holds meanwhile, and how long it takes, is the benchmark's (load/, ImportMemory).
+    Answer first = post(lines(HEADER, rows, 1000, i -> row("44", i)), -1);
+    assertThat(first.status()).as(String.valueOf(first.body())).isEqualTo(200);
+    assertThat(first.body().getInteger("created")).isEqualTo(rows);
+    assertThat(first.body().getInteger("rejected_total")).isZero();
     assertThat(count("SELECT count(*) FROM accounts WHERE login LIKE $1", "+37544%")).isEqualTo(rows);
     assertThat(account("mobile", "+375440099999").getString("email")).isEqualTo("bulk99999@org.by");
-    // Holding the file would take its bytes at least, and as Java strings of Cyrillic far more.
-    assertThat(growth).as("heap retained during the import").isLessThan(length / 2);
 
     // The same file again, sent as curl sends one: its length declared, after 100 Continue. Every row is an update.
-    long again = System.nanoTime();
     Answer second = post(lines(HEADER, rows, 1000, i -> row("44", i)), length);
-    System.out.printf("the same again with Content-Length and Expect: 100-continue: %.1f s%n",
-        (System.nanoTime() - again) / 1e9);
     assertThat(second.status()).as(String.valueOf(second.body())).isEqualTo(200);
     assertThat(second.body().getInteger("updated")).isEqualTo(rows);
     assertThat(second.body().getInteger("created")).isZero();

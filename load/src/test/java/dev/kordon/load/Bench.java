@@ -262,6 +262,9 @@ public final class Bench {
 
     long runEnd = System.currentTimeMillis();
     block.overallRss(rss == null ? Double.NaN : rss.peakMb(runStart, runEnd));
+    // Last, with nothing else running, and outside every figure above.
+    ImportMemory.measure(kordon, rss, cfg.smoke(), block);
+    RefusalTiming.measure(baseUrl, pool, cfg.smoke(), block);
     if (kordon != null) {
       if (!kordon.process.isAlive()) {
         throw new IllegalStateException("Kordon died during the run:\n" + kordon.tail(30));

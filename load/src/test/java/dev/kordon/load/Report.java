@@ -120,6 +120,8 @@ final class Report {
     private double stormHashBefore = Double.NaN;
     private double stormHashAfter = Double.NaN;
     private String keycloakText;
+    private final Map<String, String> extraRatios = new LinkedHashMap<>();
+    private final List<Target> extraTargets = new ArrayList<>();
     private boolean keycloakSame;
 
     Block(int memoryKib, int iterations) {
@@ -346,6 +348,15 @@ final class Report {
         target("peak RSS < 300 MB through the burst (ramp, hold, 2x spike)", burstRss < 300, fmt(burstRss) + " MB");
         target("peak RSS < 300 MB over the whole run", overallRss < 300, fmt(overallRss) + " MB");
       }
+      ratios.putAll(extraRatios);
+      targets.addAll(extraTargets);
+    }
+
+    /** A measurement of its own (ImportMemory, RefusalTiming): its figures, ratio line and target, after the rest. */
+    void extra(Map<String, Double> measured, String ratio, String value, Target target) {
+      figures.putAll(measured);
+      extraRatios.put(ratio, value);
+      extraTargets.add(target);
     }
 
     // ---- storms (wrk closed loops, Gatling open model), the peer, verify with wrk
