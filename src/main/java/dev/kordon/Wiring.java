@@ -91,7 +91,7 @@ public final class Wiring {
     notices = new Notices(audit, new Outbox(vertx, redis, secrets), new Letters(templates, config, phones));
     signIn = new SignIn(config.tariffs(), grants, changeTokens, audit);
     sessions = new SessionFlow(subscribers.accounts(), grants, new DenyList(redis), audit, signIn);
-    admin = new AdminFlow(subscribers, guards, notices, sessions, grants);
+    admin = new AdminFlow(subscribers, guards.throttles(), audit, sessions, grants.browser());
     credentials = new AccountCredentials(admin, guards, notices, sessions, grants);
   }
 
@@ -99,7 +99,7 @@ public final class Wiring {
   Flows flows(Credentials credentials) {
     return new Flows(new PasswordLoginFlow(subscribers, credentials, guards, signIn, audit),
         new SmsLoginFlow(subscribers, smsCodes, guards.throttles(), notices, signIn),
-        new RecoveryFlow(subscribers, guards, notices, signIn),
+        new RecoveryFlow(subscribers, guards.temps(), guards.throttles(), notices, signIn),
         new PasswordChangeFlow(sessions, subscribers.accounts(), credentials, guards, notices), sessions, signIn);
   }
 

@@ -1,9 +1,7 @@
 package dev.kordon.admin;
 
-import dev.kordon.flow.Grants;
-import dev.kordon.flow.Guards;
-import dev.kordon.flow.Notices;
 import dev.kordon.flow.SessionFlow;
+import dev.kordon.token.BrowserSessions;
 import dev.kordon.flow.Subscribers;
 import dev.kordon.account.Account;
 import dev.kordon.account.AccountFields;
@@ -13,7 +11,6 @@ import dev.kordon.account.AccountRepository.Upserted;
 import dev.kordon.account.LoginParser;
 import dev.kordon.audit.Audit;
 import dev.kordon.audit.AuditEvent;
-import dev.kordon.guard.TempPasswords;
 import dev.kordon.guard.Throttles;
 import dev.kordon.problem.Failure;
 import dev.kordon.problem.FlowException;
@@ -43,21 +40,18 @@ public final class AdminFlow {
   private final LoginParser logins;
   private final AccountRepository accounts;
   private final Throttles throttles;
-  private final TempPasswords temps;
   private final SessionFlow sessions;
-  private final Grants grants;
-  private final Notices notices;
+  private final BrowserSessions browser;
   private final Audit audit;
 
-  public AdminFlow(Subscribers subscribers, Guards guards, Notices notices, SessionFlow sessions, Grants grants) {
+  public AdminFlow(Subscribers subscribers, Throttles throttles, Audit audit, SessionFlow sessions,
+      BrowserSessions browser) {
     this.logins = subscribers.logins();
     this.accounts = subscribers.accounts();
-    this.throttles = guards.throttles();
-    this.temps = guards.temps();
+    this.throttles = throttles;
     this.sessions = sessions;
-    this.grants = grants;
-    this.notices = notices;
-    this.audit = notices.audit();
+    this.browser = browser;
+    this.audit = audit;
   }
 
   /** An account's fields as the operator sent them; absent ones are null. */
@@ -202,7 +196,7 @@ public final class AdminFlow {
 
   /** Refresh families, live access tokens and browser sessions by the epoch, then the sessions' keys. */
   Future<Void> endEverything(Account a) {
-    return sessions.endAll(a.id()).compose(v -> grants.browser().endAll(a.id()));
+    return sessions.endAll(a.id()).compose(v -> browser.endAll(a.id()));
   }
 
   Future<Account> existing(String category, String rawLogin) {

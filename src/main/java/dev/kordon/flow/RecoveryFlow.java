@@ -36,11 +36,11 @@ public final class RecoveryFlow {
   private final Audit audit;
   private final SignIn signIn;
 
-  public RecoveryFlow(Subscribers subscribers, Guards guards, Notices notices, SignIn signIn) {
+  public RecoveryFlow(Subscribers subscribers, TempPasswords temps, Throttles throttles, Notices notices, SignIn signIn) {
     this.logins = subscribers.logins();
     this.accounts = subscribers.accounts();
-    this.temps = guards.temps();
-    this.throttles = guards.throttles();
+    this.temps = temps;
+    this.throttles = throttles;
     this.outbox = notices.outbox();
     this.letters = notices.letters();
     this.audit = notices.audit();

@@ -43,7 +43,7 @@ class ArchitectureTest {
   /**
    * No constructor takes more than five parameters: a class with more does too much, or takes its
    * collaborators one by one where a group by purpose would do (flow.Grants, flow.Guards,
-   * flow.Notices, flow.Subscribers, web.Edge). Records are exempt: their constructor is their
+   * flow.Notices, flow.Subscribers, server.Edge). Records are exempt: their constructor is their
    * list of components, whether they are data (an account, the configuration) or such a group.
    */
   static final int MAX_PARAMETERS = 5;
