@@ -108,7 +108,7 @@ final class Cli {
 
   private static int migrate(KordonConfig config, PrintStream out, PrintStream err) {
     try {
-      int applied = Main.migrate(config.pg(), 0);
+      int applied = Migrations.apply(config.pg(), 0);
       out.println("migrated: " + applied + " migration(s) applied; the schema is current");
       return OK;
     } catch (RuntimeException e) {

@@ -47,13 +47,9 @@ import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
-import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -190,7 +186,7 @@ public final class Main {
     List<AdminVerticle> adminSide = new java.util.concurrent.CopyOnWriteArrayList<>();
     // Before any verticle sends: Kordon's typed messages go through the one local codec.
     LocalCodec.register(vertx.eventBus());
-    return vertx.executeBlocking(() -> migrate(config.pg()), false)
+    return vertx.executeBlocking(() -> Migrations.apply(config.pg()), false)
         .compose(v -> OpenAPIContract.from(vertx, "openapi.yaml"))
         .compose(contract -> {
       Pool pg = PgBuilder.pool()
@@ -244,32 +240,6 @@ public final class Main {
               .map(adminId -> new Running(vertx, wiring, drain, credentials, publicSide.get(0).port(),
                   adminSide.get(0).port(), hasher.parameters(), List.of(httpId, adminId))));
     });
-  }
-
-  /** Flyway over JDBC, once, before anything serves; a blocking call, so never on an event loop. */
-  static Integer migrate(KordonConfig.Pg pg) {
-    return migrate(pg, 5);
-  }
-
-  /** The same with {@code retries} connection attempts more: the command line answers at once. */
-  static Integer migrate(KordonConfig.Pg pg, int retries) {
-    URI uri = URI.create(pg.url().replaceFirst("^postgres(ql)?://", "http://"));
-    String user = "";
-    String password = "";
-    if (uri.getRawUserInfo() != null) {
-      String[] parts = uri.getRawUserInfo().split(":", 2);
-      user = URLDecoder.decode(parts[0], StandardCharsets.UTF_8);
-      password = parts.length > 1 ? URLDecoder.decode(parts[1], StandardCharsets.UTF_8) : "";
-    }
-    String jdbc = "jdbc:postgresql://" + uri.getHost() + ":" + (uri.getPort() > 0 ? uri.getPort() : 5432)
-        + (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath())
-        + (uri.getRawQuery() != null ? "?" + uri.getRawQuery() : "");
-    return Flyway.configure()
-        .dataSource(jdbc, user, password)
-        .locations("classpath:db/migration")
-        .connectRetries(retries)
-        .load()
-        .migrate().migrationsExecuted;
   }
 
   private static <V> V added(List<V> started, V verticle) {

@@ -1,33 +1,22 @@
 package dev.kordon.ops;
 
-import ch.qos.logback.classic.AsyncAppender;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.PatternLayout;
 import ch.qos.logback.classic.jul.LevelChangePropagator;
 import ch.qos.logback.classic.pattern.ClassicConverter;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.classic.spi.LoggingEvent;
 import ch.qos.logback.classic.turbo.TurboFilter;
 import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.encoder.Encoder;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import ch.qos.logback.core.spi.FilterReply;
-import java.io.BufferedOutputStream;
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
-import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import net.logstash.logback.encoder.LogstashEncoder;
 import org.slf4j.LoggerFactory;
 import org.slf4j.Marker;
@@ -143,7 +132,7 @@ public final class Logging {
     }
     OutputStreamAppender<ILoggingEvent> sink;
     if (out == null) {
-      sink = new Stdout();
+      sink = new LogStdout();
     } else {
       sink = new OutputStreamAppender<>();
       sink.setOutputStream(out);
@@ -153,7 +142,7 @@ public final class Logging {
     sink.setEncoder(format == Format.JSON ? json(context) : text(context));
     sink.start();
 
-    Queue queue = new Queue();
+    LogQueue queue = new LogQueue();
     queue.setName("queue");
     queue.setContext(context);
     queue.setQueueSize(QUEUE);
@@ -244,99 +233,6 @@ public final class Logging {
         }
       }
       return id == null ? "" : "[req " + id + " trace " + trace + "] ";
-    }
-  }
-
-  /**
-   * Standard output through a 64 KiB buffer, written out every {@link #FLUSH_EVERY_MS} and at stop.
-   * Flushed line by line, every request's access line cost a system call on the writer thread,
-   * and at tens of thousands of requests a second that thread took the cores the event loops
-   * needed. A line thus reaches the console at most that long after it was written.
-   */
-  static final class Stdout extends OutputStreamAppender<ILoggingEvent> {
-    static final long FLUSH_EVERY_MS = 100;
-    private ScheduledExecutorService flusher;
-
-    @Override
-    public void start() {
-      setImmediateFlush(false);
-      // Standard output outlives every setup: a stop writes it out but never closes it.
-      setOutputStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out) {
-        @Override
-        public void close() {}
-      }, 1 << 16));
-      super.start();
-      flusher = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "kordon-log-flush");
-        t.setDaemon(true);
-        return t;
-      });
-      flusher.scheduleWithFixedDelay(this::flushNow, FLUSH_EVERY_MS, FLUSH_EVERY_MS, TimeUnit.MILLISECONDS);
-    }
-
-    private void flushNow() {
-      try {
-        // BufferedOutputStream's methods are synchronized: this never tears a line the writer writes.
-        getOutputStream().flush();
-      } catch (IOException | RuntimeException e) {
-        addError("flushing standard output failed", e);
-      }
-    }
-
-    @Override
-    public void stop() {
-      if (flusher != null) {
-        flusher.shutdownNow();
-      }
-      super.stop();
-    }
-  }
-
-  /**
-   * Logback's queue, counting the lines a full queue turns away; the count is written as soon as
-   * there is room again, so a gap in the log says it is one. A line comes in on the thread that
-   * logs it, the one place that knows the request being served: its ids are added there.
-   */
-  static final class Queue extends AsyncAppender {
-    private final AtomicLong dropped = new AtomicLong();
-
-    @Override
-    protected void append(ILoggingEvent event) {
-      if (getRemainingCapacity() == 0) {
-        dropped.incrementAndGet();
-        return;
-      }
-      long lost = dropped.getAndSet(0);
-      if (lost > 0) {
-        LoggerContext context = (LoggerContext) getContext();
-        super.append(new LoggingEvent(Logging.class.getName(), context.getLogger(Logging.class), Level.WARN,
-            lost + " log lines dropped: the log could not keep up", null, null));
-      }
-      nameTheRequest(event);
-      super.append(event);
-    }
-
-    /** Kordon's lines and the libraries' alike; a line that names a request itself (the access log) stays as it is. */
-    private static void nameTheRequest(ILoggingEvent event) {
-      RequestScope.Ids ids = RequestScope.current();
-      if (ids == null || ids.requestId() == null || !(event instanceof LoggingEvent e)) {
-        return;
-      }
-      List<KeyValuePair> pairs = e.getKeyValuePairs();
-      if (pairs != null) {
-        for (KeyValuePair kv : pairs) {
-          if (REQUEST_ID.equals(kv.key)) {
-            return;
-          }
-        }
-      }
-      // A copy: the list came with the event and need not be ours to change.
-      List<KeyValuePair> named = pairs == null ? new ArrayList<>(2) : new ArrayList<>(pairs);
-      named.add(new KeyValuePair(REQUEST_ID, ids.requestId()));
-      if (ids.traceId() != null) {
-        named.add(new KeyValuePair(TRACE_ID, ids.traceId()));
-      }
-      e.setKeyValuePairs(named);
     }
   }
 }

@@ -46,7 +46,7 @@ final class AccessLog {
     String route = route(ctx);
     long micros = (System.nanoTime() - startNanos) / 1000;
     // The fields as key-value pairs, each a field of its own in production's JSON; with the ids named
-    // here, the log's queue has nothing to look up for this line (Logging.Queue).
+    // here, the log's queue has nothing to look up for this line (LogQueue).
     LOG.atInfo().setMessage(method + " " + route + " " + status + " " + millis(micros) + " ms")
         .addKeyValue("method", method)
         .addKeyValue("route", route)

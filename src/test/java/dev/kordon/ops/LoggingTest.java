@@ -248,7 +248,7 @@ class LoggingTest {
     }
     assertThat((System.nanoTime() - t0) / 1_000_000).as("ms to log while the console is stuck").isLessThan(5_000);
     stuck.countDown();
-    var queue = (Logging.Queue) context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender("queue");
+    var queue = (LogQueue) context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender("queue");
     Await.until(Duration.ofSeconds(10), () -> queue.getRemainingCapacity() > 0);
     context.getLogger("dev.kordon.flood").info("after");
     context.stop();
