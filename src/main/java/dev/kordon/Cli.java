@@ -14,7 +14,6 @@ import dev.kordon.admin.ImportSummary;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
-import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import java.io.IOException;
@@ -141,7 +140,7 @@ final class Cli {
     Metrics metrics = new Metrics();
     Vertx vertx = Vertx.vertx();
     Pool pg = PgBuilder.pool().with(new PoolOptions().setMaxSize(1))
-        .connectingTo(PgConnectOptions.fromUri(config.pg().url())).using(vertx).build();
+        .connectingTo(Wiring.postgres(config.pg().url())).using(vertx).build();
     RedisStore redis = RedisStore.create(vertx, config.redis());
     try {
       AdminFlow admin = admin(vertx, config, pg, redis, metrics);

@@ -44,7 +44,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.pgclient.PgBuilder;
-import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import java.nio.file.Path;
@@ -193,7 +192,7 @@ public final class Main {
           .with(new PoolOptions().setMaxSize(config.pg().poolSize()).setMaxWaitQueueSize(config.pg().waitQueue())
               .setConnectionTimeout((int) config.pg().connectTimeout().toMillis())
               .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS))
-          .connectingTo(PgConnectOptions.fromUri(config.pg().url())
+          .connectingTo(Wiring.postgres(config.pg().url())
               .setCachePreparedStatements(true)
               .setPreparedStatementCacheMaxSize(64))
           .using(vertx)

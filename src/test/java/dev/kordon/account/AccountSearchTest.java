@@ -46,7 +46,21 @@ class AccountSearchTest {
           }
           return plan.toString();
         })
-        .eventually(() -> conn.query("DEALLOCATE search_plan").execute())));
+        .eventually(() -> conn.query("DEALLOCATE search_plan").execute()
+            .compose(v -> conn.query("RESET plan_cache_mode").execute()))));
+  }
+
+  /**
+   * A plan fixed while the table was small would outlive its growth (a first bulk import read the
+   * whole table for each row): every connection starts planning each execution for its values.
+   * RESET goes back to what the connection started with.
+   */
+  @Test
+  void everyConnectionStartsPlanningEachExecutionForItsOwnValues() {
+    String mode = Rig.await(pg.withConnection(conn -> conn.query("RESET plan_cache_mode").execute()
+        .compose(v -> conn.query("SHOW plan_cache_mode").execute())))
+        .iterator().next().getString(0);
+    assertThat(mode).isEqualTo("force_custom_plan");
   }
 
   @Test
