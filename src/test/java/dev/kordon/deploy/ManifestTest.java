@@ -27,7 +27,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The workload of every overlay held to the rules of docs/operations.md: its Services, probes,
  * memory, security, grace period, Secrets, variables and autoscaling. Without kubectl the tests
- * are skipped, unless CI or KORDON_REQUIRE_KUBECTL=true is set: then they fail.
+ * are skipped, unless CI or KORDON_REQUIRE_KUBECTL=true is set: then they fail. k8s/check runs
+ * these and the other *ManifestTest classes of this package.
  */
 class ManifestTest {
   private static final Set<String> OPERATOR_SECRETS = Set.of("kordon-secrets", "kordon-jwt-keys");
@@ -83,6 +84,9 @@ class ManifestTest {
     String bench = Files.readString(Path.of("docs", "benchmarks.md")).replaceAll("\\s+", " ");
     Matcher m = Pattern.compile("request (\\d+) MiB, limit (\\d+) MiB, and run with `([^`]+)`").matcher(bench);
     assertThat(m.find()).as("docs/benchmarks.md names the request, the limit and the flags").isTrue();
+    // The figures themselves: the heap is half of a 512 MiB limit, which the benchmark measured.
+    assertThat(List.of(m.group(1), m.group(2))).containsExactly("384", "512");
+    assertThat(m.group(3)).contains("-XX:MaxRAMPercentage=50");
 
     var kordon = container(podTemplate(render(overlay)));
     assertThat(str(kordon, "resources", "requests", "memory")).isEqualTo(m.group(1) + "Mi");
