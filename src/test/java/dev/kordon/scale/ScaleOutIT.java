@@ -532,8 +532,8 @@ class ScaleOutIT {
     for (int i = 0; i < SCALE_ACCOUNTS && picks.size() < 60; i++) {
       Acct acct = scale.get(i);
       UUID id = Accounts.id(instances.get(i % 3), acct.login());
-      boolean aOn = victimSlots.get(RedisCluster.slotOfTag("a:" + id));
-      boolean lOn = victimSlots.get(RedisCluster.slotOfTag("l:mobile:" + acct.login()));
+      boolean aOn = victimSlots.get(Slots.slotOfTag("a:" + id));
+      boolean lOn = victimSlots.get(Slots.slotOfTag("l:mobile:" + acct.login()));
       String kind = aOn && !lOn ? "account on victim" : lOn && !aOn ? "login on victim" : !aOn ? null : "both";
       if (kind == null) {
         kind = wanted.get("clear") > 0 ? "clear" : "ip on victim";
@@ -546,7 +546,7 @@ class ScaleOutIT {
       do {
         ipSeq++;
         ip = "127.80." + (ipSeq / 250) + "." + (ipSeq % 250 + 1);
-      } while (victimSlots.get(RedisCluster.slotOfTag("ip:" + ip)) != ipOn);
+      } while (victimSlots.get(Slots.slotOfTag("ip:" + ip)) != ipOn);
       wanted.merge(kind, -1, Integer::sum);
       picks.add(new Pick(acct, id, ip, kind));
     }
@@ -557,8 +557,8 @@ class ScaleOutIT {
     for (int i = 0; i < picks.size(); i++) {
       Pick p = picks.get(i);
       Instance at = instances.get(i % 3);
-      int a = RedisCluster.slotOfTag("a:" + p.id());
-      int[] signIn = {RedisCluster.slotOfTag("ip:" + p.ip()), RedisCluster.slotOfTag("l:mobile:" + p.acct().login()), a};
+      int a = Slots.slotOfTag("a:" + p.id());
+      int[] signIn = {Slots.slotOfTag("ip:" + p.ip()), Slots.slotOfTag("l:mobile:" + p.acct().login()), a};
       loops.add(new Loops.SignInVerifyLoop(at.name, at.httpPort, p.acct().login(), PASSWORD, p.ip(), signIn, new int[] {a}));
       kindOfLoop.put(i, p.kind());
     }
@@ -594,7 +594,7 @@ class ScaleOutIT {
       groups.put("  .. loops with " + kind, phaseB.stream().filter(o -> kind.equals(kindOfLoop.get(o.loop()))).toList());
     }
     System.out.print(Report.table("aDeadReplicaCostsNothing…: 60 loops (sign-in, 2 verifies) over A/B/C; replica :"
-        + deadReplica.port() + " killed, then master :" + victim.port() + " (slots " + RedisCluster.ranges(victimSlots) + ")",
+        + deadReplica.port() + " killed, then master :" + victim.port() + " (slots " + Slots.ranges(victimSlots) + ")",
         groups, run.seconds()));
     System.out.printf("replica killed at +%.1f s; master killed at +%.1f s; failover seen %.1f s after the kill; last failure on the "
         + "victim's slots %.1f s after promotion; cluster now %s%nfailures:%n%s%n",
@@ -838,7 +838,7 @@ class ScaleOutIT {
   /** XLEN of the outbox stream, asked of the master that serves its slot. */
   static long outboxLength() {
     String key = "kordon:outbox";
-    return (Long) Resp.once(cluster.masterOf(RedisCluster.slotOf(key)), 2_000, "XLEN", key);
+    return (Long) Resp.once(cluster.masterOf(Slots.slotOf(key)), 2_000, "XLEN", key);
   }
 
   /** How many mails each account's address got; the temporary passwords in them join the leak scan. */
