@@ -100,7 +100,7 @@ final class ClusterStack extends ScaleStack {
    */
   private void warmUp() {
     List<LoadDriver.Call> signIns = new ArrayList<>();
-    for (int i = 0; i < 30; i++) {
+    for (int i = 0; i < 15; i++) {
       Instance at = instances.get(i % 3);
       signIns.add(Loops.signIn(at.name, at.httpPort, scale.get(i).login(), PASSWORD, "127.40.0." + (i + 1), null));
     }
