@@ -10,6 +10,7 @@ import io.vertx.ext.web.Router;
 abstract class PortVerticle extends VerticleBase {
   protected final Edge edge;
   private Connections connections;
+  private Router served;
 
   PortVerticle(Edge edge) {
     this.edge = edge;
@@ -28,7 +29,13 @@ abstract class PortVerticle extends VerticleBase {
     return router;
   }
 
+  /** The router this instance serves, once started: the contract test compares its routes with openapi.yaml. */
+  Router served() {
+    return served;
+  }
+
   protected Future<HttpServer> listen(Router router, HttpServerOptions options) {
+    served = router;
     Routes.errors(router, edge.faults());
     connections = Connections.serve(vertx, vertx.createHttpServer(options), edge.config().http(), router);
     return connections.listen();

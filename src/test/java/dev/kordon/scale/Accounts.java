@@ -5,11 +5,14 @@ import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.IntStream;
 
 /**
  * Accounts for the scale-out tests. They are provisioned as an operator does, through the admin
@@ -45,27 +48,46 @@ final class Accounts {
   /** Sets {@code password} on each login: one Argon2id hash (own salt) each, on all cores. */
   static void setPassword(String jdbcUrl, List<String> logins, String password, int memoryKib, int iterations)
       throws Exception {
+    setHashes(jdbcUrl, logins, hashes(logins.size(), password, memoryKib, iterations));
+  }
+
+  /** {@code n} Argon2id hashes of {@code password}, each with its own salt, made on all cores. */
+  static List<String> hashes(int n, String password, int memoryKib, int iterations) {
     PasswordHasher hasher = new PasswordHasher(memoryKib, iterations, 1);
     ExecutorService pool = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors());
     try {
-      List<Future<String>> hashes = logins.stream().map(l -> pool.submit(() -> hasher.hash(password))).toList();
-      try (Connection c = DriverManager.getConnection(jdbcUrl);
-          PreparedStatement st = c.prepareStatement(
-              "UPDATE accounts SET password_hash = ?, updated_at = now() WHERE category = 'mobile' AND login = ?")) {
-        for (int i = 0; i < logins.size(); i++) {
-          st.setString(1, hashes.get(i).get());
-          st.setString(2, logins.get(i));
-          st.addBatch();
-        }
-        int[] counts = st.executeBatch();
-        for (int i = 0; i < counts.length; i++) {
-          if (counts[i] != 1) {
-            throw new IllegalStateException("no account " + logins.get(i));
-          }
-        }
+      List<Future<String>> hashes = IntStream.range(0, n).mapToObj(i -> pool.submit(() -> hasher.hash(password))).toList();
+      List<String> out = new ArrayList<>();
+      for (Future<String> h : hashes) {
+        out.add(h.get());
       }
+      return out;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(e.getCause());
     } finally {
       pool.shutdownNow();
+    }
+  }
+
+  /** Writes {@code hashes.get(i)} as the password hash of {@code logins.get(i)}; each login must exist. */
+  static void setHashes(String jdbcUrl, List<String> logins, List<String> hashes) throws Exception {
+    try (Connection c = DriverManager.getConnection(jdbcUrl);
+        PreparedStatement st = c.prepareStatement(
+            "UPDATE accounts SET password_hash = ?, updated_at = now() WHERE category = 'mobile' AND login = ?")) {
+      for (int i = 0; i < logins.size(); i++) {
+        st.setString(1, hashes.get(i));
+        st.setString(2, logins.get(i));
+        st.addBatch();
+      }
+      int[] counts = st.executeBatch();
+      for (int i = 0; i < counts.length; i++) {
+        if (counts[i] != 1) {
+          throw new IllegalStateException("no account " + logins.get(i));
+        }
+      }
     }
   }
 

@@ -38,7 +38,7 @@ final class RedisCluster implements AutoCloseable {
   record NodeInfo(String id, int port, boolean master, boolean failed, String masterId, BitSet slots) {
     @Override
     public String toString() {
-      return (master ? "master" : "replica") + " :" + port + (failed ? " (fail)" : "") + " slots " + ranges(slots);
+      return (master ? "master" : "replica") + " :" + port + (failed ? " (fail)" : "") + " slots " + Slots.ranges(slots);
     }
   }
 
@@ -224,6 +224,21 @@ final class RedisCluster implements AutoCloseable {
   }
 
   /**
+   * Every killed node started again on its port, config and nodes.conf: it rejoins the cluster, a
+   * master that was failed over as a replica of its successor. Returns their ports.
+   */
+  List<Integer> restartDead() throws IOException {
+    List<Integer> restarted = new ArrayList<>();
+    for (int i = 0; i < nodes.size(); i++) {
+      if (!nodes.get(i).alive()) {
+        nodes.set(i, startNode(nodes.get(i).port));
+        restarted.add(nodes.get(i).port);
+      }
+    }
+    return restarted;
+  }
+
+  /**
    * Waits until the slots {@code dead} served are served by another live master and every live
    * node says cluster_state:ok; returns {@link System#nanoTime()} of the first poll that saw it.
    */
@@ -267,40 +282,12 @@ final class RedisCluster implements AutoCloseable {
     }
   }
 
-  /** The hash slot of a key, as Redis Cluster computes it: CRC16 (XMODEM) of the hash tag or the key, mod 16384. */
-  static int slotOf(String key) {
-    int open = key.indexOf('{');
-    if (open >= 0) {
-      int close = key.indexOf('}', open + 1);
-      if (close > open + 1) {
-        key = key.substring(open + 1, close);
-      }
-    }
-    return crc16(key.getBytes(StandardCharsets.UTF_8)) & 0x3FFF;
-  }
-
-  /** The slot of every key tagged {@code {tag}}. */
-  static int slotOfTag(String tag) {
-    return slotOf("{" + tag + "}");
-  }
-
-  static int crc16(byte[] bytes) {
-    int crc = 0;
-    for (byte b : bytes) {
-      crc ^= (b & 0xFF) << 8;
-      for (int i = 0; i < 8; i++) {
-        crc = (crc & 0x8000) != 0 ? (crc << 1) ^ 0x1021 : crc << 1;
-      }
-    }
-    return crc & 0xFFFF;
-  }
-
   /** Our slot function against CLUSTER KEYSLOT on a few keys of Kordon's shapes. */
   private void checkSlotFunction() {
     Map<String, Integer> expected = new LinkedHashMap<>();
     for (String key : List.of("kordon:{a:6f1c9a52-9d0e-4a55-8f65-0a7b3c1d2e3f}:fams", "kordon:{l:mobile:+375251000000}:pwfail",
         "kordon:{ip:127.30.1.2}:pw", "kordon:outbox", "123456789", "{user1000}.following", "foo{}{bar}", "foo{{bar}}zap")) {
-      expected.put(key, slotOf(key));
+      expected.put(key, Slots.slotOf(key));
     }
     int port = nodes.get(0).port;
     for (Map.Entry<String, Integer> e : expected.entrySet()) {
@@ -309,17 +296,6 @@ final class RedisCluster implements AutoCloseable {
         throw new IllegalStateException("slot of " + e.getKey() + ": ours " + e.getValue() + ", Redis " + actual);
       }
     }
-  }
-
-  static String ranges(BitSet slots) {
-    StringBuilder b = new StringBuilder();
-    int i = slots.nextSetBit(0);
-    while (i >= 0) {
-      int end = slots.nextClearBit(i) - 1;
-      b.append(b.length() == 0 ? "" : ",").append(i).append(end > i ? "-" + end : "");
-      i = slots.nextSetBit(end + 1);
-    }
-    return b.length() == 0 ? "none" : b.toString();
   }
 
   @Override

@@ -9,7 +9,7 @@ import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-/** Plain-text tables of load outcomes for the test output. */
+/** Plain-text tables of load outcomes for the test output, and their counts for the assertions. */
 final class Report {
   private Report() {}
 
@@ -61,6 +61,15 @@ final class Report {
   static double p99(List<Outcome> os) {
     double[] ms = os.stream().mapToDouble(Outcome::ms).sorted().toArray();
     return ms.length == 0 ? 0 : ms[Math.max(0, (int) Math.ceil(0.99 * ms.length) - 1)];
+  }
+
+  static long failed(List<Outcome> outcomes) {
+    return outcomes.stream().filter(o -> !o.ok()).count();
+  }
+
+  /** Failures other than the documented refusal, 503 with Retry-After. */
+  static long failedOtherThan503(List<Outcome> outcomes) {
+    return outcomes.stream().filter(o -> !o.ok() && !o.is503WithRetryAfter()).count();
   }
 
   /** The distinct kinds of failure among {@code os}, most frequent first, with counts; at most {@code max}. */
