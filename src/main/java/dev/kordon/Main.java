@@ -1,9 +1,14 @@
 package dev.kordon;
 
+import dev.kordon.admin.AdminFlow;
+import dev.kordon.admin.ConsoleAccess;
+import dev.kordon.api.AdminApi;
+import dev.kordon.api.PublicApi;
 import dev.kordon.bus.LocalCodec;
 import dev.kordon.config.ConfigException;
 import dev.kordon.config.ConfigTree;
 import dev.kordon.config.KordonConfig;
+import dev.kordon.console.ConsoleRoutes;
 import dev.kordon.credential.CredentialVerticle;
 import dev.kordon.credential.Credentials;
 import dev.kordon.credential.HashQueue;
@@ -13,31 +18,26 @@ import dev.kordon.dev.DevMode;
 import dev.kordon.dispatch.MailVerticle;
 import dev.kordon.dispatch.OutboxVerticle;
 import dev.kordon.dispatch.SmsVerticle;
-import dev.kordon.admin.AdminFlow;
-import dev.kordon.admin.ConsoleAccess;
 import dev.kordon.flow.Flows;
+import dev.kordon.gate.PortalProxy;
+import dev.kordon.gate.SignedIn;
+import dev.kordon.gate.VerifyRoutes;
 import dev.kordon.guard.ConsoleSessions;
+import dev.kordon.keys.SigningKeys;
 import dev.kordon.ops.Drain;
 import dev.kordon.ops.HeapSettings;
 import dev.kordon.ops.Logging;
 import dev.kordon.ops.Metrics;
-import dev.kordon.store.RedisStore;
-import dev.kordon.keys.SigningKeys;
+import dev.kordon.page.PageParts;
+import dev.kordon.page.PageRoutes;
 import dev.kordon.server.AdminVerticle;
 import dev.kordon.server.ClientIp;
-import dev.kordon.console.ConsoleRoutes;
 import dev.kordon.server.Edge;
 import dev.kordon.server.Faults;
 import dev.kordon.server.HttpVerticle;
 import dev.kordon.server.Mount;
-import dev.kordon.api.AdminApi;
-import dev.kordon.api.PublicApi;
-import dev.kordon.gate.PortalProxy;
-import dev.kordon.gate.SignedIn;
-import dev.kordon.gate.VerifyRoutes;
-import dev.kordon.page.PageParts;
-import dev.kordon.page.PageRoutes;
 import dev.kordon.server.Readiness;
+import dev.kordon.store.RedisStore;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -57,192 +57,270 @@ import org.slf4j.LoggerFactory;
  * (credentials first, then the HTTP ports). {@link #start} is also what the tests run.
  */
 public final class Main {
-  private Main() {}
+    private Main() {}
 
-  public static void main(String[] args) throws Exception {
-    // Before the first logger exists: every line goes out through Logback, JSON unless in dev mode.
-    Logging.install();
-    if (Cli.isCommand(args)) {
-      System.exit(Cli.run(args, System.getenv(), System.out, System.err));
-      return;
+    public static void main(String[] args) throws Exception {
+        // Before the first logger exists: every line goes out through Logback, JSON unless in dev mode.
+        Logging.install();
+        if (Cli.isCommand(args)) {
+            System.exit(Cli.run(args, System.getenv(), System.out, System.err));
+            return;
+        }
+        Logger log = LoggerFactory.getLogger(Main.class);
+        long t0 = System.nanoTime();
+        Path confFile = Cli.conf(args);
+        DevMode dev = null;
+        KordonConfig config;
+        try {
+            ConfigTree tree = ConfigTree.load(confFile, System.getenv());
+            // Before dev mode's servers start, so that their lines follow the configured levels too.
+            KordonConfig.Log levels = KordonConfig.Log.from(tree);
+            Logging.configure(
+                    tree.bool("dev") ? Logging.Format.TEXT : Logging.Format.JSON, levels.level(), levels.levels());
+            if (tree.bool("dev")) {
+                dev = DevMode.start();
+                tree = dev.apply(tree);
+            }
+            config = KordonConfig.from(tree);
+        } catch (ConfigException e) {
+            System.err.println("kordon: cannot start: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Metrics metrics = new Metrics();
+        Vertx vertx = metrics.newVertx(new VertxOptions().setPreferNativeTransport(true));
+        SigningKeys keys =
+                dev != null ? dev.signingKeys() : SigningKeys.load(config.jwt().keysDir());
+        Running running;
+        try {
+            running = start(vertx, metrics, config, keys, dev)
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get(120, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // A driver's message may quote the URL it was given, password and all.
+            System.err.println("kordon: cannot start: " + Cli.rootMessage(e));
+            vertx.close();
+            if (dev != null) {
+                dev.stop();
+            }
+            System.exit(1);
+            return;
+        }
+        // From here a SIGTERM drains, even while dev mode still seeds its demo accounts.
+        DevMode devStack = dev;
+        Logging.holdAtExit();
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            drainAndStop(running, config.http(), log);
+                            if (devStack != null) {
+                                devStack.stop();
+                            }
+                            Logging.release();
+                        },
+                        "kordon-shutdown"));
+        if (dev != null) {
+            dev.seed(config, running.wiring().subscribers(), running.wiring().browserSessions(), running.credentials())
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get(60, TimeUnit.SECONDS);
+        }
+        List<String> heap = HeapSettings.apply();
+        if (!heap.isEmpty()) {
+            log.info(
+                    "heap fitted to what is live (" + String.join(", ", heap) + "); JVM flags set by the operator win");
+        }
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        log.info("Kordon ready in " + ms + " ms: http://localhost:" + running.httpPort() + " (admin port "
+                + running.adminPort() + "), " + running.hashParameters());
+        if (dev != null) {
+            dev.printBanner(running.httpPort(), running.adminPort());
+        }
     }
-    Logger log = LoggerFactory.getLogger(Main.class);
-    long t0 = System.nanoTime();
-    Path confFile = Cli.conf(args);
-    DevMode dev = null;
-    KordonConfig config;
-    try {
-      ConfigTree tree = ConfigTree.load(confFile, System.getenv());
-      // Before dev mode's servers start, so that their lines follow the configured levels too.
-      KordonConfig.Log levels = KordonConfig.Log.from(tree);
-      Logging.configure(tree.bool("dev") ? Logging.Format.TEXT : Logging.Format.JSON, levels.level(), levels.levels());
-      if (tree.bool("dev")) {
-        dev = DevMode.start();
-        tree = dev.apply(tree);
-      }
-      config = KordonConfig.from(tree);
-    } catch (ConfigException e) {
-      System.err.println("kordon: cannot start: " + e.getMessage());
-      System.exit(2);
-      return;
-    }
-    Metrics metrics = new Metrics();
-    Vertx vertx = metrics.newVertx(new VertxOptions().setPreferNativeTransport(true));
-    SigningKeys keys = dev != null ? dev.signingKeys() : SigningKeys.load(config.jwt().keysDir());
-    Running running;
-    try {
-      running = start(vertx, metrics, config, keys, dev)
-          .toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      // A driver's message may quote the URL it was given, password and all.
-      System.err.println("kordon: cannot start: " + Cli.rootMessage(e));
-      vertx.close();
-      if (dev != null) {
-        dev.stop();
-      }
-      System.exit(1);
-      return;
-    }
-    // From here a SIGTERM drains, even while dev mode still seeds its demo accounts.
-    DevMode devStack = dev;
-    Logging.holdAtExit();
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      drainAndStop(running, config.http(), log);
-      if (devStack != null) {
-        devStack.stop();
-      }
-      Logging.release();
-    }, "kordon-shutdown"));
-    if (dev != null) {
-      dev.seed(config, running.wiring().subscribers(), running.wiring().browserSessions(), running.credentials()).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
-    }
-    List<String> heap = HeapSettings.apply();
-    if (!heap.isEmpty()) {
-      log.info("heap fitted to what is live (" + String.join(", ", heap) + "); JVM flags set by the operator win");
-    }
-    long ms = (System.nanoTime() - t0) / 1_000_000;
-    log.info("Kordon ready in " + ms + " ms: http://localhost:" + running.httpPort() + " (admin port "
-        + running.adminPort() + "), " + running.hashParameters());
-    if (dev != null) {
-      dev.printBanner(running.httpPort(), running.adminPort());
-    }
-  }
-
-  /**
-   * SIGTERM: readiness answers 503 while the port serves on for http.drain-delay (load balancers
-   * take the instance out meanwhile), then the ports close and requests in flight get up to
-   * http.shutdown-grace.
-   */
-  public static void drainAndStop(Running running, KordonConfig.Http http, Logger log) {
-    long t0 = System.nanoTime();
-    running.drain().start();
-    log.info("SIGTERM: draining: /health/ready answers 503; the port serves " + http.drainDelay().toMillis()
-        + " ms more, then requests in flight get up to " + http.shutdownGrace().toMillis() + " ms");
-    try {
-      Thread.sleep(http.drainDelay().toMillis());
-      log.info("drain: closing the ports, finishing requests in flight");
-      running.stop().toCompletionStage().toCompletableFuture()
-          .get(http.shutdownGrace().toMillis() + 5_000, TimeUnit.MILLISECONDS);
-      log.info("stopped " + (System.nanoTime() - t0) / 1_000_000 + " ms after SIGTERM");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      log.warn("stopped: the drain was interrupted");
-    } catch (Exception e) {
-      log.warn("stopped, but not cleanly: " + e);
-    }
-  }
-
-  /** A started Kordon: its ports, its object graph, its drain. */
-  public record Running(Vertx vertx, Wiring wiring, Drain drain, Credentials credentials, int httpPort, int adminPort,
-      String hashParameters, List<String> httpDeployments) {
 
     /**
-     * Graceful stop: the HTTP servers go first and finish what is in flight (up to the grace
-     * period) while credentials and clients still serve them; then the other verticles finish
-     * their work, then the Redis client closes with nothing left writing to it, then the rest.
+     * SIGTERM: readiness answers 503 while the port serves on for http.drain-delay (load balancers
+     * take the instance out meanwhile), then the ports close and requests in flight get up to
+     * http.shutdown-grace.
      */
-    public Future<Void> stop() {
-      List<Future<Void>> servers = httpDeployments.stream().map(vertx::undeploy).toList();
-      return Future.join(servers)
-          .transform(ar -> Future.join(vertx.deploymentIDs().stream().map(vertx::undeploy).toList()))
-          .transform(ar -> wiring.verifiedTokens().close())
-          .transform(ar -> wiring.redis().close())
-          .transform(ar -> vertx.close());
+    public static void drainAndStop(Running running, KordonConfig.Http http, Logger log) {
+        long t0 = System.nanoTime();
+        running.drain().start();
+        log.info("SIGTERM: draining: /health/ready answers 503; the port serves "
+                + http.drainDelay().toMillis() + " ms more, then requests in flight get up to "
+                + http.shutdownGrace().toMillis() + " ms");
+        try {
+            Thread.sleep(http.drainDelay().toMillis());
+            log.info("drain: closing the ports, finishing requests in flight");
+            running.stop()
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get(http.shutdownGrace().toMillis() + 5_000, TimeUnit.MILLISECONDS);
+            log.info("stopped " + (System.nanoTime() - t0) / 1_000_000 + " ms after SIGTERM");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            log.warn("stopped: the drain was interrupted");
+        } catch (Exception e) {
+            log.warn("stopped, but not cleanly: " + e);
+        }
     }
-  }
 
-  /**
-   * Starts Kordon on {@code vertx}, which reports into {@code metrics} ({@link Metrics#newVertx});
-   * {@code dev} is the dev-mode stack, null everywhere else.
-   */
-  public static Future<Running> start(Vertx vertx, Metrics metrics, KordonConfig config, SigningKeys keys, DevMode dev) {
-    // Port 0 means any free port. A negative port makes Vert.x bind one random port that all the
-    // verticle's instances share; a port picked ahead and bound later could meanwhile become the
-    // local end of a Redis or Postgres connection opened during start ("Address already in use").
-    int httpPort = config.http().port() == 0 ? -1 : config.http().port();
-    int adminPort = config.admin().port() == 0 ? -2 : config.admin().port();
-    List<HttpVerticle> publicSide = new java.util.concurrent.CopyOnWriteArrayList<>();
-    List<AdminVerticle> adminSide = new java.util.concurrent.CopyOnWriteArrayList<>();
-    // Before any verticle sends: Kordon's typed messages go through the one local codec.
-    LocalCodec.register(vertx.eventBus());
-    return vertx.executeBlocking(() -> Migrations.apply(config.pg()), false)
-        .compose(v -> OpenAPIContract.from(vertx, "openapi.yaml"))
-        .compose(contract -> {
-      Pool pg = PgBuilder.pool()
-          .with(new PoolOptions().setMaxSize(config.pg().poolSize()).setMaxWaitQueueSize(config.pg().waitQueue())
-              .setConnectionTimeout((int) config.pg().connectTimeout().toMillis())
-              .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS))
-          .connectingTo(Wiring.postgres(config.pg().url())
-              .setCachePreparedStatements(true)
-              .setPreparedStatementCacheMaxSize(64))
-          .using(vertx)
-          .build();
-      RedisStore redis = RedisStore.create(vertx, config.redis());
-      Wiring wiring = new Wiring(new Wiring.Clients(vertx, config, pg, redis, metrics), keys,
-          config.tokens().verifyCache());
-      PasswordHasher hasher = new PasswordHasher(config.hash().memoryKib(), config.hash().iterations(),
-          config.hash().parallelism());
-      HashQueue hashPlaces = metrics.hashQueue(config.hashWorkers(), config.hashQueue(), config.hash().maxWait());
-      Credentials credentials = new Credentials(vertx, config.hash().retryAfter(), hashPlaces,
-          new PasswordPolicy(wiring.phones()));
-      Flows flows = wiring.flows(credentials);
-      AdminFlow admin = wiring.admin();
-      Drain drain = new Drain();
-      Edge edge = new Edge(config, contract, new ClientIp(config.http().trustedProxies()),
-          new Readiness(pg, redis, drain), new Faults(metrics::internalError));
-      PageParts pageParts = new PageParts(wiring.templates(), wiring.secrets(), wiring.subscribers().logins(),
-          wiring.browserSessions());
-      ConsoleAccess console = new ConsoleAccess(config.admin(),
-          new ConsoleSessions(redis, wiring.secrets(), config.admin()), wiring.throttles(), wiring.audit());
+    /** A started Kordon: its ports, its object graph, its drain. */
+    public record Running(
+            Vertx vertx,
+            Wiring wiring,
+            Drain drain,
+            Credentials credentials,
+            int httpPort,
+            int adminPort,
+            String hashParameters,
+            List<String> httpDeployments) {
 
-      int instances = config.httpInstances();
-      long sendTimeout = config.dispatch().sendTimeout().toMillis();
-      // The outbox reader gets its own Redis connections: its polling never queues behind sign-ins.
-      RedisStore dispatchRedis = RedisStore.create(vertx, config.redis());
-      return vertx.deployVerticle(() -> new CredentialVerticle(hasher, config.hashWorkers(), hashPlaces),
-              new DeploymentOptions())
-          .compose(id -> vertx.deployVerticle(new MailVerticle(config.smtp(), config.mailFrom(), sendTimeout)))
-          .compose(id -> vertx.deployVerticle(new SmsVerticle(config, wiring.phones(), dev == null ? null : dev::recordSms)))
-          .compose(id -> vertx.deployVerticle(new OutboxVerticle(dispatchRedis, wiring.secrets(), config.dispatch(), metrics,
-              wiring.audit())))
-          .compose(id -> vertx.deployVerticle(() -> {
-            PageRoutes pages = new PageRoutes(edge, flows, pageParts);
-            SignedIn signedIn = new SignedIn(flows.sessions(), pages);
-            return added(publicSide, new HttpVerticle(edge, new HttpVerticle.Parts(new VerifyRoutes(signedIn), pages,
-                new PublicApi(edge, flows), dev == null ? Mount.NONE : (router, v) -> dev.routes(router),
-                PortalProxy.routes(edge, signedIn, pages)), httpPort));
-          }, new DeploymentOptions().setInstances(instances)))
-          .compose(httpId -> vertx.deployVerticle(() -> added(adminSide, new AdminVerticle(edge,
-                  new AdminVerticle.Parts(new AdminApi(edge, admin, wiring.credentials()),
-                      new ConsoleRoutes(edge, admin, wiring.credentials(), console, pageParts)),
-                  metrics, adminPort)), new DeploymentOptions())
-              .map(adminId -> new Running(vertx, wiring, drain, credentials, publicSide.get(0).port(),
-                  adminSide.get(0).port(), hasher.parameters(), List.of(httpId, adminId))));
-    });
-  }
+        /**
+         * Graceful stop: the HTTP servers go first and finish what is in flight (up to the grace
+         * period) while credentials and clients still serve them; then the other verticles finish
+         * their work, then the Redis client closes with nothing left writing to it, then the rest.
+         */
+        public Future<Void> stop() {
+            List<Future<Void>> servers =
+                    httpDeployments.stream().map(vertx::undeploy).toList();
+            return Future.join(servers)
+                    .transform(ar -> Future.join(
+                            vertx.deploymentIDs().stream().map(vertx::undeploy).toList()))
+                    .transform(ar -> wiring.verifiedTokens().close())
+                    .transform(ar -> wiring.redis().close())
+                    .transform(ar -> vertx.close());
+        }
+    }
 
-  private static <V> V added(List<V> started, V verticle) {
-    started.add(verticle);
-    return verticle;
-  }
+    /**
+     * Starts Kordon on {@code vertx}, which reports into {@code metrics} ({@link Metrics#newVertx});
+     * {@code dev} is the dev-mode stack, null everywhere else.
+     */
+    public static Future<Running> start(
+            Vertx vertx, Metrics metrics, KordonConfig config, SigningKeys keys, DevMode dev) {
+        // Port 0 means any free port. A negative port makes Vert.x bind one random port that all the
+        // verticle's instances share; a port picked ahead and bound later could meanwhile become the
+        // local end of a Redis or Postgres connection opened during start ("Address already in use").
+        int httpPort = config.http().port() == 0 ? -1 : config.http().port();
+        int adminPort = config.admin().port() == 0 ? -2 : config.admin().port();
+        List<HttpVerticle> publicSide = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<AdminVerticle> adminSide = new java.util.concurrent.CopyOnWriteArrayList<>();
+        // Before any verticle sends: Kordon's typed messages go through the one local codec.
+        LocalCodec.register(vertx.eventBus());
+        return vertx.executeBlocking(() -> Migrations.apply(config.pg()), false)
+                .compose(v -> OpenAPIContract.from(vertx, "openapi.yaml"))
+                .compose(contract -> {
+                    Pool pg = PgBuilder.pool()
+                            .with(new PoolOptions()
+                                    .setMaxSize(config.pg().poolSize())
+                                    .setMaxWaitQueueSize(config.pg().waitQueue())
+                                    .setConnectionTimeout(
+                                            (int) config.pg().connectTimeout().toMillis())
+                                    .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS))
+                            .connectingTo(Wiring.postgres(config.pg().url())
+                                    .setCachePreparedStatements(true)
+                                    .setPreparedStatementCacheMaxSize(64))
+                            .using(vertx)
+                            .build();
+                    RedisStore redis = RedisStore.create(vertx, config.redis());
+                    Wiring wiring = new Wiring(
+                            new Wiring.Clients(vertx, config, pg, redis, metrics),
+                            keys,
+                            config.tokens().verifyCache());
+                    PasswordHasher hasher = new PasswordHasher(
+                            config.hash().memoryKib(),
+                            config.hash().iterations(),
+                            config.hash().parallelism());
+                    HashQueue hashPlaces = metrics.hashQueue(
+                            config.hashWorkers(),
+                            config.hashQueue(),
+                            config.hash().maxWait());
+                    Credentials credentials = new Credentials(
+                            vertx, config.hash().retryAfter(), hashPlaces, new PasswordPolicy(wiring.phones()));
+                    Flows flows = wiring.flows(credentials);
+                    AdminFlow admin = wiring.admin();
+                    Drain drain = new Drain();
+                    Edge edge = new Edge(
+                            config,
+                            contract,
+                            new ClientIp(config.http().trustedProxies()),
+                            new Readiness(pg, redis, drain),
+                            new Faults(metrics::internalError));
+                    PageParts pageParts = new PageParts(
+                            wiring.templates(),
+                            wiring.secrets(),
+                            wiring.subscribers().logins(),
+                            wiring.browserSessions());
+                    ConsoleAccess console = new ConsoleAccess(
+                            config.admin(),
+                            new ConsoleSessions(redis, wiring.secrets(), config.admin()),
+                            wiring.throttles(),
+                            wiring.audit());
+
+                    int instances = config.httpInstances();
+                    long sendTimeout = config.dispatch().sendTimeout().toMillis();
+                    // The outbox reader gets its own Redis connections: its polling never queues behind sign-ins.
+                    RedisStore dispatchRedis = RedisStore.create(vertx, config.redis());
+                    return vertx.deployVerticle(
+                                    () -> new CredentialVerticle(hasher, config.hashWorkers(), hashPlaces),
+                                    new DeploymentOptions())
+                            .compose(id -> vertx.deployVerticle(
+                                    new MailVerticle(config.smtp(), config.mailFrom(), sendTimeout)))
+                            .compose(id -> vertx.deployVerticle(
+                                    new SmsVerticle(config, wiring.phones(), dev == null ? null : dev::recordSms)))
+                            .compose(id -> vertx.deployVerticle(new OutboxVerticle(
+                                    dispatchRedis, wiring.secrets(), config.dispatch(), metrics, wiring.audit())))
+                            .compose(id -> vertx.deployVerticle(
+                                    () -> {
+                                        PageRoutes pages = new PageRoutes(edge, flows, pageParts);
+                                        SignedIn signedIn = new SignedIn(flows.sessions(), pages);
+                                        return added(
+                                                publicSide,
+                                                new HttpVerticle(
+                                                        edge,
+                                                        new HttpVerticle.Parts(
+                                                                new VerifyRoutes(signedIn),
+                                                                pages,
+                                                                new PublicApi(edge, flows),
+                                                                dev == null
+                                                                        ? Mount.NONE
+                                                                        : (router, v) -> dev.routes(router),
+                                                                PortalProxy.routes(edge, signedIn, pages)),
+                                                        httpPort));
+                                    },
+                                    new DeploymentOptions().setInstances(instances)))
+                            .compose(httpId -> vertx.deployVerticle(
+                                            () -> added(
+                                                    adminSide,
+                                                    new AdminVerticle(
+                                                            edge,
+                                                            new AdminVerticle.Parts(
+                                                                    new AdminApi(edge, admin, wiring.credentials()),
+                                                                    new ConsoleRoutes(
+                                                                            edge,
+                                                                            admin,
+                                                                            wiring.credentials(),
+                                                                            console,
+                                                                            pageParts)),
+                                                            metrics,
+                                                            adminPort)),
+                                            new DeploymentOptions())
+                                    .map(adminId -> new Running(
+                                            vertx,
+                                            wiring,
+                                            drain,
+                                            credentials,
+                                            publicSide.get(0).port(),
+                                            adminSide.get(0).port(),
+                                            hasher.parameters(),
+                                            List.of(httpId, adminId))));
+                });
+    }
+
+    private static <V> V added(List<V> started, V verticle) {
+        started.add(verticle);
+        return verticle;
+    }
 }

@@ -27,13 +27,13 @@ import dev.kordon.guard.Secrets;
 import dev.kordon.guard.SmsCodes;
 import dev.kordon.guard.TempPasswords;
 import dev.kordon.guard.Throttles;
+import dev.kordon.keys.SigningKeys;
 import dev.kordon.ops.Metrics;
 import dev.kordon.render.Templates;
 import dev.kordon.store.RedisStore;
 import dev.kordon.token.AccountEpoch;
 import dev.kordon.token.BrowserSessions;
 import dev.kordon.token.RefreshTokens;
-import dev.kordon.keys.SigningKeys;
 import dev.kordon.token.TokenService;
 import dev.kordon.token.VerifiedTokens;
 import io.vertx.core.Vertx;
@@ -47,137 +47,150 @@ import java.time.Duration;
  * dev mode and the tests reach what they seed or look into from here.
  */
 public final class Wiring {
-  /** What the graph is built from: the clients and the settings. */
-  record Clients(Vertx vertx, KordonConfig config, Pool pg, RedisStore redis, Metrics metrics) {}
+    /** What the graph is built from: the clients and the settings. */
+    record Clients(Vertx vertx, KordonConfig config, Pool pg, RedisStore redis, Metrics metrics) {}
 
-  private final Clients clients;
-  private final Secrets secrets;
-  private final PhoneFormat phones;
-  private final Templates templates;
-  private final Audit audit;
-  private final SmsCodes smsCodes;
-  private final Subscribers subscribers;
-  private final Grants grants;
-  private final Guards guards;
-  private final Notices notices;
-  private final SignIn signIn;
-  private final SessionFlow sessions;
-  private final AdminFlow admin;
-  private final AccountCredentials credentials;
+    private final Clients clients;
+    private final Secrets secrets;
+    private final PhoneFormat phones;
+    private final Templates templates;
+    private final Audit audit;
+    private final SmsCodes smsCodes;
+    private final Subscribers subscribers;
+    private final Grants grants;
+    private final Guards guards;
+    private final Notices notices;
+    private final SignIn signIn;
+    private final SessionFlow sessions;
+    private final AdminFlow admin;
+    private final AccountCredentials credentials;
 
-  /** {@code verifyCache}: verified tokens kept per instance; the command line keeps none. */
-  Wiring(Clients clients, SigningKeys keys, int verifyCache) {
-    this.clients = clients;
-    KordonConfig config = clients.config();
-    RedisStore redis = clients.redis();
-    Vertx vertx = clients.vertx();
-    secrets = new Secrets(config.secretKey());
-    // One phone format for the parser, the pages, the letters, the SMS logs and the password rules.
-    phones = new PhoneFormat(config.phone());
-    templates = new Templates(vertx);
-    audit = new Audit(clients.pg(), clients.metrics());
-    smsCodes = new SmsCodes(redis, secrets, config.smsCode(), config.limits(), clients.metrics());
-    subscribers = new Subscribers(new LoginParser(config, phones), new AccountRepository(clients.pg()));
-    VerifiedTokens verified = VerifiedTokens.start(vertx, config.redis(), redis, verifyCache);
-    // An epoch outlives whatever it ends: an access token (with the leeway) or a browser session.
-    Duration accessLife = config.tokens().accessTtl().plus(config.jwt().leeway());
-    AccountEpoch epoch = new AccountEpoch(redis,
-        accessLife.compareTo(config.web().sessionTtl()) > 0 ? accessLife : config.web().sessionTtl());
-    grants = new Grants(new TokenService(vertx, keys, config.jwt(), config.tokens().accessTtl().toSeconds()),
-        new RefreshTokens(redis, config.tokens().refreshIdle(), config.tokens().refreshAbsolute()),
-        new BrowserSessions(redis, config.web().sessionTtl(), verified), verified, epoch);
-    ChangeTokens changeTokens = new ChangeTokens(redis, config.tokens().changeTtl());
-    guards = new Guards(new Throttles(redis, config.limits(), config.http().ipv6Prefix(), clients.metrics()),
-        new TempPasswords(redis, secrets, config.tempPassword()), changeTokens);
-    notices = new Notices(audit, new Outbox(vertx, redis, secrets), new Letters(templates, config, phones));
-    signIn = new SignIn(config.tariffs(), grants, changeTokens, audit);
-    sessions = new SessionFlow(subscribers.accounts(), grants, new DenyList(redis), audit, signIn);
-    admin = new AdminFlow(subscribers, guards.throttles(), audit, sessions, grants.browser());
-    credentials = new AccountCredentials(admin, guards, notices, sessions, grants);
-  }
+    /** {@code verifyCache}: verified tokens kept per instance; the command line keeps none. */
+    Wiring(Clients clients, SigningKeys keys, int verifyCache) {
+        this.clients = clients;
+        KordonConfig config = clients.config();
+        RedisStore redis = clients.redis();
+        Vertx vertx = clients.vertx();
+        secrets = new Secrets(config.secretKey());
+        // One phone format for the parser, the pages, the letters, the SMS logs and the password rules.
+        phones = new PhoneFormat(config.phone());
+        templates = new Templates(vertx);
+        audit = new Audit(clients.pg(), clients.metrics());
+        smsCodes = new SmsCodes(redis, secrets, config.smsCode(), config.limits(), clients.metrics());
+        subscribers = new Subscribers(new LoginParser(config, phones), new AccountRepository(clients.pg()));
+        VerifiedTokens verified = VerifiedTokens.start(vertx, config.redis(), redis, verifyCache);
+        // An epoch outlives whatever it ends: an access token (with the leeway) or a browser session.
+        Duration accessLife = config.tokens().accessTtl().plus(config.jwt().leeway());
+        AccountEpoch epoch = new AccountEpoch(
+                redis,
+                accessLife.compareTo(config.web().sessionTtl()) > 0
+                        ? accessLife
+                        : config.web().sessionTtl());
+        grants = new Grants(
+                new TokenService(
+                        vertx, keys, config.jwt(), config.tokens().accessTtl().toSeconds()),
+                new RefreshTokens(
+                        redis, config.tokens().refreshIdle(), config.tokens().refreshAbsolute()),
+                new BrowserSessions(redis, config.web().sessionTtl(), verified),
+                verified,
+                epoch);
+        ChangeTokens changeTokens = new ChangeTokens(redis, config.tokens().changeTtl());
+        guards = new Guards(
+                new Throttles(redis, config.limits(), config.http().ipv6Prefix(), clients.metrics()),
+                new TempPasswords(redis, secrets, config.tempPassword()),
+                changeTokens);
+        notices = new Notices(audit, new Outbox(vertx, redis, secrets), new Letters(templates, config, phones));
+        signIn = new SignIn(config.tariffs(), grants, changeTokens, audit);
+        sessions = new SessionFlow(subscribers.accounts(), grants, new DenyList(redis), audit, signIn);
+        admin = new AdminFlow(subscribers, guards.throttles(), audit, sessions, grants.browser());
+        credentials = new AccountCredentials(admin, guards, notices, sessions, grants);
+    }
 
-  /**
-   * How every Postgres connection is opened. Each execution is planned for its own values
-   * (plan_cache_mode): a generic plan, fixed while the accounts table was still small, read all of
-   * it to find each row of a first bulk import (20,000 rows took 20-42 s, 2-5 s once replanned).
-   */
-  static PgConnectOptions postgres(String url) {
-    return PgConnectOptions.fromUri(url).addProperty("plan_cache_mode", "force_custom_plan");
-  }
+    /**
+     * How every Postgres connection is opened. Each execution is planned for its own values
+     * (plan_cache_mode): a generic plan, fixed while the accounts table was still small, read all of
+     * it to find each row of a first bulk import (20,000 rows took 20-42 s, 2-5 s once replanned).
+     */
+    static PgConnectOptions postgres(String url) {
+        return PgConnectOptions.fromUri(url).addProperty("plan_cache_mode", "force_custom_plan");
+    }
 
-  /** The public port's flows; {@code credentials}, the hashing, is the server's alone. */
-  Flows flows(Credentials credentials) {
-    return new Flows(new PasswordLoginFlow(subscribers, credentials, guards, signIn, audit),
-        new SmsLoginFlow(subscribers, smsCodes, guards.throttles(), notices, signIn),
-        new RecoveryFlow(subscribers, guards.temps(), guards.throttles(), notices, signIn),
-        new PasswordChangeFlow(sessions, subscribers.accounts(), credentials, guards, notices), sessions, signIn);
-  }
+    /** The public port's flows; {@code credentials}, the hashing, is the server's alone. */
+    Flows flows(Credentials credentials) {
+        return new Flows(
+                new PasswordLoginFlow(subscribers, credentials, guards, signIn, audit),
+                new SmsLoginFlow(subscribers, smsCodes, guards.throttles(), notices, signIn),
+                new RecoveryFlow(subscribers, guards.temps(), guards.throttles(), notices, signIn),
+                new PasswordChangeFlow(sessions, subscribers.accounts(), credentials, guards, notices),
+                sessions,
+                signIn);
+    }
 
-  public KordonConfig config() {
-    return clients.config();
-  }
+    public KordonConfig config() {
+        return clients.config();
+    }
 
-  public Pool pg() {
-    return clients.pg();
-  }
+    public Pool pg() {
+        return clients.pg();
+    }
 
-  public RedisStore redis() {
-    return clients.redis();
-  }
+    public RedisStore redis() {
+        return clients.redis();
+    }
 
-  public Secrets secrets() {
-    return secrets;
-  }
+    public Secrets secrets() {
+        return secrets;
+    }
 
-  public PhoneFormat phones() {
-    return phones;
-  }
+    public PhoneFormat phones() {
+        return phones;
+    }
 
-  public Templates templates() {
-    return templates;
-  }
+    public Templates templates() {
+        return templates;
+    }
 
-  public Audit audit() {
-    return audit;
-  }
+    public Audit audit() {
+        return audit;
+    }
 
-  public Subscribers subscribers() {
-    return subscribers;
-  }
+    public Subscribers subscribers() {
+        return subscribers;
+    }
 
-  public AccountRepository accounts() {
-    return subscribers.accounts();
-  }
+    public AccountRepository accounts() {
+        return subscribers.accounts();
+    }
 
-  public Grants grants() {
-    return grants;
-  }
+    public Grants grants() {
+        return grants;
+    }
 
-  public TokenService tokens() {
-    return grants.tokens();
-  }
+    public TokenService tokens() {
+        return grants.tokens();
+    }
 
-  public VerifiedTokens verifiedTokens() {
-    return grants.verified();
-  }
+    public VerifiedTokens verifiedTokens() {
+        return grants.verified();
+    }
 
-  public BrowserSessions browserSessions() {
-    return grants.browser();
-  }
+    public BrowserSessions browserSessions() {
+        return grants.browser();
+    }
 
-  public Throttles throttles() {
-    return guards.throttles();
-  }
+    public Throttles throttles() {
+        return guards.throttles();
+    }
 
-  public Notices notices() {
-    return notices;
-  }
+    public Notices notices() {
+        return notices;
+    }
 
-  public AdminFlow admin() {
-    return admin;
-  }
+    public AdminFlow admin() {
+        return admin;
+    }
 
-  public AccountCredentials credentials() {
-    return credentials;
-  }
+    public AccountCredentials credentials() {
+        return credentials;
+    }
 }

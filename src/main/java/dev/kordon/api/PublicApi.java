@@ -14,131 +14,149 @@ import io.vertx.ext.web.handler.BodyHandler;
 
 /** The public JSON API (/api/v1, the contract's openapi.yaml) and the JWKS. */
 public final class PublicApi implements Mount {
-  private static final String PASSWORD_LOGIN = "/api/v1/login/password";
-  private final Edge edge;
-  private final Flows flows;
+    private static final String PASSWORD_LOGIN = "/api/v1/login/password";
+    private final Edge edge;
+    private final Flows flows;
 
-  public PublicApi(Edge edge, Flows flows) {
-    this.edge = edge;
-    this.flows = flows;
-  }
-
-  @Override
-  public void on(Router router, Vertx vertx) {
-    // One pacer per event loop: it is only ever touched there.
-    ShedPacer pacer = new ShedPacer(vertx,
-        (double) edge.config().hash().shedRate() / edge.config().httpInstances());
-    // Under a storm a sign-in that could not be hashed in time is refused here, before its body is
-    // read, parsed or validated: a refusal must cost the event loop next to nothing.
-    router.post(PASSWORD_LOGIN).handler(ctx -> shedEarly(ctx, pacer));
-    router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(edge.config().http().bodyLimit()));
-    router.route("/api/*").handler(Routes::noStore);
-    router.post("/api/*").handler(Routes::requireJson);
-    router.route("/api/*").handler(new ApiValidation(vertx, edge.contract())::handle);
-    router.get("/openapi.yaml").handler(ctx -> ctx.response().putHeader("Content-Type", "application/yaml; charset=utf-8")
-        .sendFile("openapi.yaml"));
-    router.post(PASSWORD_LOGIN).handler(this::passwordLogin);
-    router.post("/api/v1/login/sms-code").handler(this::smsCode);
-    router.post("/api/v1/login/sms").handler(this::smsLogin);
-    router.post("/api/v1/password/recovery").handler(this::recovery);
-    router.post("/api/v1/password/change").handler(this::passwordChange);
-    router.post("/api/v1/token/refresh").handler(this::refresh);
-    router.post("/api/v1/logout").handler(this::logout);
-    router.get("/api/v1/me").handler(this::me);
-    router.get("/.well-known/jwks.json").handler(this::jwks);
-  }
-
-  private void shedEarly(RoutingContext ctx, ShedPacer pacer) {
-    FlowException shed = flows.passwordLogin().shedNow();
-    if (shed == null) {
-      ctx.next();
-      return;
+    public PublicApi(Edge edge, Flows flows) {
+        this.edge = edge;
+        this.flows = flows;
     }
-    pacer.answer(() -> {
-      if (!ctx.response().closed()) {
-        Problems.send(ctx, shed.failure(), shed.fields(), shed.retryAfter(), null);
-      }
-    });
-  }
-  private void passwordLogin(RoutingContext ctx) {
-    JsonBody body = JsonBody.of(ctx);
-    String category = body.string("category");
-    String login = body.string("login");
-    String password = body.string("password");
-    body.check();
-    flows.passwordLogin().login(category, login, password, edge.clientIp().of(ctx))
-        .onSuccess(pair -> Routes.json(ctx, 200, ApiJson.of(pair)))
-        .onFailure(ctx::fail);
-  }
 
-  private void smsCode(RoutingContext ctx) {
-    JsonBody body = JsonBody.of(ctx);
-    String category = body.string("category");
-    String login = body.string("login");
-    body.check();
-    flows.smsLogin().sendCode(category, login, edge.clientIp().of(ctx))
-        .onSuccess(sent -> Routes.json(ctx, 202, ApiJson.of(sent)))
-        .onFailure(ctx::fail);
-  }
+    @Override
+    public void on(Router router, Vertx vertx) {
+        // One pacer per event loop: it is only ever touched there.
+        ShedPacer pacer = new ShedPacer(
+                vertx, (double) edge.config().hash().shedRate() / edge.config().httpInstances());
+        // Under a storm a sign-in that could not be hashed in time is refused here, before its body is
+        // read, parsed or validated: a refusal must cost the event loop next to nothing.
+        router.post(PASSWORD_LOGIN).handler(ctx -> shedEarly(ctx, pacer));
+        router.route("/api/*")
+                .handler(BodyHandler.create(false)
+                        .setBodyLimit(edge.config().http().bodyLimit()));
+        router.route("/api/*").handler(Routes::noStore);
+        router.post("/api/*").handler(Routes::requireJson);
+        router.route("/api/*").handler(new ApiValidation(vertx, edge.contract())::handle);
+        router.get("/openapi.yaml")
+                .handler(ctx -> ctx.response()
+                        .putHeader("Content-Type", "application/yaml; charset=utf-8")
+                        .sendFile("openapi.yaml"));
+        router.post(PASSWORD_LOGIN).handler(this::passwordLogin);
+        router.post("/api/v1/login/sms-code").handler(this::smsCode);
+        router.post("/api/v1/login/sms").handler(this::smsLogin);
+        router.post("/api/v1/password/recovery").handler(this::recovery);
+        router.post("/api/v1/password/change").handler(this::passwordChange);
+        router.post("/api/v1/token/refresh").handler(this::refresh);
+        router.post("/api/v1/logout").handler(this::logout);
+        router.get("/api/v1/me").handler(this::me);
+        router.get("/.well-known/jwks.json").handler(this::jwks);
+    }
 
-  private void smsLogin(RoutingContext ctx) {
-    JsonBody body = JsonBody.of(ctx);
-    String category = body.string("category");
-    String login = body.string("login");
-    String code = body.string("code");
-    body.check();
-    flows.smsLogin().login(category, login, code, edge.clientIp().of(ctx))
-        .onSuccess(pair -> Routes.json(ctx, 200, ApiJson.of(pair)))
-        .onFailure(ctx::fail);
-  }
+    private void shedEarly(RoutingContext ctx, ShedPacer pacer) {
+        FlowException shed = flows.passwordLogin().shedNow();
+        if (shed == null) {
+            ctx.next();
+            return;
+        }
+        pacer.answer(() -> {
+            if (!ctx.response().closed()) {
+                Problems.send(ctx, shed.failure(), shed.fields(), shed.retryAfter(), null);
+            }
+        });
+    }
 
-  private void recovery(RoutingContext ctx) {
-    JsonBody body = JsonBody.of(ctx);
-    String category = body.string("category");
-    String login = body.string("login");
-    String channel = body.string("channel");
-    body.check();
-    flows.recovery().request(category, login, channel, edge.clientIp().of(ctx))
-        .onSuccess(started -> Routes.json(ctx, 202, ApiJson.of(started)))
-        .onFailure(ctx::fail);
-  }
+    private void passwordLogin(RoutingContext ctx) {
+        JsonBody body = JsonBody.of(ctx);
+        String category = body.string("category");
+        String login = body.string("login");
+        String password = body.string("password");
+        body.check();
+        flows.passwordLogin()
+                .login(category, login, password, edge.clientIp().of(ctx))
+                .onSuccess(pair -> Routes.json(ctx, 200, ApiJson.of(pair)))
+                .onFailure(ctx::fail);
+    }
 
-  private void passwordChange(RoutingContext ctx) {
-    JsonBody body = JsonBody.of(ctx);
-    String current = body.string("current_password");
-    String next = body.string("new_password");
-    String confirm = body.string("confirm_password");
-    body.check();
-    flows.passwordChange().change(Routes.bearer(ctx), current, next, confirm, edge.clientIp().of(ctx))
-        .onSuccess(v -> ctx.response().setStatusCode(204).end())
-        .onFailure(ctx::fail);
-  }
+    private void smsCode(RoutingContext ctx) {
+        JsonBody body = JsonBody.of(ctx);
+        String category = body.string("category");
+        String login = body.string("login");
+        body.check();
+        flows.smsLogin()
+                .sendCode(category, login, edge.clientIp().of(ctx))
+                .onSuccess(sent -> Routes.json(ctx, 202, ApiJson.of(sent)))
+                .onFailure(ctx::fail);
+    }
 
-  private void refresh(RoutingContext ctx) {
-    JsonBody body = JsonBody.of(ctx);
-    String token = body.string("refresh_token");
-    body.check();
-    flows.sessions().refresh(token)
-        .onSuccess(pair -> Routes.json(ctx, 200, ApiJson.of(pair)))
-        .onFailure(ctx::fail);
-  }
+    private void smsLogin(RoutingContext ctx) {
+        JsonBody body = JsonBody.of(ctx);
+        String category = body.string("category");
+        String login = body.string("login");
+        String code = body.string("code");
+        body.check();
+        flows.smsLogin()
+                .login(category, login, code, edge.clientIp().of(ctx))
+                .onSuccess(pair -> Routes.json(ctx, 200, ApiJson.of(pair)))
+                .onFailure(ctx::fail);
+    }
 
-  private void logout(RoutingContext ctx) {
-    flows.sessions().logout(Routes.bearer(ctx))
-        .onSuccess(v -> ctx.response().setStatusCode(204).end())
-        .onFailure(ctx::fail);
-  }
+    private void recovery(RoutingContext ctx) {
+        JsonBody body = JsonBody.of(ctx);
+        String category = body.string("category");
+        String login = body.string("login");
+        String channel = body.string("channel");
+        body.check();
+        flows.recovery()
+                .request(category, login, channel, edge.clientIp().of(ctx))
+                .onSuccess(started -> Routes.json(ctx, 202, ApiJson.of(started)))
+                .onFailure(ctx::fail);
+    }
 
-  private void me(RoutingContext ctx) {
-    flows.sessions().me(Routes.bearer(ctx))
-        .onSuccess(me -> Routes.json(ctx, 200, ApiJson.of(me)))
-        .onFailure(ctx::fail);
-  }
+    private void passwordChange(RoutingContext ctx) {
+        JsonBody body = JsonBody.of(ctx);
+        String current = body.string("current_password");
+        String next = body.string("new_password");
+        String confirm = body.string("confirm_password");
+        body.check();
+        flows.passwordChange()
+                .change(
+                        Routes.bearer(ctx),
+                        current,
+                        next,
+                        confirm,
+                        edge.clientIp().of(ctx))
+                .onSuccess(v -> ctx.response().setStatusCode(204).end())
+                .onFailure(ctx::fail);
+    }
 
-  private void jwks(RoutingContext ctx) {
-    ctx.response()
-        .putHeader("Content-Type", "application/jwk-set+json")
-        .putHeader("Cache-Control", "public, max-age=300")
-        .end(flows.sessions().jwks().encode());
-  }
+    private void refresh(RoutingContext ctx) {
+        JsonBody body = JsonBody.of(ctx);
+        String token = body.string("refresh_token");
+        body.check();
+        flows.sessions()
+                .refresh(token)
+                .onSuccess(pair -> Routes.json(ctx, 200, ApiJson.of(pair)))
+                .onFailure(ctx::fail);
+    }
+
+    private void logout(RoutingContext ctx) {
+        flows.sessions()
+                .logout(Routes.bearer(ctx))
+                .onSuccess(v -> ctx.response().setStatusCode(204).end())
+                .onFailure(ctx::fail);
+    }
+
+    private void me(RoutingContext ctx) {
+        flows.sessions()
+                .me(Routes.bearer(ctx))
+                .onSuccess(me -> Routes.json(ctx, 200, ApiJson.of(me)))
+                .onFailure(ctx::fail);
+    }
+
+    private void jwks(RoutingContext ctx) {
+        ctx.response()
+                .putHeader("Content-Type", "application/jwk-set+json")
+                .putHeader("Cache-Control", "public, max-age=300")
+                .end(flows.sessions().jwks().encode());
+    }
 }

@@ -16,57 +16,57 @@ import java.util.ArrayDeque;
  * One per event loop ({@link PublicApi} makes one per instance): it is only ever touched there.
  */
 public final class ShedPacer {
-  static final long TICK_MS = 5;
+    static final long TICK_MS = 5;
 
-  private record Turn(long slot, Runnable answer) {}
+    private record Turn(long slot, Runnable answer) {}
 
-  private final Vertx vertx;
-  private final long intervalNanos;
-  private final ArrayDeque<Turn> waiting = new ArrayDeque<>();
-  private long nextSlot = System.nanoTime();
-  private boolean armed;
+    private final Vertx vertx;
+    private final long intervalNanos;
+    private final ArrayDeque<Turn> waiting = new ArrayDeque<>();
+    private long nextSlot = System.nanoTime();
+    private boolean armed;
 
-  /** {@code perSecond}: this event loop's share of the rate; 0 answers every refusal at once. */
-  public ShedPacer(Vertx vertx, double perSecond) {
-    this.vertx = vertx;
-    this.intervalNanos = perSecond <= 0 ? 0 : (long) (1e9 / perSecond);
-  }
-
-  /** Runs {@code answer} in the next free slot: now, or with the batch of its slot. */
-  public void answer(Runnable answer) {
-    long now = System.nanoTime();
-    long slot = Math.max(now, nextSlot);
-    nextSlot = slot + intervalNanos;
-    if (waiting.isEmpty() && slot - now < 1_000_000) {
-      answer.run();
-      return;
+    /** {@code perSecond}: this event loop's share of the rate; 0 answers every refusal at once. */
+    public ShedPacer(Vertx vertx, double perSecond) {
+        this.vertx = vertx;
+        this.intervalNanos = perSecond <= 0 ? 0 : (long) (1e9 / perSecond);
     }
-    // Slots only grow, so the queue is in the order the answers may leave.
-    waiting.add(new Turn(slot, answer));
-    if (!armed) {
-      arm(now);
-    }
-  }
 
-  /** Answers waiting now. */
-  int waiting() {
-    return waiting.size();
-  }
-
-  private void arm(long now) {
-    armed = true;
-    long dueMs = (waiting.peek().slot() - now) / 1_000_000;
-    vertx.setTimer(Math.max(TICK_MS, dueMs), id -> release());
-  }
-
-  private void release() {
-    armed = false;
-    long now = System.nanoTime();
-    while (!waiting.isEmpty() && waiting.peek().slot() <= now) {
-      waiting.poll().answer().run();
+    /** Runs {@code answer} in the next free slot: now, or with the batch of its slot. */
+    public void answer(Runnable answer) {
+        long now = System.nanoTime();
+        long slot = Math.max(now, nextSlot);
+        nextSlot = slot + intervalNanos;
+        if (waiting.isEmpty() && slot - now < 1_000_000) {
+            answer.run();
+            return;
+        }
+        // Slots only grow, so the queue is in the order the answers may leave.
+        waiting.add(new Turn(slot, answer));
+        if (!armed) {
+            arm(now);
+        }
     }
-    if (!waiting.isEmpty()) {
-      arm(now);
+
+    /** Answers waiting now. */
+    int waiting() {
+        return waiting.size();
     }
-  }
+
+    private void arm(long now) {
+        armed = true;
+        long dueMs = (waiting.peek().slot() - now) / 1_000_000;
+        vertx.setTimer(Math.max(TICK_MS, dueMs), id -> release());
+    }
+
+    private void release() {
+        armed = false;
+        long now = System.nanoTime();
+        while (!waiting.isEmpty() && waiting.peek().slot() <= now) {
+            waiting.poll().answer().run();
+        }
+        if (!waiting.isEmpty()) {
+            arm(now);
+        }
+    }
 }

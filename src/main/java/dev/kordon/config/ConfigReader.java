@@ -32,191 +32,254 @@ import java.util.Map;
  * says what the settings are; this says what values they may take.
  */
 final class ConfigReader {
-  private static final List<String> LOG_LEVELS = List.of("trace", "debug", "info", "warn", "error", "off");
-  private ConfigReader() {}
+    private static final List<String> LOG_LEVELS = List.of("trace", "debug", "info", "warn", "error", "off");
 
-  static KordonConfig read(ConfigTree c) {
-    boolean dev = c.bool("dev");
-    String httpHost = c.string("http.host");
-    Http http = new Http(
-        // Unset, dev mode stays on this machine: /dev/outbox and the dev admin token are no one else's.
-        httpHost.isEmpty() ? (dev ? "127.0.0.1" : "0.0.0.0") : httpHost,
-        c.integer("http.port", 0, 65535),
-        c.integer("http.instances", 0, 256),
-        c.integer("http.body-limit", 1024, 1 << 20),
-        c.duration("http.drain-delay"),
-        c.duration("http.shutdown-grace"),
-        c.list("http.trusted-proxies"),
-        c.positiveDuration("http.idle-timeout"),
-        c.positiveDuration("http.header-timeout"),
-        c.bool("http.h2c"),
-        c.integer("http.ipv6-prefix", 32, 128));
-    String adminToken = c.string("admin.token");
-    if (!dev && adminToken.length() < 24) {
-      throw c.error("admin.token", "a secret of at least 24 characters (dev mode excepted)");
-    }
-    Admin admin = new Admin(c.nonEmpty("admin.host"), c.integer("admin.port", 0, 65535), adminToken,
-        c.integer("admin.import-limit", 1024, 1 << 30), c.integer("admin.import-rows", 1, 10_000_000),
-        c.positiveDuration("admin.console-session-ttl"), c.integer("admin.console-failures", 1, 1000),
-        c.positiveDuration("admin.console-failure-window"));
-    String pgUrl = c.nonEmpty("pg.url");
-    if (!pgUrl.startsWith("postgresql://") && !pgUrl.startsWith("postgres://")) {
-      throw c.error("pg.url", "postgresql://user:pass@host:port/db");
-    }
-    Pg pg = new Pg(pgUrl, c.integer("pg.pool-size", 1, 1000), c.integer("pg.wait-queue", 0, 100_000),
-        c.positiveDuration("pg.connect-timeout"));
-    List<String> redisUrls = c.list("redis.url");
-    if (redisUrls.isEmpty() || redisUrls.stream().anyMatch(u -> !u.startsWith("redis://") && !u.startsWith("rediss://"))) {
-      throw c.error("redis.url", "redis://host:port (comma-separated for cluster and sentinel)");
-    }
-    Redis redis = new Redis(c.choice("redis.mode", RedisMode.class), redisUrls, c.string("redis.master-name"),
-        c.integer("redis.pool-size", 1, 1000), c.integer("redis.wait-queue", 1, 100_000), c.nonEmpty("redis.key-prefix"),
-        c.positiveDuration("redis.command-timeout"));
-    Smtp smtp = new Smtp(c.string("smtp.host"), c.integer("smtp.port", 1, 65535), c.string("smtp.user"),
-        c.string("smtp.password"), c.choice("smtp.starttls", StartTls.class));
-    String smsProvider = c.string("sms.provider");
-    if (!List.of("log", "http", "smpp").contains(smsProvider)) {
-      throw c.error("sms.provider", "one of [log, http, smpp]");
-    }
-    String keysDir = c.string("jwt.keys-dir");
-    if (!dev && keysDir.isEmpty()) {
-      throw c.error("jwt.keys-dir", "a directory of PEM signing keys (dev mode generates one)");
-    }
-    Jwt jwt = new Jwt(c.nonEmpty("jwt.issuer"), c.nonEmpty("jwt.audience"),
-        keysDir.isEmpty() ? null : Path.of(keysDir), c.duration("jwt.leeway"));
-    if (jwt.leeway().toSeconds() > 60) {
-      throw c.error("jwt.leeway", "at most 60s");
-    }
-    Hash hash = new Hash(
-        c.integer("hash.memory-kib", Hash.MIN_MEMORY_KIB, Hash.MAX_MEMORY_KIB),
-        c.integer("hash.iterations", 1, Hash.MAX_ITERATIONS),
-        c.integer("hash.parallelism", 1, Hash.MAX_PARALLELISM),
-        c.integer("hash.workers", 0, 1024),
-        c.integer("hash.queue", 0, 100_000),
-        c.positiveDuration("hash.max-wait"),
-        c.integer("hash.shed-rate", 0, 1_000_000),
-        c.positiveDuration("hash.retry-after"));
-    Tokens tokens = new Tokens(c.positiveDuration("tokens.access-ttl"), c.positiveDuration("tokens.refresh-idle"),
-        c.positiveDuration("tokens.refresh-absolute"), c.positiveDuration("tokens.change-ttl"),
-        c.integer("tokens.verify-cache", 0, 10_000_000));
-    if (tokens.refreshIdle().compareTo(tokens.refreshAbsolute()) > 0) {
-      throw c.error("tokens.refresh-idle", "no longer than tokens.refresh-absolute");
-    }
-    List<String> codes = c.list("phone.operator-codes");
-    if (codes.isEmpty() || codes.stream().anyMatch(s -> !s.matches("\\d{2}"))) {
-      throw c.error("phone.operator-codes", "a list of two-digit operator codes");
-    }
-    Phone phone = new Phone(c.integer("phone.country-code", 1, 999), c.nonEmpty("phone.region"), codes);
-    PhoneNumberUtil phones = PhoneNumberUtil.getInstance();
-    if (phones.getCountryCodeForRegion(phone.region()) != phone.countryCode()
-        || phones.getExampleNumberForType(phone.region(), PhoneNumberUtil.PhoneNumberType.MOBILE) == null) {
-      throw c.error("phone.region", "the two-letter region of phone.country-code, as libphonenumber names it");
-    }
-    int min = c.integer("account-number.min-digits", 1, 64);
-    int max = c.integer("account-number.max-digits", min, 64);
-    Map<String, LoginKind> categories = new LinkedHashMap<>();
-    for (String name : c.children("categories")) {
-      if (!name.matches("[a-z][a-z0-9-]{0,31}")) {
-        throw c.error("categories." + name, "a category name of lower-case letters, digits and dashes");
-      }
-      categories.put(name, c.choice("categories." + name + ".login", LoginKind.class));
-    }
-    if (categories.isEmpty()) {
-      throw c.error("categories", "at least one category");
-    }
-    List<String> tariffs = new ArrayList<>(c.list("accounts.tariffs"));
-    byte[] secret = secretKey(c, dev);
-    SmsCode smsCode = new SmsCode(c.positiveDuration("sms-code.ttl"), c.integer("sms-code.max-tries", 1, 10),
-        c.duration("sms-code.resend-after"), c.integer("sms-code.per-hour", 1, 1000));
-    TempPassword temp = new TempPassword(c.positiveDuration("temp-password.ttl"),
-        c.integer("temp-password.length", 8, 64));
-    Dispatch dispatch = new Dispatch(c.positiveDuration("dispatch.retry-base"), c.positiveDuration("dispatch.retry-max"),
-        c.positiveDuration("dispatch.give-up-after"), c.positiveDuration("dispatch.claim-after"),
-        c.positiveDuration("dispatch.poll"), c.positiveDuration("dispatch.send-timeout"));
-    if (dispatch.sendTimeout().compareTo(dispatch.claimAfter()) >= 0) {
-      throw c.error("dispatch.send-timeout", "shorter than dispatch.claim-after, or a slow send is made twice");
-    }
-    if ("http".equals(smsProvider) && !c.string("sms.http.url").matches("https?://.+")) {
-      throw c.error("sms.http.url", "an http(s) URL when sms.provider is http");
-    }
-    return new KordonConfig(dev, http, admin, pg, redis, smtp, c.string("mail.from"), smsProvider,
-        c.string("sms.http.url"), c.nonEmpty("portal.url"), c.bool("cookie.secure"), jwt, hash, tokens,
-        List.copyOf(tariffs), phone, min, max, java.util.Collections.unmodifiableMap(categories), secret, smsCode,
-        temp, dispatch, web(c), limits(c), smpp(c, smsProvider), log(c), ProxyRoutesReader.proxy(c));
-  }
+    private ConfigReader() {}
 
-  static Log log(ConfigTree c) {
-    String root = c.string("log.level").toLowerCase(java.util.Locale.ROOT);
-    if (!LOG_LEVELS.contains(root)) {
-      throw c.error("log.level", "one of " + LOG_LEVELS);
+    static KordonConfig read(ConfigTree c) {
+        boolean dev = c.bool("dev");
+        String httpHost = c.string("http.host");
+        Http http = new Http(
+                // Unset, dev mode stays on this machine: /dev/outbox and the dev admin token are no one else's.
+                httpHost.isEmpty() ? (dev ? "127.0.0.1" : "0.0.0.0") : httpHost,
+                c.integer("http.port", 0, 65535),
+                c.integer("http.instances", 0, 256),
+                c.integer("http.body-limit", 1024, 1 << 20),
+                c.duration("http.drain-delay"),
+                c.duration("http.shutdown-grace"),
+                c.list("http.trusted-proxies"),
+                c.positiveDuration("http.idle-timeout"),
+                c.positiveDuration("http.header-timeout"),
+                c.bool("http.h2c"),
+                c.integer("http.ipv6-prefix", 32, 128));
+        String adminToken = c.string("admin.token");
+        if (!dev && adminToken.length() < 24) {
+            throw c.error("admin.token", "a secret of at least 24 characters (dev mode excepted)");
+        }
+        Admin admin = new Admin(
+                c.nonEmpty("admin.host"),
+                c.integer("admin.port", 0, 65535),
+                adminToken,
+                c.integer("admin.import-limit", 1024, 1 << 30),
+                c.integer("admin.import-rows", 1, 10_000_000),
+                c.positiveDuration("admin.console-session-ttl"),
+                c.integer("admin.console-failures", 1, 1000),
+                c.positiveDuration("admin.console-failure-window"));
+        String pgUrl = c.nonEmpty("pg.url");
+        if (!pgUrl.startsWith("postgresql://") && !pgUrl.startsWith("postgres://")) {
+            throw c.error("pg.url", "postgresql://user:pass@host:port/db");
+        }
+        Pg pg = new Pg(
+                pgUrl,
+                c.integer("pg.pool-size", 1, 1000),
+                c.integer("pg.wait-queue", 0, 100_000),
+                c.positiveDuration("pg.connect-timeout"));
+        List<String> redisUrls = c.list("redis.url");
+        if (redisUrls.isEmpty()
+                || redisUrls.stream().anyMatch(u -> !u.startsWith("redis://") && !u.startsWith("rediss://"))) {
+            throw c.error("redis.url", "redis://host:port (comma-separated for cluster and sentinel)");
+        }
+        Redis redis = new Redis(
+                c.choice("redis.mode", RedisMode.class),
+                redisUrls,
+                c.string("redis.master-name"),
+                c.integer("redis.pool-size", 1, 1000),
+                c.integer("redis.wait-queue", 1, 100_000),
+                c.nonEmpty("redis.key-prefix"),
+                c.positiveDuration("redis.command-timeout"));
+        Smtp smtp = new Smtp(
+                c.string("smtp.host"),
+                c.integer("smtp.port", 1, 65535),
+                c.string("smtp.user"),
+                c.string("smtp.password"),
+                c.choice("smtp.starttls", StartTls.class));
+        String smsProvider = c.string("sms.provider");
+        if (!List.of("log", "http", "smpp").contains(smsProvider)) {
+            throw c.error("sms.provider", "one of [log, http, smpp]");
+        }
+        String keysDir = c.string("jwt.keys-dir");
+        if (!dev && keysDir.isEmpty()) {
+            throw c.error("jwt.keys-dir", "a directory of PEM signing keys (dev mode generates one)");
+        }
+        Jwt jwt = new Jwt(
+                c.nonEmpty("jwt.issuer"),
+                c.nonEmpty("jwt.audience"),
+                keysDir.isEmpty() ? null : Path.of(keysDir),
+                c.duration("jwt.leeway"));
+        if (jwt.leeway().toSeconds() > 60) {
+            throw c.error("jwt.leeway", "at most 60s");
+        }
+        Hash hash = new Hash(
+                c.integer("hash.memory-kib", Hash.MIN_MEMORY_KIB, Hash.MAX_MEMORY_KIB),
+                c.integer("hash.iterations", 1, Hash.MAX_ITERATIONS),
+                c.integer("hash.parallelism", 1, Hash.MAX_PARALLELISM),
+                c.integer("hash.workers", 0, 1024),
+                c.integer("hash.queue", 0, 100_000),
+                c.positiveDuration("hash.max-wait"),
+                c.integer("hash.shed-rate", 0, 1_000_000),
+                c.positiveDuration("hash.retry-after"));
+        Tokens tokens = new Tokens(
+                c.positiveDuration("tokens.access-ttl"),
+                c.positiveDuration("tokens.refresh-idle"),
+                c.positiveDuration("tokens.refresh-absolute"),
+                c.positiveDuration("tokens.change-ttl"),
+                c.integer("tokens.verify-cache", 0, 10_000_000));
+        if (tokens.refreshIdle().compareTo(tokens.refreshAbsolute()) > 0) {
+            throw c.error("tokens.refresh-idle", "no longer than tokens.refresh-absolute");
+        }
+        List<String> codes = c.list("phone.operator-codes");
+        if (codes.isEmpty() || codes.stream().anyMatch(s -> !s.matches("\\d{2}"))) {
+            throw c.error("phone.operator-codes", "a list of two-digit operator codes");
+        }
+        Phone phone = new Phone(c.integer("phone.country-code", 1, 999), c.nonEmpty("phone.region"), codes);
+        PhoneNumberUtil phones = PhoneNumberUtil.getInstance();
+        if (phones.getCountryCodeForRegion(phone.region()) != phone.countryCode()
+                || phones.getExampleNumberForType(phone.region(), PhoneNumberUtil.PhoneNumberType.MOBILE) == null) {
+            throw c.error("phone.region", "the two-letter region of phone.country-code, as libphonenumber names it");
+        }
+        int min = c.integer("account-number.min-digits", 1, 64);
+        int max = c.integer("account-number.max-digits", min, 64);
+        Map<String, LoginKind> categories = new LinkedHashMap<>();
+        for (String name : c.children("categories")) {
+            if (!name.matches("[a-z][a-z0-9-]{0,31}")) {
+                throw c.error("categories." + name, "a category name of lower-case letters, digits and dashes");
+            }
+            categories.put(name, c.choice("categories." + name + ".login", LoginKind.class));
+        }
+        if (categories.isEmpty()) {
+            throw c.error("categories", "at least one category");
+        }
+        List<String> tariffs = new ArrayList<>(c.list("accounts.tariffs"));
+        byte[] secret = secretKey(c, dev);
+        SmsCode smsCode = new SmsCode(
+                c.positiveDuration("sms-code.ttl"),
+                c.integer("sms-code.max-tries", 1, 10),
+                c.duration("sms-code.resend-after"),
+                c.integer("sms-code.per-hour", 1, 1000));
+        TempPassword temp =
+                new TempPassword(c.positiveDuration("temp-password.ttl"), c.integer("temp-password.length", 8, 64));
+        Dispatch dispatch = new Dispatch(
+                c.positiveDuration("dispatch.retry-base"),
+                c.positiveDuration("dispatch.retry-max"),
+                c.positiveDuration("dispatch.give-up-after"),
+                c.positiveDuration("dispatch.claim-after"),
+                c.positiveDuration("dispatch.poll"),
+                c.positiveDuration("dispatch.send-timeout"));
+        if (dispatch.sendTimeout().compareTo(dispatch.claimAfter()) >= 0) {
+            throw c.error("dispatch.send-timeout", "shorter than dispatch.claim-after, or a slow send is made twice");
+        }
+        if ("http".equals(smsProvider) && !c.string("sms.http.url").matches("https?://.+")) {
+            throw c.error("sms.http.url", "an http(s) URL when sms.provider is http");
+        }
+        return new KordonConfig(
+                dev,
+                http,
+                admin,
+                pg,
+                redis,
+                smtp,
+                c.string("mail.from"),
+                smsProvider,
+                c.string("sms.http.url"),
+                c.nonEmpty("portal.url"),
+                c.bool("cookie.secure"),
+                jwt,
+                hash,
+                tokens,
+                List.copyOf(tariffs),
+                phone,
+                min,
+                max,
+                java.util.Collections.unmodifiableMap(categories),
+                secret,
+                smsCode,
+                temp,
+                dispatch,
+                web(c),
+                limits(c),
+                smpp(c, smsProvider),
+                log(c),
+                ProxyRoutesReader.proxy(c));
     }
-    Map<String, String> levels = new LinkedHashMap<>();
-    for (String entry : c.list("log.levels")) {
-      String[] parts = entry.split("=", 2);
-      String level = parts.length == 2 ? parts[1].trim().toLowerCase(java.util.Locale.ROOT) : "";
-      if (parts[0].isBlank() || !LOG_LEVELS.contains(level)) {
-        throw c.error("log.levels", "logger=level entries such as io.netty=warn, the level one of " + LOG_LEVELS);
-      }
-      levels.put(parts[0].trim(), level);
-    }
-    return new Log(root, java.util.Collections.unmodifiableMap(levels), c.bool("log.access"));
-  }
 
-  private static Smpp smpp(ConfigTree c, String provider) {
-    Smpp smpp = new Smpp(c.string("sms.smpp.host"), c.integer("sms.smpp.port", 1, 65535), c.string("sms.smpp.system-id"),
-        c.string("sms.smpp.password"), c.nonEmpty("sms.smpp.source-addr"));
-    if ("smpp".equals(provider) && (smpp.host().isEmpty() || smpp.systemId().isEmpty())) {
-      throw c.error("sms.smpp.host", "the SMSC's host and sms.smpp.system-id when sms.provider is smpp");
+    static Log log(ConfigTree c) {
+        String root = c.string("log.level").toLowerCase(java.util.Locale.ROOT);
+        if (!LOG_LEVELS.contains(root)) {
+            throw c.error("log.level", "one of " + LOG_LEVELS);
+        }
+        Map<String, String> levels = new LinkedHashMap<>();
+        for (String entry : c.list("log.levels")) {
+            String[] parts = entry.split("=", 2);
+            String level = parts.length == 2 ? parts[1].trim().toLowerCase(java.util.Locale.ROOT) : "";
+            if (parts[0].isBlank() || !LOG_LEVELS.contains(level)) {
+                throw c.error(
+                        "log.levels", "logger=level entries such as io.netty=warn, the level one of " + LOG_LEVELS);
+            }
+            levels.put(parts[0].trim(), level);
+        }
+        return new Log(root, java.util.Collections.unmodifiableMap(levels), c.bool("log.access"));
     }
-    return smpp;
-  }
 
-  private static Limits limits(ConfigTree c) {
-    return new Limits(
-        c.integer("login.delay-after", 1, 100),
-        c.positiveDuration("login.delay-base"),
-        c.positiveDuration("login.delay-max"),
-        // The seed's operator wants a lock, but never later than the hundredth failure.
-        c.integer("login.lock-after", 1, 100),
-        c.positiveDuration("login.lock-for"),
-        c.integer("login.per-ip", 1, 1_000_000),
-        c.positiveDuration("login.ip-window"),
-        c.integer("login.per-account-ip", 1, 1_000_000),
-        c.positiveDuration("login.account-ip-window"),
-        c.integer("sms-code.per-day", 1, 10_000),
-        c.integer("sms-code.max-failures", 1, 10_000),
-        c.integer("recovery.per-hour", 1, 10_000),
-        c.integer("recovery.per-day", 1, 10_000),
-        c.integer("sending.per-ip-hour", 1, 1_000_000),
-        c.integer("sending.sms-per-minute", 1, 10_000_000));
-  }
+    private static Smpp smpp(ConfigTree c, String provider) {
+        Smpp smpp = new Smpp(
+                c.string("sms.smpp.host"),
+                c.integer("sms.smpp.port", 1, 65535),
+                c.string("sms.smpp.system-id"),
+                c.string("sms.smpp.password"),
+                c.nonEmpty("sms.smpp.source-addr"));
+        if ("smpp".equals(provider) && (smpp.host().isEmpty() || smpp.systemId().isEmpty())) {
+            throw c.error("sms.smpp.host", "the SMSC's host and sms.smpp.system-id when sms.provider is smpp");
+        }
+        return smpp;
+    }
 
-  private static Web web(ConfigTree c) {
-    List<String> origins = c.list("web.return-origins");
-    for (String o : origins) {
-      if (!o.matches("https?://[^/?#]+")) {
-        throw c.error("web.return-origins", "origins such as https://portal.example.by (scheme and host, no path)");
-      }
+    private static Limits limits(ConfigTree c) {
+        return new Limits(
+                c.integer("login.delay-after", 1, 100),
+                c.positiveDuration("login.delay-base"),
+                c.positiveDuration("login.delay-max"),
+                // The seed's operator wants a lock, but never later than the hundredth failure.
+                c.integer("login.lock-after", 1, 100),
+                c.positiveDuration("login.lock-for"),
+                c.integer("login.per-ip", 1, 1_000_000),
+                c.positiveDuration("login.ip-window"),
+                c.integer("login.per-account-ip", 1, 1_000_000),
+                c.positiveDuration("login.account-ip-window"),
+                c.integer("sms-code.per-day", 1, 10_000),
+                c.integer("sms-code.max-failures", 1, 10_000),
+                c.integer("recovery.per-hour", 1, 10_000),
+                c.integer("recovery.per-day", 1, 10_000),
+                c.integer("sending.per-ip-hour", 1, 1_000_000),
+                c.integer("sending.sms-per-minute", 1, 10_000_000));
     }
-    return new Web(c.positiveDuration("cookie.session-ttl"), origins);
-  }
 
-  private static byte[] secretKey(ConfigTree c, boolean dev) {
-    String raw = c.string("secrets.key");
-    if (raw.isEmpty() && dev) {
-      // Dev mode only: a key for this process; codes and queued mail die with it.
-      byte[] key = new byte[32];
-      new java.security.SecureRandom().nextBytes(key);
-      return key;
+    private static Web web(ConfigTree c) {
+        List<String> origins = c.list("web.return-origins");
+        for (String o : origins) {
+            if (!o.matches("https?://[^/?#]+")) {
+                throw c.error(
+                        "web.return-origins", "origins such as https://portal.example.by (scheme and host, no path)");
+            }
+        }
+        return new Web(c.positiveDuration("cookie.session-ttl"), origins);
     }
-    try {
-      byte[] key = java.util.Base64.getDecoder().decode(raw);
-      if (key.length >= 32) {
-        return key;
-      }
-    } catch (IllegalArgumentException e) {
-      // reported below
+
+    private static byte[] secretKey(ConfigTree c, boolean dev) {
+        String raw = c.string("secrets.key");
+        if (raw.isEmpty() && dev) {
+            // Dev mode only: a key for this process; codes and queued mail die with it.
+            byte[] key = new byte[32];
+            new java.security.SecureRandom().nextBytes(key);
+            return key;
+        }
+        try {
+            byte[] key = java.util.Base64.getDecoder().decode(raw);
+            if (key.length >= 32) {
+                return key;
+            }
+        } catch (IllegalArgumentException e) {
+            // reported below
+        }
+        throw c.error("secrets.key", "base64 of at least 32 random bytes (openssl rand -base64 32)");
     }
-    throw c.error("secrets.key", "base64 of at least 32 random bytes (openssl rand -base64 32)");
-  }
 }

@@ -17,86 +17,96 @@ import org.slf4j.LoggerFactory;
  * {@link #OVERLOADED}, so a flood of logins sheds load instead of piling up latency.
  */
 public final class CredentialVerticle extends VerticleBase {
-  public static final int OVERLOADED = 503;
-  public static final int BAD_JOB = 400;
-  /** The job itself threw: a fault in Kordon, answered 500 by the caller. */
-  public static final int FAULT = 500;
-  private static final Logger LOG = LoggerFactory.getLogger(CredentialVerticle.class);
+    public static final int OVERLOADED = 503;
+    public static final int BAD_JOB = 400;
+    /** The job itself threw: a fault in Kordon, answered 500 by the caller. */
+    public static final int FAULT = 500;
 
-  private final PasswordHasher hasher;
-  private final int workers;
-  private final HashQueue places;
-  private WorkerExecutor pool;
-  private MessageConsumer<CredentialJob> consumer;
-  private String dummyHash;
+    private static final Logger LOG = LoggerFactory.getLogger(CredentialVerticle.class);
 
-  public CredentialVerticle(PasswordHasher hasher, int workers, HashQueue places) {
-    this.hasher = hasher;
-    this.workers = workers;
-    this.places = places;
-  }
+    private final PasswordHasher hasher;
+    private final int workers;
+    private final HashQueue places;
+    private WorkerExecutor pool;
+    private MessageConsumer<CredentialJob> consumer;
+    private String dummyHash;
 
-  @Override
-  public Future<?> start() {
-    pool = vertx.createSharedWorkerExecutor("kordon-hash", workers, 60, TimeUnit.SECONDS);
-    // A missing account is checked against this hash, so it costs the same time as a real one.
-    return pool.executeBlocking(() -> {
-          String hash = hasher.hash("kordon-dummy-" + System.nanoTime());
-          // Once more, timed: the admission bound starts from a measured hash, not from a guess.
-          long start = System.nanoTime();
-          hasher.verify(hash, "kordon-dummy");
-          places.observe(System.nanoTime() - start);
-          return hash;
-        }, false)
-        .compose(hash -> {
-          dummyHash = hash;
-          consumer = vertx.eventBus().consumer(Addresses.CREDENTIALS, this::handle);
-          return consumer.completion();
-        });
-  }
-
-  private void handle(Message<CredentialJob> msg) {
-    CredentialJob job = msg.body();
-    HashQueue.Place admitted = job.place();
-    String password = job.password();
-    if (password == null || PasswordHasher.tooLong(password)) {
-      if (admitted != null) {
-        admitted.release();
-      }
-      msg.fail(BAD_JOB, "bad password");
-      return;
+    public CredentialVerticle(PasswordHasher hasher, int workers, HashQueue places) {
+        this.hasher = hasher;
+        this.workers = workers;
+        this.places = places;
     }
-    HashQueue.Place place = admitted != null ? admitted : places.admit();
-    if (place == null) {
-      msg.fail(OVERLOADED, "overloaded");
-      return;
-    }
-    long queued = System.nanoTime();
-    pool.executeBlocking(() -> {
-      long start = System.nanoTime();
-      places.started();
-      try {
-        return job.run(hasher, dummyHash);
-      } finally {
-        places.finished(job.op(), start - queued, System.nanoTime() - start);
-        // Here, not in the reply: the next sign-in may be admitted while this one's reply waits its turn.
-        place.release();
-      }
-    }, false).onComplete(ar -> {
-      place.release();
-      if (ar.succeeded()) {
-        msg.reply(ar.result());
-      } else {
-        // Not an outage: a job that throws is a fault, logged here where its stack still is.
-        LOG.error("credential job failed", ar.cause());
-        msg.fail(FAULT, "credential job failed: " + ar.cause().getClass().getName());
-      }
-    });
-  }
 
-  @Override
-  public Future<?> stop() {
-    Future<Void> unregistered = consumer == null ? Future.succeededFuture() : consumer.unregister();
-    return unregistered.compose(v -> pool == null ? Future.succeededFuture() : pool.close());
-  }
+    @Override
+    public Future<?> start() {
+        pool = vertx.createSharedWorkerExecutor("kordon-hash", workers, 60, TimeUnit.SECONDS);
+        // A missing account is checked against this hash, so it costs the same time as a real one.
+        return pool.executeBlocking(
+                        () -> {
+                            String hash = hasher.hash("kordon-dummy-" + System.nanoTime());
+                            // Once more, timed: the admission bound starts from a measured hash, not from a guess.
+                            long start = System.nanoTime();
+                            hasher.verify(hash, "kordon-dummy");
+                            places.observe(System.nanoTime() - start);
+                            return hash;
+                        },
+                        false)
+                .compose(hash -> {
+                    dummyHash = hash;
+                    consumer = vertx.eventBus().consumer(Addresses.CREDENTIALS, this::handle);
+                    return consumer.completion();
+                });
+    }
+
+    private void handle(Message<CredentialJob> msg) {
+        CredentialJob job = msg.body();
+        HashQueue.Place admitted = job.place();
+        String password = job.password();
+        if (password == null || PasswordHasher.tooLong(password)) {
+            if (admitted != null) {
+                admitted.release();
+            }
+            msg.fail(BAD_JOB, "bad password");
+            return;
+        }
+        HashQueue.Place place = admitted != null ? admitted : places.admit();
+        if (place == null) {
+            msg.fail(OVERLOADED, "overloaded");
+            return;
+        }
+        long queued = System.nanoTime();
+        pool.executeBlocking(
+                        () -> {
+                            long start = System.nanoTime();
+                            places.started();
+                            try {
+                                return job.run(hasher, dummyHash);
+                            } finally {
+                                places.finished(job.op(), start - queued, System.nanoTime() - start);
+                                // Here, not in the reply: the next sign-in may be admitted while this one's reply waits
+                                // its turn.
+                                place.release();
+                            }
+                        },
+                        false)
+                .onComplete(ar -> {
+                    place.release();
+                    if (ar.succeeded()) {
+                        msg.reply(ar.result());
+                    } else {
+                        // Not an outage: a job that throws is a fault, logged here where its stack still is.
+                        LOG.error("credential job failed", ar.cause());
+                        msg.fail(
+                                FAULT,
+                                "credential job failed: "
+                                        + ar.cause().getClass().getName());
+                    }
+                });
+    }
+
+    @Override
+    public Future<?> stop() {
+        Future<Void> unregistered = consumer == null ? Future.succeededFuture() : consumer.unregister();
+        return unregistered.compose(v -> pool == null ? Future.succeededFuture() : pool.close());
+    }
 }

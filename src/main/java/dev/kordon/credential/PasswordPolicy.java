@@ -17,53 +17,53 @@ import java.util.Set;
  * has them). Whether it equals the temporary password is checked by the change flow, which knows it.
  */
 public final class PasswordPolicy {
-  public static final int MIN_CHARS = 8;
-  private static final Set<String> COMMON = load();
+    public static final int MIN_CHARS = 8;
+    private static final Set<String> COMMON = load();
 
-  private final int nationalDigits;
-  private final int subscriberDigits;
+    private final int nationalDigits;
+    private final int subscriberDigits;
 
-  public PasswordPolicy(PhoneFormat phones) {
-    this.nationalDigits = phones.nationalDigits();
-    this.subscriberDigits = phones.subscriberDigits();
-  }
-
-  private static Set<String> load() {
-    try {
-      return new HashSet<>(StandardDictionaries.PASSWORDS_LOADER.load().getFrequencies());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot load the common-password list", e);
+    public PasswordPolicy(PhoneFormat phones) {
+        this.nationalDigits = phones.nationalDigits();
+        this.subscriberDigits = phones.subscriberDigits();
     }
-  }
 
-  public static int blocklistSize() {
-    return COMMON.size();
-  }
+    private static Set<String> load() {
+        try {
+            return new HashSet<>(StandardDictionaries.PASSWORDS_LOADER.load().getFrequencies());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot load the common-password list", e);
+        }
+    }
 
-  /** Why the password is refused, or empty when it is acceptable. */
-  public Optional<Text> problem(String password, String login) {
-    if (PasswordHasher.tooLong(password)) {
-      return Optional.of(Text.of("field.too-long", PasswordHasher.MAX_PASSWORD_CHARS));
+    public static int blocklistSize() {
+        return COMMON.size();
     }
-    String p = PasswordHasher.normalize(password);
-    if (p.codePointCount(0, p.length()) < MIN_CHARS) {
-      return Optional.of(Text.of("policy.too-short", MIN_CHARS));
-    }
-    if (COMMON.contains(p.toLowerCase(Locale.ROOT))) {
-      return Optional.of(Text.of("policy.common"));
-    }
-    String digits = login == null ? "" : login.replaceAll("\\D", "");
-    // A phone login's national number and its subscriber digits both count; an account number's
-    // tails of the same lengths too.
-    String national = tail(digits, nationalDigits);
-    String subscriber = tail(national, subscriberDigits);
-    if (!subscriber.isEmpty() && (p.contains(subscriber) || p.contains(national))) {
-      return Optional.of(Text.of("policy.login"));
-    }
-    return Optional.empty();
-  }
 
-  private static String tail(String digits, int length) {
-    return digits.length() > length ? digits.substring(digits.length() - length) : digits;
-  }
+    /** Why the password is refused, or empty when it is acceptable. */
+    public Optional<Text> problem(String password, String login) {
+        if (PasswordHasher.tooLong(password)) {
+            return Optional.of(Text.of("field.too-long", PasswordHasher.MAX_PASSWORD_CHARS));
+        }
+        String p = PasswordHasher.normalize(password);
+        if (p.codePointCount(0, p.length()) < MIN_CHARS) {
+            return Optional.of(Text.of("policy.too-short", MIN_CHARS));
+        }
+        if (COMMON.contains(p.toLowerCase(Locale.ROOT))) {
+            return Optional.of(Text.of("policy.common"));
+        }
+        String digits = login == null ? "" : login.replaceAll("\\D", "");
+        // A phone login's national number and its subscriber digits both count; an account number's
+        // tails of the same lengths too.
+        String national = tail(digits, nationalDigits);
+        String subscriber = tail(national, subscriberDigits);
+        if (!subscriber.isEmpty() && (p.contains(subscriber) || p.contains(national))) {
+            return Optional.of(Text.of("policy.login"));
+        }
+        return Optional.empty();
+    }
+
+    private static String tail(String digits, int length) {
+        return digits.length() > length ? digits.substring(digits.length() - length) : digits;
+    }
 }

@@ -20,73 +20,79 @@ import java.util.Map;
  * e-mails laid out by templates/mail, every lifetime from its setting.
  */
 public final class Letters {
-  /** Accounts carry no language; letters and SMS go out in the bundles' default, Russian. */
-  private static final Locale LANG = Bundles.RU;
-  private static final ZoneId MINSK = ZoneId.of("Europe/Minsk");
-  private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("dd.MM.yyyy HH:mm");
+    /** Accounts carry no language; letters and SMS go out in the bundles' default, Russian. */
+    private static final Locale LANG = Bundles.RU;
 
-  private final Templates templates;
-  private final KordonConfig config;
-  private final PhoneFormat phones;
+    private static final ZoneId MINSK = ZoneId.of("Europe/Minsk");
+    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("dd.MM.yyyy HH:mm");
 
-  public Letters(Templates templates, KordonConfig config, PhoneFormat phones) {
-    this.templates = templates;
-    this.config = config;
-    this.phones = phones;
-  }
+    private final Templates templates;
+    private final KordonConfig config;
+    private final PhoneFormat phones;
 
-  public JsonObject recoveryMail(Account account, String temp) throws Exception {
-    Map<String, Object> model = model(account, "mail.recovery.subject");
-    model.put("temp", temp);
-    model.put("validity", text("mail.recovery.validity", tempLifetime()));
-    return mail(account.email(), "mail/recovery", model);
-  }
+    public Letters(Templates templates, KordonConfig config, PhoneFormat phones) {
+        this.templates = templates;
+        this.config = config;
+        this.phones = phones;
+    }
 
-  public JsonObject changedMail(Account account) throws Exception {
-    Map<String, Object> model = model(account, "mail.changed.subject");
-    model.put("changed", text("mail.changed.done", model.get("loginLabel"), model.get("loginShown"),
-        ZonedDateTime.now(MINSK).format(WHEN)));
-    return mail(account.email(), "mail/changed", model);
-  }
+    public JsonObject recoveryMail(Account account, String temp) throws Exception {
+        Map<String, Object> model = model(account, "mail.recovery.subject");
+        model.put("temp", temp);
+        model.put("validity", text("mail.recovery.validity", tempLifetime()));
+        return mail(account.email(), "mail/recovery", model);
+    }
 
-  public JsonObject codeSms(String phone, String code) {
-    return sms(phone, text("sms.code", code));
-  }
+    public JsonObject changedMail(Account account) throws Exception {
+        Map<String, Object> model = model(account, "mail.changed.subject");
+        model.put(
+                "changed",
+                text(
+                        "mail.changed.done",
+                        model.get("loginLabel"),
+                        model.get("loginShown"),
+                        ZonedDateTime.now(MINSK).format(WHEN)));
+        return mail(account.email(), "mail/changed", model);
+    }
 
-  public JsonObject tempSms(String phone, String temp) {
-    return sms(phone, text("sms.temp", temp, tempLifetime()));
-  }
+    public JsonObject codeSms(String phone, String code) {
+        return sms(phone, text("sms.code", code));
+    }
 
-  private String tempLifetime() {
-    return Lifetime.of(config.tempPassword().ttl(), Lifetime.Form.SHORT, LANG);
-  }
+    public JsonObject tempSms(String phone, String temp) {
+        return sms(phone, text("sms.temp", temp, tempLifetime()));
+    }
 
-  private Map<String, Object> model(Account account, String subjectKey) {
-    Map<String, Object> model = new HashMap<>();
-    boolean phone = config.categories().get(account.category()) == LoginKind.PHONE;
-    model.put("t", Bundles.all(LANG));
-    model.put("subject", text(subjectKey));
-    model.put("loginLabel", text(phone ? "mail.login.phone" : "mail.login.account-number"));
-    model.put("loginShown", phone ? phones.withoutPlus(account.login()) : account.login());
-    // Links come from configuration only, never from the request's Host header.
-    model.put("portalUrl", config.portalUrl());
-    return model;
-  }
+    private String tempLifetime() {
+        return Lifetime.of(config.tempPassword().ttl(), Lifetime.Form.SHORT, LANG);
+    }
 
-  private JsonObject mail(String to, String template, Map<String, Object> model) throws Exception {
-    return new JsonObject()
-        .put("kind", "mail")
-        .put("to", to)
-        .put("subject", model.get("subject"))
-        .put("text", templates.render(template + ".txt.ftl", model))
-        .put("html", templates.render(template + ".html.ftlh", model));
-  }
+    private Map<String, Object> model(Account account, String subjectKey) {
+        Map<String, Object> model = new HashMap<>();
+        boolean phone = config.categories().get(account.category()) == LoginKind.PHONE;
+        model.put("t", Bundles.all(LANG));
+        model.put("subject", text(subjectKey));
+        model.put("loginLabel", text(phone ? "mail.login.phone" : "mail.login.account-number"));
+        model.put("loginShown", phone ? phones.withoutPlus(account.login()) : account.login());
+        // Links come from configuration only, never from the request's Host header.
+        model.put("portalUrl", config.portalUrl());
+        return model;
+    }
 
-  private static String text(String key, Object... args) {
-    return Bundles.text(LANG, key, args);
-  }
+    private JsonObject mail(String to, String template, Map<String, Object> model) throws Exception {
+        return new JsonObject()
+                .put("kind", "mail")
+                .put("to", to)
+                .put("subject", model.get("subject"))
+                .put("text", templates.render(template + ".txt.ftl", model))
+                .put("html", templates.render(template + ".html.ftlh", model));
+    }
 
-  private static JsonObject sms(String to, String text) {
-    return new JsonObject().put("kind", "sms").put("to", to).put("text", text);
-  }
+    private static String text(String key, Object... args) {
+        return Bundles.text(LANG, key, args);
+    }
+
+    private static JsonObject sms(String to, String text) {
+        return new JsonObject().put("kind", "sms").put("to", to).put("text", text);
+    }
 }

@@ -18,65 +18,72 @@ import org.slf4j.LoggerFactory;
 
 /** Sends one e-mail per request over SMTP (Vert.x MailClient); STARTTLS exactly as configured. */
 public final class MailVerticle extends VerticleBase {
-  private static final Logger LOG = LoggerFactory.getLogger(MailVerticle.class);
+    private static final Logger LOG = LoggerFactory.getLogger(MailVerticle.class);
 
-  private final KordonConfig.Smtp smtp;
-  private final String from;
-  private final long timeoutMs;
-  private MailClient client;
-  private MessageConsumer<Delivery.Mail> consumer;
+    private final KordonConfig.Smtp smtp;
+    private final String from;
+    private final long timeoutMs;
+    private MailClient client;
+    private MessageConsumer<Delivery.Mail> consumer;
 
-  public MailVerticle(KordonConfig.Smtp smtp, String from, long timeoutMs) {
-    this.smtp = smtp;
-    this.from = from;
-    this.timeoutMs = timeoutMs;
-  }
+    public MailVerticle(KordonConfig.Smtp smtp, String from, long timeoutMs) {
+        this.smtp = smtp;
+        this.from = from;
+        this.timeoutMs = timeoutMs;
+    }
 
-  @Override
-  public Future<?> start() {
-    MailConfig config = new MailConfig()
-        .setHostname(smtp.host())
-        .setPort(smtp.port())
-        .setStarttls(switch (smtp.startTls()) {
-          case REQUIRED -> StartTLSOptions.REQUIRED;
-          case OPTIONAL -> StartTLSOptions.OPTIONAL;
-          case DISABLED -> StartTLSOptions.DISABLED;
-        })
-        .setLogin(smtp.user().isEmpty() ? LoginOption.DISABLED : LoginOption.REQUIRED)
-        .setUsername(smtp.user().isEmpty() ? null : smtp.user())
-        .setPassword(smtp.password().isEmpty() ? null : smtp.password())
-        .setKeepAlive(true)
-        .setMaxPoolSize(8)
-        .setConnectTimeout((int) Math.min(timeoutMs, 10_000));
-    client = MailClient.create(vertx, config);
-    consumer = vertx.eventBus().consumer(Addresses.MAIL, this::send);
-    return consumer.completion();
-  }
+    @Override
+    public Future<?> start() {
+        MailConfig config = new MailConfig()
+                .setHostname(smtp.host())
+                .setPort(smtp.port())
+                .setStarttls(
+                        switch (smtp.startTls()) {
+                            case REQUIRED -> StartTLSOptions.REQUIRED;
+                            case OPTIONAL -> StartTLSOptions.OPTIONAL;
+                            case DISABLED -> StartTLSOptions.DISABLED;
+                        })
+                .setLogin(smtp.user().isEmpty() ? LoginOption.DISABLED : LoginOption.REQUIRED)
+                .setUsername(smtp.user().isEmpty() ? null : smtp.user())
+                .setPassword(smtp.password().isEmpty() ? null : smtp.password())
+                .setKeepAlive(true)
+                .setMaxPoolSize(8)
+                .setConnectTimeout((int) Math.min(timeoutMs, 10_000));
+        client = MailClient.create(vertx, config);
+        consumer = vertx.eventBus().consumer(Addresses.MAIL, this::send);
+        return consumer.completion();
+    }
 
-  private void send(Message<Delivery.Mail> msg) {
-    Delivery.Mail m = msg.body();
-    MailMessage mail = new MailMessage()
-        .setFrom(from)
-        .setTo(m.to())
-        .setSubject(m.subject())
-        .setText(m.text())
-        .setHtml(m.html());
-    client.sendMail(mail).timeout(timeoutMs, TimeUnit.MILLISECONDS)
-        .onSuccess(r -> {
-          LOG.info("mail " + m.id() + " accepted by SMTP");
-          msg.reply(null);
-        })
-        .onFailure(err -> {
-          // A 5xx reply (no such mailbox, refused for good) or an address the client cannot use will
-          // fail the same way at every retry: the outbox sets it aside at once instead.
-          boolean permanent = err instanceof SMTPException smtpError ? smtpError.isPermanent()
-              : err instanceof IllegalArgumentException;
-          msg.fail(permanent ? OutboxVerticle.PERMANENT : OutboxVerticle.TEMPORARY, "SMTP: " + err.getMessage());
-        });
-  }
+    private void send(Message<Delivery.Mail> msg) {
+        Delivery.Mail m = msg.body();
+        MailMessage mail = new MailMessage()
+                .setFrom(from)
+                .setTo(m.to())
+                .setSubject(m.subject())
+                .setText(m.text())
+                .setHtml(m.html());
+        client.sendMail(mail)
+                .timeout(timeoutMs, TimeUnit.MILLISECONDS)
+                .onSuccess(r -> {
+                    LOG.info("mail " + m.id() + " accepted by SMTP");
+                    msg.reply(null);
+                })
+                .onFailure(err -> {
+                    // A 5xx reply (no such mailbox, refused for good) or an address the client cannot use will
+                    // fail the same way at every retry: the outbox sets it aside at once instead.
+                    boolean permanent = err instanceof SMTPException smtpError
+                            ? smtpError.isPermanent()
+                            : err instanceof IllegalArgumentException;
+                    msg.fail(
+                            permanent ? OutboxVerticle.PERMANENT : OutboxVerticle.TEMPORARY,
+                            "SMTP: " + err.getMessage());
+                });
+    }
 
-  @Override
-  public Future<?> stop() {
-    return consumer == null ? Future.succeededFuture() : consumer.unregister().compose(v -> client.close());
-  }
+    @Override
+    public Future<?> stop() {
+        return consumer == null
+                ? Future.succeededFuture()
+                : consumer.unregister().compose(v -> client.close());
+    }
 }

@@ -14,27 +14,38 @@ import io.vertx.redis.client.Command;
  * (AES-GCM): they hold temporary passwords and codes.
  */
 public final class Outbox {
-  public static final String GROUP = "dispatch";
-  /** Bounds the stream should deliveries stall for long; far above any real backlog. */
-  private static final int MAX_LENGTH = 200_000;
+    public static final String GROUP = "dispatch";
+    /** Bounds the stream should deliveries stall for long; far above any real backlog. */
+    private static final int MAX_LENGTH = 200_000;
 
-  private final Vertx vertx;
-  private final RedisStore redis;
-  private final Secrets secrets;
+    private final Vertx vertx;
+    private final RedisStore redis;
+    private final Secrets secrets;
 
-  public Outbox(Vertx vertx, RedisStore redis, Secrets secrets) {
-    this.vertx = vertx;
-    this.redis = redis;
-    this.secrets = secrets;
-  }
+    public Outbox(Vertx vertx, RedisStore redis, Secrets secrets) {
+        this.vertx = vertx;
+        this.redis = redis;
+        this.secrets = secrets;
+    }
 
-  /** Appends {@code {kind:"mail"|"sms", ...}}; the future completes once the message is durable. */
-  public Future<String> enqueue(JsonObject message) {
-    return redis.send(Command.XADD, redis.keys().outbox(), "MAXLEN", "~", MAX_LENGTH, "*",
-            "k", message.getString("kind"), "t", System.currentTimeMillis(), "p", secrets.seal(message.encode()))
-        .map(r -> {
-          vertx.eventBus().publish(Addresses.OUTBOX_WAKE, null);
-          return r.toString();
-        });
-  }
+    /** Appends {@code {kind:"mail"|"sms", ...}}; the future completes once the message is durable. */
+    public Future<String> enqueue(JsonObject message) {
+        return redis.send(
+                        Command.XADD,
+                        redis.keys().outbox(),
+                        "MAXLEN",
+                        "~",
+                        MAX_LENGTH,
+                        "*",
+                        "k",
+                        message.getString("kind"),
+                        "t",
+                        System.currentTimeMillis(),
+                        "p",
+                        secrets.seal(message.encode()))
+                .map(r -> {
+                    vertx.eventBus().publish(Addresses.OUTBOX_WAKE, null);
+                    return r.toString();
+                });
+    }
 }

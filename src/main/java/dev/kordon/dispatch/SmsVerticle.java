@@ -19,92 +19,101 @@ import org.slf4j.LoggerFactory;
  * anything else is retried by the outbox).
  */
 public final class SmsVerticle extends VerticleBase {
-  private static final Logger LOG = LoggerFactory.getLogger(SmsVerticle.class);
+    private static final Logger LOG = LoggerFactory.getLogger(SmsVerticle.class);
 
-  private final String provider;
-  private final String url;
-  private final long timeoutMs;
-  private final Consumer<JsonObject> devSink;
-  private final KordonConfig.Smpp smppConfig;
-  private final PhoneFormat phones;
-  private WebClient http;
-  private SmppSender smpp;
-  private io.vertx.core.WorkerExecutor smppThread;
-  private MessageConsumer<Delivery.Sms> consumer;
+    private final String provider;
+    private final String url;
+    private final long timeoutMs;
+    private final Consumer<JsonObject> devSink;
+    private final KordonConfig.Smpp smppConfig;
+    private final PhoneFormat phones;
+    private WebClient http;
+    private SmppSender smpp;
+    private io.vertx.core.WorkerExecutor smppThread;
+    private MessageConsumer<Delivery.Sms> consumer;
 
-  /**
-   * {@code phones}: masks the numbers this verticle logs; {@code devSink}: dev mode's outbox view,
-   * which shows the text; null everywhere else.
-   */
-  public SmsVerticle(KordonConfig config, PhoneFormat phones, Consumer<JsonObject> devSink) {
-    this.smppConfig = config.smpp();
-    this.provider = config.smsProvider();
-    this.url = config.smsHttpUrl();
-    this.timeoutMs = config.dispatch().sendTimeout().toMillis();
-    this.phones = phones;
-    this.devSink = devSink;
-  }
+    /**
+     * {@code phones}: masks the numbers this verticle logs; {@code devSink}: dev mode's outbox view,
+     * which shows the text; null everywhere else.
+     */
+    public SmsVerticle(KordonConfig config, PhoneFormat phones, Consumer<JsonObject> devSink) {
+        this.smppConfig = config.smpp();
+        this.provider = config.smsProvider();
+        this.url = config.smsHttpUrl();
+        this.timeoutMs = config.dispatch().sendTimeout().toMillis();
+        this.phones = phones;
+        this.devSink = devSink;
+    }
 
-  @Override
-  public Future<?> start() {
-    if ("http".equals(provider)) {
-      http = WebClient.create(vertx);
+    @Override
+    public Future<?> start() {
+        if ("http".equals(provider)) {
+            http = WebClient.create(vertx);
+        }
+        if ("smpp".equals(provider)) {
+            // jsmpp blocks: one thread of its own, so sends stay in order on the one session.
+            smpp = new SmppSender(smppConfig, timeoutMs);
+            smppThread = vertx.createSharedWorkerExecutor("kordon-smpp", 1);
+        }
+        consumer = vertx.eventBus().consumer(Addresses.SMS, this::send);
+        return consumer.completion();
     }
-    if ("smpp".equals(provider)) {
-      // jsmpp blocks: one thread of its own, so sends stay in order on the one session.
-      smpp = new SmppSender(smppConfig, timeoutMs);
-      smppThread = vertx.createSharedWorkerExecutor("kordon-smpp", 1);
-    }
-    consumer = vertx.eventBus().consumer(Addresses.SMS, this::send);
-    return consumer.completion();
-  }
 
-  private void send(Message<Delivery.Sms> msg) {
-    Delivery.Sms m = msg.body();
-    if ("smpp".equals(provider)) {
-      smppThread.executeBlocking(() -> smpp.send(m.to(), m.text()), true)
-          .onSuccess(smscId -> {
-            LOG.info("sms " + m.id() + " accepted by the SMSC");
-            msg.reply(null);
-          })
-          .onFailure(err -> msg.fail(502, "SMSC: " + err.getClass().getSimpleName()));
-      return;
+    private void send(Message<Delivery.Sms> msg) {
+        Delivery.Sms m = msg.body();
+        if ("smpp".equals(provider)) {
+            smppThread
+                    .executeBlocking(() -> smpp.send(m.to(), m.text()), true)
+                    .onSuccess(smscId -> {
+                        LOG.info("sms " + m.id() + " accepted by the SMSC");
+                        msg.reply(null);
+                    })
+                    .onFailure(err -> msg.fail(502, "SMSC: " + err.getClass().getSimpleName()));
+            return;
+        }
+        if ("http".equals(provider)) {
+            // The provider's request body: {id, to, text}.
+            JsonObject out =
+                    new JsonObject().put("id", m.id()).put("to", m.to()).put("text", m.text());
+            http.postAbs(url)
+                    .timeout(timeoutMs)
+                    .sendJsonObject(out)
+                    .onSuccess(resp -> {
+                        if (resp.statusCode() / 100 == 2) {
+                            LOG.info("sms " + m.id() + " accepted by the provider");
+                            msg.reply(null);
+                        } else {
+                            msg.fail(502, "provider answered " + resp.statusCode());
+                        }
+                    })
+                    .onFailure(err -> msg.fail(502, "provider: " + err.getMessage()));
+            return;
+        }
+        LOG.info("sms " + m.id() + " to " + phones.mask(m.to()) + " handed to the log provider ("
+                + m.text().length() + " chars, text withheld)");
+        if (devSink != null) {
+            devSink.accept(new JsonObject()
+                    .put("id", m.id())
+                    .put("to", m.to())
+                    .put("text", m.text())
+                    .put("sent_at", java.time.Instant.now().toString()));
+        }
+        msg.reply(null);
     }
-    if ("http".equals(provider)) {
-      // The provider's request body: {id, to, text}.
-      JsonObject out = new JsonObject().put("id", m.id()).put("to", m.to()).put("text", m.text());
-      http.postAbs(url).timeout(timeoutMs).sendJsonObject(out)
-          .onSuccess(resp -> {
-            if (resp.statusCode() / 100 == 2) {
-              LOG.info("sms " + m.id() + " accepted by the provider");
-              msg.reply(null);
-            } else {
-              msg.fail(502, "provider answered " + resp.statusCode());
-            }
-          })
-          .onFailure(err -> msg.fail(502, "provider: " + err.getMessage()));
-      return;
-    }
-    LOG.info("sms " + m.id() + " to " + phones.mask(m.to()) + " handed to the log provider ("
-        + m.text().length() + " chars, text withheld)");
-    if (devSink != null) {
-      devSink.accept(new JsonObject().put("id", m.id()).put("to", m.to()).put("text", m.text())
-          .put("sent_at", java.time.Instant.now().toString()));
-    }
-    msg.reply(null);
-  }
 
-  @Override
-  public Future<?> stop() {
-    if (http != null) {
-      http.close();
+    @Override
+    public Future<?> stop() {
+        if (http != null) {
+            http.close();
+        }
+        if (smpp != null) {
+            smppThread
+                    .executeBlocking(() -> {
+                        smpp.close();
+                        return null;
+                    })
+                    .onComplete(ar -> smppThread.close());
+        }
+        return consumer == null ? Future.succeededFuture() : consumer.unregister();
     }
-    if (smpp != null) {
-      smppThread.executeBlocking(() -> {
-        smpp.close();
-        return null;
-      }).onComplete(ar -> smppThread.close());
-    }
-    return consumer == null ? Future.succeededFuture() : consumer.unregister();
-  }
 }

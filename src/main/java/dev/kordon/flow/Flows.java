@@ -1,5 +1,10 @@
 package dev.kordon.flow;
 
 /** What the public port calls: the sign-ins and where they end, recovery, the password change, the session. */
-public record Flows(PasswordLoginFlow passwordLogin, SmsLoginFlow smsLogin, RecoveryFlow recovery,
-    PasswordChangeFlow passwordChange, SessionFlow sessions, SignIn signIn) {}
+public record Flows(
+        PasswordLoginFlow passwordLogin,
+        SmsLoginFlow smsLogin,
+        RecoveryFlow recovery,
+        PasswordChangeFlow passwordChange,
+        SessionFlow sessions,
+        SignIn signIn) {}

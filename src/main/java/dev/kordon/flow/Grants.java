@@ -10,5 +10,9 @@ import dev.kordon.token.VerifiedTokens;
  * What a sign-in grants and what takes it back: tokens, refresh families, browser sessions, the
  * verified cache, the epoch.
  */
-public record Grants(TokenService tokens, RefreshTokens refresh, BrowserSessions browser, VerifiedTokens verified,
-    AccountEpoch epoch) {}
+public record Grants(
+        TokenService tokens,
+        RefreshTokens refresh,
+        BrowserSessions browser,
+        VerifiedTokens verified,
+        AccountEpoch epoch) {}

@@ -1,10 +1,10 @@
 package dev.kordon.flow;
 
+import dev.kordon.account.Account;
 import dev.kordon.answer.BrowserSession;
 import dev.kordon.answer.ChangeRequired;
 import dev.kordon.answer.Channel;
 import dev.kordon.answer.TokenPair;
-import dev.kordon.account.Account;
 import dev.kordon.audit.Audit;
 import dev.kordon.guard.ChangeTokens;
 import dev.kordon.problem.Failure;
@@ -25,145 +25,158 @@ import java.util.function.Supplier;
  * change token when a temporary password was used. A refresh renews what was granted here.
  */
 public final class SignIn {
-  /** How a credential was proven: the audit's {@code method}, and the {@code amr} of what it grants. */
-  public enum Method {
-    /** The permanent password; only it opens a refresh family. */
-    PASSWORD("pwd"),
-    /** The e-mailed or texted temporary password: only the forced change follows. */
-    TEMPORARY("temporary"),
-    /** A code by SMS: one visit, no refresh token. */
-    SMS("sms");
+    /** How a credential was proven: the audit's {@code method}, and the {@code amr} of what it grants. */
+    public enum Method {
+        /** The permanent password; only it opens a refresh family. */
+        PASSWORD("pwd"),
+        /** The e-mailed or texted temporary password: only the forced change follows. */
+        TEMPORARY("temporary"),
+        /** A code by SMS: one visit, no refresh token. */
+        SMS("sms");
 
-    private final String code;
+        private final String code;
 
-    Method(String code) {
-      this.code = code;
+        Method(String code) {
+            this.code = code;
+        }
+
+        public String code() {
+            return code;
+        }
     }
 
-    public String code() {
-      return code;
+    /**
+     * A credential that held: the account it opens, how and from where it was proven, when it was
+     * checked (what it grants counts from then, so a password change landing meanwhile refuses it),
+     * and what settles the attempt it was.
+     */
+    public record Proof(Account account, Method method, String ip, long checkedAt, Supplier<Future<?>> settle) {
+        public Proof(Account account, Method method, String ip, long checkedAt) {
+            this(account, method, ip, checkedAt, Future::succeededFuture);
+        }
     }
-  }
 
-  /**
-   * A credential that held: the account it opens, how and from where it was proven, when it was
-   * checked (what it grants counts from then, so a password change landing meanwhile refuses it),
-   * and what settles the attempt it was.
-   */
-  public record Proof(Account account, Method method, String ip, long checkedAt, Supplier<Future<?>> settle) {
-    public Proof(Account account, Method method, String ip, long checkedAt) {
-      this(account, method, ip, checkedAt, Future::succeededFuture);
+    private final List<String> tariffs;
+    private final TokenService tokens;
+    private final RefreshTokens refresh;
+    private final BrowserSessions browser;
+    private final ChangeTokens changes;
+    private final Audit audit;
+
+    public SignIn(List<String> tariffs, Grants grants, ChangeTokens changes, Audit audit) {
+        this.tariffs = tariffs;
+        this.tokens = grants.tokens();
+        this.refresh = grants.refresh();
+        this.browser = grants.browser();
+        this.changes = changes;
+        this.audit = audit;
     }
-  }
 
-  private final List<String> tariffs;
-  private final TokenService tokens;
-  private final RefreshTokens refresh;
-  private final BrowserSessions browser;
-  private final ChangeTokens changes;
-  private final Audit audit;
-
-  public SignIn(List<String> tariffs, Grants grants, ChangeTokens changes, Audit audit) {
-    this.tariffs = tariffs;
-    this.tokens = grants.tokens();
-    this.refresh = grants.refresh();
-    this.browser = grants.browser();
-    this.changes = changes;
-    this.audit = audit;
-  }
-
-  /**
-   * Why {@code account} may not sign in: {@code unknown_login}, {@code disabled} or {@code tariff};
-   * null when it may (active, on a tariff of the allow-list).
-   */
-  public String refusal(Account account) {
-    if (account == null) {
-      return "unknown_login";
+    /**
+     * Why {@code account} may not sign in: {@code unknown_login}, {@code disabled} or {@code tariff};
+     * null when it may (active, on a tariff of the allow-list).
+     */
+    public String refusal(Account account) {
+        if (account == null) {
+            return "unknown_login";
+        }
+        if (!account.active()) {
+            return "disabled";
+        }
+        return tariffs.contains(account.tariff()) ? null : "tariff";
     }
-    if (!account.active()) {
-      return "disabled";
+
+    public boolean eligible(Account account) {
+        return refusal(account) == null;
     }
-    return tariffs.contains(account.tariff()) ? null : "tariff";
-  }
 
-  public boolean eligible(Account account) {
-    return refusal(account) == null;
-  }
-
-  /**
-   * A password or an SMS code held for an eligible account: the success is recorded, the attempt
-   * settled, and the channel gets its grant.
-   */
-  public <A> Future<A> granted(Proof proof, Channel<A> channel) {
-    recorded(proof);
-    return proof.settle().get().compose(v -> grant(proof, channel == Channel.PAGE)).map(channel::answer);
-  }
-
-  /**
-   * A temporary password held for an eligible account: the success is recorded and the change
-   * token follows, on every channel, with the temporary password's hash kept beside it for the
-   * policy check; the attempt is settled once the token is stored.
-   */
-  public <A> Future<A> changeDue(Proof proof, String tempHash, Channel<A> channel) {
-    recorded(proof);
-    Account a = proof.account();
-    TokenService.Issued change = tokens.issueChange(a, changes.ttl().toSeconds());
-    return changes.issue(a.id(), change.jti(), tempHash)
-        .compose(v -> proof.settle().get())
-        .map(v -> channel.answer(new ChangeRequired(change.token(), change.expiresIn())));
-  }
-
-  /**
-   * The forced change ends the temporary-password visit signed in, so «В меню» leads straight in.
-   * The session counts from now: the change ended everything issued before it.
-   */
-  public Future<BrowserSession> changed(Account account) {
-    return session(account, List.of(Method.PASSWORD.code()), System.currentTimeMillis());
-  }
-
-  /**
-   * The new pair for a rotated refresh token, counting from {@code rotatedAt}, if the account may
-   * still sign in; otherwise the family ends here and the grant is refused.
-   */
-  public Future<TokenPair> renewed(Account account, RefreshTokens.Issued rotated, long rotatedAt) {
-    if (!eligible(account)) {
-      return refresh.revokeFamily(rotated.account(), rotated.family())
-          .compose(v -> Future.failedFuture(new FlowException(Failure.INVALID_GRANT)));
+    /**
+     * A password or an SMS code held for an eligible account: the success is recorded, the attempt
+     * settled, and the channel gets its grant.
+     */
+    public <A> Future<A> granted(Proof proof, Channel<A> channel) {
+        recorded(proof);
+        return proof.settle()
+                .get()
+                .compose(v -> grant(proof, channel == Channel.PAGE))
+                .map(channel::answer);
     }
-    return Future.succeededFuture(pair(account, List.of(Method.PASSWORD.code()), rotated, rotatedAt));
-  }
 
-  /** The pages get a browser session; the API a token pair, with a refresh family for the password alone. */
-  private Future<Object> grant(Proof proof, boolean page) {
-    Account a = proof.account();
-    List<String> amr = List.of(proof.method().code());
-    if (page) {
-      return session(a, amr, proof.checkedAt()).map(session -> session);
+    /**
+     * A temporary password held for an eligible account: the success is recorded and the change
+     * token follows, on every channel, with the temporary password's hash kept beside it for the
+     * policy check; the attempt is settled once the token is stored.
+     */
+    public <A> Future<A> changeDue(Proof proof, String tempHash, Channel<A> channel) {
+        recorded(proof);
+        Account a = proof.account();
+        TokenService.Issued change = tokens.issueChange(a, changes.ttl().toSeconds());
+        return changes.issue(a.id(), change.jti(), tempHash)
+                .compose(v -> proof.settle().get())
+                .map(v -> channel.answer(new ChangeRequired(change.token(), change.expiresIn())));
     }
-    if (proof.method() != Method.PASSWORD) {
-      return Future.succeededFuture(pair(a, amr, null, proof.checkedAt()));
+
+    /**
+     * The forced change ends the temporary-password visit signed in, so «В меню» leads straight in.
+     * The session counts from now: the change ended everything issued before it.
+     */
+    public Future<BrowserSession> changed(Account account) {
+        return session(account, List.of(Method.PASSWORD.code()), System.currentTimeMillis());
     }
-    return refresh.issue(a.id()).map(rt -> pair(a, amr, rt, proof.checkedAt()));
-  }
 
-  private void recorded(Proof proof) {
-    Account a = proof.account();
-    audit.record(Audit.LOGIN_SUCCESS, a.id(), a.category(), a.login(), proof.ip(),
-        new JsonObject().put("method", proof.method().code()));
-  }
+    /**
+     * The new pair for a rotated refresh token, counting from {@code rotatedAt}, if the account may
+     * still sign in; otherwise the family ends here and the grant is refused.
+     */
+    public Future<TokenPair> renewed(Account account, RefreshTokens.Issued rotated, long rotatedAt) {
+        if (!eligible(account)) {
+            return refresh.revokeFamily(rotated.account(), rotated.family())
+                    .compose(v -> Future.failedFuture(new FlowException(Failure.INVALID_GRANT)));
+        }
+        return Future.succeededFuture(pair(account, List.of(Method.PASSWORD.code()), rotated, rotatedAt));
+    }
 
-  /** An access token, with the refresh token of its family when there is one. */
-  private TokenPair pair(Account account, List<String> amr, RefreshTokens.Issued family, long since) {
-    TokenService.Issued at = tokens.issueAccess(account, amr, family == null ? null : family.family(), since);
-    return family == null ? new TokenPair(at.token(), at.expiresIn(), null, 0)
-        : new TokenPair(at.token(), at.expiresIn(), family.token(), family.expiresIn());
-  }
+    /** The pages get a browser session; the API a token pair, with a refresh family for the password alone. */
+    private Future<Object> grant(Proof proof, boolean page) {
+        Account a = proof.account();
+        List<String> amr = List.of(proof.method().code());
+        if (page) {
+            return session(a, amr, proof.checkedAt()).map(session -> session);
+        }
+        if (proof.method() != Method.PASSWORD) {
+            return Future.succeededFuture(pair(a, amr, null, proof.checkedAt()));
+        }
+        return refresh.issue(a.id()).map(rt -> pair(a, amr, rt, proof.checkedAt()));
+    }
 
-  /** What the pages keep of a sign-in: who, how, and since when, for {@code /auth/verify}. */
-  private Future<BrowserSession> session(Account account, List<String> amr, long since) {
-    JsonObject who = new JsonObject().put("sub", account.id().toString()).put("login", account.login())
-        .put("cat", account.category()).put("role", account.role()).put("amr", new JsonArray(amr))
-        .put("iat_ms", since);
-    return browser.create(who).map(id -> new BrowserSession(id, browser.ttl()));
-  }
+    private void recorded(Proof proof) {
+        Account a = proof.account();
+        audit.record(
+                Audit.LOGIN_SUCCESS,
+                a.id(),
+                a.category(),
+                a.login(),
+                proof.ip(),
+                new JsonObject().put("method", proof.method().code()));
+    }
+
+    /** An access token, with the refresh token of its family when there is one. */
+    private TokenPair pair(Account account, List<String> amr, RefreshTokens.Issued family, long since) {
+        TokenService.Issued at = tokens.issueAccess(account, amr, family == null ? null : family.family(), since);
+        return family == null
+                ? new TokenPair(at.token(), at.expiresIn(), null, 0)
+                : new TokenPair(at.token(), at.expiresIn(), family.token(), family.expiresIn());
+    }
+
+    /** What the pages keep of a sign-in: who, how, and since when, for {@code /auth/verify}. */
+    private Future<BrowserSession> session(Account account, List<String> amr, long since) {
+        JsonObject who = new JsonObject()
+                .put("sub", account.id().toString())
+                .put("login", account.login())
+                .put("cat", account.category())
+                .put("role", account.role())
+                .put("amr", new JsonArray(amr))
+                .put("iat_ms", since);
+        return browser.create(who).map(id -> new BrowserSession(id, browser.ttl()));
+    }
 }

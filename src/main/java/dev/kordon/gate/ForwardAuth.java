@@ -7,20 +7,20 @@ import io.vertx.ext.web.RoutingContext;
  * and which answer makes it send the browser to the sign-in page.
  */
 interface ForwardAuth {
-  /** Whether this request comes from this kind of proxy. */
-  boolean asks(RoutingContext ctx);
+    /** Whether this request comes from this kind of proxy. */
+    boolean asks(RoutingContext ctx);
 
-  /** The URL the browser asked the proxy for; null when the proxy sent too little to tell. */
-  String original(RoutingContext ctx);
+    /** The URL the browser asked the proxy for; null when the proxy sent too little to tell. */
+    String original(RoutingContext ctx);
 
-  /** The status that carries the sign-in page's Location back through this proxy. */
-  int redirectStatus();
+    /** The status that carries the sign-in page's Location back through this proxy. */
+    int redirectStatus();
 
-  /** {@code scheme://host + uri} from forwarded parts; null when the host or a path is missing. */
-  static String url(String proto, String host, String uri) {
-    if (host == null || uri == null || !uri.startsWith("/")) {
-      return null;
+    /** {@code scheme://host + uri} from forwarded parts; null when the host or a path is missing. */
+    static String url(String proto, String host, String uri) {
+        if (host == null || uri == null || !uri.startsWith("/")) {
+            return null;
+        }
+        return (proto == null ? "http" : proto) + "://" + host + uri;
     }
-    return (proto == null ? "http" : proto) + "://" + host + uri;
-  }
 }

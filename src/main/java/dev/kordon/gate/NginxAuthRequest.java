@@ -8,18 +8,18 @@ import io.vertx.ext.web.RoutingContext;
  * the Location, which nginx's {@code error_page} turns into the redirect.
  */
 final class NginxAuthRequest implements ForwardAuth {
-  @Override
-  public boolean asks(RoutingContext ctx) {
-    return ctx.request().headers().contains("X-Original-URL");
-  }
+    @Override
+    public boolean asks(RoutingContext ctx) {
+        return ctx.request().headers().contains("X-Original-URL");
+    }
 
-  @Override
-  public String original(RoutingContext ctx) {
-    return ctx.request().headers().get("X-Original-URL");
-  }
+    @Override
+    public String original(RoutingContext ctx) {
+        return ctx.request().headers().get("X-Original-URL");
+    }
 
-  @Override
-  public int redirectStatus() {
-    return 401;
-  }
+    @Override
+    public int redirectStatus() {
+        return 401;
+    }
 }

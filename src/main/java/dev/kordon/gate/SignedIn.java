@@ -1,8 +1,8 @@
 package dev.kordon.gate;
 
+import dev.kordon.flow.SessionFlow;
 import dev.kordon.page.PageRoutes;
 import dev.kordon.server.Routes;
-import dev.kordon.flow.SessionFlow;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
@@ -18,43 +18,44 @@ import java.util.Locale;
  * identity headers, Kordon's values only.
  */
 public final class SignedIn {
-  static final String SUBJECT = "X-Kordon-Subject";
-  static final String LOGIN = "X-Kordon-Login";
-  static final String ROLE = "X-Kordon-Role";
-  /** The headers Kordon speaks with: a client's own copies are never believed. */
-  static final String HEADER_PREFIX = "x-kordon-";
-  static final List<String> IDENTITY = List.of(SUBJECT, LOGIN, ROLE);
-  private static final CharSequence SUBJECT_NAME = HttpHeaders.createOptimized(SUBJECT);
-  private static final CharSequence LOGIN_NAME = HttpHeaders.createOptimized(LOGIN);
-  private static final CharSequence ROLE_NAME = HttpHeaders.createOptimized(ROLE);
+    static final String SUBJECT = "X-Kordon-Subject";
+    static final String LOGIN = "X-Kordon-Login";
+    static final String ROLE = "X-Kordon-Role";
+    /** The headers Kordon speaks with: a client's own copies are never believed. */
+    static final String HEADER_PREFIX = "x-kordon-";
 
-  private final SessionFlow sessions;
-  private final PageRoutes pages;
+    static final List<String> IDENTITY = List.of(SUBJECT, LOGIN, ROLE);
+    private static final CharSequence SUBJECT_NAME = HttpHeaders.createOptimized(SUBJECT);
+    private static final CharSequence LOGIN_NAME = HttpHeaders.createOptimized(LOGIN);
+    private static final CharSequence ROLE_NAME = HttpHeaders.createOptimized(ROLE);
 
-  public SignedIn(SessionFlow sessions, PageRoutes pages) {
-    this.sessions = sessions;
-    this.pages = pages;
-  }
+    private final SessionFlow sessions;
+    private final PageRoutes pages;
 
-  /** The access token's claims, or the session's; failed with UNAUTHORIZED when neither holds. */
-  public Future<JsonObject> who(RoutingContext ctx) {
-    String bearer = Routes.bearer(ctx);
-    return bearer != null ? sessions.authenticate(bearer) : pages.signedIn(ctx);
-  }
+    public SignedIn(SessionFlow sessions, PageRoutes pages) {
+        this.sessions = sessions;
+        this.pages = pages;
+    }
 
-  /** Sets the identity headers on {@code headers}, replacing whatever was there. */
-  public static void identify(JsonObject claims, MultiMap headers) {
-    headers.set(SUBJECT_NAME, claims.getString("sub"));
-    headers.set(LOGIN_NAME, claims.getString("login", ""));
-    headers.set(ROLE_NAME, claims.getString("role", ""));
-  }
+    /** The access token's claims, or the session's; failed with UNAUTHORIZED when neither holds. */
+    public Future<JsonObject> who(RoutingContext ctx) {
+        String bearer = Routes.bearer(ctx);
+        return bearer != null ? sessions.authenticate(bearer) : pages.signedIn(ctx);
+    }
 
-  static boolean isKordonHeader(String name) {
-    return name.toLowerCase(Locale.ROOT).startsWith(HEADER_PREFIX);
-  }
+    /** Sets the identity headers on {@code headers}, replacing whatever was there. */
+    public static void identify(JsonObject claims, MultiMap headers) {
+        headers.set(SUBJECT_NAME, claims.getString("sub"));
+        headers.set(LOGIN_NAME, claims.getString("login", ""));
+        headers.set(ROLE_NAME, claims.getString("role", ""));
+    }
 
-  /** Whether a sign-in may lead back to {@code url} (portal.url's origin or web.return-origins). */
-  boolean allowedReturn(String url) {
-    return pages.allowedReturn(url);
-  }
+    static boolean isKordonHeader(String name) {
+        return name.toLowerCase(Locale.ROOT).startsWith(HEADER_PREFIX);
+    }
+
+    /** Whether a sign-in may lead back to {@code url} (portal.url's origin or web.return-origins). */
+    boolean allowedReturn(String url) {
+        return pages.allowedReturn(url);
+    }
 }

@@ -21,56 +21,63 @@ import java.util.Locale;
  * back afterwards.
  */
 public final class VerifyRoutes implements Mount {
-  static final String VERIFY = "/auth/verify";
-  private static final CharSequence TRACEPARENT = HttpHeaders.createOptimized("traceparent");
-  /** In this order: nginx's header is the most specific, Envoy's path the least. */
-  private static final List<ForwardAuth> PROXIES =
-      List.of(new NginxAuthRequest(), new TraefikForwardAuth(), new EnvoyExtAuthz());
-  private final SignedIn signedIn;
+    static final String VERIFY = "/auth/verify";
+    private static final CharSequence TRACEPARENT = HttpHeaders.createOptimized("traceparent");
+    /** In this order: nginx's header is the most specific, Envoy's path the least. */
+    private static final List<ForwardAuth> PROXIES =
+            List.of(new NginxAuthRequest(), new TraefikForwardAuth(), new EnvoyExtAuthz());
 
-  public VerifyRoutes(SignedIn signedIn) {
-    this.signedIn = signedIn;
-  }
+    private final SignedIn signedIn;
 
-  @Override
-  public void on(Router router, Vertx vertx) {
-    router.get(VERIFY).handler(this::verify);
-    // Envoy's ext_authz asks at its path prefix followed by the original path, with the original method.
-    router.routeWithRegex(VERIFY + "/.*").handler(this::verify);
-  }
-
-  private void verify(RoutingContext ctx) {
-    signedIn.who(ctx)
-        .onSuccess(claims -> {
-          SignedIn.identify(claims, ctx.response().headers());
-          ctx.response().putHeader(Routes.CACHE_CONTROL, Routes.NO_STORE)
-              // The proxy hands this on to the portal, so the portal's spans join the caller's trace.
-              .putHeader(TRACEPARENT, ctx.<String>get(RequestIds.TRACEPARENT))
-              .setStatusCode(200).end();
-        })
-        .onFailure(err -> {
-          if (!(err instanceof FlowException fe && fe.failure() == Failure.UNAUTHORIZED && signInRedirect(ctx))) {
-            ctx.fail(err);
-          }
-        });
-  }
-
-  /** Only for a URL the sign-in would return to anyway (portal.url's origin or web.return-origins): no open redirect. */
-  private boolean signInRedirect(RoutingContext ctx) {
-    String accept = ctx.request().headers().get("Accept");
-    if (accept == null || !accept.toLowerCase(Locale.ROOT).contains("text/html")) {
-      return false;
+    public VerifyRoutes(SignedIn signedIn) {
+        this.signedIn = signedIn;
     }
-    ForwardAuth proxy = PROXIES.stream().filter(p -> p.asks(ctx)).findFirst().orElse(null);
-    String original = proxy == null ? null : proxy.original(ctx);
-    String origin = original == null ? null : ReturnUrl.origin(original);
-    if (origin == null || !signedIn.allowedReturn(original)) {
-      return false;
+
+    @Override
+    public void on(Router router, Vertx vertx) {
+        router.get(VERIFY).handler(this::verify);
+        // Envoy's ext_authz asks at its path prefix followed by the original path, with the original method.
+        router.routeWithRegex(VERIFY + "/.*").handler(this::verify);
     }
-    ctx.response().setStatusCode(proxy.redirectStatus())
-        .putHeader("Location", origin + "/login?return=" + URLEncoder.encode(original, StandardCharsets.UTF_8))
-        .putHeader("Cache-Control", "no-store")
-        .end();
-    return true;
-  }
+
+    private void verify(RoutingContext ctx) {
+        signedIn.who(ctx)
+                .onSuccess(claims -> {
+                    SignedIn.identify(claims, ctx.response().headers());
+                    ctx.response()
+                            .putHeader(Routes.CACHE_CONTROL, Routes.NO_STORE)
+                            // The proxy hands this on to the portal, so the portal's spans join the caller's trace.
+                            .putHeader(TRACEPARENT, ctx.<String>get(RequestIds.TRACEPARENT))
+                            .setStatusCode(200)
+                            .end();
+                })
+                .onFailure(err -> {
+                    if (!(err instanceof FlowException fe
+                            && fe.failure() == Failure.UNAUTHORIZED
+                            && signInRedirect(ctx))) {
+                        ctx.fail(err);
+                    }
+                });
+    }
+
+    /** Only for a URL the sign-in would return to anyway (portal.url's origin or web.return-origins): no open redirect. */
+    private boolean signInRedirect(RoutingContext ctx) {
+        String accept = ctx.request().headers().get("Accept");
+        if (accept == null || !accept.toLowerCase(Locale.ROOT).contains("text/html")) {
+            return false;
+        }
+        ForwardAuth proxy =
+                PROXIES.stream().filter(p -> p.asks(ctx)).findFirst().orElse(null);
+        String original = proxy == null ? null : proxy.original(ctx);
+        String origin = original == null ? null : ReturnUrl.origin(original);
+        if (origin == null || !signedIn.allowedReturn(original)) {
+            return false;
+        }
+        ctx.response()
+                .setStatusCode(proxy.redirectStatus())
+                .putHeader("Location", origin + "/login?return=" + URLEncoder.encode(original, StandardCharsets.UTF_8))
+                .putHeader("Cache-Control", "no-store")
+                .end();
+        return true;
+    }
 }

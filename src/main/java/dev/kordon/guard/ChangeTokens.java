@@ -14,33 +14,34 @@ import java.util.UUID;
  * compared with it, and so the token works once, whatever races it. It lives as long as the token.
  */
 public final class ChangeTokens {
-  private final RedisStore redis;
-  private final Duration ttl;
+    private final RedisStore redis;
+    private final Duration ttl;
 
-  /** {@code ttl}: tokens.change-ttl, the signed token's own lifetime. */
-  public ChangeTokens(RedisStore redis, Duration ttl) {
-    this.redis = redis;
-    this.ttl = ttl;
-  }
+    /** {@code ttl}: tokens.change-ttl, the signed token's own lifetime. */
+    public ChangeTokens(RedisStore redis, Duration ttl) {
+        this.redis = redis;
+        this.ttl = ttl;
+    }
 
-  public Duration ttl() {
-    return ttl;
-  }
+    public Duration ttl() {
+        return ttl;
+    }
 
-  /** Keeps the temporary password's hash beside the token {@code jti} just issued. */
-  public Future<Void> issue(UUID account, String jti, String tempHash) {
-    return redis.send(Command.SET, redis.keys().changeToken(account, jti), tempHash, "PX", ttl.toMillis()).mapEmpty();
-  }
+    /** Keeps the temporary password's hash beside the token {@code jti} just issued. */
+    public Future<Void> issue(UUID account, String jti, String tempHash) {
+        return redis.send(Command.SET, redis.keys().changeToken(account, jti), tempHash, "PX", ttl.toMillis())
+                .mapEmpty();
+    }
 
-  /** The hash kept with a live, unspent token, or null. */
-  public Future<String> peek(UUID account, String jti) {
-    return redis.send(Command.GET, redis.keys().changeToken(account, jti))
-        .map(stored -> stored == null ? null : stored.toString());
-  }
+    /** The hash kept with a live, unspent token, or null. */
+    public Future<String> peek(UUID account, String jti) {
+        return redis.send(Command.GET, redis.keys().changeToken(account, jti))
+                .map(stored -> stored == null ? null : stored.toString());
+    }
 
-  /** Spends the token: true for exactly one caller, and only while it still holds {@code tempHash}. */
-  public Future<Boolean> spend(UUID account, String jti, String tempHash) {
-    return redis.eval(Scripts.TAKE_IF_EQUAL, List.of(redis.keys().changeToken(account, jti)), List.of(tempHash))
-        .map(r -> r.toInteger() == 1);
-  }
+    /** Spends the token: true for exactly one caller, and only while it still holds {@code tempHash}. */
+    public Future<Boolean> spend(UUID account, String jti, String tempHash) {
+        return redis.eval(Scripts.TAKE_IF_EQUAL, List.of(redis.keys().changeToken(account, jti)), List.of(tempHash))
+                .map(r -> r.toInteger() == 1);
+    }
 }

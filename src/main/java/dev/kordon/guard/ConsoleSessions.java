@@ -16,50 +16,51 @@ import java.util.Base64;
  * Nothing lives in the JVM: any instance serves any console page.
  */
 public final class ConsoleSessions {
-  private static final SecureRandom RANDOM = new SecureRandom();
-  /** 32 random bytes, base64url without padding. */
-  private static final int ID_CHARS = 43;
+    private static final SecureRandom RANDOM = new SecureRandom();
+    /** 32 random bytes, base64url without padding. */
+    private static final int ID_CHARS = 43;
 
-  private final RedisStore redis;
-  private final Duration ttl;
-  private final String fingerprint;
+    private final RedisStore redis;
+    private final Duration ttl;
+    private final String fingerprint;
 
-  public ConsoleSessions(RedisStore redis, Secrets secrets, KordonConfig.Admin admin) {
-    this.redis = redis;
-    this.ttl = admin.consoleSessionTtl();
-    this.fingerprint = secrets.keyedHash("console-token", admin.token());
-  }
-
-  public Duration ttl() {
-    return ttl;
-  }
-
-  /** A new session; its id goes into the cookie and nowhere else. */
-  public Future<String> open() {
-    byte[] secret = new byte[32];
-    RANDOM.nextBytes(secret);
-    String id = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
-    return redis.send(Command.SET, key(id), fingerprint, "PX", Long.toString(ttl.toMillis())).map(r -> id);
-  }
-
-  /** Whether {@code id} names a live session opened with today's admin token; Redis failing fails the future. */
-  public Future<Boolean> live(String id) {
-    if (!wellFormed(id)) {
-      return Future.succeededFuture(false);
+    public ConsoleSessions(RedisStore redis, Secrets secrets, KordonConfig.Admin admin) {
+        this.redis = redis;
+        this.ttl = admin.consoleSessionTtl();
+        this.fingerprint = secrets.keyedHash("console-token", admin.token());
     }
-    return redis.send(Command.GET, key(id)).map(r -> r != null && Secrets.sameHash(fingerprint, r.toString()));
-  }
 
-  /** Ends the session; nothing happens for one that is not there. */
-  public Future<Void> close(String id) {
-    return wellFormed(id) ? redis.send(Command.DEL, key(id)).mapEmpty() : Future.succeededFuture();
-  }
+    public Duration ttl() {
+        return ttl;
+    }
 
-  private static boolean wellFormed(String id) {
-    return id != null && id.length() == ID_CHARS && id.matches("[A-Za-z0-9_-]+");
-  }
+    /** A new session; its id goes into the cookie and nowhere else. */
+    public Future<String> open() {
+        byte[] secret = new byte[32];
+        RANDOM.nextBytes(secret);
+        String id = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        return redis.send(Command.SET, key(id), fingerprint, "PX", Long.toString(ttl.toMillis()))
+                .map(r -> id);
+    }
 
-  private String key(String id) {
-    return redis.keys().consoleSession(Keys.hashed(id));
-  }
+    /** Whether {@code id} names a live session opened with today's admin token; Redis failing fails the future. */
+    public Future<Boolean> live(String id) {
+        if (!wellFormed(id)) {
+            return Future.succeededFuture(false);
+        }
+        return redis.send(Command.GET, key(id)).map(r -> r != null && Secrets.sameHash(fingerprint, r.toString()));
+    }
+
+    /** Ends the session; nothing happens for one that is not there. */
+    public Future<Void> close(String id) {
+        return wellFormed(id) ? redis.send(Command.DEL, key(id)).mapEmpty() : Future.succeededFuture();
+    }
+
+    private static boolean wellFormed(String id) {
+        return id != null && id.length() == ID_CHARS && id.matches("[A-Za-z0-9_-]+");
+    }
+
+    private String key(String id) {
+        return redis.keys().consoleSession(Keys.hashed(id));
+    }
 }

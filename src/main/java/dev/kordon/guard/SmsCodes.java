@@ -19,79 +19,106 @@ import java.util.Map;
  * configured number an hour per number (all of it {@link KordonConfig.SmsCode}).
  */
 public final class SmsCodes {
-  private static final Duration HOUR = Duration.ofHours(1);
-  private static final Duration DAY = Duration.ofDays(1);
+    private static final Duration HOUR = Duration.ofHours(1);
+    private static final Duration DAY = Duration.ofDays(1);
 
-  public enum Check { RIGHT, WRONG, NONE, BLOCKED }
+    public enum Check {
+        RIGHT,
+        WRONG,
+        NONE,
+        BLOCKED
+    }
 
-  private final RedisStore redis;
-  private final Secrets secrets;
-  private final KordonConfig.SmsCode config;
-  private final KordonConfig.Limits limits;
-  private final Metrics metrics;
-  private final SecureRandom random = new SecureRandom();
+    private final RedisStore redis;
+    private final Secrets secrets;
+    private final KordonConfig.SmsCode config;
+    private final KordonConfig.Limits limits;
+    private final Metrics metrics;
+    private final SecureRandom random = new SecureRandom();
 
-  public SmsCodes(RedisStore redis, Secrets secrets, KordonConfig.SmsCode config, KordonConfig.Limits limits,
-      Metrics metrics) {
-    this.redis = redis;
-    this.secrets = secrets;
-    this.config = config;
-    this.limits = limits;
-    this.metrics = metrics;
-  }
+    public SmsCodes(
+            RedisStore redis,
+            Secrets secrets,
+            KordonConfig.SmsCode config,
+            KordonConfig.Limits limits,
+            Metrics metrics) {
+        this.redis = redis;
+        this.secrets = secrets;
+        this.config = config;
+        this.limits = limits;
+        this.metrics = metrics;
+    }
 
-  /** A new code for the login, or 429 with the wait; the caller sends it (or not, for no account). */
-  public Future<String> issue(String category, String login) {
-    String code = String.format("%06d", random.nextInt(1_000_000));
-    return redis.eval(Scripts.SMS_ISSUE, issueKeys(category, login),
-            List.of(hash(category, login, code), ms(config.ttl()), ms(config.resendAfter()),
-                Integer.toString(config.perHour()), ms(HOUR), Integer.toString(limits.smsPerDay()), ms(DAY)))
-        .compose(r -> {
-          long outcome = r.get(0).toLong();
-          if (outcome == 1) {
-            return Future.succeededFuture(code);
-          }
-          Throttles.Kind kind = outcome == -1 ? Throttles.Kind.SMS_RESEND
-              : outcome == -2 ? Throttles.Kind.SMS_HOUR : Throttles.Kind.SMS_DAY;
-          metrics.throttleHit(kind.label());
-          Duration wait = Duration.ofMillis(Math.max(1000, r.get(1).toLong()));
-          return Future.failedFuture(new FlowException(Failure.TOO_MANY_REQUESTS, Map.of(), wait));
-        });
-  }
+    /** A new code for the login, or 429 with the wait; the caller sends it (or not, for no account). */
+    public Future<String> issue(String category, String login) {
+        String code = String.format("%06d", random.nextInt(1_000_000));
+        return redis.eval(
+                        Scripts.SMS_ISSUE,
+                        issueKeys(category, login),
+                        List.of(
+                                hash(category, login, code),
+                                ms(config.ttl()),
+                                ms(config.resendAfter()),
+                                Integer.toString(config.perHour()),
+                                ms(HOUR),
+                                Integer.toString(limits.smsPerDay()),
+                                ms(DAY)))
+                .compose(r -> {
+                    long outcome = r.get(0).toLong();
+                    if (outcome == 1) {
+                        return Future.succeededFuture(code);
+                    }
+                    Throttles.Kind kind = outcome == -1
+                            ? Throttles.Kind.SMS_RESEND
+                            : outcome == -2 ? Throttles.Kind.SMS_HOUR : Throttles.Kind.SMS_DAY;
+                    metrics.throttleHit(kind.label());
+                    Duration wait = Duration.ofMillis(Math.max(1000, r.get(1).toLong()));
+                    return Future.failedFuture(new FlowException(Failure.TOO_MANY_REQUESTS, Map.of(), wait));
+                });
+    }
 
-  /** Takes back an issued code that will not be sent; the number's resend gate and counts are given back. */
-  public Future<Void> withdraw(String category, String login, String code) {
-    return redis.eval(Scripts.SMS_WITHDRAW, issueKeys(category, login), List.of(hash(category, login, code))).mapEmpty();
-  }
+    /** Takes back an issued code that will not be sent; the number's resend gate and counts are given back. */
+    public Future<Void> withdraw(String category, String login, String code) {
+        return redis.eval(Scripts.SMS_WITHDRAW, issueKeys(category, login), List.of(hash(category, login, code)))
+                .mapEmpty();
+    }
 
-  private List<String> issueKeys(String category, String login) {
-    Keys keys = redis.keys();
-    return List.of(keys.smsCode(category, login), keys.smsResend(category, login), keys.smsHour(category, login),
-        keys.smsDay(category, login));
-  }
+    private List<String> issueKeys(String category, String login) {
+        Keys keys = redis.keys();
+        return List.of(
+                keys.smsCode(category, login),
+                keys.smsResend(category, login),
+                keys.smsHour(category, login),
+                keys.smsDay(category, login));
+    }
 
-  public Future<Check> check(String category, String login, String code) {
-    Keys keys = redis.keys();
-    return redis.eval(Scripts.SMS_CHECK, List.of(keys.smsCode(category, login), keys.smsFailures(category, login)),
-            List.of(hash(category, login, code), Integer.toString(config.maxTries()),
-                Integer.toString(limits.smsMaxFailures()), ms(DAY)))
-        .map(r -> switch (r.toInteger()) {
-          case 1 -> Check.RIGHT;
-          case -1 -> Check.WRONG;
-          case -2 -> Check.BLOCKED;
-          default -> Check.NONE;
-        });
-  }
+    public Future<Check> check(String category, String login, String code) {
+        Keys keys = redis.keys();
+        return redis.eval(
+                        Scripts.SMS_CHECK,
+                        List.of(keys.smsCode(category, login), keys.smsFailures(category, login)),
+                        List.of(
+                                hash(category, login, code),
+                                Integer.toString(config.maxTries()),
+                                Integer.toString(limits.smsMaxFailures()),
+                                ms(DAY)))
+                .map(r -> switch (r.toInteger()) {
+                    case 1 -> Check.RIGHT;
+                    case -1 -> Check.WRONG;
+                    case -2 -> Check.BLOCKED;
+                    default -> Check.NONE;
+                });
+    }
 
-  public KordonConfig.SmsCode config() {
-    return config;
-  }
+    public KordonConfig.SmsCode config() {
+        return config;
+    }
 
-  private String hash(String category, String login, String code) {
-    return secrets.keyedHash("sms-code", category, login, code);
-  }
+    private String hash(String category, String login, String code) {
+        return secrets.keyedHash("sms-code", category, login, code);
+    }
 
-  private static String ms(Duration d) {
-    return Long.toString(d.toMillis());
-  }
+    private static String ms(Duration d) {
+        return Long.toString(d.toMillis());
+    }
 }

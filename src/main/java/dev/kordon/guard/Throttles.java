@@ -28,241 +28,285 @@ import java.util.function.Function;
  * {@link Kind} of limit that decided it.
  */
 public final class Throttles {
-  private static final Duration HOUR = Duration.ofHours(1);
-  private static final Duration DAY = Duration.ofDays(1);
-  private static final Duration MINUTE = Duration.ofMinutes(1);
-  /** A reservation outlives any password check; one left by an instance that died runs out. */
-  static final Duration RESERVATION = Duration.ofSeconds(30);
-  /** How long an attempt waits for earlier attempts in flight before it is told to come back (429). */
-  static final Duration BUSY_WAIT = Duration.ofSeconds(5);
+    private static final Duration HOUR = Duration.ofHours(1);
+    private static final Duration DAY = Duration.ofDays(1);
+    private static final Duration MINUTE = Duration.ofMinutes(1);
+    /** A reservation outlives any password check; one left by an instance that died runs out. */
+    static final Duration RESERVATION = Duration.ofSeconds(30);
+    /** How long an attempt waits for earlier attempts in flight before it is told to come back (429). */
+    static final Duration BUSY_WAIT = Duration.ofSeconds(5);
 
-  /** What the password gate decided: GO (a reservation is held) or LOCKED. */
-  public enum Gate { GO, LOCKED }
-
-  /**
-   * The gate's answer: the consecutive failures it saw and, for GO, the reservation that
-   * {@link #passwordSettled} gives back.
-   */
-  public record Decision(Gate gate, long failures, String reservation) {}
-
-  /** How a reserved attempt ended: a failure counts, a success starts the count again, VOID neither. */
-  public enum Outcome { FAIL, OK, VOID }
-
-  /**
-   * The limit that refused a request with 429: the {@code kind} label of
-   * {@code kordon_throttle_hits_total}. A locked password path is none of them: it answers like a
-   * wrong password, and is counted as the security event {@code login.locked}.
-   */
-  public enum Kind {
-    /** Sign-in attempts (password or SMS code) from one IP: {@code login.per-ip}. */
-    IP,
-    /** Password failures of one login from one IP: {@code login.per-account-ip}. */
-    ACCOUNT_IP,
-    /** The growing wait after {@code login.delay-after} failures. */
-    PASSWORD_DELAY,
-    /** Earlier attempts of the login still in flight after {@link Throttles#BUSY_WAIT}. */
-    PASSWORD_BUSY,
-    /** SMS codes and recoveries asked from one IP: {@code sending.per-ip-hour}. */
-    SEND_IP,
-    /** A new code for the number before {@code sms-code.resend-after}. */
-    SMS_RESEND,
-    /** Codes for the number this hour: {@code sms-code.per-hour}. */
-    SMS_HOUR,
-    /** Codes for the number today: {@code sms-code.per-day}. */
-    SMS_DAY,
-    /** Every SMS of all instances this minute: {@code sending.sms-per-minute}. */
-    SMS_BUDGET,
-    /** Temporary passwords for the number this hour: {@code recovery.per-hour}. */
-    RECOVERY_HOUR,
-    /** ... and today: {@code recovery.per-day}. */
-    RECOVERY_DAY,
-    /** Wrong admin tokens typed into the operator console from one client: {@code admin.console-failures}. */
-    CONSOLE;
-
-    public String label() {
-      return name().toLowerCase(Locale.ROOT);
+    /** What the password gate decided: GO (a reservation is held) or LOCKED. */
+    public enum Gate {
+        GO,
+        LOCKED
     }
-  }
 
-  private final RedisStore redis;
-  private final KordonConfig.Limits limits;
-  private final int ipv6Prefix;
-  private final Metrics metrics;
+    /**
+     * The gate's answer: the consecutive failures it saw and, for GO, the reservation that
+     * {@link #passwordSettled} gives back.
+     */
+    public record Decision(Gate gate, long failures, String reservation) {}
 
-  /** {@code ipv6Prefix}: an IPv6 client is counted by its block of this many bits (http.ipv6-prefix). */
-  public Throttles(RedisStore redis, KordonConfig.Limits limits, int ipv6Prefix, Metrics metrics) {
-    this.redis = redis;
-    this.limits = limits;
-    this.ipv6Prefix = ipv6Prefix;
-    this.metrics = metrics;
-    metrics.throttleKinds(Arrays.stream(Kind.values()).map(Kind::label).toList());
-    metrics.smsBudget(limits.smsPerMinute());
-  }
-
-  public KordonConfig.Limits limits() {
-    return limits;
-  }
-
-  /**
-   * Before a password is checked: the IP's budget, then the login's gate (growing delay, lock,
-   * login+IP cap). Only failures count toward them; attempts in flight hold a reservation, and one
-   * that finds all free attempts in flight waits for them (up to {@link #BUSY_WAIT}) instead of
-   * being refused; each pause is spent by {@code pause} (a sign-in gives its hash place up
-   * meanwhile, so the waiting cannot crowd out sign-ins of other logins). GO must be settled;
-   * LOCKED must be answered like a wrong password; a delay fails with 429.
-   */
-  public Future<Decision> passwordAttempt(String category, String login, String ip, Function<Duration, Future<Void>> pause) {
-    String reservation = UUID.randomUUID().toString();
-    long giveUpAt = System.currentTimeMillis() + BUSY_WAIT.toMillis();
-    return ipAttempt(ip).compose(v -> gate(new Waiting(category, login, ip, reservation, giveUpAt, pause), 0));
-  }
-
-  /** An attempt at its login's gate, and how it spends a pause there ({@code pause}: a timer, at least). */
-  private record Waiting(String category, String login, String ip, String reservation, long giveUpAt,
-      Function<Duration, Future<Void>> pause) {}
-
-  private Future<Decision> gate(Waiting w, int round) {
-    String category = w.category();
-    String login = w.login();
-    String ip = w.ip();
-    String reservation = w.reservation();
-    long now = System.currentTimeMillis();
-    return redis.eval(Scripts.LOGIN_GATE, passwordKeys(category, login, ip),
-            List.of(Long.toString(now), Integer.toString(limits.loginDelayAfter()), ms(limits.loginDelayBase()),
-                ms(limits.loginDelayMax()), Integer.toString(limits.loginLockAfter()),
-                Integer.toString(limits.loginPerAccountIp()), reservation, ms(RESERVATION)))
-        .compose(r -> {
-          long outcome = r.get(0).toLong();
-          long failures = r.get(2).toLong();
-          if (outcome == 1) {
-            return Future.succeededFuture(new Decision(Gate.GO, failures, reservation));
-          }
-          if (outcome == -2) {
-            return Future.succeededFuture(new Decision(Gate.LOCKED, failures, null));
-          }
-          if (outcome == -4) {
-            if (System.currentTimeMillis() >= w.giveUpAt()) {
-              return Future.failedFuture(refused(Kind.PASSWORD_BUSY, 1000));
-            }
-            // Earlier attempts of this login are being checked: ask again when some have ended.
-            long pause = Math.min(250, 10L << Math.min(round, 5)) + ThreadLocalRandom.current().nextInt(10);
-            return w.pause().apply(Duration.ofMillis(pause)).compose(t -> gate(w, round + 1));
-          }
-          return Future.failedFuture(refused(outcome == -3 ? Kind.ACCOUNT_IP : Kind.PASSWORD_DELAY, r.get(1).toLong()));
-        });
-  }
-
-  /** Gives back a GO's reservation; returns the consecutive failures after it. */
-  public Future<Long> passwordSettled(String category, String login, String ip, Decision decision, Outcome outcome) {
-    long memory = Math.max(DAY.toMillis(), limits.loginLockFor().toMillis());
-    return redis.eval(Scripts.LOGIN_SETTLE, passwordKeys(category, login, ip),
-            List.of(outcome.name().toLowerCase(Locale.ROOT), decision.reservation(),
-                Long.toString(System.currentTimeMillis()), Integer.toString(limits.loginLockAfter()),
-                ms(limits.loginLockFor()), Long.toString(memory), ms(limits.loginAccountIpWindow())))
-        .map(Response::toLong);
-  }
-
-  private List<String> passwordKeys(String category, String login, String ip) {
-    String client = client(ip);
-    Keys keys = redis.keys();
-    return List.of(keys.passwordFailures(category, login), keys.passwordFailuresFrom(category, login, client),
-        keys.passwordReservations(category, login), keys.passwordReservationsFrom(category, login, client));
-  }
-
-  /** One sign-in attempt (password or SMS code) from this IP. */
-  public Future<Void> ipAttempt(String ip) {
-    return hit(List.of(new Window(Kind.IP, redis.keys().clientSignIns(client(ip)), limits.loginPerIp(),
-        limits.loginIpWindow())));
-  }
-
-  /** Where the login stands: consecutive failures and whether the password path is locked. */
-  public Future<Map<String, Object>> passwordState(String category, String login) {
-    return redis.send(Command.HMGET, redis.keys().passwordFailures(category, login), "n", "until").map(r -> {
-      long n = r.get(0) == null ? 0 : r.get(0).toLong();
-      long until = r.get(1) == null ? 0 : r.get(1).toLong();
-      return Map.of("failures", n, "locked", until > System.currentTimeMillis());
-    });
-  }
-
-  /** Admin unlock: password failures and wrong SMS codes forgotten. */
-  public Future<Void> unlock(String category, String login) {
-    Keys keys = redis.keys();
-    return redis.send(Command.DEL, keys.passwordFailures(category, login), keys.smsFailures(category, login)).mapEmpty();
-  }
-
-  /** An SMS code or a recovery asked from this IP (per-IP sending cap). */
-  public Future<Void> sendFromIp(String ip) {
-    return hit(List.of(new Window(Kind.SEND_IP, redis.keys().clientSends(client(ip)), limits.sendPerIpHour(), HOUR)));
-  }
-
-  /** One more SMS out of the global budget: only for a message that is actually sent. */
-  public Future<Void> smsBudget() {
-    return hit(List.of(smsWindow())).onSuccess(v -> metrics.smsSpent());
-  }
-
-  /**
-   * The answer {@link #smsBudget} would give, spending nothing: for a request that sends no SMS,
-   * so it answers exactly like one that does without draining the budget.
-   */
-  public Future<Void> smsBudgetOpen() {
-    Window w = smsWindow();
-    return redis.eval(Scripts.WINDOW_PEEK, List.of(w.key), List.of(Integer.toString(w.limit)))
-        .compose(r -> r.get(0).toLong() == 1 ? Future.succeededFuture()
-            : Future.failedFuture(refused(Kind.SMS_BUDGET, r.get(1).toLong())));
-  }
-
-  private Window smsWindow() {
-    return new Window(Kind.SMS_BUDGET, redis.keys().smsBudget(), limits.smsPerMinute(), MINUTE);
-  }
-
-  /** A temporary password asked for this number (per hour and per day). */
-  public Future<Void> recoveryFor(String category, String login) {
-    return hit(List.of(
-        new Window(Kind.RECOVERY_HOUR, redis.keys().recoveryHour(category, login), limits.recoveryPerHour(), HOUR),
-        new Window(Kind.RECOVERY_DAY, redis.keys().recoveryDay(category, login), limits.recoveryPerDay(), DAY)));
-  }
-
-  /**
-   * An admin token typed into the operator console from this client: counted before it is compared,
-   * so parallel guesses cannot slip past the cap; a right one gives its place back
-   * ({@link #consoleSucceeded}), so only wrong ones add up.
-   */
-  public Future<Void> consoleAttempt(String ip, int failures, Duration window) {
-    return hit(List.of(new Window(Kind.CONSOLE, redis.keys().consoleFailures(client(ip)), failures, window)));
-  }
-
-  /** The right admin token: the place {@link #consoleAttempt} took is given back. */
-  public Future<Void> consoleSucceeded(String ip) {
-    return redis.eval(Scripts.WINDOW_GIVE_BACK, List.of(redis.keys().consoleFailures(client(ip))), List.of()).mapEmpty();
-  }
-
-  private Future<Void> hit(List<Window> windows) {
-    List<String> keys = new ArrayList<>();
-    List<String> args = new ArrayList<>();
-    for (Window w : windows) {
-      keys.add(w.key);
-      args.add(Integer.toString(w.limit));
-      args.add(ms(w.window));
+    /** How a reserved attempt ended: a failure counts, a success starts the count again, VOID neither. */
+    public enum Outcome {
+        FAIL,
+        OK,
+        VOID
     }
-    return redis.eval(Scripts.WINDOW_HIT, keys, args).compose(r -> r.get(0).toLong() == 1 ? Future.succeededFuture()
-        : Future.failedFuture(refused(windows.get(r.get(2).toInteger() - 1).kind, r.get(1).toLong())));
-  }
 
-  /** The 429 of a limit, counted by its kind. */
-  private FlowException refused(Kind kind, long waitMs) {
-    metrics.throttleHit(kind.label());
-    return new FlowException(Failure.TOO_MANY_REQUESTS, Map.of(), Duration.ofMillis(Math.max(1000, waitMs)));
-  }
+    /**
+     * The limit that refused a request with 429: the {@code kind} label of
+     * {@code kordon_throttle_hits_total}. A locked password path is none of them: it answers like a
+     * wrong password, and is counted as the security event {@code login.locked}.
+     */
+    public enum Kind {
+        /** Sign-in attempts (password or SMS code) from one IP: {@code login.per-ip}. */
+        IP,
+        /** Password failures of one login from one IP: {@code login.per-account-ip}. */
+        ACCOUNT_IP,
+        /** The growing wait after {@code login.delay-after} failures. */
+        PASSWORD_DELAY,
+        /** Earlier attempts of the login still in flight after {@link Throttles#BUSY_WAIT}. */
+        PASSWORD_BUSY,
+        /** SMS codes and recoveries asked from one IP: {@code sending.per-ip-hour}. */
+        SEND_IP,
+        /** A new code for the number before {@code sms-code.resend-after}. */
+        SMS_RESEND,
+        /** Codes for the number this hour: {@code sms-code.per-hour}. */
+        SMS_HOUR,
+        /** Codes for the number today: {@code sms-code.per-day}. */
+        SMS_DAY,
+        /** Every SMS of all instances this minute: {@code sending.sms-per-minute}. */
+        SMS_BUDGET,
+        /** Temporary passwords for the number this hour: {@code recovery.per-hour}. */
+        RECOVERY_HOUR,
+        /** ... and today: {@code recovery.per-day}. */
+        RECOVERY_DAY,
+        /** Wrong admin tokens typed into the operator console from one client: {@code admin.console-failures}. */
+        CONSOLE;
 
-  /** An IPv6 client counts by its block (http.ipv6-prefix): one host may hold all of it. */
-  private String client(String ip) {
-    return IpAddress.block(ip, ipv6Prefix);
-  }
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
 
-  private static String ms(Duration d) {
-    return Long.toString(d.toMillis());
-  }
+    private final RedisStore redis;
+    private final KordonConfig.Limits limits;
+    private final int ipv6Prefix;
+    private final Metrics metrics;
 
-  private record Window(Kind kind, String key, int limit, Duration window) {}
+    /** {@code ipv6Prefix}: an IPv6 client is counted by its block of this many bits (http.ipv6-prefix). */
+    public Throttles(RedisStore redis, KordonConfig.Limits limits, int ipv6Prefix, Metrics metrics) {
+        this.redis = redis;
+        this.limits = limits;
+        this.ipv6Prefix = ipv6Prefix;
+        this.metrics = metrics;
+        metrics.throttleKinds(Arrays.stream(Kind.values()).map(Kind::label).toList());
+        metrics.smsBudget(limits.smsPerMinute());
+    }
 
+    public KordonConfig.Limits limits() {
+        return limits;
+    }
+
+    /**
+     * Before a password is checked: the IP's budget, then the login's gate (growing delay, lock,
+     * login+IP cap). Only failures count toward them; attempts in flight hold a reservation, and one
+     * that finds all free attempts in flight waits for them (up to {@link #BUSY_WAIT}) instead of
+     * being refused; each pause is spent by {@code pause} (a sign-in gives its hash place up
+     * meanwhile, so the waiting cannot crowd out sign-ins of other logins). GO must be settled;
+     * LOCKED must be answered like a wrong password; a delay fails with 429.
+     */
+    public Future<Decision> passwordAttempt(
+            String category, String login, String ip, Function<Duration, Future<Void>> pause) {
+        String reservation = UUID.randomUUID().toString();
+        long giveUpAt = System.currentTimeMillis() + BUSY_WAIT.toMillis();
+        return ipAttempt(ip).compose(v -> gate(new Waiting(category, login, ip, reservation, giveUpAt, pause), 0));
+    }
+
+    /** An attempt at its login's gate, and how it spends a pause there ({@code pause}: a timer, at least). */
+    private record Waiting(
+            String category,
+            String login,
+            String ip,
+            String reservation,
+            long giveUpAt,
+            Function<Duration, Future<Void>> pause) {}
+
+    private Future<Decision> gate(Waiting w, int round) {
+        String category = w.category();
+        String login = w.login();
+        String ip = w.ip();
+        String reservation = w.reservation();
+        long now = System.currentTimeMillis();
+        return redis.eval(
+                        Scripts.LOGIN_GATE,
+                        passwordKeys(category, login, ip),
+                        List.of(
+                                Long.toString(now),
+                                Integer.toString(limits.loginDelayAfter()),
+                                ms(limits.loginDelayBase()),
+                                ms(limits.loginDelayMax()),
+                                Integer.toString(limits.loginLockAfter()),
+                                Integer.toString(limits.loginPerAccountIp()),
+                                reservation,
+                                ms(RESERVATION)))
+                .compose(r -> {
+                    long outcome = r.get(0).toLong();
+                    long failures = r.get(2).toLong();
+                    if (outcome == 1) {
+                        return Future.succeededFuture(new Decision(Gate.GO, failures, reservation));
+                    }
+                    if (outcome == -2) {
+                        return Future.succeededFuture(new Decision(Gate.LOCKED, failures, null));
+                    }
+                    if (outcome == -4) {
+                        if (System.currentTimeMillis() >= w.giveUpAt()) {
+                            return Future.failedFuture(refused(Kind.PASSWORD_BUSY, 1000));
+                        }
+                        // Earlier attempts of this login are being checked: ask again when some have ended.
+                        long pause = Math.min(250, 10L << Math.min(round, 5))
+                                + ThreadLocalRandom.current().nextInt(10);
+                        return w.pause().apply(Duration.ofMillis(pause)).compose(t -> gate(w, round + 1));
+                    }
+                    return Future.failedFuture(refused(
+                            outcome == -3 ? Kind.ACCOUNT_IP : Kind.PASSWORD_DELAY,
+                            r.get(1).toLong()));
+                });
+    }
+
+    /** Gives back a GO's reservation; returns the consecutive failures after it. */
+    public Future<Long> passwordSettled(String category, String login, String ip, Decision decision, Outcome outcome) {
+        long memory = Math.max(DAY.toMillis(), limits.loginLockFor().toMillis());
+        return redis.eval(
+                        Scripts.LOGIN_SETTLE,
+                        passwordKeys(category, login, ip),
+                        List.of(
+                                outcome.name().toLowerCase(Locale.ROOT),
+                                decision.reservation(),
+                                Long.toString(System.currentTimeMillis()),
+                                Integer.toString(limits.loginLockAfter()),
+                                ms(limits.loginLockFor()),
+                                Long.toString(memory),
+                                ms(limits.loginAccountIpWindow())))
+                .map(Response::toLong);
+    }
+
+    private List<String> passwordKeys(String category, String login, String ip) {
+        String client = client(ip);
+        Keys keys = redis.keys();
+        return List.of(
+                keys.passwordFailures(category, login),
+                keys.passwordFailuresFrom(category, login, client),
+                keys.passwordReservations(category, login),
+                keys.passwordReservationsFrom(category, login, client));
+    }
+
+    /** One sign-in attempt (password or SMS code) from this IP. */
+    public Future<Void> ipAttempt(String ip) {
+        return hit(List.of(new Window(
+                Kind.IP, redis.keys().clientSignIns(client(ip)), limits.loginPerIp(), limits.loginIpWindow())));
+    }
+
+    /** Where the login stands: consecutive failures and whether the password path is locked. */
+    public Future<Map<String, Object>> passwordState(String category, String login) {
+        return redis.send(Command.HMGET, redis.keys().passwordFailures(category, login), "n", "until")
+                .map(r -> {
+                    long n = r.get(0) == null ? 0 : r.get(0).toLong();
+                    long until = r.get(1) == null ? 0 : r.get(1).toLong();
+                    return Map.of("failures", n, "locked", until > System.currentTimeMillis());
+                });
+    }
+
+    /** Admin unlock: password failures and wrong SMS codes forgotten. */
+    public Future<Void> unlock(String category, String login) {
+        Keys keys = redis.keys();
+        return redis.send(Command.DEL, keys.passwordFailures(category, login), keys.smsFailures(category, login))
+                .mapEmpty();
+    }
+
+    /** An SMS code or a recovery asked from this IP (per-IP sending cap). */
+    public Future<Void> sendFromIp(String ip) {
+        return hit(
+                List.of(new Window(Kind.SEND_IP, redis.keys().clientSends(client(ip)), limits.sendPerIpHour(), HOUR)));
+    }
+
+    /** One more SMS out of the global budget: only for a message that is actually sent. */
+    public Future<Void> smsBudget() {
+        return hit(List.of(smsWindow())).onSuccess(v -> metrics.smsSpent());
+    }
+
+    /**
+     * The answer {@link #smsBudget} would give, spending nothing: for a request that sends no SMS,
+     * so it answers exactly like one that does without draining the budget.
+     */
+    public Future<Void> smsBudgetOpen() {
+        Window w = smsWindow();
+        return redis.eval(Scripts.WINDOW_PEEK, List.of(w.key), List.of(Integer.toString(w.limit)))
+                .compose(r -> r.get(0).toLong() == 1
+                        ? Future.succeededFuture()
+                        : Future.failedFuture(refused(Kind.SMS_BUDGET, r.get(1).toLong())));
+    }
+
+    private Window smsWindow() {
+        return new Window(Kind.SMS_BUDGET, redis.keys().smsBudget(), limits.smsPerMinute(), MINUTE);
+    }
+
+    /** A temporary password asked for this number (per hour and per day). */
+    public Future<Void> recoveryFor(String category, String login) {
+        return hit(List.of(
+                new Window(
+                        Kind.RECOVERY_HOUR, redis.keys().recoveryHour(category, login), limits.recoveryPerHour(), HOUR),
+                new Window(
+                        Kind.RECOVERY_DAY, redis.keys().recoveryDay(category, login), limits.recoveryPerDay(), DAY)));
+    }
+
+    /**
+     * An admin token typed into the operator console from this client: counted before it is compared,
+     * so parallel guesses cannot slip past the cap; a right one gives its place back
+     * ({@link #consoleSucceeded}), so only wrong ones add up.
+     */
+    public Future<Void> consoleAttempt(String ip, int failures, Duration window) {
+        return hit(List.of(new Window(Kind.CONSOLE, redis.keys().consoleFailures(client(ip)), failures, window)));
+    }
+
+    /** The right admin token: the place {@link #consoleAttempt} took is given back. */
+    public Future<Void> consoleSucceeded(String ip) {
+        return redis.eval(Scripts.WINDOW_GIVE_BACK, List.of(redis.keys().consoleFailures(client(ip))), List.of())
+                .mapEmpty();
+    }
+
+    private Future<Void> hit(List<Window> windows) {
+        List<String> keys = new ArrayList<>();
+        List<String> args = new ArrayList<>();
+        for (Window w : windows) {
+            keys.add(w.key);
+            args.add(Integer.toString(w.limit));
+            args.add(ms(w.window));
+        }
+        return redis.eval(Scripts.WINDOW_HIT, keys, args)
+                .compose(r -> r.get(0).toLong() == 1
+                        ? Future.succeededFuture()
+                        : Future.failedFuture(refused(
+                                windows.get(r.get(2).toInteger() - 1).kind,
+                                r.get(1).toLong())));
+    }
+
+    /** The 429 of a limit, counted by its kind. */
+    private FlowException refused(Kind kind, long waitMs) {
+        metrics.throttleHit(kind.label());
+        return new FlowException(Failure.TOO_MANY_REQUESTS, Map.of(), Duration.ofMillis(Math.max(1000, waitMs)));
+    }
+
+    /** An IPv6 client counts by its block (http.ipv6-prefix): one host may hold all of it. */
+    private String client(String ip) {
+        return IpAddress.block(ip, ipv6Prefix);
+    }
+
+    private static String ms(Duration d) {
+        return Long.toString(d.toMillis());
+    }
+
+    private record Window(Kind kind, String key, int limit, Duration window) {}
 }

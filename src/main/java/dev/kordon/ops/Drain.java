@@ -8,14 +8,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * their connection, so no idle keep-alive connection of a proxy is left to race the closing port.
  */
 public final class Drain {
-  private final AtomicBoolean started = new AtomicBoolean();
+    private final AtomicBoolean started = new AtomicBoolean();
 
-  /** True the first time only. */
-  public boolean start() {
-    return started.compareAndSet(false, true);
-  }
+    /** True the first time only. */
+    public boolean start() {
+        return started.compareAndSet(false, true);
+    }
 
-  public boolean draining() {
-    return started.get();
-  }
+    public boolean draining() {
+        return started.get();
+    }
 }

@@ -18,52 +18,52 @@ import java.util.Map;
  * line (or in JAVA_TOOL_OPTIONS) are never touched.
  */
 public final class HeapSettings {
-  /** Manageable flags and the values chosen by measuring a 2-minute sign-in burst (docs/benchmarks.md). */
-  static final Map<String, String> CHOSEN = new LinkedHashMap<>();
+    /** Manageable flags and the values chosen by measuring a 2-minute sign-in burst (docs/benchmarks.md). */
+    static final Map<String, String> CHOSEN = new LinkedHashMap<>();
 
-  static {
-    CHOSEN.put("MinHeapFreeRatio", "10");
-    CHOSEN.put("MaxHeapFreeRatio", "30");
-    CHOSEN.put("G1PeriodicGCInterval", "30000");
-  }
-
-  private HeapSettings() {}
-
-  /** Applies the chosen flags the operator left at their defaults; returns what was applied. */
-  public static List<String> apply() {
-    List<String> applied = new ArrayList<>();
-    HotSpotDiagnosticMXBean vm;
-    try {
-      vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
-    } catch (RuntimeException e) {
-      return applied;
+    static {
+        CHOSEN.put("MinHeapFreeRatio", "10");
+        CHOSEN.put("MaxHeapFreeRatio", "30");
+        CHOSEN.put("G1PeriodicGCInterval", "30000");
     }
-    if (vm == null || !"true".equals(value(vm, "UseG1GC"))) {
-      return applied;
-    }
-    for (Map.Entry<String, String> flag : CHOSEN.entrySet()) {
-      try {
-        VMOption option = vm.getVMOption(flag.getKey());
-        if (option.isWriteable() && option.getOrigin() == VMOption.Origin.DEFAULT) {
-          vm.setVMOption(flag.getKey(), flag.getValue());
-          applied.add(flag.getKey() + "=" + flag.getValue());
+
+    private HeapSettings() {}
+
+    /** Applies the chosen flags the operator left at their defaults; returns what was applied. */
+    public static List<String> apply() {
+        List<String> applied = new ArrayList<>();
+        HotSpotDiagnosticMXBean vm;
+        try {
+            vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+        } catch (RuntimeException e) {
+            return applied;
         }
-      } catch (RuntimeException e) {
-        // A JVM without this flag keeps its own behaviour.
-      }
+        if (vm == null || !"true".equals(value(vm, "UseG1GC"))) {
+            return applied;
+        }
+        for (Map.Entry<String, String> flag : CHOSEN.entrySet()) {
+            try {
+                VMOption option = vm.getVMOption(flag.getKey());
+                if (option.isWriteable() && option.getOrigin() == VMOption.Origin.DEFAULT) {
+                    vm.setVMOption(flag.getKey(), flag.getValue());
+                    applied.add(flag.getKey() + "=" + flag.getValue());
+                }
+            } catch (RuntimeException e) {
+                // A JVM without this flag keeps its own behaviour.
+            }
+        }
+        if (!applied.isEmpty()) {
+            // Start-up garbage (Flyway, templates, the OpenAPI contract) goes, and the heap shrinks to fit.
+            System.gc();
+        }
+        return applied;
     }
-    if (!applied.isEmpty()) {
-      // Start-up garbage (Flyway, templates, the OpenAPI contract) goes, and the heap shrinks to fit.
-      System.gc();
-    }
-    return applied;
-  }
 
-  private static String value(HotSpotDiagnosticMXBean vm, String name) {
-    try {
-      return vm.getVMOption(name).getValue();
-    } catch (RuntimeException e) {
-      return null;
+    private static String value(HotSpotDiagnosticMXBean vm, String name) {
+        try {
+            return vm.getVMOption(name).getValue();
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
-  }
 }

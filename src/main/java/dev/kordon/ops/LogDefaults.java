@@ -11,9 +11,9 @@ import java.util.Map;
  * Found through META-INF/services.
  */
 public final class LogDefaults extends ContextAwareBase implements Configurator {
-  @Override
-  public ExecutionStatus configure(LoggerContext context) {
-    Logging.configure(context, Logging.defaultFormat(), "info", Map.of(), null, false);
-    return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
-  }
+    @Override
+    public ExecutionStatus configure(LoggerContext context) {
+        Logging.configure(context, Logging.defaultFormat(), "info", Map.of(), null, false);
+        return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+    }
 }

@@ -10,28 +10,28 @@ import io.vertx.core.internal.ContextInternal;
  * stay on it), so a log line or an audit event written anywhere while serving it can name it.
  */
 public final class RequestScope {
-  private static final String KEY = "kordon.request";
+    private static final String KEY = "kordon.request";
 
-  /** What a log line or an audit event of a request names. */
-  public record Ids(String requestId, String traceId) {}
+    /** What a log line or an audit event of a request names. */
+    public record Ids(String requestId, String traceId) {}
 
-  private RequestScope() {}
+    private RequestScope() {}
 
-  /** Marks the current request; outside one (a timer, start-up) nothing is kept. */
-  public static void enter(String requestId, String traceId) {
-    if (Vertx.currentContext() instanceof ContextInternal c && c.isDuplicate()) {
-      c.putLocal(KEY, new Ids(requestId, traceId));
+    /** Marks the current request; outside one (a timer, start-up) nothing is kept. */
+    public static void enter(String requestId, String traceId) {
+        if (Vertx.currentContext() instanceof ContextInternal c && c.isDuplicate()) {
+            c.putLocal(KEY, new Ids(requestId, traceId));
+        }
     }
-  }
 
-  /** The ids of the request served on this thread's context, or null. */
-  public static Ids current() {
-    Context c = Vertx.currentContext();
-    return c instanceof ContextInternal ci && ci.isDuplicate() ? ci.getLocal(KEY) : null;
-  }
+    /** The ids of the request served on this thread's context, or null. */
+    public static Ids current() {
+        Context c = Vertx.currentContext();
+        return c instanceof ContextInternal ci && ci.isDuplicate() ? ci.getLocal(KEY) : null;
+    }
 
-  public static String requestId() {
-    Ids ids = current();
-    return ids == null ? null : ids.requestId();
-  }
+    public static String requestId() {
+        Ids ids = current();
+        return ids == null ? null : ids.requestId();
+    }
 }

@@ -13,44 +13,46 @@ import io.vertx.ext.web.RoutingContext;
  * none after signing out. The session itself lives in Redis (see {@link BrowserSessions}).
  */
 final class PageSession {
-  private final Cookies cookies;
-  private final BrowserSessions sessions;
+    private final Cookies cookies;
+    private final BrowserSessions sessions;
 
-  PageSession(Cookies cookies, BrowserSessions sessions) {
-    this.cookies = cookies;
-    this.sessions = sessions;
-  }
+    PageSession(Cookies cookies, BrowserSessions sessions) {
+        this.cookies = cookies;
+        this.sessions = sessions;
+    }
 
-  /** Who the session cookie belongs to; {@code /auth/verify} asks the same. */
-  Future<JsonObject> who(RoutingContext ctx) {
-    String id = cookies.get(ctx, Cookies.SESSION);
-    return id == null ? Future.failedFuture(new FlowException(Failure.UNAUTHORIZED)) : sessions.lookup(id);
-  }
+    /** Who the session cookie belongs to; {@code /auth/verify} asks the same. */
+    Future<JsonObject> who(RoutingContext ctx) {
+        String id = cookies.get(ctx, Cookies.SESSION);
+        return id == null ? Future.failedFuture(new FlowException(Failure.UNAUTHORIZED)) : sessions.lookup(id);
+    }
 
-  /** A sign-in's session goes into the cookie, the old one ends, the forms' leftovers go; then on to {@code target}. */
-  void start(RoutingContext ctx, BrowserSession session, String target) {
-    String old = cookies.get(ctx, Cookies.SESSION);
-    Future<Void> ended = old == null ? Future.succeededFuture() : sessions.destroy(old);
-    ended.onSuccess(v -> {
-      cookies.set(ctx, Cookies.SESSION, session.id(), session.ttl());
-      cookies.clear(ctx, Cookies.HINT);
-      cookies.clear(ctx, Cookies.CHANGE);
-      PageView.redirect(ctx, target);
-    }).onFailure(ctx::fail);
-  }
+    /** A sign-in's session goes into the cookie, the old one ends, the forms' leftovers go; then on to {@code target}. */
+    void start(RoutingContext ctx, BrowserSession session, String target) {
+        String old = cookies.get(ctx, Cookies.SESSION);
+        Future<Void> ended = old == null ? Future.succeededFuture() : sessions.destroy(old);
+        ended.onSuccess(v -> {
+                    cookies.set(ctx, Cookies.SESSION, session.id(), session.ttl());
+                    cookies.clear(ctx, Cookies.HINT);
+                    cookies.clear(ctx, Cookies.CHANGE);
+                    PageView.redirect(ctx, target);
+                })
+                .onFailure(ctx::fail);
+    }
 
-  /** The same person again, under a new session id (their change of password ended the old one). */
-  void renew(RoutingContext ctx, JsonObject who, String target) {
-    sessions.create(who).onSuccess(id -> start(ctx, new BrowserSession(id, sessions.ttl()), target))
-        .onFailure(ctx::fail);
-  }
+    /** The same person again, under a new session id (their change of password ended the old one). */
+    void renew(RoutingContext ctx, JsonObject who, String target) {
+        sessions.create(who)
+                .onSuccess(id -> start(ctx, new BrowserSession(id, sessions.ttl()), target))
+                .onFailure(ctx::fail);
+    }
 
-  /** Signs out: the session ends in Redis and its cookie goes; then on to {@code target}. */
-  void end(RoutingContext ctx, String target) {
-    String id = cookies.get(ctx, Cookies.SESSION);
-    (id == null ? Future.<Void>succeededFuture() : sessions.destroy(id)).onComplete(ar -> {
-      cookies.clear(ctx, Cookies.SESSION);
-      PageView.redirect(ctx, target);
-    });
-  }
+    /** Signs out: the session ends in Redis and its cookie goes; then on to {@code target}. */
+    void end(RoutingContext ctx, String target) {
+        String id = cookies.get(ctx, Cookies.SESSION);
+        (id == null ? Future.<Void>succeededFuture() : sessions.destroy(id)).onComplete(ar -> {
+            cookies.clear(ctx, Cookies.SESSION);
+            PageView.redirect(ctx, target);
+        });
+    }
 }

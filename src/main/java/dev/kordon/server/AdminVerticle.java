@@ -9,28 +9,30 @@ import io.vertx.ext.web.Router;
  * Prometheus. What each path does is its part's.
  */
 public final class AdminVerticle extends PortVerticle {
-  /** The admin port's parts: the JSON API and the operator console's pages beside it. */
-  public record Parts(Mount api, Mount console) {}
+    /** The admin port's parts: the JSON API and the operator console's pages beside it. */
+    public record Parts(Mount api, Mount console) {}
 
-  private final Parts parts;
-  private final Metrics metrics;
-  private final int port;
+    private final Parts parts;
+    private final Metrics metrics;
+    private final int port;
 
-  public AdminVerticle(Edge edge, Parts parts, Metrics metrics, int port) {
-    super(edge);
-    this.parts = parts;
-    this.metrics = metrics;
-    this.port = port;
-  }
+    public AdminVerticle(Edge edge, Parts parts, Metrics metrics, int port) {
+        super(edge);
+        this.parts = parts;
+        this.metrics = metrics;
+        this.port = port;
+    }
 
-  @Override
-  public Future<?> start() {
-    Router router = router();
-    Routes.common(router, edge.readiness());
-    // Here only: the outbox counters would tell the public which numbers have accounts.
-    router.get("/metrics").handler(metrics.scrapeHandler());
-    parts.api().on(router, vertx);
-    parts.console().on(router, vertx);
-    return listen(router, Connections.options(edge.config().http(), edge.config().admin().host(), port, false));
-  }
+    @Override
+    public Future<?> start() {
+        Router router = router();
+        Routes.common(router, edge.readiness());
+        // Here only: the outbox counters would tell the public which numbers have accounts.
+        router.get("/metrics").handler(metrics.scrapeHandler());
+        parts.api().on(router, vertx);
+        parts.console().on(router, vertx);
+        return listen(
+                router,
+                Connections.options(edge.config().http(), edge.config().admin().host(), port, false));
+    }
 }

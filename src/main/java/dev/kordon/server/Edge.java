@@ -7,5 +7,5 @@ import io.vertx.openapi.contract.OpenAPIContract;
  * What each port stands on: the configuration, the API contract, the client's address, readiness,
  * and where a fault in Kordon is reported.
  */
-public record Edge(KordonConfig config, OpenAPIContract contract, ClientIp clientIp, Readiness readiness,
-    Faults faults) {}
+public record Edge(
+        KordonConfig config, OpenAPIContract contract, ClientIp clientIp, Readiness readiness, Faults faults) {}

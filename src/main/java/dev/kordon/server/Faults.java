@@ -11,19 +11,21 @@ import org.slf4j.LoggerFactory;
  * it is counted, so a bug in production reads as a bug and pages someone.
  */
 public final class Faults {
-  private static final Logger LOG = LoggerFactory.getLogger(Faults.class);
+    private static final Logger LOG = LoggerFactory.getLogger(Faults.class);
 
-  private final Runnable count;
+    private final Runnable count;
 
-  /** {@code count}: called once per fault, to move the metric the alert watches. */
-  public Faults(Runnable count) {
-    this.count = count;
-  }
+    /** {@code count}: called once per fault, to move the metric the alert watches. */
+    public Faults(Runnable count) {
+        this.count = count;
+    }
 
-  public void report(RoutingContext ctx, Throwable err) {
-    count.run();
-    // The id in the message too, so a plain-text log line names the request it broke.
-    LOG.error("request " + RequestScope.requestId() + " failed through a fault in Kordon, answered 500: "
-        + ctx.request().method() + " " + ctx.request().path(), err);
-  }
+    public void report(RoutingContext ctx, Throwable err) {
+        count.run();
+        // The id in the message too, so a plain-text log line names the request it broke.
+        LOG.error(
+                "request " + RequestScope.requestId() + " failed through a fault in Kordon, answered 500: "
+                        + ctx.request().method() + " " + ctx.request().path(),
+                err);
+    }
 }

@@ -19,55 +19,55 @@ import java.util.Locale;
  * {@code Accept-Language} needs no carrying, since the browser sends the header again.
  */
 public record Language(Locale locale, boolean explicit) {
-  private static final Language DEFAULT = new Language(Bundles.RU, false);
+    private static final Language DEFAULT = new Language(Bundles.RU, false);
 
-  public static Language of(RoutingContext ctx) {
-    Locale chosen = named(ctx.queryParams().get("lang"));
-    if (chosen == null) {
-      chosen = named(ctx.request().getFormAttribute("lang"));
+    public static Language of(RoutingContext ctx) {
+        Locale chosen = named(ctx.queryParams().get("lang"));
+        if (chosen == null) {
+            chosen = named(ctx.request().getFormAttribute("lang"));
+        }
+        if (chosen != null) {
+            return new Language(chosen, true);
+        }
+        // Ordered by q; tag() is the primary subtag: en for en-US.
+        for (LanguageHeader l : ctx.acceptableLanguages()) {
+            String tag = l.tag().toLowerCase(Locale.ROOT);
+            if (tag.equals("en") || tag.equals("ru")) {
+                return new Language(named(tag), false);
+            }
+        }
+        return DEFAULT;
     }
-    if (chosen != null) {
-      return new Language(chosen, true);
+
+    private static Locale named(String value) {
+        if (value == null) {
+            return null;
+        }
+        String v = value.strip().toLowerCase(Locale.ROOT);
+        return v.startsWith("en") ? Bundles.EN : v.startsWith("ru") ? Bundles.RU : null;
     }
-    // Ordered by q; tag() is the primary subtag: en for en-US.
-    for (LanguageHeader l : ctx.acceptableLanguages()) {
-      String tag = l.tag().toLowerCase(Locale.ROOT);
-      if (tag.equals("en") || tag.equals("ru")) {
-        return new Language(named(tag), false);
-      }
+
+    public boolean english() {
+        return Bundles.EN.equals(locale);
     }
-    return DEFAULT;
-  }
 
-  private static Locale named(String value) {
-    if (value == null) {
-      return null;
+    /** {@code en} or {@code ru}: Content-Language, the page's {@code lang}. */
+    public String code() {
+        return english() ? "en" : "ru";
     }
-    String v = value.strip().toLowerCase(Locale.ROOT);
-    return v.startsWith("en") ? Bundles.EN : v.startsWith("ru") ? Bundles.RU : null;
-  }
 
-  public boolean english() {
-    return Bundles.EN.equals(locale);
-  }
+    /** What the pages' forms carry in their field {@code lang}: the explicit choice, or "". */
+    public String carried() {
+        return explicit ? code() : "";
+    }
 
-  /** {@code en} or {@code ru}: Content-Language, the page's {@code lang}. */
-  public String code() {
-    return english() ? "en" : "ru";
-  }
+    /** {@code ?lang=..} for a link or redirect without other parameters, or "". */
+    public String query() {
+        return explicit ? "?lang=" + code() : "";
+    }
 
-  /** What the pages' forms carry in their field {@code lang}: the explicit choice, or "". */
-  public String carried() {
-    return explicit ? code() : "";
-  }
-
-  /** {@code ?lang=..} for a link or redirect without other parameters, or "". */
-  public String query() {
-    return explicit ? "?lang=" + code() : "";
-  }
-
-  /** {@code &lang=..} to append to a query, or "". */
-  public String queryAnd() {
-    return explicit ? "&lang=" + code() : "";
-  }
+    /** {@code &lang=..} to append to a query, or "". */
+    public String queryAnd() {
+        return explicit ? "&lang=" + code() : "";
+    }
 }

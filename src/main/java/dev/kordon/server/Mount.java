@@ -9,7 +9,7 @@ import io.vertx.ext.web.Router;
  */
 @FunctionalInterface
 public interface Mount {
-  Mount NONE = (router, vertx) -> {};
+    Mount NONE = (router, vertx) -> {};
 
-  void on(Router router, Vertx vertx);
+    void on(Router router, Vertx vertx);
 }

@@ -13,209 +13,209 @@ import java.util.UUID;
  * already (and what the scale-out test computes slots of): renaming one strands live data.
  */
 public final class Keys {
-  private final String prefix;
+    private final String prefix;
 
-  public Keys(String prefix) {
-    this.prefix = prefix;
-  }
-
-  /**
-   * How a secret id (a refresh token, a session cookie) appears in a key or a set: its SHA-256 in
-   * hex, so that what Redis holds cannot be presented.
-   */
-  public static String hashed(String secretId) {
-    // A session cookie is hashed at every request that presents it: one digest per thread, not a
-    // provider lookup each time.
-    return HEX.formatHex(SHA_256.get().digest(secretId.getBytes(StandardCharsets.US_ASCII)));
-  }
-
-  private static final HexFormat HEX = HexFormat.of();
-  private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+    public Keys(String prefix) {
+        this.prefix = prefix;
     }
-  });
 
-  // ---- One account: <prefix>:{a:<id>}:…
+    /**
+     * How a secret id (a refresh token, a session cookie) appears in a key or a set: its SHA-256 in
+     * hex, so that what Redis holds cannot be presented.
+     */
+    public static String hashed(String secretId) {
+        // A session cookie is hashed at every request that presents it: one digest per thread, not a
+        // provider lookup each time.
+        return HEX.formatHex(SHA_256.get().digest(secretId.getBytes(StandardCharsets.US_ASCII)));
+    }
 
-  /** The start every key of the account shares (for KEYS/SCAN patterns). */
-  public String accountScope(UUID account) {
-    return prefix + ":{a:" + account + "}:";
-  }
+    private static final HexFormat HEX = HexFormat.of();
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    });
 
-  /** Epoch ms from which the account's credentials count; kept as long as a credential issued before it lives. */
-  public String epoch(UUID account) {
-    return accountScope(account) + "epoch";
-  }
+    // ---- One account: <prefix>:{a:<id>}:…
 
-  /** A signed-out access token's jti; kept until the token would have expired, plus a minute. */
-  public String denied(UUID account, String jti) {
-    return accountScope(account) + "deny:" + jti;
-  }
+    /** The start every key of the account shares (for KEYS/SCAN patterns). */
+    public String accountScope(UUID account) {
+        return prefix + ":{a:" + account + "}:";
+    }
 
-  /** A refresh family ended alone: its access tokens are refused until the last could expire, plus a minute. */
-  public String deniedFamily(UUID account, String family) {
-    return accountScope(account) + "deny-sid:" + family;
-  }
+    /** Epoch ms from which the account's credentials count; kept as long as a credential issued before it lives. */
+    public String epoch(UUID account) {
+        return accountScope(account) + "epoch";
+    }
 
-  /** The temporary password's hash beside a change token; lives tokens.change-ttl, spent once. */
-  public String changeToken(UUID account, String jti) {
-    return accountScope(account) + "chg:" + jti;
-  }
+    /** A signed-out access token's jti; kept until the token would have expired, plus a minute. */
+    public String denied(UUID account, String jti) {
+        return accountScope(account) + "deny:" + jti;
+    }
 
-  /** A refresh token, by its SHA-256: {fam, used, abs}; lives tokens.refresh-idle, at most its family's end. */
-  public String refreshToken(UUID account, String tokenSha256) {
-    return accountScope(account) + "rt:" + tokenSha256;
-  }
+    /** A refresh family ended alone: its access tokens are refused until the last could expire, plus a minute. */
+    public String deniedFamily(UUID account, String family) {
+        return accountScope(account) + "deny-sid:" + family;
+    }
 
-  /**
-   * The start of the account's family keys; refresh_rotate.lua and revoke_all.lua get it as an
-   * argument and append the family id themselves.
-   */
-  public String familyPrefix(UUID account) {
-    return accountScope(account) + "fam:";
-  }
+    /** The temporary password's hash beside a change token; lives tokens.change-ttl, spent once. */
+    public String changeToken(UUID account, String jti) {
+        return accountScope(account) + "chg:" + jti;
+    }
 
-  /** A refresh family, present while it lives: tokens.refresh-absolute from its first token. */
-  public String family(UUID account, String family) {
-    return familyPrefix(account) + family;
-  }
+    /** A refresh token, by its SHA-256: {fam, used, abs}; lives tokens.refresh-idle, at most its family's end. */
+    public String refreshToken(UUID account, String tokenSha256) {
+        return accountScope(account) + "rt:" + tokenSha256;
+    }
 
-  /** The ids of the account's families (revoked all at once); lives as long as the newest family. */
-  public String families(UUID account) {
-    return accountScope(account) + "fams";
-  }
+    /**
+     * The start of the account's family keys; refresh_rotate.lua and revoke_all.lua get it as an
+     * argument and append the family id themselves.
+     */
+    public String familyPrefix(UUID account) {
+        return accountScope(account) + "fam:";
+    }
 
-  /** A browser session, by the SHA-256 of its cookie: what /auth/verify answers; lives cookie.session-ttl. */
-  public String browserSession(UUID account, String idSha256) {
-    return accountScope(account) + "web:" + idSha256;
-  }
+    /** A refresh family, present while it lives: tokens.refresh-absolute from its first token. */
+    public String family(UUID account, String family) {
+        return familyPrefix(account) + family;
+    }
 
-  /**
-   * The SHA-256s of the account's browser sessions, so an operator can list and end them; lives as
-   * long as the newest session. A member whose session expired is skipped when read.
-   */
-  public String browserSessions(UUID account) {
-    return accountScope(account) + "webs";
-  }
+    /** The ids of the account's families (revoked all at once); lives as long as the newest family. */
+    public String families(UUID account) {
+        return accountScope(account) + "fams";
+    }
 
-  // ---- One login, with or without an account: <prefix>:{l:<category>:<login>}:…
+    /** A browser session, by the SHA-256 of its cookie: what /auth/verify answers; lives cookie.session-ttl. */
+    public String browserSession(UUID account, String idSha256) {
+        return accountScope(account) + "web:" + idSha256;
+    }
 
-  /** The start every key of the login shares (for KEYS/SCAN patterns). */
-  public String loginScope(String category, String login) {
-    return prefix + ":{l:" + category + ":" + login + "}:";
-  }
+    /**
+     * The SHA-256s of the account's browser sessions, so an operator can list and end them; lives as
+     * long as the newest session. A member whose session expired is skipped when read.
+     */
+    public String browserSessions(UUID account) {
+        return accountScope(account) + "webs";
+    }
 
-  /** The keyed hash of the live temporary password; lives temp-password.ttl, single use. */
-  public String tempPassword(String category, String login) {
-    return loginScope(category, login) + "tmp";
-  }
+    // ---- One login, with or without an account: <prefix>:{l:<category>:<login>}:…
 
-  /** The live SMS code: {h: keyed hash, tries}; lives sms-code.ttl. */
-  public String smsCode(String category, String login) {
-    return loginScope(category, login) + "sms";
-  }
+    /** The start every key of the login shares (for KEYS/SCAN patterns). */
+    public String loginScope(String category, String login) {
+        return prefix + ":{l:" + category + ":" + login + "}:";
+    }
 
-  /** Present while no new code may be sent: sms-code.resend-after. */
-  public String smsResend(String category, String login) {
-    return loginScope(category, login) + "sms:resend";
-  }
+    /** The keyed hash of the live temporary password; lives temp-password.ttl, single use. */
+    public String tempPassword(String category, String login) {
+        return loginScope(category, login) + "tmp";
+    }
 
-  /** Codes sent to the number, one hour from the first. */
-  public String smsHour(String category, String login) {
-    return loginScope(category, login) + "sms:hour";
-  }
+    /** The live SMS code: {h: keyed hash, tries}; lives sms-code.ttl. */
+    public String smsCode(String category, String login) {
+        return loginScope(category, login) + "sms";
+    }
 
-  /** Codes sent to the number, one day from the first. */
-  public String smsDay(String category, String login) {
-    return loginScope(category, login) + "sms:day";
-  }
+    /** Present while no new code may be sent: sms-code.resend-after. */
+    public String smsResend(String category, String login) {
+        return loginScope(category, login) + "sms:resend";
+    }
 
-  /** Wrong codes over all of the number's codes, one day from the first; an admin unlock clears it. */
-  public String smsFailures(String category, String login) {
-    return loginScope(category, login) + "smsfail";
-  }
+    /** Codes sent to the number, one hour from the first. */
+    public String smsHour(String category, String login) {
+        return loginScope(category, login) + "sms:hour";
+    }
 
-  /** Consecutive password failures {n, last, until}; kept a day, or login.lock-for if longer. */
-  public String passwordFailures(String category, String login) {
-    return loginScope(category, login) + "pwfail";
-  }
+    /** Codes sent to the number, one day from the first. */
+    public String smsDay(String category, String login) {
+        return loginScope(category, login) + "sms:day";
+    }
 
-  /** Password failures of the login from one client (IPv6: its block), per login.account-ip-window. */
-  public String passwordFailuresFrom(String category, String login, String client) {
-    return loginScope(category, login) + "pwip:" + client;
-  }
+    /** Wrong codes over all of the number's codes, one day from the first; an admin unlock clears it. */
+    public String smsFailures(String category, String login) {
+        return loginScope(category, login) + "smsfail";
+    }
 
-  /** Password attempts in flight (zset reservation → expiry ms); each runs out after 30 s. */
-  public String passwordReservations(String category, String login) {
-    return loginScope(category, login) + "pwres";
-  }
+    /** Consecutive password failures {n, last, until}; kept a day, or login.lock-for if longer. */
+    public String passwordFailures(String category, String login) {
+        return loginScope(category, login) + "pwfail";
+    }
 
-  /** The same, from one client. */
-  public String passwordReservationsFrom(String category, String login, String client) {
-    return passwordReservations(category, login) + ":" + client;
-  }
+    /** Password failures of the login from one client (IPv6: its block), per login.account-ip-window. */
+    public String passwordFailuresFrom(String category, String login, String client) {
+        return loginScope(category, login) + "pwip:" + client;
+    }
 
-  /** Temporary passwords asked for the number, one hour from the first. */
-  public String recoveryHour(String category, String login) {
-    return loginScope(category, login) + "rec:hour";
-  }
+    /** Password attempts in flight (zset reservation → expiry ms); each runs out after 30 s. */
+    public String passwordReservations(String category, String login) {
+        return loginScope(category, login) + "pwres";
+    }
 
-  /** Temporary passwords asked for the number, one day from the first. */
-  public String recoveryDay(String category, String login) {
-    return loginScope(category, login) + "rec:day";
-  }
+    /** The same, from one client. */
+    public String passwordReservationsFrom(String category, String login, String client) {
+        return passwordReservations(category, login) + ":" + client;
+    }
 
-  // ---- One client address (IPv6: its block): <prefix>:{ip:<address>}:…
+    /** Temporary passwords asked for the number, one hour from the first. */
+    public String recoveryHour(String category, String login) {
+        return loginScope(category, login) + "rec:hour";
+    }
 
-  private String clientScope(String client) {
-    return prefix + ":{ip:" + client + "}:";
-  }
+    /** Temporary passwords asked for the number, one day from the first. */
+    public String recoveryDay(String category, String login) {
+        return loginScope(category, login) + "rec:day";
+    }
 
-  /** Sign-in attempts (password or code) from the client, per login.ip-window. */
-  public String clientSignIns(String client) {
-    return clientScope(client) + "pw";
-  }
+    // ---- One client address (IPv6: its block): <prefix>:{ip:<address>}:…
 
-  /** SMS codes and recoveries asked from the client, one hour from the first. */
-  public String clientSends(String client) {
-    return clientScope(client) + "send";
-  }
+    private String clientScope(String client) {
+        return prefix + ":{ip:" + client + "}:";
+    }
 
-  /** Wrong admin tokens typed into the operator console from the client, per admin.console-failure-window. */
-  public String consoleFailures(String client) {
-    return clientScope(client) + "console-fail";
-  }
+    /** Sign-in attempts (password or code) from the client, per login.ip-window. */
+    public String clientSignIns(String client) {
+        return clientScope(client) + "pw";
+    }
 
-  // ---- Kordon-wide
+    /** SMS codes and recoveries asked from the client, one hour from the first. */
+    public String clientSends(String client) {
+        return clientScope(client) + "send";
+    }
 
-  /** Every SMS sent, all numbers together, one minute from the first; its own tag, {sms}. */
-  public String smsBudget() {
-    return prefix + ":{sms}:minute";
-  }
+    /** Wrong admin tokens typed into the operator console from the client, per admin.console-failure-window. */
+    public String consoleFailures(String client) {
+        return clientScope(client) + "console-fail";
+    }
 
-  /** The outbox stream (sealed mail and SMS); capped near 200,000 entries, no TTL. */
-  public String outbox() {
-    return prefix + ":outbox";
-  }
+    // ---- Kordon-wide
 
-  /** Messages refused for good, still sealed; the newest 10,000 kept, no TTL. */
-  public String deadLetters() {
-    return outbox() + ":dead";
-  }
+    /** Every SMS sent, all numbers together, one minute from the first; its own tag, {sms}. */
+    public String smsBudget() {
+        return prefix + ":{sms}:minute";
+    }
 
-  /**
-   * An operator console session, by the SHA-256 of its cookie: the fingerprint of the admin token it
-   * was opened with; lives admin.console-session-ttl.
-   */
-  public String consoleSession(String idSha256) {
-    return prefix + ":console-session:" + idSha256;
-  }
+    /** The outbox stream (sealed mail and SMS); capped near 200,000 entries, no TTL. */
+    public String outbox() {
+        return prefix + ":outbox";
+    }
 
-  /** The pub/sub channel of revoked tokens and accounts: a channel, nothing is stored. */
-  public String revocations() {
-    return prefix + ":revoked";
-  }
+    /** Messages refused for good, still sealed; the newest 10,000 kept, no TTL. */
+    public String deadLetters() {
+        return outbox() + ":dead";
+    }
+
+    /**
+     * An operator console session, by the SHA-256 of its cookie: the fingerprint of the admin token it
+     * was opened with; lives admin.console-session-ttl.
+     */
+    public String consoleSession(String idSha256) {
+        return prefix + ":console-session:" + idSha256;
+    }
+
+    /** The pub/sub channel of revoked tokens and accounts: a channel, nothing is stored. */
+    public String revocations() {
+        return prefix + ":revoked";
+    }
 }

@@ -19,134 +19,145 @@ import java.util.concurrent.TimeUnit;
  * and script runs under {@code redis.command-timeout}.
  */
 public final class RedisStore {
-  /** Where commands go: one client (standalone, sentinel) or Kordon's own cluster routing. */
-  private interface Nodes {
-    Future<Response> send(Request request);
+    /** Where commands go: one client (standalone, sentinel) or Kordon's own cluster routing. */
+    private interface Nodes {
+        Future<Response> send(Request request);
 
-    Future<Void> ping();
+        Future<Void> ping();
 
-    Future<Void> close();
-  }
-
-  private final Nodes nodes;
-  private final Keys keys;
-  private final long deadlineMs;
-
-  private RedisStore(Nodes nodes, String prefix, long deadlineMs) {
-    this.nodes = nodes;
-    this.keys = new Keys(prefix);
-    this.deadlineMs = deadlineMs;
-  }
-
-  public static RedisStore create(Vertx vertx, KordonConfig.Redis config) {
-    long deadline = config.commandTimeout().toMillis();
-    if (config.mode() == KordonConfig.RedisMode.CLUSTER) {
-      ClusterRouter router = new ClusterRouter(vertx, config.urls(), () -> options(config), deadline);
-      return new RedisStore(new Nodes() {
-        public Future<Response> send(Request request) {
-          return router.send(request);
-        }
-
-        public Future<Void> ping() {
-          return router.ping();
-        }
-
-        public Future<Void> close() {
-          return router.close();
-        }
-      }, config.keyPrefix(), deadline);
+        Future<Void> close();
     }
-    RedisOptions options = options(config);
-    config.urls().forEach(options::addConnectionString);
-    if (config.mode() == KordonConfig.RedisMode.SENTINEL) {
-      options.setType(RedisClientType.SENTINEL).setRole(RedisRole.MASTER).setMasterName(config.masterName());
-    } else {
-      options.setType(RedisClientType.STANDALONE);
+
+    private final Nodes nodes;
+    private final Keys keys;
+    private final long deadlineMs;
+
+    private RedisStore(Nodes nodes, String prefix, long deadlineMs) {
+        this.nodes = nodes;
+        this.keys = new Keys(prefix);
+        this.deadlineMs = deadlineMs;
     }
-    Redis client = Redis.createClient(vertx, options);
-    return new RedisStore(new Nodes() {
-      public Future<Response> send(Request request) {
-        return client.send(request);
-      }
 
-      public Future<Void> ping() {
-        return client.send(Request.cmd(Command.PING)).mapEmpty();
-      }
+    public static RedisStore create(Vertx vertx, KordonConfig.Redis config) {
+        long deadline = config.commandTimeout().toMillis();
+        if (config.mode() == KordonConfig.RedisMode.CLUSTER) {
+            ClusterRouter router = new ClusterRouter(vertx, config.urls(), () -> options(config), deadline);
+            return new RedisStore(
+                    new Nodes() {
+                        public Future<Response> send(Request request) {
+                            return router.send(request);
+                        }
 
-      public Future<Void> close() {
-        return client.close();
-      }
-    }, config.keyPrefix(), deadline);
-  }
+                        public Future<Void> ping() {
+                            return router.ping();
+                        }
 
-  private static RedisOptions options(KordonConfig.Redis config) {
-    int deadline = (int) Math.min(Integer.MAX_VALUE, config.commandTimeout().toMillis());
-    return new RedisOptions()
-        // RESP2: replies keep one shape (arrays, not maps) whatever the server version.
-        .setPreferredProtocolVersion(io.vertx.redis.client.ProtocolVersion.RESP2)
-        // A node that is gone (no RST, as when a pod's address vanishes) fails within the deadline.
-        .setNetClientOptions(new NetClientOptions().setConnectTimeout(deadline).setTcpKeepAlive(true))
-        .setMaxPoolSize(config.poolSize())
-        .setMaxPoolWaiting(config.waitQueue())
-        .setMaxWaitingHandlers(config.waitQueue() * 4);
-  }
-
-  /**
-   * A client for one pub/sub connection. Standalone and sentinel (the master) as configured; in
-   * cluster mode a plain connection to one node, {@code attempt} choosing which, because a classic
-   * PUBLISH reaches every node of the cluster.
-   */
-  public static Redis subscriber(Vertx vertx, KordonConfig.Redis config, int attempt) {
-    RedisOptions options = new RedisOptions()
-        .setPreferredProtocolVersion(io.vertx.redis.client.ProtocolVersion.RESP2)
-        .setMaxPoolSize(1)
-        .setMaxPoolWaiting(1);
-    switch (config.mode()) {
-      case CLUSTER -> options.setType(RedisClientType.STANDALONE)
-          .addConnectionString(config.urls().get(Math.floorMod(attempt, config.urls().size())));
-      case SENTINEL -> {
-        // No automatic failover: it would swap in a connection without our subscription and
-        // handlers; losing the old one makes us subscribe again at the new master instead.
-        options.setType(RedisClientType.SENTINEL).setRole(RedisRole.MASTER).setMasterName(config.masterName())
-            .setAutoFailover(false);
+                        public Future<Void> close() {
+                            return router.close();
+                        }
+                    },
+                    config.keyPrefix(),
+                    deadline);
+        }
+        RedisOptions options = options(config);
         config.urls().forEach(options::addConnectionString);
-      }
-      default -> {
-        options.setType(RedisClientType.STANDALONE);
-        config.urls().forEach(options::addConnectionString);
-      }
+        if (config.mode() == KordonConfig.RedisMode.SENTINEL) {
+            options.setType(RedisClientType.SENTINEL).setRole(RedisRole.MASTER).setMasterName(config.masterName());
+        } else {
+            options.setType(RedisClientType.STANDALONE);
+        }
+        Redis client = Redis.createClient(vertx, options);
+        return new RedisStore(
+                new Nodes() {
+                    public Future<Response> send(Request request) {
+                        return client.send(request);
+                    }
+
+                    public Future<Void> ping() {
+                        return client.send(Request.cmd(Command.PING)).mapEmpty();
+                    }
+
+                    public Future<Void> close() {
+                        return client.close();
+                    }
+                },
+                config.keyPrefix(),
+                deadline);
     }
-    return Redis.createClient(vertx, options);
-  }
 
-  /** Every key name, under this store's prefix. */
-  public Keys keys() {
-    return keys;
-  }
-
-  /** One command, failed after {@code redis.command-timeout}: a request waits for Redis no longer. */
-  public Future<Response> send(Command command, Object... args) {
-    Request req = Request.cmd(command);
-    for (Object a : args) {
-      req.arg(String.valueOf(a));
+    private static RedisOptions options(KordonConfig.Redis config) {
+        int deadline = (int) Math.min(Integer.MAX_VALUE, config.commandTimeout().toMillis());
+        return new RedisOptions()
+                // RESP2: replies keep one shape (arrays, not maps) whatever the server version.
+                .setPreferredProtocolVersion(io.vertx.redis.client.ProtocolVersion.RESP2)
+                // A node that is gone (no RST, as when a pod's address vanishes) fails within the deadline.
+                .setNetClientOptions(
+                        new NetClientOptions().setConnectTimeout(deadline).setTcpKeepAlive(true))
+                .setMaxPoolSize(config.poolSize())
+                .setMaxPoolWaiting(config.waitQueue())
+                .setMaxWaitingHandlers(config.waitQueue() * 4);
     }
-    return raw(req);
-  }
 
-  public Future<Response> eval(LuaScript script, List<String> keys, List<String> args) {
-    return script.run(this, keys, args);
-  }
+    /**
+     * A client for one pub/sub connection. Standalone and sentinel (the master) as configured; in
+     * cluster mode a plain connection to one node, {@code attempt} choosing which, because a classic
+     * PUBLISH reaches every node of the cluster.
+     */
+    public static Redis subscriber(Vertx vertx, KordonConfig.Redis config, int attempt) {
+        RedisOptions options = new RedisOptions()
+                .setPreferredProtocolVersion(io.vertx.redis.client.ProtocolVersion.RESP2)
+                .setMaxPoolSize(1)
+                .setMaxPoolWaiting(1);
+        switch (config.mode()) {
+            case CLUSTER ->
+                options.setType(RedisClientType.STANDALONE)
+                        .addConnectionString(config.urls()
+                                .get(Math.floorMod(attempt, config.urls().size())));
+            case SENTINEL -> {
+                // No automatic failover: it would swap in a connection without our subscription and
+                // handlers; losing the old one makes us subscribe again at the new master instead.
+                options.setType(RedisClientType.SENTINEL)
+                        .setRole(RedisRole.MASTER)
+                        .setMasterName(config.masterName())
+                        .setAutoFailover(false);
+                config.urls().forEach(options::addConnectionString);
+            }
+            default -> {
+                options.setType(RedisClientType.STANDALONE);
+                config.urls().forEach(options::addConnectionString);
+            }
+        }
+        return Redis.createClient(vertx, options);
+    }
 
-  Future<Response> raw(Request req) {
-    return nodes.send(req).timeout(deadlineMs, TimeUnit.MILLISECONDS);
-  }
+    /** Every key name, under this store's prefix. */
+    public Keys keys() {
+        return keys;
+    }
 
-  /** Redis answers (in cluster mode: any master does). */
-  public Future<Void> ping() {
-    return nodes.ping().timeout(deadlineMs, TimeUnit.MILLISECONDS);
-  }
+    /** One command, failed after {@code redis.command-timeout}: a request waits for Redis no longer. */
+    public Future<Response> send(Command command, Object... args) {
+        Request req = Request.cmd(command);
+        for (Object a : args) {
+            req.arg(String.valueOf(a));
+        }
+        return raw(req);
+    }
 
-  public Future<Void> close() {
-    return nodes.close();
-  }
+    public Future<Response> eval(LuaScript script, List<String> keys, List<String> args) {
+        return script.run(this, keys, args);
+    }
+
+    Future<Response> raw(Request req) {
+        return nodes.send(req).timeout(deadlineMs, TimeUnit.MILLISECONDS);
+    }
+
+    /** Redis answers (in cluster mode: any master does). */
+    public Future<Void> ping() {
+        return nodes.ping().timeout(deadlineMs, TimeUnit.MILLISECONDS);
+    }
+
+    public Future<Void> close() {
+        return nodes.close();
+    }
 }

@@ -23,50 +23,54 @@ import java.util.UUID;
  * start of its {@code iat} second, which can only refuse it, never keep it.
  */
 public final class AccountEpoch {
-  private final RedisStore redis;
-  private final Duration keep;
+    private final RedisStore redis;
+    private final Duration keep;
 
-  /**
-   * {@code credentialLife}: the longest any access token or browser session lives; an epoch is kept
-   * that long, after which nothing issued before it can still be presented.
-   */
-  public AccountEpoch(RedisStore redis, Duration credentialLife) {
-    this.redis = redis;
-    this.keep = credentialLife.plusMinutes(1);
-  }
-
-  /** Raises the account's epoch to now (never lowers it); returns the epoch in force. */
-  public Future<Long> raise(UUID account) {
-    return redis.eval(Scripts.EPOCH_RAISE, List.of(redis.keys().epoch(account)),
-            List.of(Long.toString(System.currentTimeMillis()), Long.toString(Math.max(1000, keep.toMillis()))))
-        .map(Response::toLong);
-  }
-
-  /** The account's epoch as stored (null: none), for {@link #predates}. */
-  public Future<Response> read(UUID account) {
-    return redis.send(Command.GET, redis.keys().epoch(account));
-  }
-
-  /** When an access token was issued, in milliseconds. */
-  public static long issuedMs(JsonObject claims) {
-    Object ms = claims.getValue("iat_ms");
-    if (ms instanceof Number n) {
-      return n.longValue();
+    /**
+     * {@code credentialLife}: the longest any access token or browser session lives; an epoch is kept
+     * that long, after which nothing issued before it can still be presented.
+     */
+    public AccountEpoch(RedisStore redis, Duration credentialLife) {
+        this.redis = redis;
+        this.keep = credentialLife.plusMinutes(1);
     }
-    Object iat = claims.getValue("iat");
-    return iat instanceof Number n ? n.longValue() * 1000 : 0;
-  }
 
-  /** Whether something issued at {@code issuedMs} predates the epoch read from Redis (null: none). */
-  public static boolean predates(long issuedMs, Response epoch) {
-    if (epoch == null) {
-      return false;
+    /** Raises the account's epoch to now (never lowers it); returns the epoch in force. */
+    public Future<Long> raise(UUID account) {
+        return redis.eval(
+                        Scripts.EPOCH_RAISE,
+                        List.of(redis.keys().epoch(account)),
+                        List.of(
+                                Long.toString(System.currentTimeMillis()),
+                                Long.toString(Math.max(1000, keep.toMillis()))))
+                .map(Response::toLong);
     }
-    try {
-      return issuedMs < Long.parseLong(epoch.toString());
-    } catch (NumberFormatException e) {
-      // Unreadable: refuse rather than guess.
-      return true;
+
+    /** The account's epoch as stored (null: none), for {@link #predates}. */
+    public Future<Response> read(UUID account) {
+        return redis.send(Command.GET, redis.keys().epoch(account));
     }
-  }
+
+    /** When an access token was issued, in milliseconds. */
+    public static long issuedMs(JsonObject claims) {
+        Object ms = claims.getValue("iat_ms");
+        if (ms instanceof Number n) {
+            return n.longValue();
+        }
+        Object iat = claims.getValue("iat");
+        return iat instanceof Number n ? n.longValue() * 1000 : 0;
+    }
+
+    /** Whether something issued at {@code issuedMs} predates the epoch read from Redis (null: none). */
+    public static boolean predates(long issuedMs, Response epoch) {
+        if (epoch == null) {
+            return false;
+        }
+        try {
+            return issuedMs < Long.parseLong(epoch.toString());
+        } catch (NumberFormatException e) {
+            // Unreadable: refuse rather than guess.
+            return true;
+        }
+    }
 }

@@ -19,32 +19,32 @@ import org.bouncycastle.util.BigIntegers;
  * message (RFC 6979), so no random source is drawn on the event loop either.
  */
 final class Es256 {
-  private static final X9ECParameters P256 = CustomNamedCurves.getByName("secp256r1");
-  private static final ECDomainParameters DOMAIN =
-      new ECDomainParameters(P256.getCurve(), P256.getG(), P256.getN(), P256.getH());
-  private static final int HALF = 32;
+    private static final X9ECParameters P256 = CustomNamedCurves.getByName("secp256r1");
+    private static final ECDomainParameters DOMAIN =
+            new ECDomainParameters(P256.getCurve(), P256.getG(), P256.getN(), P256.getH());
+    private static final int HALF = 32;
 
-  private final ECPrivateKeyParameters key;
+    private final ECPrivateKeyParameters key;
 
-  Es256(ECPrivateKey privateKey) {
-    if (!privateKey.getParams().getOrder().equals(P256.getN())) {
-      throw new IllegalArgumentException("ES256 needs a P-256 key");
+    Es256(ECPrivateKey privateKey) {
+        if (!privateKey.getParams().getOrder().equals(P256.getN())) {
+            throw new IllegalArgumentException("ES256 needs a P-256 key");
+        }
+        this.key = new ECPrivateKeyParameters(privateKey.getS(), DOMAIN);
     }
-    this.key = new ECPrivateKeyParameters(privateKey.getS(), DOMAIN);
-  }
 
-  /** The 64-byte r||s signature of {@code message}. */
-  byte[] sign(byte[] message) {
-    SHA256Digest digest = new SHA256Digest();
-    digest.update(message, 0, message.length);
-    byte[] hash = new byte[digest.getDigestSize()];
-    digest.doFinal(hash, 0);
-    ECDSASigner signer = new ECDSASigner(new HMacDSAKCalculator(new SHA256Digest()));
-    signer.init(true, key);
-    BigInteger[] rs = signer.generateSignature(hash);
-    byte[] out = new byte[2 * HALF];
-    BigIntegers.asUnsignedByteArray(rs[0], out, 0, HALF);
-    BigIntegers.asUnsignedByteArray(rs[1], out, HALF, HALF);
-    return out;
-  }
+    /** The 64-byte r||s signature of {@code message}. */
+    byte[] sign(byte[] message) {
+        SHA256Digest digest = new SHA256Digest();
+        digest.update(message, 0, message.length);
+        byte[] hash = new byte[digest.getDigestSize()];
+        digest.doFinal(hash, 0);
+        ECDSASigner signer = new ECDSASigner(new HMacDSAKCalculator(new SHA256Digest()));
+        signer.init(true, key);
+        BigInteger[] rs = signer.generateSignature(hash);
+        byte[] out = new byte[2 * HALF];
+        BigIntegers.asUnsignedByteArray(rs[0], out, 0, HALF);
+        BigIntegers.asUnsignedByteArray(rs[1], out, HALF, HALF);
+        return out;
+    }
 }

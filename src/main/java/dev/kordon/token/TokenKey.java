@@ -6,26 +6,26 @@ package dev.kordon.token;
  * bytes, as good a hash as any. Equality still compares the whole string.
  */
 final class TokenKey {
-  private static final int HASHED = 24;
-  final String token;
-  private final int hash;
+    private static final int HASHED = 24;
+    final String token;
+    private final int hash;
 
-  TokenKey(String token) {
-    this.token = token;
-    int h = token.length();
-    for (int i = Math.max(0, token.length() - HASHED); i < token.length(); i++) {
-      h = 31 * h + token.charAt(i);
+    TokenKey(String token) {
+        this.token = token;
+        int h = token.length();
+        for (int i = Math.max(0, token.length() - HASHED); i < token.length(); i++) {
+            h = 31 * h + token.charAt(i);
+        }
+        this.hash = h;
     }
-    this.hash = h;
-  }
 
-  @Override
-  public int hashCode() {
-    return hash;
-  }
+    @Override
+    public int hashCode() {
+        return hash;
+    }
 
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof TokenKey k && k.hash == hash && k.token.equals(token);
-  }
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TokenKey k && k.hash == hash && k.token.equals(token);
+    }
 }

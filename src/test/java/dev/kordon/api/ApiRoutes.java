@@ -22,76 +22,85 @@ import java.util.TreeSet;
  * the JWKS), it must be served as described.
  */
 final class ApiRoutes {
-  static final List<String> API_PREFIXES = List.of("/api/", "/admin/");
-  static final String ADMIN = "/admin/";
-  private static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "patch", "head", "options", "trace");
+    static final List<String> API_PREFIXES = List.of("/api/", "/admin/");
+    static final String ADMIN = "/admin/";
+    private static final Set<String> METHODS =
+            Set.of("get", "put", "post", "delete", "patch", "head", "options", "trace");
 
-  private ApiRoutes() {}
+    private ApiRoutes() {}
 
-  /**
-   * Every endpoint of the router as "METHOD /path/{param}": a route with an exact path. A prefix
-   * route ({@code /api/*}) is a filter every endpoint under it passes, and a route without a path
-   * a filter for all; neither answers on its own. A route for every method shows as "* /path",
-   * which no operation of the spec matches. A route made from a regex (Envoy's paths under
-   * /auth/verify/) has no path Vert.x lets us read, and is left out.
-   */
-  static Set<String> endpoints(Router router) {
-    Set<String> out = new TreeSet<>();
-    for (Route r : router.getRoutes()) {
-      // A path with parameters counts as a regex path too; a route made from a regex has no path.
-      if (r.getPath() == null || !r.isExactPath()) {
-        continue;
-      }
-      String path = r.getPath().replaceAll(":([A-Za-z0-9_]+)", "{$1}");
-      // Vert.x answers null, not an empty set, for a route of every method.
-      Set<HttpMethod> methods = r.methods() == null ? Set.of() : r.methods();
-      if (methods.isEmpty()) {
-        out.add("* " + path);
-      }
-      for (HttpMethod m : methods) {
-        out.add(m.name() + " " + path);
-      }
-    }
-    return out;
-  }
-
-  /** Every operation of the spec as "METHOD /path/{param}". */
-  @SuppressWarnings("unchecked")
-  static Set<String> operations(Map<String, Object> spec) {
-    Set<String> out = new TreeSet<>();
-    for (var path : ((Map<String, Object>) spec.get("paths")).entrySet()) {
-      for (String key : ((Map<String, Object>) path.getValue()).keySet()) {
-        if (METHODS.contains(key)) {
-          out.add(key.toUpperCase(Locale.ROOT) + " " + path.getKey());
+    /**
+     * Every endpoint of the router as "METHOD /path/{param}": a route with an exact path. A prefix
+     * route ({@code /api/*}) is a filter every endpoint under it passes, and a route without a path
+     * a filter for all; neither answers on its own. A route for every method shows as "* /path",
+     * which no operation of the spec matches. A route made from a regex (Envoy's paths under
+     * /auth/verify/) has no path Vert.x lets us read, and is left out.
+     */
+    static Set<String> endpoints(Router router) {
+        Set<String> out = new TreeSet<>();
+        for (Route r : router.getRoutes()) {
+            // A path with parameters counts as a regex path too; a route made from a regex has no path.
+            if (r.getPath() == null || !r.isExactPath()) {
+                continue;
+            }
+            String path = r.getPath().replaceAll(":([A-Za-z0-9_]+)", "{$1}");
+            // Vert.x answers null, not an empty set, for a route of every method.
+            Set<HttpMethod> methods = r.methods() == null ? Set.of() : r.methods();
+            if (methods.isEmpty()) {
+                out.add("* " + path);
+            }
+            for (HttpMethod m : methods) {
+                out.add(m.name() + " " + path);
+            }
         }
-      }
+        return out;
     }
-    return out;
-  }
 
-  /** What is served but not specified (under the API prefixes), and specified but not served, port by port. */
-  static List<String> differences(Router publicPort, Router adminPort, Map<String, Object> spec) {
-    Set<String> operations = operations(spec);
-    List<String> out = new ArrayList<>();
-    compare("public", endpoints(publicPort), operations.stream().filter(o -> !path(o).startsWith(ADMIN)).toList(), out);
-    compare("admin", endpoints(adminPort), operations.stream().filter(o -> path(o).startsWith(ADMIN)).toList(), out);
-    return out;
-  }
-
-  private static void compare(String port, Set<String> served, List<String> specified, List<String> out) {
-    for (String e : served) {
-      if (API_PREFIXES.stream().anyMatch(path(e)::startsWith) && !specified.contains(e)) {
-        out.add(e + ": served on the " + port + " port, not in openapi.yaml for it");
-      }
+    /** Every operation of the spec as "METHOD /path/{param}". */
+    @SuppressWarnings("unchecked")
+    static Set<String> operations(Map<String, Object> spec) {
+        Set<String> out = new TreeSet<>();
+        for (var path : ((Map<String, Object>) spec.get("paths")).entrySet()) {
+            for (String key : ((Map<String, Object>) path.getValue()).keySet()) {
+                if (METHODS.contains(key)) {
+                    out.add(key.toUpperCase(Locale.ROOT) + " " + path.getKey());
+                }
+            }
+        }
+        return out;
     }
-    for (String o : specified) {
-      if (!served.contains(o)) {
-        out.add(o + ": in openapi.yaml, not served on the " + port + " port");
-      }
-    }
-  }
 
-  private static String path(String endpoint) {
-    return endpoint.substring(endpoint.indexOf(' ') + 1);
-  }
+    /** What is served but not specified (under the API prefixes), and specified but not served, port by port. */
+    static List<String> differences(Router publicPort, Router adminPort, Map<String, Object> spec) {
+        Set<String> operations = operations(spec);
+        List<String> out = new ArrayList<>();
+        compare(
+                "public",
+                endpoints(publicPort),
+                operations.stream().filter(o -> !path(o).startsWith(ADMIN)).toList(),
+                out);
+        compare(
+                "admin",
+                endpoints(adminPort),
+                operations.stream().filter(o -> path(o).startsWith(ADMIN)).toList(),
+                out);
+        return out;
+    }
+
+    private static void compare(String port, Set<String> served, List<String> specified, List<String> out) {
+        for (String e : served) {
+            if (API_PREFIXES.stream().anyMatch(path(e)::startsWith) && !specified.contains(e)) {
+                out.add(e + ": served on the " + port + " port, not in openapi.yaml for it");
+            }
+        }
+        for (String o : specified) {
+            if (!served.contains(o)) {
+                out.add(o + ": in openapi.yaml, not served on the " + port + " port");
+            }
+        }
+    }
+
+    private static String path(String endpoint) {
+        return endpoint.substring(endpoint.indexOf(' ') + 1);
+    }
 }

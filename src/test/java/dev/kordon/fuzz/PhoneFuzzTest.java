@@ -12,20 +12,20 @@ import java.util.Map;
 
 /** The login parser on arbitrary input: it answers a login or a field error, and nothing else. */
 class PhoneFuzzTest {
-  private static final LoginParser PARSER = new LoginParser(KordonConfig.from(
-      ConfigTree.load(Path.of("conf", "kordon.yaml"), Map.of("KORDON_DEV", "true"))));
+    private static final LoginParser PARSER = new LoginParser(
+            KordonConfig.from(ConfigTree.load(Path.of("conf", "kordon.yaml"), Map.of("KORDON_DEV", "true"))));
 
-  @FuzzTest(maxDuration = "30s")
-  void parse(FuzzedDataProvider data) {
-    String category = data.pickValue(new String[] {"mobile", "internet", "satellite", ""});
-    String input = data.consumeRemainingAsString();
-    LoginParser.Result r = PARSER.parse(category, input);
-    assertThat(r.login() == null).isNotEqualTo(r.error() == null);
-    if (r.login() != null && category.equals("mobile")) {
-      assertThat(r.login()).matches("\\+375(29|44|25|33)\\d{7}");
+    @FuzzTest(maxDuration = "30s")
+    void parse(FuzzedDataProvider data) {
+        String category = data.pickValue(new String[] {"mobile", "internet", "satellite", ""});
+        String input = data.consumeRemainingAsString();
+        LoginParser.Result r = PARSER.parse(category, input);
+        assertThat(r.login() == null).isNotEqualTo(r.error() == null);
+        if (r.login() != null && category.equals("mobile")) {
+            assertThat(r.login()).matches("\\+375(29|44|25|33)\\d{7}");
+        }
+        if (r.login() != null && category.equals("internet")) {
+            assertThat(r.login()).matches("\\d{6,20}");
+        }
     }
-    if (r.login() != null && category.equals("internet")) {
-      assertThat(r.login()).matches("\\d{6,20}");
-    }
-  }
 }

@@ -28,379 +28,570 @@ import org.junit.jupiter.api.Test;
 
 /** Throttles and caps with real concurrency, and the owner's ways in while the password path is attacked. */
 class ThrottleTest {
-  static final String PASSWORD = LogCapture.secret("Owner-Password-Strong-1");
+    static final String PASSWORD = LogCapture.secret("Owner-Password-Strong-1");
 
-  static Future<HttpResponse<Buffer>> loginFrom(Rig rig, String ip, String login, String password) {
-    return rig.postAsync("/api/v1/login/password",
-        new JsonObject().put("category", "mobile").put("login", login).put("password", password),
-        MultiMap.caseInsensitiveMultiMap().add("X-Forwarded-For", ip));
-  }
-
-  static JsonObject admin(Rig rig, String login) {
-    return rig.admin(HttpMethod.GET, "/admin/v1/accounts/mobile/" + login, null, Rig.ADMIN_TOKEN).bodyAsJsonObject();
-  }
-
-  static JsonArray events(Rig rig, String login) {
-    return rig.admin(HttpMethod.GET, "/admin/v1/accounts/mobile/" + login + "/events?limit=1000", null, Rig.ADMIN_TOKEN)
-        .bodyAsJsonObject().getJsonArray("events");
-  }
-
-  static long count(JsonArray events, String name) {
-    return events.stream().filter(e -> name.equals(((JsonObject) e).getString("event"))).count();
-  }
-
-  @Test
-  void twoHundredParallelWrongPasswordsFromFiftyIpsCountExactlyAndLockAtTheConfiguredNumber() {
-    try (SmsProviderStub sms = new SmsProviderStub();
-        Rig rig = Rig.builder()
-            .set("http.trusted-proxies", List.of("127.0.0.1"))
-            .set("login.delay-after", 100).set("login.lock-after", 50)
-            .set("login.per-account-ip", 10).set("login.per-ip", 100)
-            // All 200 land in the same instant and every one must be checked and counted: more than a
-            // second of hashing on two cores, which the shipped hash.max-wait would rightly shed.
-            .set("hash.max-wait", "30s")
-            .set("sms.provider", "http").set("sms.http.url", sms.url())
-            .start()) {
-      String email = "attacked@org.by";
-      rig.account("mobile", "+375294000001", Rig.TARIFF, "active", PASSWORD, email);
-      List<Future<HttpResponse<Buffer>>> attack = new ArrayList<>();
-      for (int i = 0; i < 200; i++) {
-        attack.add(loginFrom(rig, "198.51.100." + (i % 50), "+375294000001", "guess-number-" + i));
-      }
-      Rig.await(Future.join(attack));
-      String first = attack.get(0).result().bodyAsString();
-      for (var f : attack) {
-        assertThat(f.result().statusCode()).isEqualTo(401);
-        assertThat(f.result().bodyAsString()).isEqualTo(first);
-      }
-      JsonObject state = admin(rig, "+375294000001");
-      assertThat(state.getLong("password_failures")).isEqualTo(50);
-      assertThat(state.getBoolean("password_locked")).isTrue();
-      // Audit rows are written after the answer: wait for all 200, then count them by kind.
-      JsonArray log = Await.until(Duration.ofSeconds(10), () -> events(rig, "+375294000001"),
-          e -> count(e, "login.failure") + count(e, "login.locked") >= 200);
-      assertThat(count(log, "login.failure")).isEqualTo(50);
-      assertThat(count(log, "login.locked")).isEqualTo(150);
-      assertThat(log.stream().map(e -> ((JsonObject) e).getString("ip")).distinct().count()).isEqualTo(50);
-
-      // Locked: the right password gets exactly the wrong password's answer.
-      var owner = Rig.await(loginFrom(rig, "203.0.113.9", "+375294000001", PASSWORD));
-      assertThat(owner.statusCode()).isEqualTo(401);
-      assertThat(owner.bodyAsString()).isEqualTo(first);
-      assertThat(new TreeSet<>(owner.headers().names())).isEqualTo(new TreeSet<>(attack.get(0).result().headers().names()));
-
-      // No lockout DoS: the owner still signs in by SMS …
-      assertThat(rig.post("/api/v1/login/sms-code", new JsonObject().put("category", "mobile").put("login", "+375294000001"))
-          .statusCode()).isEqualTo(202);
-      Await.until(Duration.ofSeconds(10), () -> !sms.to("+375294000001").isEmpty());
-      Matcher code = Pattern.compile("(\\d{6})").matcher(sms.to("+375294000001").get(0).getString("text"));
-      assertThat(code.find()).isTrue();
-      var bySms = rig.post("/api/v1/login/sms", new JsonObject().put("category", "mobile").put("login", "+375294000001")
-          .put("code", LogCapture.secret(code.group(1))));
-      assertThat(bySms.statusCode()).isEqualTo(200);
-      // … and recovers by e-mail: the temporary password opens the forced change despite the lock.
-      assertThat(rig.post("/api/v1/password/recovery", new JsonObject().put("category", "mobile")
-          .put("login", "+375294000001").put("channel", "email")).statusCode()).isEqualTo(202);
-      Matcher temp = Mailbox.TEMP_PASSWORD
-          .matcher(Mailbox.await(TestServers.smtp(), email, 1, 10_000).get(0).text());
-      assertThat(temp.find()).isTrue();
-      var forced = Rig.await(loginFrom(rig, "203.0.113.9", "+375294000001", LogCapture.secret(temp.group(1))));
-      assertThat(forced.statusCode()).isEqualTo(200);
-      assertThat(forced.bodyAsJsonObject().getBoolean("password_change_required")).isTrue();
-      LogCapture.secret(forced.bodyAsJsonObject().getString("change_token"));
-
-      // An admin lifts the lock; the password works again and a success resets the count.
-      assertThat(rig.admin(HttpMethod.POST, "/admin/v1/accounts/mobile/+375294000001/unlock", new JsonObject(),
-          Rig.ADMIN_TOKEN).statusCode()).isEqualTo(204);
-      assertThat(Rig.await(loginFrom(rig, "203.0.113.9", "+375294000001", PASSWORD)).statusCode()).isEqualTo(200);
-      assertThat(admin(rig, "+375294000001").getLong("password_failures")).isZero();
-      JsonArray afterUnlock = Await.until(Duration.ofSeconds(10), () -> events(rig, "+375294000001"),
-          e -> count(e, "admin.unlocked") >= 1);
-      assertThat(count(afterUnlock, "admin.unlocked")).isEqualTo(1);
+    static Future<HttpResponse<Buffer>> loginFrom(Rig rig, String ip, String login, String password) {
+        return rig.postAsync(
+                "/api/v1/login/password",
+                new JsonObject().put("category", "mobile").put("login", login).put("password", password),
+                MultiMap.caseInsensitiveMultiMap().add("X-Forwarded-For", ip));
     }
-  }
 
-  @Test
-  void parallelRightPasswordsOfOneLoginAreNeverRefusedByTheGate() {
-    // Shipped limits: 5 free failures, lock at 20, 10 per login and IP. Sixty right passwords at once
-    // are more than any of them; none is a failure, so none may be refused.
-    try (Rig rig = Rig.builder().set("http.trusted-proxies", List.of("127.0.0.1")).start()) {
-      rig.account("+375294000010", PASSWORD);
-      List<Future<HttpResponse<Buffer>>> office = new ArrayList<>();
-      for (int i = 0; i < 30; i++) {
-        office.add(loginFrom(rig, "203.0.113.50", "+375294000010", PASSWORD));
-        office.add(loginFrom(rig, "203.0.113." + (60 + i % 10), "+375294000010", PASSWORD));
-      }
-      Rig.await(Future.join(office));
-      Map<Integer, Long> statuses = new TreeMap<>();
-      office.forEach(f -> statuses.merge(f.result().statusCode(), 1L, Long::sum));
-      // The gate refuses with 429 (or counts a failure, 401): never here. Sixty hashes at once can
-      // still pass hash.max-wait on a loaded machine, and the pool then sheds one with 503
-      // overloaded: a different mechanism, which the storm tests hold to its own rules.
-      assertThat(statuses.keySet()).as("answers to sixty right passwords").isSubsetOf(200, 503).contains(200);
-      office.stream().map(Future::result).filter(r -> r.statusCode() == 503)
-          .forEach(r -> assertThat(r.bodyAsJsonObject().getString("code")).isEqualTo("overloaded"));
-      assertThat(admin(rig, "+375294000010").getLong("password_failures")).isZero();
-
-      // Failures still count while right passwords run beside them: three wrong ones, three failures.
-      List<Future<HttpResponse<Buffer>>> mixed = new ArrayList<>();
-      for (int i = 0; i < 12; i++) {
-        mixed.add(loginFrom(rig, "203.0.113.80", "+375294000010", i % 4 == 0 ? "wrong-guess-" + i : PASSWORD));
-      }
-      Rig.await(Future.join(mixed));
-      for (int i = 0; i < 12; i++) {
-        assertThat(mixed.get(i).result().statusCode()).isEqualTo(i % 4 == 0 ? 401 : 200);
-      }
-      // Audit rows are written after the answer: wait for the office's and the 9 later successes,
-      // and the failures.
-      long successes = statuses.get(200) + 9;
-      JsonArray log = Await.until(Duration.ofSeconds(10), () -> events(rig, "+375294000010"),
-          e -> count(e, "login.success") >= successes && count(e, "login.failure") >= 3);
-      assertThat(count(log, "login.success")).isEqualTo(successes);
-      assertThat(count(log, "login.failure")).isEqualTo(3);
+    static JsonObject admin(Rig rig, String login) {
+        return rig.admin(HttpMethod.GET, "/admin/v1/accounts/mobile/" + login, null, Rig.ADMIN_TOKEN)
+                .bodyAsJsonObject();
     }
-  }
 
-  @Test
-  void delaysGrowAfterTheFreeFailuresAndASuccessResets() {
-    try (Rig rig = Rig.builder().set("login.delay-after", 2).set("login.delay-base", "1s").start()) {
-      rig.account("+375294000002", PASSWORD);
-      assertThat(rig.login("+375294000002", "wrong-1-password").statusCode()).isEqualTo(401);
-      assertThat(rig.login("+375294000002", "wrong-2-password").statusCode()).isEqualTo(401);
-      var early = rig.login("+375294000002", "wrong-3-password");
-      assertThat(early.statusCode()).isEqualTo(429);
-      assertThat(early.getHeader("Retry-After")).isEqualTo("1");
-      assertThat(early.bodyAsJsonObject().getString("code")).isEqualTo("too_many_requests");
-      // The subject is the delay running out.
-      Await.hold(Duration.ofMillis(1100));
-      assertThat(rig.login("+375294000002", "wrong-3-password").statusCode()).isEqualTo(401);
-      var later = rig.login("+375294000002", "wrong-4-password");
-      assertThat(later.statusCode()).isEqualTo(429);
-      assertThat(Integer.parseInt(later.getHeader("Retry-After"))).isEqualTo(2);
-      Await.hold(Duration.ofMillis(2100));
-      assertThat(rig.login("+375294000002", PASSWORD).statusCode()).isEqualTo(200);
-      assertThat(admin(rig, "+375294000002").getLong("password_failures")).isZero();
-      // Unknown logins are throttled the same way: the 429 tells nothing about the account.
-      rig.login("+375294999999", "wrong-1-password");
-      rig.login("+375294999999", "wrong-2-password");
-      assertThat(rig.login("+375294999999", "wrong-3-password").statusCode()).isEqualTo(429);
+    static JsonArray events(Rig rig, String login) {
+        return rig.admin(
+                        HttpMethod.GET,
+                        "/admin/v1/accounts/mobile/" + login + "/events?limit=1000",
+                        null,
+                        Rig.ADMIN_TOKEN)
+                .bodyAsJsonObject()
+                .getJsonArray("events");
     }
-  }
 
-  @Test
-  void perIpBudgetsAndForwardedForOnlyFromTrustedProxies() {
-    try (Rig trusting = Rig.builder().set("login.per-ip", 3).set("http.trusted-proxies", List.of("127.0.0.0/8")).start()) {
-      for (int i = 0; i < 3; i++) {
-        assertThat(Rig.await(loginFrom(trusting, "192.0.2.1", "+37529400001" + i, "x-password")).statusCode()).isEqualTo(401);
-      }
-      assertThat(Rig.await(loginFrom(trusting, "192.0.2.1", "+375294000019", "x-password")).statusCode()).isEqualTo(429);
-      assertThat(Rig.await(loginFrom(trusting, "192.0.2.2", "+375294000019", "x-password")).statusCode()).isEqualTo(401);
-      // The rightmost untrusted hop is the client; a forged hop further left changes nothing.
-      assertThat(Rig.await(loginFrom(trusting, "10.9.9.9, 192.0.2.1", "+375294000018", "x-password")).statusCode())
-          .isEqualTo(429);
+    static long count(JsonArray events, String name) {
+        return events.stream()
+                .filter(e -> name.equals(((JsonObject) e).getString("event")))
+                .count();
     }
-    try (Rig untrusting = Rig.builder().set("login.per-ip", 3).start()) {
-      for (int i = 0; i < 3; i++) {
-        Rig.await(loginFrom(untrusting, "192.0.2." + (10 + i), "+37529400002" + i, "x-password"));
-      }
-      // Nobody trusted: a new X-Forwarded-For per request does not buy a new budget.
-      assertThat(Rig.await(loginFrom(untrusting, "192.0.2.99", "+375294000029", "x-password")).statusCode()).isEqualTo(429);
-    }
-  }
 
-  @Test
-  void sendingCaps() {
-    try (SmsProviderStub sms = new SmsProviderStub();
-        Rig rig = Rig.builder().set("sms.provider", "http").set("sms.http.url", sms.url())
-            .set("http.trusted-proxies", List.of("127.0.0.1"))
-            .set("sending.per-ip-hour", 3).set("sms-code.resend-after", "0s").set("sms-code.per-day", 2)
-            .set("recovery.per-hour", 2).set("sending.sms-per-minute", 1000).start()) {
-      MultiMap ip1 = MultiMap.caseInsensitiveMultiMap().add("X-Forwarded-For", "192.0.2.50");
-      for (int i = 0; i < 3; i++) {
-        assertThat(rig.post("/api/v1/login/sms-code", body("+37529500000" + i), ip1).statusCode()).isEqualTo(202);
-      }
-      var fourth = rig.post("/api/v1/login/sms-code", body("+375295000009"), ip1);
-      assertThat(fourth.statusCode()).isEqualTo(429);
-      assertThat(Integer.parseInt(fourth.getHeader("Retry-After"))).isGreaterThan(3000);
+    @Test
+    void twoHundredParallelWrongPasswordsFromFiftyIpsCountExactlyAndLockAtTheConfiguredNumber() {
+        try (SmsProviderStub sms = new SmsProviderStub();
+                Rig rig = Rig.builder()
+                        .set("http.trusted-proxies", List.of("127.0.0.1"))
+                        .set("login.delay-after", 100)
+                        .set("login.lock-after", 50)
+                        .set("login.per-account-ip", 10)
+                        .set("login.per-ip", 100)
+                        // All 200 land in the same instant and every one must be checked and counted: more than a
+                        // second of hashing on two cores, which the shipped hash.max-wait would rightly shed.
+                        .set("hash.max-wait", "30s")
+                        .set("sms.provider", "http")
+                        .set("sms.http.url", sms.url())
+                        .start()) {
+            String email = "attacked@org.by";
+            rig.account("mobile", "+375294000001", Rig.TARIFF, "active", PASSWORD, email);
+            List<Future<HttpResponse<Buffer>>> attack = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                attack.add(loginFrom(rig, "198.51.100." + (i % 50), "+375294000001", "guess-number-" + i));
+            }
+            Rig.await(Future.join(attack));
+            String first = attack.get(0).result().bodyAsString();
+            for (var f : attack) {
+                assertThat(f.result().statusCode()).isEqualTo(401);
+                assertThat(f.result().bodyAsString()).isEqualTo(first);
+            }
+            JsonObject state = admin(rig, "+375294000001");
+            assertThat(state.getLong("password_failures")).isEqualTo(50);
+            assertThat(state.getBoolean("password_locked")).isTrue();
+            // Audit rows are written after the answer: wait for all 200, then count them by kind.
+            JsonArray log = Await.until(
+                    Duration.ofSeconds(10),
+                    () -> events(rig, "+375294000001"),
+                    e -> count(e, "login.failure") + count(e, "login.locked") >= 200);
+            assertThat(count(log, "login.failure")).isEqualTo(50);
+            assertThat(count(log, "login.locked")).isEqualTo(150);
+            assertThat(log.stream()
+                            .map(e -> ((JsonObject) e).getString("ip"))
+                            .distinct()
+                            .count())
+                    .isEqualTo(50);
 
-      // Per number per day (2 here), each request from its own address.
-      assertThat(rig.post("/api/v1/login/sms-code", body("+375295000100"), ip("192.0.2.60")).statusCode()).isEqualTo(202);
-      assertThat(rig.post("/api/v1/login/sms-code", body("+375295000100"), ip("192.0.2.61")).statusCode()).isEqualTo(202);
-      assertThat(rig.post("/api/v1/login/sms-code", body("+375295000100"), ip("192.0.2.62")).statusCode()).isEqualTo(429);
+            // Locked: the right password gets exactly the wrong password's answer.
+            var owner = Rig.await(loginFrom(rig, "203.0.113.9", "+375294000001", PASSWORD));
+            assertThat(owner.statusCode()).isEqualTo(401);
+            assertThat(owner.bodyAsString()).isEqualTo(first);
+            assertThat(new TreeSet<>(owner.headers().names()))
+                    .isEqualTo(new TreeSet<>(attack.get(0).result().headers().names()));
 
-      // Recovery has caps of its own: per number per hour.
-      assertThat(rig.post("/api/v1/password/recovery", body("+375295000200").put("channel", "email"), ip("192.0.2.70"))
-          .statusCode()).isEqualTo(202);
-      assertThat(rig.post("/api/v1/password/recovery", body("+375295000200").put("channel", "email"), ip("192.0.2.71"))
-          .statusCode()).isEqualTo(202);
-      assertThat(rig.post("/api/v1/password/recovery", body("+375295000200").put("channel", "email"), ip("192.0.2.72"))
-          .statusCode()).isEqualTo(429);
-    }
-    try (SmsProviderStub sms = new SmsProviderStub();
-        Rig rig = Rig.builder().set("sms.provider", "http").set("sms.http.url", sms.url())
-            .set("http.trusted-proxies", List.of("127.0.0.1")).set("sending.sms-per-minute", 2).start()) {
-      // Only SMS that go out spend the budget: two accounts' codes use it up.
-      rig.account("+375295000300", null);
-      rig.account("+375295000301", null);
-      rig.account("+375295000303", null);
-      assertThat(rig.post("/api/v1/login/sms-code", body("+375295000300"), ip("192.0.2.80")).statusCode()).isEqualTo(202);
-      assertThat(rig.post("/api/v1/login/sms-code", body("+375295000301"), ip("192.0.2.81")).statusCode()).isEqualTo(202);
-      // Spent: a number without an account is refused exactly like one with an account.
-      var over = rig.post("/api/v1/login/sms-code", body("+375295000302"), ip("192.0.2.82"));
-      var overKnown = rig.post("/api/v1/login/sms-code", body("+375295000303"), ip("192.0.2.83"));
-      assertThat(over.statusCode()).isEqualTo(429).isEqualTo(overKnown.statusCode());
-      assertThat(Integer.parseInt(over.getHeader("Retry-After"))).isBetween(1, 60);
-      assertThat(over.bodyAsString()).isEqualTo(overKnown.bodyAsString());
-      assertThat(new TreeSet<>(over.headers().names())).isEqualTo(new TreeSet<>(overKnown.headers().names()));
-      // The refused request left no code behind and kept nothing of the number's own caps.
-      var redis = rig.running.wiring().redis();
-      var keys = redis.keys();
-      String known = "+375295000303";
-      for (String key : List.of(keys.smsCode("mobile", known), keys.smsResend("mobile", known), keys.smsHour("mobile", known),
-          keys.smsDay("mobile", known))) {
-        assertThat(Rig.await(redis.send(Command.EXISTS, key)).toInteger()).as(key).isZero();
-      }
-    }
-  }
+            // No lockout DoS: the owner still signs in by SMS …
+            assertThat(rig.post(
+                                    "/api/v1/login/sms-code",
+                                    new JsonObject().put("category", "mobile").put("login", "+375294000001"))
+                            .statusCode())
+                    .isEqualTo(202);
+            Await.until(Duration.ofSeconds(10), () -> !sms.to("+375294000001").isEmpty());
+            Matcher code = Pattern.compile("(\\d{6})")
+                    .matcher(sms.to("+375294000001").get(0).getString("text"));
+            assertThat(code.find()).isTrue();
+            var bySms = rig.post(
+                    "/api/v1/login/sms",
+                    new JsonObject()
+                            .put("category", "mobile")
+                            .put("login", "+375294000001")
+                            .put("code", LogCapture.secret(code.group(1))));
+            assertThat(bySms.statusCode()).isEqualTo(200);
+            // … and recovers by e-mail: the temporary password opens the forced change despite the lock.
+            assertThat(rig.post(
+                                    "/api/v1/password/recovery",
+                                    new JsonObject()
+                                            .put("category", "mobile")
+                                            .put("login", "+375294000001")
+                                            .put("channel", "email"))
+                            .statusCode())
+                    .isEqualTo(202);
+            Matcher temp = Mailbox.TEMP_PASSWORD.matcher(
+                    Mailbox.await(TestServers.smtp(), email, 1, 10_000).get(0).text());
+            assertThat(temp.find()).isTrue();
+            var forced = Rig.await(loginFrom(rig, "203.0.113.9", "+375294000001", LogCapture.secret(temp.group(1))));
+            assertThat(forced.statusCode()).isEqualTo(200);
+            assertThat(forced.bodyAsJsonObject().getBoolean("password_change_required"))
+                    .isTrue();
+            LogCapture.secret(forced.bodyAsJsonObject().getString("change_token"));
 
-  @Test
-  void codeAndSmsRecoveryFloodsForNumbersWithoutAnAccountLeaveTheGlobalSmsBudgetToAccounts() {
-    try (SmsProviderStub sms = new SmsProviderStub();
-        Rig rig = Rig.builder().set("sms.provider", "http").set("sms.http.url", sms.url())
-            .set("http.trusted-proxies", List.of("127.0.0.1")).set("sending.per-ip-hour", 20)
-            .set("sending.sms-per-minute", 10).start()) {
-      rig.account("+375295000500", null);
-      rig.account("+375295000501", null);
-      // 300 requests for numbers without an account from 15 addresses, as fast as they come.
-      List<Future<HttpResponse<Buffer>>> flood = new ArrayList<>();
-      for (int i = 0; i < 300; i++) {
-        JsonObject body = body(String.format("+37529501%04d", i));
-        flood.add(i % 2 == 0 ? rig.postAsync("/api/v1/login/sms-code", body, ip("198.51.100." + (i % 15)))
-            : rig.postAsync("/api/v1/password/recovery", body.put("channel", "sms"), ip("198.51.100." + (i % 15))));
-      }
-      Rig.await(Future.join(flood));
-      assertThat(flood).allMatch(f -> f.result().statusCode() == 202);
-
-      assertThat(rig.post("/api/v1/login/sms-code", body("+375295000500"), ip("203.0.113.20")).statusCode()).isEqualTo(202);
-      assertThat(rig.post("/api/v1/password/recovery", body("+375295000501").put("channel", "sms"), ip("203.0.113.21"))
-          .statusCode()).isEqualTo(202);
-      Await.until(Duration.ofSeconds(10), () -> !sms.to("+375295000500").isEmpty() && !sms.to("+375295000501").isEmpty());
-      for (JsonObject m : sms.received) {
-        // The code or the temporary password in the text: the log scan looks for it.
-        Matcher secret = Pattern.compile(": ([^\\s.]+)").matcher(m.getString("text"));
-        if (secret.find()) {
-          LogCapture.secret(secret.group(1));
+            // An admin lifts the lock; the password works again and a success resets the count.
+            assertThat(rig.admin(
+                                    HttpMethod.POST,
+                                    "/admin/v1/accounts/mobile/+375294000001/unlock",
+                                    new JsonObject(),
+                                    Rig.ADMIN_TOKEN)
+                            .statusCode())
+                    .isEqualTo(204);
+            assertThat(Rig.await(loginFrom(rig, "203.0.113.9", "+375294000001", PASSWORD))
+                            .statusCode())
+                    .isEqualTo(200);
+            assertThat(admin(rig, "+375294000001").getLong("password_failures")).isZero();
+            JsonArray afterUnlock = Await.until(
+                    Duration.ofSeconds(10), () -> events(rig, "+375294000001"), e -> count(e, "admin.unlocked") >= 1);
+            assertThat(count(afterUnlock, "admin.unlocked")).isEqualTo(1);
         }
-      }
-      assertThat(sms.to("+375295000500")).hasSize(1);
-      assertThat(sms.to("+375295000501")).hasSize(1);
-      assertThat(sms.received).hasSize(2);
     }
-  }
 
-  @Test
-  void addressesOfOneIpv6Slash64ShareOneSignInOneLoginAndIpAndOneSendingBudget() {
-    try (SmsProviderStub sms = new SmsProviderStub();
-        Rig rig = Rig.builder().set("http.trusted-proxies", List.of("127.0.0.1")).set("login.per-ip", 3)
-            .set("login.per-account-ip", 2).set("sending.per-ip-hour", 2)
-            .set("sms.provider", "http").set("sms.http.url", sms.url()).start()) {
-      // Sign-in attempts per IP: three addresses of 2001:db8:1:2::/64 use up its 3.
-      for (int i = 1; i <= 3; i++) {
-        assertThat(Rig.await(loginFrom(rig, "2001:db8:1:2::" + i, "+37529400003" + i, "x-password")).statusCode())
-            .isEqualTo(401);
-      }
-      assertThat(Rig.await(loginFrom(rig, "2001:db8:1:2:ffff:ffff:ffff:ffff", "+375294000034", "x-password"))
-          .statusCode()).isEqualTo(429);
-      // The next /64 is another client.
-      assertThat(Rig.await(loginFrom(rig, "2001:db8:1:3::1", "+375294000034", "x-password")).statusCode()).isEqualTo(401);
+    @Test
+    void parallelRightPasswordsOfOneLoginAreNeverRefusedByTheGate() {
+        // Shipped limits: 5 free failures, lock at 20, 10 per login and IP. Sixty right passwords at once
+        // are more than any of them; none is a failure, so none may be refused.
+        try (Rig rig =
+                Rig.builder().set("http.trusted-proxies", List.of("127.0.0.1")).start()) {
+            rig.account("+375294000010", PASSWORD);
+            List<Future<HttpResponse<Buffer>>> office = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                office.add(loginFrom(rig, "203.0.113.50", "+375294000010", PASSWORD));
+                office.add(loginFrom(rig, "203.0.113." + (60 + i % 10), "+375294000010", PASSWORD));
+            }
+            Rig.await(Future.join(office));
+            Map<Integer, Long> statuses = new TreeMap<>();
+            office.forEach(f -> statuses.merge(f.result().statusCode(), 1L, Long::sum));
+            // The gate refuses with 429 (or counts a failure, 401): never here. Sixty hashes at once can
+            // still pass hash.max-wait on a loaded machine, and the pool then sheds one with 503
+            // overloaded: a different mechanism, which the storm tests hold to its own rules.
+            assertThat(statuses.keySet())
+                    .as("answers to sixty right passwords")
+                    .isSubsetOf(200, 503)
+                    .contains(200);
+            office.stream()
+                    .map(Future::result)
+                    .filter(r -> r.statusCode() == 503)
+                    .forEach(r ->
+                            assertThat(r.bodyAsJsonObject().getString("code")).isEqualTo("overloaded"));
+            assertThat(admin(rig, "+375294000010").getLong("password_failures")).isZero();
 
-      // Failures of one login per IP: two from one /64, then its third address is refused.
-      assertThat(Rig.await(loginFrom(rig, "2001:db8:5:6::1", "+375294000040", "x-password")).statusCode()).isEqualTo(401);
-      assertThat(Rig.await(loginFrom(rig, "2001:db8:5:6::2", "+375294000040", "x-password")).statusCode()).isEqualTo(401);
-      assertThat(Rig.await(loginFrom(rig, "2001:db8:5:6::3", "+375294000040", "x-password")).statusCode()).isEqualTo(429);
-
-      // Sends per IP: two addresses of 2001:db8:7:8::/64 use up its 2.
-      assertThat(rig.post("/api/v1/login/sms-code", body("+375295000600"), ip("2001:db8:7:8::a")).statusCode()).isEqualTo(202);
-      assertThat(rig.post("/api/v1/login/sms-code", body("+375295000601"), ip("2001:db8:7:8::b")).statusCode()).isEqualTo(202);
-      assertThat(rig.post("/api/v1/login/sms-code", body("+375295000602"), ip("2001:db8:7:8::c")).statusCode()).isEqualTo(429);
+            // Failures still count while right passwords run beside them: three wrong ones, three failures.
+            List<Future<HttpResponse<Buffer>>> mixed = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                mixed.add(loginFrom(rig, "203.0.113.80", "+375294000010", i % 4 == 0 ? "wrong-guess-" + i : PASSWORD));
+            }
+            Rig.await(Future.join(mixed));
+            for (int i = 0; i < 12; i++) {
+                assertThat(mixed.get(i).result().statusCode()).isEqualTo(i % 4 == 0 ? 401 : 200);
+            }
+            // Audit rows are written after the answer: wait for the office's and the 9 later successes,
+            // and the failures.
+            long successes = statuses.get(200) + 9;
+            JsonArray log = Await.until(
+                    Duration.ofSeconds(10),
+                    () -> events(rig, "+375294000010"),
+                    e -> count(e, "login.success") >= successes && count(e, "login.failure") >= 3);
+            assertThat(count(log, "login.success")).isEqualTo(successes);
+            assertThat(count(log, "login.failure")).isEqualTo(3);
+        }
     }
-  }
 
-  @Test
-  void withIpv6Prefix56AddressesOfOneSlash56ShareOnePerIpBudget() {
-    try (Rig rig = Rig.builder().set("http.trusted-proxies", List.of("127.0.0.1")).set("login.per-ip", 2)
-        .set("http.ipv6-prefix", 56).start()) {
-      assertThat(Rig.await(loginFrom(rig, "2001:db8:9:100::1", "+375294000050", "x-password")).statusCode()).isEqualTo(401);
-      assertThat(Rig.await(loginFrom(rig, "2001:db8:9:1ff::1", "+375294000051", "x-password")).statusCode()).isEqualTo(401);
-      assertThat(Rig.await(loginFrom(rig, "2001:db8:9:1aa::1", "+375294000052", "x-password")).statusCode()).isEqualTo(429);
-      assertThat(Rig.await(loginFrom(rig, "2001:db8:9:200::1", "+375294000052", "x-password")).statusCode()).isEqualTo(401);
+    @Test
+    void delaysGrowAfterTheFreeFailuresAndASuccessResets() {
+        try (Rig rig = Rig.builder()
+                .set("login.delay-after", 2)
+                .set("login.delay-base", "1s")
+                .start()) {
+            rig.account("+375294000002", PASSWORD);
+            assertThat(rig.login("+375294000002", "wrong-1-password").statusCode())
+                    .isEqualTo(401);
+            assertThat(rig.login("+375294000002", "wrong-2-password").statusCode())
+                    .isEqualTo(401);
+            var early = rig.login("+375294000002", "wrong-3-password");
+            assertThat(early.statusCode()).isEqualTo(429);
+            assertThat(early.getHeader("Retry-After")).isEqualTo("1");
+            assertThat(early.bodyAsJsonObject().getString("code")).isEqualTo("too_many_requests");
+            // The subject is the delay running out.
+            Await.hold(Duration.ofMillis(1100));
+            assertThat(rig.login("+375294000002", "wrong-3-password").statusCode())
+                    .isEqualTo(401);
+            var later = rig.login("+375294000002", "wrong-4-password");
+            assertThat(later.statusCode()).isEqualTo(429);
+            assertThat(Integer.parseInt(later.getHeader("Retry-After"))).isEqualTo(2);
+            Await.hold(Duration.ofMillis(2100));
+            assertThat(rig.login("+375294000002", PASSWORD).statusCode()).isEqualTo(200);
+            assertThat(admin(rig, "+375294000002").getLong("password_failures")).isZero();
+            // Unknown logins are throttled the same way: the 429 tells nothing about the account.
+            rig.login("+375294999999", "wrong-1-password");
+            rig.login("+375294999999", "wrong-2-password");
+            assertThat(rig.login("+375294999999", "wrong-3-password").statusCode())
+                    .isEqualTo(429);
+        }
     }
-  }
 
-  @Test
-  void twoSpellingsOfOneIpv6AddressShareOnePerIpBudget() {
-    // Each address counted alone here, so only the spelling can join them.
-    try (Rig rig = Rig.builder().set("http.trusted-proxies", List.of("127.0.0.1")).set("login.per-ip", 2)
-        .set("http.ipv6-prefix", 128).start()) {
-      assertThat(Rig.await(loginFrom(rig, "2001:db8::1", "+375294000060", "x-password")).statusCode()).isEqualTo(401);
-      assertThat(Rig.await(loginFrom(rig, "2001:0db8:0:0::1", "+375294000061", "x-password")).statusCode()).isEqualTo(401);
-      assertThat(Rig.await(loginFrom(rig, "2001:DB8:0:0:0:0:0:0001", "+375294000062", "x-password")).statusCode())
-          .isEqualTo(429);
-      assertThat(Rig.await(loginFrom(rig, "2001:db8::2", "+375294000062", "x-password")).statusCode()).isEqualTo(401);
+    @Test
+    void perIpBudgetsAndForwardedForOnlyFromTrustedProxies() {
+        try (Rig trusting = Rig.builder()
+                .set("login.per-ip", 3)
+                .set("http.trusted-proxies", List.of("127.0.0.0/8"))
+                .start()) {
+            for (int i = 0; i < 3; i++) {
+                assertThat(Rig.await(loginFrom(trusting, "192.0.2.1", "+37529400001" + i, "x-password"))
+                                .statusCode())
+                        .isEqualTo(401);
+            }
+            assertThat(Rig.await(loginFrom(trusting, "192.0.2.1", "+375294000019", "x-password"))
+                            .statusCode())
+                    .isEqualTo(429);
+            assertThat(Rig.await(loginFrom(trusting, "192.0.2.2", "+375294000019", "x-password"))
+                            .statusCode())
+                    .isEqualTo(401);
+            // The rightmost untrusted hop is the client; a forged hop further left changes nothing.
+            assertThat(Rig.await(loginFrom(trusting, "10.9.9.9, 192.0.2.1", "+375294000018", "x-password"))
+                            .statusCode())
+                    .isEqualTo(429);
+        }
+        try (Rig untrusting = Rig.builder().set("login.per-ip", 3).start()) {
+            for (int i = 0; i < 3; i++) {
+                Rig.await(loginFrom(untrusting, "192.0.2." + (10 + i), "+37529400002" + i, "x-password"));
+            }
+            // Nobody trusted: a new X-Forwarded-For per request does not buy a new budget.
+            assertThat(Rig.await(loginFrom(untrusting, "192.0.2.99", "+375294000029", "x-password"))
+                            .statusCode())
+                    .isEqualTo(429);
+        }
     }
-  }
 
-  @Test
-  void anIpv4MappedIpv6AddressCountsAsItsIpv4Address() {
-    try (Rig rig = Rig.builder().set("http.trusted-proxies", List.of("127.0.0.1")).set("login.per-ip", 2).start()) {
-      assertThat(Rig.await(loginFrom(rig, "192.0.2.7", "+375294000070", "x-password")).statusCode()).isEqualTo(401);
-      assertThat(Rig.await(loginFrom(rig, "::ffff:192.0.2.7", "+375294000071", "x-password")).statusCode()).isEqualTo(401);
-      assertThat(Rig.await(loginFrom(rig, "::ffff:c000:207", "+375294000072", "x-password")).statusCode()).isEqualTo(429);
-      assertThat(Rig.await(loginFrom(rig, "192.0.2.8", "+375294000072", "x-password")).statusCode()).isEqualTo(401);
+    @Test
+    void sendingCaps() {
+        try (SmsProviderStub sms = new SmsProviderStub();
+                Rig rig = Rig.builder()
+                        .set("sms.provider", "http")
+                        .set("sms.http.url", sms.url())
+                        .set("http.trusted-proxies", List.of("127.0.0.1"))
+                        .set("sending.per-ip-hour", 3)
+                        .set("sms-code.resend-after", "0s")
+                        .set("sms-code.per-day", 2)
+                        .set("recovery.per-hour", 2)
+                        .set("sending.sms-per-minute", 1000)
+                        .start()) {
+            MultiMap ip1 = MultiMap.caseInsensitiveMultiMap().add("X-Forwarded-For", "192.0.2.50");
+            for (int i = 0; i < 3; i++) {
+                assertThat(rig.post("/api/v1/login/sms-code", body("+37529500000" + i), ip1)
+                                .statusCode())
+                        .isEqualTo(202);
+            }
+            var fourth = rig.post("/api/v1/login/sms-code", body("+375295000009"), ip1);
+            assertThat(fourth.statusCode()).isEqualTo(429);
+            assertThat(Integer.parseInt(fourth.getHeader("Retry-After"))).isGreaterThan(3000);
+
+            // Per number per day (2 here), each request from its own address.
+            assertThat(rig.post("/api/v1/login/sms-code", body("+375295000100"), ip("192.0.2.60"))
+                            .statusCode())
+                    .isEqualTo(202);
+            assertThat(rig.post("/api/v1/login/sms-code", body("+375295000100"), ip("192.0.2.61"))
+                            .statusCode())
+                    .isEqualTo(202);
+            assertThat(rig.post("/api/v1/login/sms-code", body("+375295000100"), ip("192.0.2.62"))
+                            .statusCode())
+                    .isEqualTo(429);
+
+            // Recovery has caps of its own: per number per hour.
+            assertThat(rig.post(
+                                    "/api/v1/password/recovery",
+                                    body("+375295000200").put("channel", "email"),
+                                    ip("192.0.2.70"))
+                            .statusCode())
+                    .isEqualTo(202);
+            assertThat(rig.post(
+                                    "/api/v1/password/recovery",
+                                    body("+375295000200").put("channel", "email"),
+                                    ip("192.0.2.71"))
+                            .statusCode())
+                    .isEqualTo(202);
+            assertThat(rig.post(
+                                    "/api/v1/password/recovery",
+                                    body("+375295000200").put("channel", "email"),
+                                    ip("192.0.2.72"))
+                            .statusCode())
+                    .isEqualTo(429);
+        }
+        try (SmsProviderStub sms = new SmsProviderStub();
+                Rig rig = Rig.builder()
+                        .set("sms.provider", "http")
+                        .set("sms.http.url", sms.url())
+                        .set("http.trusted-proxies", List.of("127.0.0.1"))
+                        .set("sending.sms-per-minute", 2)
+                        .start()) {
+            // Only SMS that go out spend the budget: two accounts' codes use it up.
+            rig.account("+375295000300", null);
+            rig.account("+375295000301", null);
+            rig.account("+375295000303", null);
+            assertThat(rig.post("/api/v1/login/sms-code", body("+375295000300"), ip("192.0.2.80"))
+                            .statusCode())
+                    .isEqualTo(202);
+            assertThat(rig.post("/api/v1/login/sms-code", body("+375295000301"), ip("192.0.2.81"))
+                            .statusCode())
+                    .isEqualTo(202);
+            // Spent: a number without an account is refused exactly like one with an account.
+            var over = rig.post("/api/v1/login/sms-code", body("+375295000302"), ip("192.0.2.82"));
+            var overKnown = rig.post("/api/v1/login/sms-code", body("+375295000303"), ip("192.0.2.83"));
+            assertThat(over.statusCode()).isEqualTo(429).isEqualTo(overKnown.statusCode());
+            assertThat(Integer.parseInt(over.getHeader("Retry-After"))).isBetween(1, 60);
+            assertThat(over.bodyAsString()).isEqualTo(overKnown.bodyAsString());
+            assertThat(new TreeSet<>(over.headers().names()))
+                    .isEqualTo(new TreeSet<>(overKnown.headers().names()));
+            // The refused request left no code behind and kept nothing of the number's own caps.
+            var redis = rig.running.wiring().redis();
+            var keys = redis.keys();
+            String known = "+375295000303";
+            for (String key : List.of(
+                    keys.smsCode("mobile", known),
+                    keys.smsResend("mobile", known),
+                    keys.smsHour("mobile", known),
+                    keys.smsDay("mobile", known))) {
+                assertThat(Rig.await(redis.send(Command.EXISTS, key)).toInteger())
+                        .as(key)
+                        .isZero();
+            }
+        }
     }
-  }
 
-  @Test
-  void wrongSmsCodesCountAcrossCodes() {
-    try (SmsProviderStub sms = new SmsProviderStub();
-        Rig rig = Rig.builder().set("sms.provider", "http").set("sms.http.url", sms.url())
-            .set("sms-code.resend-after", "0s").set("sms-code.max-failures", 4).start()) {
-      rig.account("+375295000400", null);
-      String first = code(rig, sms, "+375295000400", 1);
-      for (int i = 0; i < 3; i++) {
-        assertThat(useCode(rig, "+375295000400", wrong(first)).statusCode()).isEqualTo(401);
-      }
-      // A new code does not reset the number's count: one more wrong try reaches 4.
-      String second = code(rig, sms, "+375295000400", 2);
-      assertThat(useCode(rig, "+375295000400", wrong(second)).statusCode()).isEqualTo(401);
-      assertThat(useCode(rig, "+375295000400", second).statusCode()).isEqualTo(401);
-      rig.admin(HttpMethod.POST, "/admin/v1/accounts/mobile/+375295000400/unlock", new JsonObject(), Rig.ADMIN_TOKEN);
-      String third = code(rig, sms, "+375295000400", 3);
-      assertThat(useCode(rig, "+375295000400", third).statusCode()).isEqualTo(200);
+    @Test
+    void codeAndSmsRecoveryFloodsForNumbersWithoutAnAccountLeaveTheGlobalSmsBudgetToAccounts() {
+        try (SmsProviderStub sms = new SmsProviderStub();
+                Rig rig = Rig.builder()
+                        .set("sms.provider", "http")
+                        .set("sms.http.url", sms.url())
+                        .set("http.trusted-proxies", List.of("127.0.0.1"))
+                        .set("sending.per-ip-hour", 20)
+                        .set("sending.sms-per-minute", 10)
+                        .start()) {
+            rig.account("+375295000500", null);
+            rig.account("+375295000501", null);
+            // 300 requests for numbers without an account from 15 addresses, as fast as they come.
+            List<Future<HttpResponse<Buffer>>> flood = new ArrayList<>();
+            for (int i = 0; i < 300; i++) {
+                JsonObject body = body(String.format("+37529501%04d", i));
+                flood.add(
+                        i % 2 == 0
+                                ? rig.postAsync("/api/v1/login/sms-code", body, ip("198.51.100." + (i % 15)))
+                                : rig.postAsync(
+                                        "/api/v1/password/recovery",
+                                        body.put("channel", "sms"),
+                                        ip("198.51.100." + (i % 15))));
+            }
+            Rig.await(Future.join(flood));
+            assertThat(flood).allMatch(f -> f.result().statusCode() == 202);
+
+            assertThat(rig.post("/api/v1/login/sms-code", body("+375295000500"), ip("203.0.113.20"))
+                            .statusCode())
+                    .isEqualTo(202);
+            assertThat(rig.post(
+                                    "/api/v1/password/recovery",
+                                    body("+375295000501").put("channel", "sms"),
+                                    ip("203.0.113.21"))
+                            .statusCode())
+                    .isEqualTo(202);
+            Await.until(
+                    Duration.ofSeconds(10),
+                    () -> !sms.to("+375295000500").isEmpty()
+                            && !sms.to("+375295000501").isEmpty());
+            for (JsonObject m : sms.received) {
+                // The code or the temporary password in the text: the log scan looks for it.
+                Matcher secret = Pattern.compile(": ([^\\s.]+)").matcher(m.getString("text"));
+                if (secret.find()) {
+                    LogCapture.secret(secret.group(1));
+                }
+            }
+            assertThat(sms.to("+375295000500")).hasSize(1);
+            assertThat(sms.to("+375295000501")).hasSize(1);
+            assertThat(sms.received).hasSize(2);
+        }
     }
-  }
 
-  static JsonObject body(String login) {
-    return new JsonObject().put("category", "mobile").put("login", login);
-  }
+    @Test
+    void addressesOfOneIpv6Slash64ShareOneSignInOneLoginAndIpAndOneSendingBudget() {
+        try (SmsProviderStub sms = new SmsProviderStub();
+                Rig rig = Rig.builder()
+                        .set("http.trusted-proxies", List.of("127.0.0.1"))
+                        .set("login.per-ip", 3)
+                        .set("login.per-account-ip", 2)
+                        .set("sending.per-ip-hour", 2)
+                        .set("sms.provider", "http")
+                        .set("sms.http.url", sms.url())
+                        .start()) {
+            // Sign-in attempts per IP: three addresses of 2001:db8:1:2::/64 use up its 3.
+            for (int i = 1; i <= 3; i++) {
+                assertThat(Rig.await(loginFrom(rig, "2001:db8:1:2::" + i, "+37529400003" + i, "x-password"))
+                                .statusCode())
+                        .isEqualTo(401);
+            }
+            assertThat(Rig.await(loginFrom(rig, "2001:db8:1:2:ffff:ffff:ffff:ffff", "+375294000034", "x-password"))
+                            .statusCode())
+                    .isEqualTo(429);
+            // The next /64 is another client.
+            assertThat(Rig.await(loginFrom(rig, "2001:db8:1:3::1", "+375294000034", "x-password"))
+                            .statusCode())
+                    .isEqualTo(401);
 
-  static MultiMap ip(String ip) {
-    return MultiMap.caseInsensitiveMultiMap().add("X-Forwarded-For", ip);
-  }
+            // Failures of one login per IP: two from one /64, then its third address is refused.
+            assertThat(Rig.await(loginFrom(rig, "2001:db8:5:6::1", "+375294000040", "x-password"))
+                            .statusCode())
+                    .isEqualTo(401);
+            assertThat(Rig.await(loginFrom(rig, "2001:db8:5:6::2", "+375294000040", "x-password"))
+                            .statusCode())
+                    .isEqualTo(401);
+            assertThat(Rig.await(loginFrom(rig, "2001:db8:5:6::3", "+375294000040", "x-password"))
+                            .statusCode())
+                    .isEqualTo(429);
 
-  static String code(Rig rig, SmsProviderStub sms, String phone, int nth) {
-    assertThat(rig.post("/api/v1/login/sms-code", body(phone)).statusCode()).isEqualTo(202);
-    Await.until(Duration.ofSeconds(10), () -> sms.to(phone).size() >= nth);
-    Matcher m = Pattern.compile("(\\d{6})").matcher(sms.to(phone).get(nth - 1).getString("text"));
-    assertThat(m.find()).isTrue();
-    return LogCapture.secret(m.group(1));
-  }
+            // Sends per IP: two addresses of 2001:db8:7:8::/64 use up its 2.
+            assertThat(rig.post("/api/v1/login/sms-code", body("+375295000600"), ip("2001:db8:7:8::a"))
+                            .statusCode())
+                    .isEqualTo(202);
+            assertThat(rig.post("/api/v1/login/sms-code", body("+375295000601"), ip("2001:db8:7:8::b"))
+                            .statusCode())
+                    .isEqualTo(202);
+            assertThat(rig.post("/api/v1/login/sms-code", body("+375295000602"), ip("2001:db8:7:8::c"))
+                            .statusCode())
+                    .isEqualTo(429);
+        }
+    }
 
-  static HttpResponse<Buffer> useCode(Rig rig, String phone, String code) {
-    return rig.post("/api/v1/login/sms", body(phone).put("code", code));
-  }
+    @Test
+    void withIpv6Prefix56AddressesOfOneSlash56ShareOnePerIpBudget() {
+        try (Rig rig = Rig.builder()
+                .set("http.trusted-proxies", List.of("127.0.0.1"))
+                .set("login.per-ip", 2)
+                .set("http.ipv6-prefix", 56)
+                .start()) {
+            assertThat(Rig.await(loginFrom(rig, "2001:db8:9:100::1", "+375294000050", "x-password"))
+                            .statusCode())
+                    .isEqualTo(401);
+            assertThat(Rig.await(loginFrom(rig, "2001:db8:9:1ff::1", "+375294000051", "x-password"))
+                            .statusCode())
+                    .isEqualTo(401);
+            assertThat(Rig.await(loginFrom(rig, "2001:db8:9:1aa::1", "+375294000052", "x-password"))
+                            .statusCode())
+                    .isEqualTo(429);
+            assertThat(Rig.await(loginFrom(rig, "2001:db8:9:200::1", "+375294000052", "x-password"))
+                            .statusCode())
+                    .isEqualTo(401);
+        }
+    }
 
-  static String wrong(String code) {
-    return String.format("%06d", (Integer.parseInt(code) + 1) % 1_000_000);
-  }
+    @Test
+    void twoSpellingsOfOneIpv6AddressShareOnePerIpBudget() {
+        // Each address counted alone here, so only the spelling can join them.
+        try (Rig rig = Rig.builder()
+                .set("http.trusted-proxies", List.of("127.0.0.1"))
+                .set("login.per-ip", 2)
+                .set("http.ipv6-prefix", 128)
+                .start()) {
+            assertThat(Rig.await(loginFrom(rig, "2001:db8::1", "+375294000060", "x-password"))
+                            .statusCode())
+                    .isEqualTo(401);
+            assertThat(Rig.await(loginFrom(rig, "2001:0db8:0:0::1", "+375294000061", "x-password"))
+                            .statusCode())
+                    .isEqualTo(401);
+            assertThat(Rig.await(loginFrom(rig, "2001:DB8:0:0:0:0:0:0001", "+375294000062", "x-password"))
+                            .statusCode())
+                    .isEqualTo(429);
+            assertThat(Rig.await(loginFrom(rig, "2001:db8::2", "+375294000062", "x-password"))
+                            .statusCode())
+                    .isEqualTo(401);
+        }
+    }
+
+    @Test
+    void anIpv4MappedIpv6AddressCountsAsItsIpv4Address() {
+        try (Rig rig = Rig.builder()
+                .set("http.trusted-proxies", List.of("127.0.0.1"))
+                .set("login.per-ip", 2)
+                .start()) {
+            assertThat(Rig.await(loginFrom(rig, "192.0.2.7", "+375294000070", "x-password"))
+                            .statusCode())
+                    .isEqualTo(401);
+            assertThat(Rig.await(loginFrom(rig, "::ffff:192.0.2.7", "+375294000071", "x-password"))
+                            .statusCode())
+                    .isEqualTo(401);
+            assertThat(Rig.await(loginFrom(rig, "::ffff:c000:207", "+375294000072", "x-password"))
+                            .statusCode())
+                    .isEqualTo(429);
+            assertThat(Rig.await(loginFrom(rig, "192.0.2.8", "+375294000072", "x-password"))
+                            .statusCode())
+                    .isEqualTo(401);
+        }
+    }
+
+    @Test
+    void wrongSmsCodesCountAcrossCodes() {
+        try (SmsProviderStub sms = new SmsProviderStub();
+                Rig rig = Rig.builder()
+                        .set("sms.provider", "http")
+                        .set("sms.http.url", sms.url())
+                        .set("sms-code.resend-after", "0s")
+                        .set("sms-code.max-failures", 4)
+                        .start()) {
+            rig.account("+375295000400", null);
+            String first = code(rig, sms, "+375295000400", 1);
+            for (int i = 0; i < 3; i++) {
+                assertThat(useCode(rig, "+375295000400", wrong(first)).statusCode())
+                        .isEqualTo(401);
+            }
+            // A new code does not reset the number's count: one more wrong try reaches 4.
+            String second = code(rig, sms, "+375295000400", 2);
+            assertThat(useCode(rig, "+375295000400", wrong(second)).statusCode())
+                    .isEqualTo(401);
+            assertThat(useCode(rig, "+375295000400", second).statusCode()).isEqualTo(401);
+            rig.admin(
+                    HttpMethod.POST,
+                    "/admin/v1/accounts/mobile/+375295000400/unlock",
+                    new JsonObject(),
+                    Rig.ADMIN_TOKEN);
+            String third = code(rig, sms, "+375295000400", 3);
+            assertThat(useCode(rig, "+375295000400", third).statusCode()).isEqualTo(200);
+        }
+    }
+
+    static JsonObject body(String login) {
+        return new JsonObject().put("category", "mobile").put("login", login);
+    }
+
+    static MultiMap ip(String ip) {
+        return MultiMap.caseInsensitiveMultiMap().add("X-Forwarded-For", ip);
+    }
+
+    static String code(Rig rig, SmsProviderStub sms, String phone, int nth) {
+        assertThat(rig.post("/api/v1/login/sms-code", body(phone)).statusCode()).isEqualTo(202);
+        Await.until(Duration.ofSeconds(10), () -> sms.to(phone).size() >= nth);
+        Matcher m =
+                Pattern.compile("(\\d{6})").matcher(sms.to(phone).get(nth - 1).getString("text"));
+        assertThat(m.find()).isTrue();
+        return LogCapture.secret(m.group(1));
+    }
+
+    static HttpResponse<Buffer> useCode(Rig rig, String phone, String code) {
+        return rig.post("/api/v1/login/sms", body(phone).put("code", code));
+    }
+
+    static String wrong(String code) {
+        return String.format("%06d", (Integer.parseInt(code) + 1) % 1_000_000);
+    }
 }

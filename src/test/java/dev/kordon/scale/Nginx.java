@@ -14,123 +14,129 @@ import java.util.concurrent.TimeUnit;
  * or timeout (which nginx does for a POST only while the request has not been sent).
  */
 final class Nginx implements AutoCloseable {
-  static final String BINARY = "/usr/sbin/nginx";
+    static final String BINARY = "/usr/sbin/nginx";
 
-  private final Path dir;
-  private final int port;
-  private Process process;
+    private final Path dir;
+    private final int port;
+    private Process process;
 
-  private Nginx(Path dir, int port) {
-    this.dir = dir;
-    this.port = port;
-  }
-
-  static Nginx start(Path dir, List<Integer> upstreamPorts) throws Exception {
-    Files.createDirectories(dir);
-    Nginx n = new Nginx(dir, Procs.freePort());
-    Path conf = dir.resolve("nginx.conf");
-    StringBuilder servers = new StringBuilder();
-    for (int p : upstreamPorts) {
-      servers.append("    server 127.0.0.1:").append(p).append(";\n");
+    private Nginx(Path dir, int port) {
+        this.dir = dir;
+        this.port = port;
     }
-    for (String t : List.of("client_body", "proxy", "fastcgi", "uwsgi", "scgi")) {
-      Files.createDirectories(dir.resolve("temp").resolve(t));
-    }
-    // As root the workers would otherwise run as nobody, who cannot write this directory.
-    String user = "0".equals(uid()) ? "user root;\n" : "";
-    Files.writeString(conf, user
-        + "daemon off;\n"
-        + "master_process on;\n"
-        + "worker_processes 1;\n"
-        + "pid " + dir.resolve("nginx.pid") + ";\n"
-        + "error_log " + dir.resolve("error.log") + " warn;\n"
-        + "events { worker_connections 2048; }\n"
-        + "http {\n"
-        + "  log_format upstream '$msec $remote_addr \"$request\" $status up=$upstream_addr upstatus=$upstream_status "
-        + "rt=$request_time urt=$upstream_response_time';\n"
-        + "  access_log " + dir.resolve("access.log") + " upstream;\n"
-        + "  client_body_temp_path " + dir.resolve("temp/client_body") + ";\n"
-        + "  proxy_temp_path " + dir.resolve("temp/proxy") + ";\n"
-        + "  fastcgi_temp_path " + dir.resolve("temp/fastcgi") + ";\n"
-        + "  uwsgi_temp_path " + dir.resolve("temp/uwsgi") + ";\n"
-        + "  scgi_temp_path " + dir.resolve("temp/scgi") + ";\n"
-        + "  keepalive_timeout 65s;\n"
-        + "  upstream kordon {\n"
-        + servers
-        + "    keepalive 16;\n"
-        + "  }\n"
-        + "  server {\n"
-        + "    listen 127.0.0.1:" + n.port + ";\n"
-        + "    location / {\n"
-        + "      proxy_pass http://kordon;\n"
-        + "      proxy_http_version 1.1;\n"
-        + "      proxy_set_header Connection \"\";\n"
-        + "      proxy_set_header Host $host;\n"
-        + "      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n"
-        + "      proxy_next_upstream error timeout;\n"
-        + "      proxy_connect_timeout 2s;\n"
-        + "      proxy_send_timeout 15s;\n"
-        + "      proxy_read_timeout 15s;\n"
-        + "    }\n"
-        + "  }\n"
-        + "}\n", StandardCharsets.UTF_8);
-    n.process = Procs.start(new ProcessBuilder(BINARY, "-e", dir.resolve("error.log").toString(), "-p", dir.toString(),
-        "-c", conf.toString()).redirectErrorStream(true).redirectOutput(dir.resolve("stdout.log").toFile()));
-    try {
-      Procs.await("nginx listening on :" + n.port, Duration.ofSeconds(15), () -> {
-        if (!n.process.isAlive()) {
-          throw new IllegalStateException("nginx exited: " + Procs.tail(dir.resolve("stdout.log"), 20) + "\n"
-              + Procs.tail(dir.resolve("error.log"), 20));
+
+    static Nginx start(Path dir, List<Integer> upstreamPorts) throws Exception {
+        Files.createDirectories(dir);
+        Nginx n = new Nginx(dir, Procs.freePort());
+        Path conf = dir.resolve("nginx.conf");
+        StringBuilder servers = new StringBuilder();
+        for (int p : upstreamPorts) {
+            servers.append("    server 127.0.0.1:").append(p).append(";\n");
         }
-        return Procs.listening(n.port);
-      });
-    } catch (RuntimeException e) {
-      n.close();
-      throw e;
+        for (String t : List.of("client_body", "proxy", "fastcgi", "uwsgi", "scgi")) {
+            Files.createDirectories(dir.resolve("temp").resolve(t));
+        }
+        // As root the workers would otherwise run as nobody, who cannot write this directory.
+        String user = "0".equals(uid()) ? "user root;\n" : "";
+        Files.writeString(
+                conf,
+                user
+                        + "daemon off;\n"
+                        + "master_process on;\n"
+                        + "worker_processes 1;\n"
+                        + "pid " + dir.resolve("nginx.pid") + ";\n"
+                        + "error_log " + dir.resolve("error.log") + " warn;\n"
+                        + "events { worker_connections 2048; }\n"
+                        + "http {\n"
+                        + "  log_format upstream '$msec $remote_addr \"$request\" $status up=$upstream_addr upstatus=$upstream_status "
+                        + "rt=$request_time urt=$upstream_response_time';\n"
+                        + "  access_log " + dir.resolve("access.log") + " upstream;\n"
+                        + "  client_body_temp_path " + dir.resolve("temp/client_body") + ";\n"
+                        + "  proxy_temp_path " + dir.resolve("temp/proxy") + ";\n"
+                        + "  fastcgi_temp_path " + dir.resolve("temp/fastcgi") + ";\n"
+                        + "  uwsgi_temp_path " + dir.resolve("temp/uwsgi") + ";\n"
+                        + "  scgi_temp_path " + dir.resolve("temp/scgi") + ";\n"
+                        + "  keepalive_timeout 65s;\n"
+                        + "  upstream kordon {\n"
+                        + servers
+                        + "    keepalive 16;\n"
+                        + "  }\n"
+                        + "  server {\n"
+                        + "    listen 127.0.0.1:" + n.port + ";\n"
+                        + "    location / {\n"
+                        + "      proxy_pass http://kordon;\n"
+                        + "      proxy_http_version 1.1;\n"
+                        + "      proxy_set_header Connection \"\";\n"
+                        + "      proxy_set_header Host $host;\n"
+                        + "      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n"
+                        + "      proxy_next_upstream error timeout;\n"
+                        + "      proxy_connect_timeout 2s;\n"
+                        + "      proxy_send_timeout 15s;\n"
+                        + "      proxy_read_timeout 15s;\n"
+                        + "    }\n"
+                        + "  }\n"
+                        + "}\n",
+                StandardCharsets.UTF_8);
+        n.process = Procs.start(new ProcessBuilder(
+                        BINARY, "-e", dir.resolve("error.log").toString(), "-p", dir.toString(), "-c", conf.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("stdout.log").toFile()));
+        try {
+            Procs.await("nginx listening on :" + n.port, Duration.ofSeconds(15), () -> {
+                if (!n.process.isAlive()) {
+                    throw new IllegalStateException("nginx exited: " + Procs.tail(dir.resolve("stdout.log"), 20) + "\n"
+                            + Procs.tail(dir.resolve("error.log"), 20));
+                }
+                return Procs.listening(n.port);
+            });
+        } catch (RuntimeException e) {
+            n.close();
+            throw e;
+        }
+        return n;
     }
-    return n;
-  }
 
-  int port() {
-    return port;
-  }
-
-  /** Access-log lines whose status is not 200 (for the report of a failed run). */
-  List<String> notOkLines() {
-    try {
-      return Files.readAllLines(dir.resolve("access.log"), StandardCharsets.UTF_8).stream()
-          .filter(l -> !l.contains("\" 200 ")).toList();
-    } catch (IOException e) {
-      return List.of("(no access log: " + e.getMessage() + ")");
+    int port() {
+        return port;
     }
-  }
 
-  String errorLogTail(int lines) {
-    return Procs.tail(dir.resolve("error.log"), lines);
-  }
-
-  private static String uid() {
-    try {
-      Process p = new ProcessBuilder("id", "-u").redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
-      p.waitFor(5, TimeUnit.SECONDS);
-      return out;
-    } catch (IOException e) {
-      return "";
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return "";
+    /** Access-log lines whose status is not 200 (for the report of a failed run). */
+    List<String> notOkLines() {
+        try {
+            return Files.readAllLines(dir.resolve("access.log"), StandardCharsets.UTF_8).stream()
+                    .filter(l -> !l.contains("\" 200 "))
+                    .toList();
+        } catch (IOException e) {
+            return List.of("(no access log: " + e.getMessage() + ")");
+        }
     }
-  }
 
-  static void requireInstalled() {
-    if (!Files.isExecutable(Path.of(BINARY))) {
-      throw new IllegalStateException(BINARY + " is needed for the scale-out tests (apt-get install nginx)");
+    String errorLogTail(int lines) {
+        return Procs.tail(dir.resolve("error.log"), lines);
     }
-  }
 
-  @Override
-  public void close() {
-    Procs.stop(process, Duration.ofSeconds(5));
-  }
+    private static String uid() {
+        try {
+            Process p = new ProcessBuilder("id", "-u").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
+            p.waitFor(5, TimeUnit.SECONDS);
+            return out;
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+
+    static void requireInstalled() {
+        if (!Files.isExecutable(Path.of(BINARY))) {
+            throw new IllegalStateException(BINARY + " is needed for the scale-out tests (apt-get install nginx)");
+        }
+    }
+
+    @Override
+    public void close() {
+        Procs.stop(process, Duration.ofSeconds(5));
+    }
 }

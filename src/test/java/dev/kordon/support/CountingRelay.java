@@ -12,56 +12,58 @@ import java.nio.charset.StandardCharsets;
  * stand-in for the server.
  */
 public final class CountingRelay implements AutoCloseable {
-  private final Vertx vertx = Vertx.vertx();
-  private final ByteArrayOutputStream sent = new ByteArrayOutputStream();
-  private final int port;
+    private final Vertx vertx = Vertx.vertx();
+    private final ByteArrayOutputStream sent = new ByteArrayOutputStream();
+    private final int port;
 
-  public CountingRelay(int targetPort) {
-    NetClient client = vertx.createNetClient();
-    var server = vertx.createNetServer().connectHandler(in -> {
-      in.pause();
-      client.connect(targetPort, "127.0.0.1").onSuccess(out -> {
-        in.handler(buf -> {
-          record(buf);
-          out.write(buf);
+    public CountingRelay(int targetPort) {
+        NetClient client = vertx.createNetClient();
+        var server = vertx.createNetServer().connectHandler(in -> {
+            in.pause();
+            client.connect(targetPort, "127.0.0.1")
+                    .onSuccess(out -> {
+                        in.handler(buf -> {
+                            record(buf);
+                            out.write(buf);
+                        });
+                        out.handler(in::write);
+                        in.closeHandler(v -> out.close());
+                        out.closeHandler(v -> in.close());
+                        in.resume();
+                    })
+                    .onFailure(err -> in.close());
         });
-        out.handler(in::write);
-        in.closeHandler(v -> out.close());
-        out.closeHandler(v -> in.close());
-        in.resume();
-      }).onFailure(err -> in.close());
-    });
-    port = Rig.await(server.listen(0, "127.0.0.1")).actualPort();
-  }
-
-  public int port() {
-    return port;
-  }
-
-  private void record(Buffer buf) {
-    synchronized (sent) {
-      sent.writeBytes(buf.getBytes());
+        port = Rig.await(server.listen(0, "127.0.0.1")).actualPort();
     }
-  }
 
-  /** Bytes the clients sent to the server so far. */
-  public long sent() {
-    synchronized (sent) {
-      return sent.size();
+    public int port() {
+        return port;
     }
-  }
 
-  /** What the clients sent from byte {@code from} on, as ISO-8859-1 text (one char per byte). */
-  public String sentSince(long from) {
-    synchronized (sent) {
-      byte[] all = sent.toByteArray();
-      int start = (int) Math.min(from, all.length);
-      return new String(all, start, all.length - start, StandardCharsets.ISO_8859_1);
+    private void record(Buffer buf) {
+        synchronized (sent) {
+            sent.writeBytes(buf.getBytes());
+        }
     }
-  }
 
-  @Override
-  public void close() {
-    Rig.await(vertx.close());
-  }
+    /** Bytes the clients sent to the server so far. */
+    public long sent() {
+        synchronized (sent) {
+            return sent.size();
+        }
+    }
+
+    /** What the clients sent from byte {@code from} on, as ISO-8859-1 text (one char per byte). */
+    public String sentSince(long from) {
+        synchronized (sent) {
+            byte[] all = sent.toByteArray();
+            int start = (int) Math.min(from, all.length);
+            return new String(all, start, all.length - start, StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    @Override
+    public void close() {
+        Rig.await(vertx.close());
+    }
 }

@@ -23,108 +23,125 @@ import org.slf4j.LoggerFactory;
  * appear in any line.
  */
 public final class LogCapture {
-  private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
-  private static final Collection<String> LINES = new ConcurrentLinkedQueue<>();
-  /** The lines of Kordon's named loggers (kordon.audit, kordon.access), with their fields. */
-  private static final Collection<Fields> RECORDS = new ConcurrentLinkedQueue<>();
-  private static final Set<String> SECRETS = ConcurrentHashMap.newKeySet();
-  private static volatile boolean installed;
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
+    private static final Collection<String> LINES = new ConcurrentLinkedQueue<>();
+    /** The lines of Kordon's named loggers (kordon.audit, kordon.access), with their fields. */
+    private static final Collection<Fields> RECORDS = new ConcurrentLinkedQueue<>();
 
-  private record Fields(String logger, Map<String, String> values) {}
+    private static final Set<String> SECRETS = ConcurrentHashMap.newKeySet();
+    private static volatile boolean installed;
 
-  private LogCapture() {}
+    private record Fields(String logger, Map<String, String> values) {}
 
-  static synchronized void install() {
-    if (installed) {
-      return;
-    }
-    LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-    UnsynchronizedAppenderBase<ILoggingEvent> capture = new UnsynchronizedAppenderBase<>() {
-      @Override
-      protected void append(ILoggingEvent event) {
-        Map<String, String> fields = new LinkedHashMap<>();
-        if (event.getKeyValuePairs() != null) {
-          event.getKeyValuePairs().forEach(kv -> fields.put(kv.key, String.valueOf(kv.value)));
+    private LogCapture() {}
+
+    static synchronized void install() {
+        if (installed) {
+            return;
         }
-        LINES.add(line(event, fields));
-        if (event.getLoggerName().startsWith("kordon.")) {
-          RECORDS.add(new Fields(event.getLoggerName(), fields));
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        UnsynchronizedAppenderBase<ILoggingEvent> capture = new UnsynchronizedAppenderBase<>() {
+            @Override
+            protected void append(ILoggingEvent event) {
+                Map<String, String> fields = new LinkedHashMap<>();
+                if (event.getKeyValuePairs() != null) {
+                    event.getKeyValuePairs().forEach(kv -> fields.put(kv.key, String.valueOf(kv.value)));
+                }
+                LINES.add(line(event, fields));
+                if (event.getLoggerName().startsWith("kordon.")) {
+                    RECORDS.add(new Fields(event.getLoggerName(), fields));
+                }
+            }
+        };
+        capture.setName("capture");
+        capture.setContext(context);
+        capture.start();
+        context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).addAppender(capture);
+        // Kordon's own lines at every level, debug and trace too: a secret must not hide in a debug line.
+        context.getLogger("dev.kordon").setLevel(Level.ALL);
+        installed = true;
+    }
+
+    /** A line as a person reads it: time, level, logger, message, the stack, then the fields. */
+    private static String line(ILoggingEvent event, Map<String, String> fields) {
+        StringBuilder line = new StringBuilder(TIME.format(event.getInstant()))
+                .append(' ')
+                .append(String.format("%-7s", event.getLevel()))
+                .append(' ')
+                .append(event.getLoggerName())
+                .append(": ")
+                .append(event.getFormattedMessage());
+        if (event.getThrowableProxy() != null) {
+            line.append(System.lineSeparator()).append(ThrowableProxyUtil.asString(event.getThrowableProxy()));
         }
-      }
-    };
-    capture.setName("capture");
-    capture.setContext(context);
-    capture.start();
-    context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).addAppender(capture);
-    // Kordon's own lines at every level, debug and trace too: a secret must not hide in a debug line.
-    context.getLogger("dev.kordon").setLevel(Level.ALL);
-    installed = true;
-  }
-
-  /** A line as a person reads it: time, level, logger, message, the stack, then the fields. */
-  private static String line(ILoggingEvent event, Map<String, String> fields) {
-    StringBuilder line = new StringBuilder(TIME.format(event.getInstant())).append(' ')
-        .append(String.format("%-7s", event.getLevel())).append(' ').append(event.getLoggerName()).append(": ")
-        .append(event.getFormattedMessage());
-    if (event.getThrowableProxy() != null) {
-      line.append(System.lineSeparator()).append(ThrowableProxyUtil.asString(event.getThrowableProxy()));
+        // The fields go out as JSON fields in production: a secret there would leak as surely.
+        if (!fields.isEmpty()) {
+            line.append(' ').append(fields);
+        }
+        Map<String, String> mdc = event.getMDCPropertyMap();
+        if (mdc != null && !mdc.isEmpty()) {
+            line.append(' ').append(mdc);
+        }
+        return line.toString();
     }
-    // The fields go out as JSON fields in production: a secret there would leak as surely.
-    if (!fields.isEmpty()) {
-      line.append(' ').append(fields);
+
+    /** Remembers a secret the system issued or a test used; it must never show up in a log line. */
+    public static String secret(String value) {
+        if (value != null && value.length() >= 6) {
+            SECRETS.add(value);
+        }
+        return value;
     }
-    Map<String, String> mdc = event.getMDCPropertyMap();
-    if (mdc != null && !mdc.isEmpty()) {
-      line.append(' ').append(mdc);
+
+    public static List<String> leaks() {
+        return SECRETS.stream()
+                .filter(s -> LINES.stream().anyMatch(line -> appears(line, s)))
+                .toList();
     }
-    return line.toString();
-  }
 
-  /** Remembers a secret the system issued or a test used; it must never show up in a log line. */
-  public static String secret(String value) {
-    if (value != null && value.length() >= 6) {
-      SECRETS.add(value);
+    /**
+     * Where each leaked secret was seen: the first line holding it, the secret itself masked, so the
+     * failure can be traced without printing the secret once more.
+     */
+    public static List<String> leakedLines() {
+        return leaks().stream()
+                .map(s -> LINES.stream()
+                        .filter(line -> appears(line, s))
+                        .findFirst()
+                        .orElse("")
+                        .replace(s, "<secret " + s.length() + " chars>")
+                        .strip())
+                .toList();
     }
-    return value;
-  }
 
-  public static List<String> leaks() {
-    return SECRETS.stream().filter(s -> LINES.stream().anyMatch(line -> appears(line, s))).toList();
-  }
-
-  /**
-   * Where each leaked secret was seen: the first line holding it, the secret itself masked, so the
-   * failure can be traced without printing the secret once more.
-   */
-  public static List<String> leakedLines() {
-    return leaks().stream()
-        .map(s -> LINES.stream().filter(line -> appears(line, s)).findFirst().orElse("")
-            .replace(s, "<secret " + s.length() + " chars>").strip())
-        .toList();
-  }
-
-  /**
-   * A digits-only secret (an SMS code) counts only as a token of its own: not inside a longer
-   * number, nor inside a word such as a hex request id, where six digits in a row occur by chance.
-   */
-  public static boolean appears(String line, String secret) {
-    if (!secret.chars().allMatch(Character::isDigit)) {
-      return line.contains(secret);
+    /**
+     * A digits-only secret (an SMS code) counts only as a token of its own: not inside a longer
+     * number, nor inside a word such as a hex request id, where six digits in a row occur by chance.
+     */
+    public static boolean appears(String line, String secret) {
+        if (!secret.chars().allMatch(Character::isDigit)) {
+            return line.contains(secret);
+        }
+        return Pattern.compile("(?<![0-9A-Za-z])" + secret + "(?![0-9A-Za-z])")
+                .matcher(line)
+                .find();
     }
-    return Pattern.compile("(?<![0-9A-Za-z])" + secret + "(?![0-9A-Za-z])").matcher(line).find();
-  }
 
-  /** The lines captured so far that contain {@code text}. */
-  public static List<String> linesWith(String text) {
-    return LINES.stream().filter(line -> line.contains(text)).toList();
-  }
+    /** The lines captured so far that contain {@code text}. */
+    public static List<String> linesWith(String text) {
+        return LINES.stream().filter(line -> line.contains(text)).toList();
+    }
 
-  /** The fields of each line the logger {@code name} wrote so far, in order. */
-  public static List<Map<String, String>> fieldsOf(String name) {
-    return RECORDS.stream().filter(r -> name.equals(r.logger())).map(Fields::values).toList();
-  }
+    /** The fields of each line the logger {@code name} wrote so far, in order. */
+    public static List<Map<String, String>> fieldsOf(String name) {
+        return RECORDS.stream()
+                .filter(r -> name.equals(r.logger()))
+                .map(Fields::values)
+                .toList();
+    }
 
-  public static int lineCount() {
-    return LINES.size();
-  }
+    public static int lineCount() {
+        return LINES.size();
+    }
 }

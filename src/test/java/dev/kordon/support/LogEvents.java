@@ -13,41 +13,41 @@ import org.slf4j.LoggerFactory;
  * that looks at what was logged rather than at the lines {@link LogCapture} keeps.
  */
 public final class LogEvents implements AutoCloseable {
-  private final Logger logger;
-  private final List<ILoggingEvent> events = new CopyOnWriteArrayList<>();
-  private final UnsynchronizedAppenderBase<ILoggingEvent> appender = new UnsynchronizedAppenderBase<>() {
-    @Override
-    protected void append(ILoggingEvent event) {
-      events.add(event);
+    private final Logger logger;
+    private final List<ILoggingEvent> events = new CopyOnWriteArrayList<>();
+    private final UnsynchronizedAppenderBase<ILoggingEvent> appender = new UnsynchronizedAppenderBase<>() {
+        @Override
+        protected void append(ILoggingEvent event) {
+            events.add(event);
+        }
+    };
+
+    private LogEvents(String name) {
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        logger = context.getLogger(name);
+        appender.setContext(context);
+        appender.setName("events-" + System.identityHashCode(this));
+        appender.start();
+        logger.addAppender(appender);
     }
-  };
 
-  private LogEvents(String name) {
-    LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-    logger = context.getLogger(name);
-    appender.setContext(context);
-    appender.setName("events-" + System.identityHashCode(this));
-    appender.start();
-    logger.addAppender(appender);
-  }
+    /** From now on, what {@code name} and the loggers below it log; {@link org.slf4j.Logger#ROOT_LOGGER_NAME} for all. */
+    public static LogEvents of(String name) {
+        return new LogEvents(name);
+    }
 
-  /** From now on, what {@code name} and the loggers below it log; {@link org.slf4j.Logger#ROOT_LOGGER_NAME} for all. */
-  public static LogEvents of(String name) {
-    return new LogEvents(name);
-  }
+    public List<ILoggingEvent> events() {
+        return events;
+    }
 
-  public List<ILoggingEvent> events() {
-    return events;
-  }
+    /** The messages logged so far, formatted, in order. */
+    public List<String> messages() {
+        return events.stream().map(ILoggingEvent::getFormattedMessage).toList();
+    }
 
-  /** The messages logged so far, formatted, in order. */
-  public List<String> messages() {
-    return events.stream().map(ILoggingEvent::getFormattedMessage).toList();
-  }
-
-  @Override
-  public void close() {
-    logger.detachAppender(appender);
-    appender.stop();
-  }
+    @Override
+    public void close() {
+        logger.detachAppender(appender);
+        appender.stop();
+    }
 }

@@ -14,43 +14,43 @@ import java.util.concurrent.ThreadLocalRandom;
  * for it then fails with "Address already in use". Ports are also never handed out twice in a run.
  */
 public final class Ports {
-  private static final Set<Integer> GIVEN = ConcurrentHashMap.newKeySet();
+    private static final Set<Integer> GIVEN = ConcurrentHashMap.newKeySet();
 
-  private Ports() {}
+    private Ports() {}
 
-  /** A free loopback port in 12000..19999. */
-  public static int free() {
-    return pick(12_000, 20_000, 0);
-  }
+    /** A free loopback port in 12000..19999. */
+    public static int free() {
+        return pick(12_000, 20_000, 0);
+    }
 
-  /** A free port {@code p} whose {@code p + 10000} (Redis Cluster's bus port) is free too. */
-  public static int freeWithBus() {
-    return pick(20_000, 22_700, 10_000);
-  }
+    /** A free port {@code p} whose {@code p + 10000} (Redis Cluster's bus port) is free too. */
+    public static int freeWithBus() {
+        return pick(20_000, 22_700, 10_000);
+    }
 
-  private static int pick(int from, int to, int busOffset) {
-    for (int i = 0; i < 2_000; i++) {
-      int p = ThreadLocalRandom.current().nextInt(from, to);
-      if (bindable(p) && (busOffset == 0 || bindable(p + busOffset)) && GIVEN.add(p)) {
-        if (busOffset != 0) {
-          GIVEN.add(p + busOffset);
+    private static int pick(int from, int to, int busOffset) {
+        for (int i = 0; i < 2_000; i++) {
+            int p = ThreadLocalRandom.current().nextInt(from, to);
+            if (bindable(p) && (busOffset == 0 || bindable(p + busOffset)) && GIVEN.add(p)) {
+                if (busOffset != 0) {
+                    GIVEN.add(p + busOffset);
+                }
+                return p;
+            }
         }
-        return p;
-      }
+        throw new IllegalStateException("no free loopback port in " + from + ".." + (to - 1));
     }
-    throw new IllegalStateException("no free loopback port in " + from + ".." + (to - 1));
-  }
 
-  private static boolean bindable(int port) {
-    if (GIVEN.contains(port)) {
-      return false;
+    private static boolean bindable(int port) {
+        if (GIVEN.contains(port)) {
+            return false;
+        }
+        try (ServerSocket s = new ServerSocket()) {
+            s.setReuseAddress(false);
+            s.bind(new InetSocketAddress("127.0.0.1", port), 1);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
-    try (ServerSocket s = new ServerSocket()) {
-      s.setReuseAddress(false);
-      s.bind(new InetSocketAddress("127.0.0.1", port), 1);
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
-  }
 }

@@ -4,22 +4,43 @@ package dev.kordon.load;
  * What the next Gatling run is to do. Gatling instantiates {@link Step} itself, in this JVM, so the
  * harness hands it the plan through here.
  */
-record Plan(Kind kind, String baseUrl, Pool pool, SmsStandIn sms, double rate, double rampSeconds, double holdSeconds,
-    double spikeSeconds, double healthRate, int users, double seconds) {
+record Plan(
+        Kind kind,
+        String baseUrl,
+        Pool pool,
+        SmsStandIn sms,
+        double rate,
+        double rampSeconds,
+        double holdSeconds,
+        double spikeSeconds,
+        double healthRate,
+        int users,
+        double seconds) {
 
-  enum Kind { BURST, SIGN_IN, OPEN_SIGN_IN, SMS, RECOVERY, REFRESH, VERIFY, HELLO, MIX }
+    enum Kind {
+        BURST,
+        SIGN_IN,
+        OPEN_SIGN_IN,
+        SMS,
+        RECOVERY,
+        REFRESH,
+        VERIFY,
+        HELLO,
+        MIX
+    }
 
-  static volatile Plan current;
+    static volatile Plan current;
 
-  static Plan burst(String baseUrl, Pool pool, double capacity, double ramp, double hold, double spike, double health) {
-    return new Plan(Kind.BURST, baseUrl, pool, null, capacity, ramp, hold, spike, health, 0, ramp + hold + spike);
-  }
+    static Plan burst(
+            String baseUrl, Pool pool, double capacity, double ramp, double hold, double spike, double health) {
+        return new Plan(Kind.BURST, baseUrl, pool, null, capacity, ramp, hold, spike, health, 0, ramp + hold + spike);
+    }
 
-  static Plan closed(Kind kind, String baseUrl, Pool pool, SmsStandIn sms, int users, double seconds) {
-    return new Plan(kind, baseUrl, pool, sms, 0, 0, 0, 0, 0, users, seconds);
-  }
+    static Plan closed(Kind kind, String baseUrl, Pool pool, SmsStandIn sms, int users, double seconds) {
+        return new Plan(kind, baseUrl, pool, sms, 0, 0, 0, 0, 0, users, seconds);
+    }
 
-  static Plan open(Kind kind, String baseUrl, Pool pool, SmsStandIn sms, double rate, double seconds) {
-    return new Plan(kind, baseUrl, pool, sms, rate, 0, 0, 0, 0, 0, seconds);
-  }
+    static Plan open(Kind kind, String baseUrl, Pool pool, SmsStandIn sms, double rate, double seconds) {
+        return new Plan(kind, baseUrl, pool, sms, rate, 0, 0, 0, 0, 0, seconds);
+    }
 }

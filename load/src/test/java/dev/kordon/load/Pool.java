@@ -12,55 +12,56 @@ import java.util.concurrent.atomic.AtomicLong;
  * recovery, whose per-number caps (resend after 60 s, 5 an hour) would otherwise be measured.
  */
 final class Pool {
-  static final String PASSWORD = "Kordon-bench-2026";
+    static final String PASSWORD = "Kordon-bench-2026";
 
-  final int accounts;
-  private final int cycled;
-  private final AtomicLong nextCycled = new AtomicLong();
-  private final java.util.Map<String, int[]> once = new java.util.HashMap<>();
-  private final AtomicLong nextIp = new AtomicLong();
-  final List<String> access = new CopyOnWriteArrayList<>();
-  final ConcurrentLinkedQueue<String> refresh = new ConcurrentLinkedQueue<>();
+    final int accounts;
+    private final int cycled;
+    private final AtomicLong nextCycled = new AtomicLong();
+    private final java.util.Map<String, int[]> once = new java.util.HashMap<>();
+    private final AtomicLong nextIp = new AtomicLong();
+    final List<String> access = new CopyOnWriteArrayList<>();
+    final ConcurrentLinkedQueue<String> refresh = new ConcurrentLinkedQueue<>();
 
-  Pool(int accounts) {
-    this.accounts = accounts;
-    this.cycled = Math.max(1, accounts / 2);
-    // The once-only half, shared out so that no scenario can use up another's numbers.
-    int top = accounts;
-    int half = accounts - cycled;
-    for (String[] share : new String[][] {{"sms", "50"}, {"recovery", "20"}, {"mix sms", "15"}, {"mix recovery", "15"}}) {
-      int n = half * Integer.parseInt(share[1]) / 100;
-      once.put(share[0], new int[] {top - n, top});
-      top -= n;
+    Pool(int accounts) {
+        this.accounts = accounts;
+        this.cycled = Math.max(1, accounts / 2);
+        // The once-only half, shared out so that no scenario can use up another's numbers.
+        int top = accounts;
+        int half = accounts - cycled;
+        for (String[] share :
+                new String[][] {{"sms", "50"}, {"recovery", "20"}, {"mix sms", "15"}, {"mix recovery", "15"}}) {
+            int n = half * Integer.parseInt(share[1]) / 100;
+            once.put(share[0], new int[] {top - n, top});
+            top -= n;
+        }
     }
-  }
 
-  static String phone(int i) {
-    return String.format("+37533%07d", i);
-  }
-
-  String cycled() {
-    return phone((int) (nextCycled.getAndIncrement() % cycled));
-  }
-
-  /** A login no one has used in this run, from the share of {@code use}, or "" when that share is used up. */
-  String once(String use) {
-    int[] range = once.get(use);
-    synchronized (range) {
-      return range[0] < range[1] ? phone(range[0]++) : "";
+    static String phone(int i) {
+        return String.format("+37533%07d", i);
     }
-  }
 
-  /**
-   * A fresh client address for every user (X-Forwarded-For, believed from loopback): 10.0.0.1
-   * onwards, some sixteen million before one repeats, so per-IP throttles run but never bind.
-   */
-  String ip() {
-    long n = nextIp.incrementAndGet() % 0xFFFFFE + 1;
-    return "10." + ((n >> 16) & 255) + "." + ((n >> 8) & 255) + "." + (n & 255);
-  }
+    String cycled() {
+        return phone((int) (nextCycled.getAndIncrement() % cycled));
+    }
 
-  String anyAccess() {
-    return access.get(ThreadLocalRandom.current().nextInt(access.size()));
-  }
+    /** A login no one has used in this run, from the share of {@code use}, or "" when that share is used up. */
+    String once(String use) {
+        int[] range = once.get(use);
+        synchronized (range) {
+            return range[0] < range[1] ? phone(range[0]++) : "";
+        }
+    }
+
+    /**
+     * A fresh client address for every user (X-Forwarded-For, believed from loopback): 10.0.0.1
+     * onwards, some sixteen million before one repeats, so per-IP throttles run but never bind.
+     */
+    String ip() {
+        long n = nextIp.incrementAndGet() % 0xFFFFFE + 1;
+        return "10." + ((n >> 16) & 255) + "." + ((n >> 8) & 255) + "." + (n & 255);
+    }
+
+    String anyAccess() {
+        return access.get(ThreadLocalRandom.current().nextInt(access.size()));
+    }
 }

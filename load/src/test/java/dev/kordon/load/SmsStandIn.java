@@ -18,62 +18,63 @@ import java.util.regex.Pattern;
  * scenarios, in this JVM, read it directly).
  */
 final class SmsStandIn implements AutoCloseable {
-  private static final Pattern TO = Pattern.compile("\"to\"\\s*:\\s*\"([^\"]+)\"");
-  private static final Pattern TEXT = Pattern.compile("\"text\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
-  private static final Pattern CODE = Pattern.compile("(?<!\\d)(\\d{6})(?!\\d)");
+    private static final Pattern TO = Pattern.compile("\"to\"\\s*:\\s*\"([^\"]+)\"");
+    private static final Pattern TEXT = Pattern.compile("\"text\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
+    private static final Pattern CODE = Pattern.compile("(?<!\\d)(\\d{6})(?!\\d)");
 
-  private final HttpServer server;
-  private final Map<String, String> codes = new ConcurrentHashMap<>();
-  final AtomicLong received = new AtomicLong();
+    private final HttpServer server;
+    private final Map<String, String> codes = new ConcurrentHashMap<>();
+    final AtomicLong received = new AtomicLong();
 
-  SmsStandIn(int port) throws IOException {
-    server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 512);
-    server.setExecutor(Executors.newFixedThreadPool(4));
-    server.createContext("/sms", ex -> {
-      String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-      Matcher to = TO.matcher(body);
-      Matcher text = TEXT.matcher(body);
-      int status = 400;
-      if (to.find() && text.find()) {
-        Matcher code = CODE.matcher(text.group(1));
-        if (code.find()) {
-          codes.put(digits(to.group(1)), code.group(1));
-          received.incrementAndGet();
-          status = 202;
-        }
-      }
-      ex.sendResponseHeaders(status, -1);
-      ex.close();
-    });
-    server.createContext("/code", ex -> {
-      String q = ex.getRequestURI().getRawQuery();
-      String to = q != null && q.startsWith("to=") ? URLDecoder.decode(q.substring(3), StandardCharsets.UTF_8) : "";
-      String code = codes.get(digits(to));
-      byte[] out = (code == null ? "" : code).getBytes(StandardCharsets.US_ASCII);
-      ex.sendResponseHeaders(code == null ? 404 : 200, code == null ? -1 : out.length);
-      if (code != null) {
-        ex.getResponseBody().write(out);
-      }
-      ex.close();
-    });
-    server.start();
-  }
+    SmsStandIn(int port) throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 512);
+        server.setExecutor(Executors.newFixedThreadPool(4));
+        server.createContext("/sms", ex -> {
+            String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            Matcher to = TO.matcher(body);
+            Matcher text = TEXT.matcher(body);
+            int status = 400;
+            if (to.find() && text.find()) {
+                Matcher code = CODE.matcher(text.group(1));
+                if (code.find()) {
+                    codes.put(digits(to.group(1)), code.group(1));
+                    received.incrementAndGet();
+                    status = 202;
+                }
+            }
+            ex.sendResponseHeaders(status, -1);
+            ex.close();
+        });
+        server.createContext("/code", ex -> {
+            String q = ex.getRequestURI().getRawQuery();
+            String to =
+                    q != null && q.startsWith("to=") ? URLDecoder.decode(q.substring(3), StandardCharsets.UTF_8) : "";
+            String code = codes.get(digits(to));
+            byte[] out = (code == null ? "" : code).getBytes(StandardCharsets.US_ASCII);
+            ex.sendResponseHeaders(code == null ? 404 : 200, code == null ? -1 : out.length);
+            if (code != null) {
+                ex.getResponseBody().write(out);
+            }
+            ex.close();
+        });
+        server.start();
+    }
 
-  String url() {
-    return "http://127.0.0.1:" + server.getAddress().getPort() + "/sms";
-  }
+    String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/sms";
+    }
 
-  /** The last code sent to this number, or null. */
-  String code(String phone) {
-    return codes.get(digits(phone));
-  }
+    /** The last code sent to this number, or null. */
+    String code(String phone) {
+        return codes.get(digits(phone));
+    }
 
-  private static String digits(String phone) {
-    return phone.replaceAll("\\D", "");
-  }
+    private static String digits(String phone) {
+        return phone.replaceAll("\\D", "");
+    }
 
-  @Override
-  public void close() {
-    server.stop(0);
-  }
+    @Override
+    public void close() {
+        server.stop(0);
+    }
 }
