@@ -151,7 +151,12 @@ public final class Main {
                 + http.drainDelay().toMillis() + " ms more, then requests in flight get up to "
                 + http.shutdownGrace().toMillis() + " ms");
         try {
-            Thread.sleep(http.drainDelay().toMillis());
+            // Vert.x's timer, waited for here: the stop below must start outside Vert.x, as it closes it.
+            running.vertx()
+                    .timer(http.drainDelay().toMillis(), TimeUnit.MILLISECONDS)
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get(http.drainDelay().toMillis() + 5_000, TimeUnit.MILLISECONDS);
             log.info("drain: closing the ports, finishing requests in flight");
             running.stop()
                     .toCompletionStage()
