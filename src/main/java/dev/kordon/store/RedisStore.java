@@ -99,15 +99,15 @@ public final class RedisStore {
     }
 
     /**
-     * A client for one pub/sub connection. Standalone and sentinel (the master) as configured; in
+     * A client for the pub/sub connection and its heartbeat connection. Standalone and sentinel (the master) as configured; in
      * cluster mode a plain connection to one node, {@code attempt} choosing which, because a classic
      * PUBLISH reaches every node of the cluster.
      */
     public static Redis subscriber(Vertx vertx, KordonConfig.Redis config, int attempt) {
         RedisOptions options = new RedisOptions()
                 .setPreferredProtocolVersion(io.vertx.redis.client.ProtocolVersion.RESP2)
-                .setMaxPoolSize(1)
-                .setMaxPoolWaiting(1);
+                .setMaxPoolSize(2) // the subscription and the heartbeat
+                .setMaxPoolWaiting(2);
         switch (config.mode()) {
             case CLUSTER ->
                 options.setType(RedisClientType.STANDALONE)

@@ -25,7 +25,10 @@ import org.slf4j.LoggerFactory;
  * hours); then the cache is emptied and we reconnect, 100 ms doubling to 5 s.
  *
  * <p>Nothing but SUBSCRIBE is sent on the connection: in RESP2 a reply and a pushed message look
- * alike, so a command in flight could swallow a revocation.
+ * alike, so a command in flight could swallow a revocation. The heartbeat goes out on a second
+ * connection of the same client, never through the shared command pool: under load that pool's
+ * queue can hold a PUBLISH for seconds, the feed would be declared lost while it works, and every
+ * verify would then fall through to Redis, deepening the very overload that delayed the beat.
  */
 final class RevocationFeed {
     private static final Logger LOG = LoggerFactory.getLogger(RevocationFeed.class);
@@ -47,6 +50,7 @@ final class RevocationFeed {
     // Guarded by this; generation tells the current connection's callbacks from a dead one's.
     private volatile long generation;
     private Redis client;
+    private RedisConnection beatConn;
     private boolean stopped;
     private boolean held;
     private long backoffMs = MIN_BACKOFF_MS;
@@ -76,6 +80,7 @@ final class RevocationFeed {
         }
         Redis c = client;
         client = null;
+        beatConn = null;
         return c == null ? Future.succeededFuture() : c.close().otherwiseEmpty();
     }
 
@@ -150,6 +155,30 @@ final class RevocationFeed {
         conn.endHandler(v -> lost(gen, null));
         // Live only when the acknowledgement arrives on the handler, not when this write succeeds.
         conn.send(Request.cmd(Command.SUBSCRIBE).arg(channel)).onFailure(err -> lost(gen, err));
+        Redis c;
+        synchronized (this) {
+            c = client;
+        }
+        if (c != null) {
+            c.connect().onComplete(br -> beating(gen, br));
+        }
+    }
+
+    private void beating(long gen, AsyncResult<RedisConnection> ar) {
+        if (ar.failed()) {
+            lost(gen, ar.cause());
+            return;
+        }
+        RedisConnection conn = ar.result();
+        synchronized (this) {
+            if (gen != generation || stopped) {
+                conn.close();
+                return;
+            }
+            beatConn = conn;
+        }
+        conn.exceptionHandler(err -> lost(gen, err));
+        conn.endHandler(v -> lost(gen, null));
     }
 
     /** The connection of {@code gen} is gone or useless: cache off and emptied, reconnect later. */
@@ -165,6 +194,7 @@ final class RevocationFeed {
             LOG.debug("revocation feed still down", err);
         }
         cache.live(false);
+        beatConn = null;
         if (client != null) {
             client.close();
             client = null;
@@ -223,17 +253,21 @@ final class RevocationFeed {
     /** Every second: declare the feed lost if our own heartbeats stopped coming back, then send one. */
     private void beat() {
         long gen;
+        RedisConnection conn;
         synchronized (this) {
             if (stopped || !cache.isLive()) {
                 return;
             }
             gen = generation;
+            conn = beatConn;
         }
         if (System.currentTimeMillis() - lastBeatMs > BEAT_LOST_MS) {
             lost(gen, new IllegalStateException("own heartbeat not received for " + BEAT_LOST_MS + " ms"));
             return;
         }
-        // A failed PUBLISH shows up as a missing heartbeat.
-        redis.send(Command.PUBLISH, channel, beat);
+        // A failed PUBLISH, or no beat connection yet, shows up as a missing heartbeat.
+        if (conn != null) {
+            conn.send(Request.cmd(Command.PUBLISH).arg(channel).arg(beat));
+        }
     }
 }
