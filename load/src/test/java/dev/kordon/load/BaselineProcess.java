@@ -1,6 +1,8 @@
 package dev.kordon.load;
 
+import java.io.BufferedReader;
 import java.io.File;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,5 +46,33 @@ final class BaselineProcess {
             }
             throw new IllegalStateException("Baseline " + args[0] + " failed (exit " + rc + "): " + out);
         }
+    }
+
+    /**
+     * Starts the hello-world baseline on {@code port} and returns once it says it is ready; it is
+     * remembered before that, so a start that never gets ready is stopped with the rest.
+     */
+    static Process hello(Path kordonJar, int port, Resources open) throws Exception {
+        Process p = new ProcessBuilder(command(kordonJar, "hello", "--port", "" + port))
+                .redirectErrorStream(true)
+                .start();
+        open.remember(p::destroy);
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        String line;
+        while ((line = out.readLine()) != null) {
+            if (line.startsWith("hello ready")) {
+                Thread drain = new Thread(() -> {
+                    try {
+                        out.transferTo(java.io.Writer.nullWriter());
+                    } catch (Exception ignored) {
+                        // the process is gone
+                    }
+                });
+                drain.setDaemon(true);
+                drain.start();
+                return p;
+            }
+        }
+        throw new IllegalStateException("Baseline hello did not start");
     }
 }

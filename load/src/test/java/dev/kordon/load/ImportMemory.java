@@ -44,7 +44,7 @@ final class ImportMemory {
 
     private ImportMemory() {}
 
-    static void measure(KordonProcess kordon, RssSampler rss, boolean smoke, Report.Block block) throws Exception {
+    static void measure(KordonProcess kordon, RssSampler rss, boolean smoke, ReportBlock block) throws Exception {
         if (kordon == null) {
             block.note(
                     "import: not measured with --url (it needs the admin port and token of a Kordon the harness started)");
@@ -89,7 +89,7 @@ final class ImportMemory {
     }
 
     private static void report(
-            Report.Block block,
+            ReportBlock block,
             RssSampler rss,
             int rows,
             long fileBytes,

@@ -9,7 +9,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,8 +22,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 
 /**
  * The peer for {@code load/run --peer keycloak}: Keycloak's own distribution from Maven Central,
@@ -58,67 +55,6 @@ final class KeycloakPeer implements AutoCloseable {
         this.adminPassword = adminPassword;
     }
 
-    /** The JDK for Keycloak only (26.x wants 21 or later; Kordon stays on the default 17). */
-    static Path javaHome() {
-        String configured = System.getenv("KEYCLOAK_JAVA_HOME");
-        if (configured != null && !configured.isBlank()) {
-            return Path.of(configured);
-        }
-        try (Stream<Path> jdks = Files.list(Path.of("/usr/lib/jvm"))) {
-            return jdks.filter(p -> p.getFileName().toString().matches("(temurin|java)-(2[1-9]|[3-9][0-9]).*"))
-                    .filter(p -> Files.isExecutable(p.resolve("bin/java")))
-                    .max(Comparator.comparing(p -> p.getFileName().toString()))
-                    .orElseThrow(() -> new IllegalStateException(
-                            "no JDK 21+ under /usr/lib/jvm for Keycloak; set KEYCLOAK_JAVA_HOME"));
-        } catch (IOException e) {
-            throw new IllegalStateException("no /usr/lib/jvm: set KEYCLOAK_JAVA_HOME", e);
-        }
-    }
-
-    /** The unpacked distribution, fetched once from Maven Central through Maven and kept in load/target/peer. */
-    static Path distribution() throws Exception {
-        Path dir = Path.of("load/target/peer").toAbsolutePath();
-        Path home = dir.resolve("keycloak-" + VERSION);
-        if (Files.isRegularFile(home.resolve("bin/kc.sh"))) {
-            return home;
-        }
-        Files.createDirectories(dir);
-        Path zip = dir.resolve("keycloak-quarkus-dist-" + VERSION + ".zip");
-        if (!Files.exists(zip)) {
-            System.out.println("peer: fetching org.keycloak:keycloak-quarkus-dist:" + VERSION + ":zip through Maven");
-            Process p = new ProcessBuilder(
-                            "./mvnw",
-                            "-q",
-                            "-f",
-                            "load/pom.xml",
-                            "org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy",
-                            "-Dartifact=org.keycloak:keycloak-quarkus-dist:" + VERSION + ":zip",
-                            "-DoutputDirectory=" + dir)
-                    .inheritIO()
-                    .start();
-            if (p.waitFor() != 0 || !Files.exists(zip)) {
-                throw new IllegalStateException(
-                        "could not fetch Keycloak " + VERSION + " (exit " + p.exitValue() + ")");
-            }
-        }
-        try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip))) {
-            ZipEntry e;
-            while ((e = in.getNextEntry()) != null) {
-                Path to = dir.resolve(e.getName()).normalize();
-                if (!to.startsWith(dir)) {
-                    throw new IllegalStateException("zip entry outside its folder: " + e.getName());
-                }
-                if (e.isDirectory()) {
-                    Files.createDirectories(to);
-                } else {
-                    Files.createDirectories(to.getParent());
-                    Files.copy(in, to, StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        }
-        return home;
-    }
-
     /** Starts {@code kc.sh start-dev} on loopback with Argon2id m/t/p as given; a fresh dev database each time. */
     static KeycloakPeer start(Path home, int port, int managementPort, int memoryKib, int iterations, Path log)
             throws Exception {
@@ -140,7 +76,7 @@ final class KeycloakPeer implements AutoCloseable {
         pb.environment()
                 .keySet()
                 .removeIf(k -> k.startsWith("KC_") || k.startsWith("KEYCLOAK_") || k.equals("JAVA_OPTS"));
-        pb.environment().put("JAVA_HOME", javaHome().toString());
+        pb.environment().put("JAVA_HOME", KeycloakDistribution.javaHome().toString());
         pb.environment().put("KC_BOOTSTRAP_ADMIN_USERNAME", "admin");
         pb.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", adminPassword);
         pb.directory(home.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());

@@ -22,7 +22,7 @@ final class RefusalTiming {
 
     private RefusalTiming() {}
 
-    static void measure(String baseUrl, Pool pool, boolean smoke, Report.Block block) throws Exception {
+    static void measure(String baseUrl, Pool pool, boolean smoke, ReportBlock block) throws Exception {
         int warmUp = smoke ? 6 : 20;
         // The known logins are the cycled seeded accounts, at most four wrong passwords each: from
         // login.delay-after (5) on, a try would wait, and the timing would be the throttle's.
