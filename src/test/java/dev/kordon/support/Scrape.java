@@ -92,6 +92,11 @@ public final class Scrape {
                 .sum();
     }
 
+    /** How much the series of that name with these labels grew from {@code before} to {@code after}. */
+    public static double grown(Scrape before, Scrape after, String name, String... labels) {
+        return after.value(name, labels) - before.value(name, labels);
+    }
+
     /** The values of one label over the series of that name. */
     public Set<String> labelValues(String name, String label) {
         Set<String> values = new TreeSet<>();

@@ -54,7 +54,7 @@ class AccountEpochTest {
 
     /** A browser session made the way the page sign-in makes one, from the claims of a fresh token. */
     static String session(Rig rig, String accessToken) {
-        JsonObject claims = TokenTest.claimsOf(accessToken);
+        JsonObject claims = TokenFixture.claimsOf(accessToken);
         return Rig.await(rig.running.wiring().browserSessions().create(claims));
     }
 

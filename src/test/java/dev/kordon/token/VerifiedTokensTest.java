@@ -153,7 +153,7 @@ class VerifiedTokensTest {
             rig.account(PHONE, PASSWORD);
             awaitLive(rig);
             String at = signIn(rig);
-            long expMs = TokenTest.claimsOf(at).getLong("exp") * 1000;
+            long expMs = TokenFixture.claimsOf(at).getLong("exp") * 1000;
             assertThat(verify(rig, at)).isEqualTo(200);
             assertThat(servedFromCache(rig, at)).isTrue();
 
