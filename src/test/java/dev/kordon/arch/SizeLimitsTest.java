@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /** Sizes a reader can hold in mind: of a package, of a class (the code's and the tests'), of a constructor's list. */
@@ -93,7 +92,6 @@ class SizeLimitsTest {
 
     /** Tests are read as the code is: a test class past the same size wants its seam found too. */
     @Test
-    @Disabled("enabled once the remaining splits land")
     void noTestClassOverThreeHundredFifty() throws IOException {
         List<String> over = new ArrayList<>();
         for (Path root : TEST_SOURCES) {
