@@ -30,6 +30,7 @@ import dev.kordon.guard.Throttles;
 import dev.kordon.keys.SigningKeys;
 import dev.kordon.ops.Metrics;
 import dev.kordon.render.Templates;
+import dev.kordon.store.Database;
 import dev.kordon.store.RedisStore;
 import dev.kordon.token.AccountEpoch;
 import dev.kordon.token.BrowserSessions;
@@ -37,9 +38,11 @@ import dev.kordon.token.RefreshTokens;
 import dev.kordon.token.TokenService;
 import dev.kordon.token.VerifiedTokens;
 import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClientOptions;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Kordon's object graph, built in this one place from its clients: the stores, guards, grants and
@@ -75,9 +78,10 @@ public final class Wiring {
         // One phone format for the parser, the pages, the letters, the SMS logs and the password rules.
         phones = new PhoneFormat(config.phone());
         templates = new Templates(vertx);
-        audit = new Audit(clients.pg(), clients.metrics());
+        Database db = new Database(clients.pg(), config.pg().queryTimeout());
+        audit = new Audit(db, clients.metrics());
         smsCodes = new SmsCodes(redis, secrets, config.smsCode(), config.limits(), clients.metrics());
-        subscribers = new Subscribers(new LoginParser(config, phones), new AccountRepository(clients.pg()));
+        subscribers = new Subscribers(new LoginParser(config, phones), new AccountRepository(db));
         VerifiedTokens verified = VerifiedTokens.start(vertx, config.redis(), redis, verifyCache);
         // An epoch outlives whatever it ends: an access token (with the leeway) or a browser session.
         Duration accessLife = config.tokens().accessTtl().plus(config.jwt().leeway());
@@ -96,7 +100,7 @@ public final class Wiring {
                 epoch);
         ChangeTokens changeTokens = new ChangeTokens(redis, config.tokens().changeTtl());
         guards = new Guards(
-                new Throttles(redis, config.limits(), config.http().ipv6Prefix(), clients.metrics()),
+                new Throttles(vertx, redis, config.limits(), config.http().ipv6Prefix(), clients.metrics()),
                 new TempPasswords(redis, secrets, config.tempPassword()),
                 changeTokens);
         notices = new Notices(audit, new Outbox(vertx, redis, secrets), new Letters(templates, config, phones));
@@ -111,8 +115,27 @@ public final class Wiring {
      * (plan_cache_mode): a generic plan, fixed while the accounts table was still small, read all of
      * it to find each row of a first bulk import (20,000 rows took 20-42 s, 2-5 s once replanned).
      */
-    static PgConnectOptions postgres(String url) {
-        return PgConnectOptions.fromUri(url).addProperty("plan_cache_mode", "force_custom_plan");
+    static PgConnectOptions postgres(KordonConfig.Pg pg) {
+        return PgConnectOptions.fromUri(pg.url())
+                .addProperty("plan_cache_mode", "force_custom_plan")
+                // Postgres's side of pg.query-timeout: a slow statement is cancelled, its connection kept.
+                .addProperty(
+                        "statement_timeout", Long.toString(pg.queryTimeout().toMillis()));
+    }
+
+    /**
+     * The transport of every Postgres connection: connecting bounded by pg.connect-timeout, and a
+     * connection that hears nothing for a little past pg.query-timeout closed, so a hung server or a
+     * partition frees its pool connection instead of keeping it until TCP gives up, hours later.
+     */
+    static NetClientOptions postgresTransport(KordonConfig.Pg pg) {
+        return new NetClientOptions()
+                .setConnectTimeout(
+                        (int) Math.min(Integer.MAX_VALUE, pg.connectTimeout().toMillis()))
+                .setReadIdleTimeout(
+                        (int) Database.connectionIdleLimit(pg.queryTimeout()).toMillis())
+                .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+                .setTcpKeepAlive(true);
     }
 
     /** The public port's flows; {@code credentials}, the hashing, is the server's alone. */

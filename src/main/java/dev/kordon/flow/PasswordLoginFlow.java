@@ -77,6 +77,7 @@ public final class PasswordLoginFlow {
             return Future.failedFuture(FlowException.invalid(errors));
         }
         Attempt<A> attempt = new Attempt<>(category, login, password, ip, channel);
+        Spent spent = new Spent();
         // Under a burst the place in the hash pool is taken first: shed now, before any round trip or attempt count.
         return credentials
                 .admit()
@@ -84,11 +85,13 @@ public final class PasswordLoginFlow {
                         .passwordAttempt(category, login, ip, pause -> credentials.aside(place, pause))
                         .transform(ar -> {
                             if (ar.succeeded()) {
+                                Throttles.Decision decision = ar.result();
+                                spent.add(() -> throttles.passwordAbandoned(category, login, ip, decision));
                                 // Tokens count from before the account is read: a password change that lands meanwhile
                                 // refuses them.
                                 long readAt = System.currentTimeMillis();
-                                return accounts.find(category, login)
-                                        .compose(found -> check(place, attempt, found, ar.result(), readAt));
+                                return spent.settle(accounts.find(category, login)
+                                        .compose(found -> check(place, attempt, found, decision, readAt)));
                             }
                             if (ar.cause() instanceof FlowException fe && fe.failure() == Failure.TOO_MANY_REQUESTS) {
                                 // Throttled: no hashing, but a temporary password still opens the forced change.

@@ -64,16 +64,19 @@ public final class RecoveryFlow {
         // Its own caps, apart from sign-in's: recovery stays open while the password path is attacked.
         // The global SMS budget comes last and is spent only by an SMS that goes out; any other SMS
         // request only looks at it, so the answer depends on the budget alone, never on the account.
-        return throttles
-                .sendFromIp(ip)
-                .compose(v -> throttles.recoveryFor(category, login))
+        Spent spent = new Spent();
+        return spent.settle(spent.counted(throttles.sendFromIp(ip), () -> throttles.sendFromIpAbandoned(ip))
+                .compose(v -> spent.counted(
+                        throttles.recoveryFor(category, login), () -> throttles.recoveryAbandoned(category, login)))
                 .compose(v -> accounts.find(category, login))
                 .compose(found -> {
                     Account a = found.orElse(null);
                     boolean send = signIn.eligible(a) && !(bySms && logins.kind(category) != LoginKind.PHONE);
                     Future<Void> budget = !bySms
                             ? Future.succeededFuture()
-                            : send ? throttles.smsBudget() : throttles.smsBudgetOpen();
+                            : send
+                                    ? spent.counted(throttles.smsBudget(), throttles::smsBudgetAbandoned)
+                                    : throttles.smsBudgetOpen();
                     return budget.map(v -> new Eligible(a, send));
                 })
                 .onFailure(err -> SmsLoginFlow.sendThrottled(audit, err, category, login, ip, "recovery"))
@@ -98,7 +101,7 @@ public final class RecoveryFlow {
                     } catch (Exception e) {
                         return Future.failedFuture(e);
                     }
-                }));
+                })));
     }
 
     /** The account asked for (null when there is none), and whether it gets the message. */

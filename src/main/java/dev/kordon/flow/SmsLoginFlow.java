@@ -55,34 +55,38 @@ public final class SmsLoginFlow {
         // The IP's cap, then the number's own (in codes.issue), then the global SMS budget: only a
         // message that goes out spends it; every other request only looks at it, so the answer
         // depends on the budget alone, never on whether the number has an account.
-        return throttles
-                .sendFromIp(ip)
-                .compose(v -> accounts.find(category, login))
-                .compose(found -> codes.issue(category, login).compose(code -> {
-                    Account a = found.orElse(null);
-                    boolean send = signIn.eligible(a);
-                    return (send ? throttles.smsBudget() : throttles.smsBudgetOpen())
-                            .recover(err -> codes.withdraw(category, login, code)
-                                    .transform(x -> Future.<Void>failedFuture(err)))
-                            .compose(v -> {
-                                audit.record(
-                                        Audit.CODE_SENT,
-                                        a == null ? null : a.id(),
-                                        category,
-                                        login,
-                                        ip,
-                                        new JsonObject().put("sent", send));
-                                if (!send) {
-                                    return Future.<Void>succeededFuture();
-                                }
-                                try {
-                                    return outbox.enqueue(letters.codeSms(a.login(), code))
-                                            .<Void>mapEmpty();
-                                } catch (Exception e) {
-                                    return Future.<Void>failedFuture(e);
-                                }
-                            });
-                }))
+        Spent spent = new Spent();
+        return spent.settle(spent.counted(throttles.sendFromIp(ip), () -> throttles.sendFromIpAbandoned(ip))
+                        .compose(v -> accounts.find(category, login))
+                        .compose(found -> codes.issue(category, login).compose(code -> {
+                            // A code that will not go out is taken back, and with it the number's counts.
+                            spent.add(() -> codes.withdraw(category, login, code));
+                            Account a = found.orElse(null);
+                            boolean send = signIn.eligible(a);
+                            return (send
+                                            ? spent.counted(throttles.smsBudget(), throttles::smsBudgetAbandoned)
+                                            : throttles.smsBudgetOpen())
+                                    .recover(err -> codes.withdraw(category, login, code)
+                                            .transform(x -> Future.<Void>failedFuture(err)))
+                                    .compose(v -> {
+                                        audit.record(
+                                                Audit.CODE_SENT,
+                                                a == null ? null : a.id(),
+                                                category,
+                                                login,
+                                                ip,
+                                                new JsonObject().put("sent", send));
+                                        if (!send) {
+                                            return Future.<Void>succeededFuture();
+                                        }
+                                        try {
+                                            return outbox.enqueue(letters.codeSms(a.login(), code))
+                                                    .<Void>mapEmpty();
+                                        } catch (Exception e) {
+                                            return Future.<Void>failedFuture(e);
+                                        }
+                                    });
+                        })))
                 .onFailure(err -> sendThrottled(audit, err, category, login, ip, "sms_code"))
                 .map(v -> new CodeSent(
                         codes.config().ttl().toSeconds(),
@@ -103,23 +107,25 @@ public final class SmsLoginFlow {
         if (!errors.isEmpty()) {
             return Future.failedFuture(FlowException.invalid(errors));
         }
-        return throttles
-                .ipAttempt(ip)
-                .compose(v -> codes.check(category, login, code.strip()))
-                .compose(result -> {
-                    if (result != SmsCodes.Check.RIGHT) {
-                        audit.record(
-                                Audit.LOGIN_FAILURE,
-                                null,
-                                category,
-                                login,
-                                ip,
-                                new JsonObject()
-                                        .put("method", "sms")
-                                        .put("reason", result.name().toLowerCase(java.util.Locale.ROOT)));
-                        return Future.failedFuture(new FlowException(Failure.INVALID_CREDENTIALS));
-                    }
-                    return accounts.find(category, login).compose(found -> {
+        // The account is read before the code is looked at: were Postgres out of reach after a right
+        // code, the code would be spent on an answer the person never got.
+        return throttles.ipAttempt(ip).compose(v -> {
+            Spent spent = new Spent();
+            spent.add(() -> throttles.ipAttemptAbandoned(ip));
+            return spent.settle(accounts.find(category, login)
+                    .compose(found -> codes.check(category, login, code.strip()).compose(result -> {
+                        if (result != SmsCodes.Check.RIGHT) {
+                            audit.record(
+                                    Audit.LOGIN_FAILURE,
+                                    null,
+                                    category,
+                                    login,
+                                    ip,
+                                    new JsonObject()
+                                            .put("method", "sms")
+                                            .put("reason", result.name().toLowerCase(java.util.Locale.ROOT)));
+                            return Future.failedFuture(new FlowException(Failure.INVALID_CREDENTIALS));
+                        }
                         Account a = found.orElse(null);
                         if (!signIn.eligible(a)) {
                             audit.record(
@@ -133,8 +139,8 @@ public final class SmsLoginFlow {
                         }
                         return signIn.granted(
                                 new SignIn.Proof(a, SignIn.Method.SMS, ip, System.currentTimeMillis()), channel);
-                    });
-                });
+                    })));
+        });
     }
 
     /** A refused send is a security event too: someone is asking for more than the caps allow. */

@@ -68,9 +68,9 @@ public final class SmsCodes {
                     if (outcome == 1) {
                         return Future.succeededFuture(code);
                     }
-                    Throttles.Kind kind = outcome == -1
-                            ? Throttles.Kind.SMS_RESEND
-                            : outcome == -2 ? Throttles.Kind.SMS_HOUR : Throttles.Kind.SMS_DAY;
+                    ThrottleKind kind = outcome == -1
+                            ? ThrottleKind.SMS_RESEND
+                            : outcome == -2 ? ThrottleKind.SMS_HOUR : ThrottleKind.SMS_DAY;
                     metrics.throttleHit(kind.label());
                     Duration wait = Duration.ofMillis(Math.max(1000, r.get(1).toLong()));
                     return Future.failedFuture(new FlowException(Failure.TOO_MANY_REQUESTS, Map.of(), wait));

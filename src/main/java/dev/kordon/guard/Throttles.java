@@ -5,9 +5,11 @@ import dev.kordon.ops.Metrics;
 import dev.kordon.problem.Failure;
 import dev.kordon.problem.FlowException;
 import dev.kordon.store.Keys;
+import dev.kordon.store.Outage;
 import dev.kordon.store.RedisStore;
 import dev.kordon.store.Scripts;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Response;
 import java.time.Duration;
@@ -25,7 +27,7 @@ import java.util.function.Function;
  * decision is one Lua script over keys of one hash-tag slot: a login's keys under {l:…}, an IP's
  * under {ip:…}, the global SMS budget under {sms}. Over a limit the flow answers 429 with
  * Retry-After; a locked password path answers like a wrong password. Each 429 is counted by the
- * {@link Kind} of limit that decided it.
+ * {@link ThrottleKind} of limit that decided it.
  */
 public final class Throttles {
     private static final Duration HOUR = Duration.ofHours(1);
@@ -55,54 +57,21 @@ public final class Throttles {
         VOID
     }
 
-    /**
-     * The limit that refused a request with 429: the {@code kind} label of
-     * {@code kordon_throttle_hits_total}. A locked password path is none of them: it answers like a
-     * wrong password, and is counted as the security event {@code login.locked}.
-     */
-    public enum Kind {
-        /** Sign-in attempts (password or SMS code) from one IP: {@code login.per-ip}. */
-        IP,
-        /** Password failures of one login from one IP: {@code login.per-account-ip}. */
-        ACCOUNT_IP,
-        /** The growing wait after {@code login.delay-after} failures. */
-        PASSWORD_DELAY,
-        /** Earlier attempts of the login still in flight after {@link Throttles#BUSY_WAIT}. */
-        PASSWORD_BUSY,
-        /** SMS codes and recoveries asked from one IP: {@code sending.per-ip-hour}. */
-        SEND_IP,
-        /** A new code for the number before {@code sms-code.resend-after}. */
-        SMS_RESEND,
-        /** Codes for the number this hour: {@code sms-code.per-hour}. */
-        SMS_HOUR,
-        /** Codes for the number today: {@code sms-code.per-day}. */
-        SMS_DAY,
-        /** Every SMS of all instances this minute: {@code sending.sms-per-minute}. */
-        SMS_BUDGET,
-        /** Temporary passwords for the number this hour: {@code recovery.per-hour}. */
-        RECOVERY_HOUR,
-        /** ... and today: {@code recovery.per-day}. */
-        RECOVERY_DAY,
-        /** Wrong admin tokens typed into the operator console from one client: {@code admin.console-failures}. */
-        CONSOLE;
-
-        public String label() {
-            return name().toLowerCase(Locale.ROOT);
-        }
-    }
-
     private final RedisStore redis;
     private final KordonConfig.Limits limits;
     private final int ipv6Prefix;
     private final Metrics metrics;
+    private final GiveBacks giveBacks;
 
     /** {@code ipv6Prefix}: an IPv6 client is counted by its block of this many bits (http.ipv6-prefix). */
-    public Throttles(RedisStore redis, KordonConfig.Limits limits, int ipv6Prefix, Metrics metrics) {
+    public Throttles(Vertx vertx, RedisStore redis, KordonConfig.Limits limits, int ipv6Prefix, Metrics metrics) {
+        this.giveBacks = new GiveBacks(vertx);
         this.redis = redis;
         this.limits = limits;
         this.ipv6Prefix = ipv6Prefix;
         this.metrics = metrics;
-        metrics.throttleKinds(Arrays.stream(Kind.values()).map(Kind::label).toList());
+        metrics.throttleKinds(
+                Arrays.stream(ThrottleKind.values()).map(ThrottleKind::label).toList());
         metrics.smsBudget(limits.smsPerMinute());
     }
 
@@ -122,7 +91,50 @@ public final class Throttles {
             String category, String login, String ip, Function<Duration, Future<Void>> pause) {
         String reservation = UUID.randomUUID().toString();
         long giveUpAt = System.currentTimeMillis() + BUSY_WAIT.toMillis();
-        return ipAttempt(ip).compose(v -> gate(new Waiting(category, login, ip, reservation, giveUpAt, pause), 0));
+        return ipAttempt(ip)
+                .compose(v -> gate(new Waiting(category, login, ip, reservation, giveUpAt, pause), 0)
+                        .onFailure(err -> {
+                            if (Outage.of(err)) {
+                                ipAttemptAbandoned(ip);
+                            }
+                        }));
+    }
+
+    /**
+     * An attempt that passed the gate but that the server could not finish (Postgres or Redis out of
+     * reach, a deadline): its reservation and its place in the IP's budget are given back, so an
+     * outage costs the person nothing and later attempts do not wait behind it.
+     */
+    public void passwordAbandoned(String category, String login, String ip, Decision decision) {
+        if (decision.gate() == Gate.GO) {
+            giveBacks.run(() -> passwordSettled(category, login, ip, decision, Outcome.VOID));
+        }
+        ipAttemptAbandoned(ip);
+    }
+
+    /** A place {@link #ipAttempt} took for an attempt the server could not finish. */
+    public void ipAttemptAbandoned(String ip) {
+        giveBacks.run(() -> giveBack(redis.keys().clientSignIns(client(ip))));
+    }
+
+    /** A place {@link #sendFromIp} took for a request the server could not finish. */
+    public void sendFromIpAbandoned(String ip) {
+        giveBacks.run(() -> giveBack(redis.keys().clientSends(client(ip))));
+    }
+
+    /** The SMS {@link #smsBudget} paid for, when it was not sent after all. */
+    public void smsBudgetAbandoned() {
+        giveBacks.run(() -> giveBack(redis.keys().smsBudget()));
+    }
+
+    /** The places {@link #recoveryFor} took for a request the server could not finish. */
+    public void recoveryAbandoned(String category, String login) {
+        giveBacks.run(() -> giveBack(redis.keys().recoveryHour(category, login)));
+        giveBacks.run(() -> giveBack(redis.keys().recoveryDay(category, login)));
+    }
+
+    private Future<Void> giveBack(String counter) {
+        return redis.eval(Scripts.WINDOW_GIVE_BACK, List.of(counter), List.of()).mapEmpty();
     }
 
     /** An attempt at its login's gate, and how it spends a pause there ({@code pause}: a timer, at least). */
@@ -163,7 +175,7 @@ public final class Throttles {
                     }
                     if (outcome == -4) {
                         if (System.currentTimeMillis() >= w.giveUpAt()) {
-                            return Future.failedFuture(refused(Kind.PASSWORD_BUSY, 1000));
+                            return Future.failedFuture(refused(ThrottleKind.PASSWORD_BUSY, 1000));
                         }
                         // Earlier attempts of this login are being checked: ask again when some have ended.
                         long pause = Math.min(250, 10L << Math.min(round, 5))
@@ -171,7 +183,7 @@ public final class Throttles {
                         return w.pause().apply(Duration.ofMillis(pause)).compose(t -> gate(w, round + 1));
                     }
                     return Future.failedFuture(refused(
-                            outcome == -3 ? Kind.ACCOUNT_IP : Kind.PASSWORD_DELAY,
+                            outcome == -3 ? ThrottleKind.ACCOUNT_IP : ThrottleKind.PASSWORD_DELAY,
                             r.get(1).toLong()));
                 });
     }
@@ -206,7 +218,7 @@ public final class Throttles {
     /** One sign-in attempt (password or SMS code) from this IP. */
     public Future<Void> ipAttempt(String ip) {
         return hit(List.of(new Window(
-                Kind.IP, redis.keys().clientSignIns(client(ip)), limits.loginPerIp(), limits.loginIpWindow())));
+                ThrottleKind.IP, redis.keys().clientSignIns(client(ip)), limits.loginPerIp(), limits.loginIpWindow())));
     }
 
     /** Where the login stands: consecutive failures and whether the password path is locked. */
@@ -228,8 +240,8 @@ public final class Throttles {
 
     /** An SMS code or a recovery asked from this IP (per-IP sending cap). */
     public Future<Void> sendFromIp(String ip) {
-        return hit(
-                List.of(new Window(Kind.SEND_IP, redis.keys().clientSends(client(ip)), limits.sendPerIpHour(), HOUR)));
+        return hit(List.of(
+                new Window(ThrottleKind.SEND_IP, redis.keys().clientSends(client(ip)), limits.sendPerIpHour(), HOUR)));
     }
 
     /** One more SMS out of the global budget: only for a message that is actually sent. */
@@ -246,20 +258,27 @@ public final class Throttles {
         return redis.eval(Scripts.WINDOW_PEEK, List.of(w.key), List.of(Integer.toString(w.limit)))
                 .compose(r -> r.get(0).toLong() == 1
                         ? Future.succeededFuture()
-                        : Future.failedFuture(refused(Kind.SMS_BUDGET, r.get(1).toLong())));
+                        : Future.failedFuture(
+                                refused(ThrottleKind.SMS_BUDGET, r.get(1).toLong())));
     }
 
     private Window smsWindow() {
-        return new Window(Kind.SMS_BUDGET, redis.keys().smsBudget(), limits.smsPerMinute(), MINUTE);
+        return new Window(ThrottleKind.SMS_BUDGET, redis.keys().smsBudget(), limits.smsPerMinute(), MINUTE);
     }
 
     /** A temporary password asked for this number (per hour and per day). */
     public Future<Void> recoveryFor(String category, String login) {
         return hit(List.of(
                 new Window(
-                        Kind.RECOVERY_HOUR, redis.keys().recoveryHour(category, login), limits.recoveryPerHour(), HOUR),
+                        ThrottleKind.RECOVERY_HOUR,
+                        redis.keys().recoveryHour(category, login),
+                        limits.recoveryPerHour(),
+                        HOUR),
                 new Window(
-                        Kind.RECOVERY_DAY, redis.keys().recoveryDay(category, login), limits.recoveryPerDay(), DAY)));
+                        ThrottleKind.RECOVERY_DAY,
+                        redis.keys().recoveryDay(category, login),
+                        limits.recoveryPerDay(),
+                        DAY)));
     }
 
     /**
@@ -268,13 +287,13 @@ public final class Throttles {
      * ({@link #consoleSucceeded}), so only wrong ones add up.
      */
     public Future<Void> consoleAttempt(String ip, int failures, Duration window) {
-        return hit(List.of(new Window(Kind.CONSOLE, redis.keys().consoleFailures(client(ip)), failures, window)));
+        return hit(
+                List.of(new Window(ThrottleKind.CONSOLE, redis.keys().consoleFailures(client(ip)), failures, window)));
     }
 
     /** The right admin token: the place {@link #consoleAttempt} took is given back. */
     public Future<Void> consoleSucceeded(String ip) {
-        return redis.eval(Scripts.WINDOW_GIVE_BACK, List.of(redis.keys().consoleFailures(client(ip))), List.of())
-                .mapEmpty();
+        return giveBack(redis.keys().consoleFailures(client(ip)));
     }
 
     private Future<Void> hit(List<Window> windows) {
@@ -294,7 +313,7 @@ public final class Throttles {
     }
 
     /** The 429 of a limit, counted by its kind. */
-    private FlowException refused(Kind kind, long waitMs) {
+    private FlowException refused(ThrottleKind kind, long waitMs) {
         metrics.throttleHit(kind.label());
         return new FlowException(Failure.TOO_MANY_REQUESTS, Map.of(), Duration.ofMillis(Math.max(1000, waitMs)));
     }
@@ -308,5 +327,5 @@ public final class Throttles {
         return Long.toString(d.toMillis());
     }
 
-    private record Window(Kind kind, String key, int limit, Duration window) {}
+    private record Window(ThrottleKind kind, String key, int limit, Duration window) {}
 }

@@ -5,7 +5,7 @@ import static dev.kordon.ops.ApiCalls.recovery;
 import static dev.kordon.ops.ApiCalls.smsCode;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kordon.guard.Throttles;
+import dev.kordon.guard.ThrottleKind;
 import dev.kordon.support.Await;
 import dev.kordon.support.Rig;
 import dev.kordon.support.Scrape;
@@ -29,7 +29,7 @@ class ThrottleMetricsTest {
     /** How much each throttle kind grew between two scrapes. */
     static Map<String, Double> hitsBetween(Scrape before, Scrape after) {
         Map<String, Double> grown = new HashMap<>();
-        for (Throttles.Kind kind : Throttles.Kind.values()) {
+        for (ThrottleKind kind : ThrottleKind.values()) {
             String label = kind.label();
             assertThat(after.has(HITS, "kind", label))
                     .as("%s{kind=%s} exported", HITS, label)
@@ -42,7 +42,7 @@ class ThrottleMetricsTest {
     /** Every kind at 0 but those given. */
     static Map<String, Double> only(Map<String, Double> expected) {
         Map<String, Double> all = new HashMap<>();
-        Arrays.stream(Throttles.Kind.values()).forEach(k -> all.put(k.label(), expected.getOrDefault(k.label(), 0.0)));
+        Arrays.stream(ThrottleKind.values()).forEach(k -> all.put(k.label(), expected.getOrDefault(k.label(), 0.0)));
         return all;
     }
 
@@ -128,7 +128,7 @@ class ThrottleMetricsTest {
                     .isEqualTo(6.0);
             // The labels name limits, never a login or an address.
             assertThat(after.labelValues(HITS, "kind"))
-                    .hasSize(Throttles.Kind.values().length)
+                    .hasSize(ThrottleKind.values().length)
                     .noneMatch(v -> v.matches(".*\\d.*"));
         }
     }
