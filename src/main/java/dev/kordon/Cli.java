@@ -153,7 +153,8 @@ final class Cli {
         Vertx vertx = Vertx.vertx();
         Pool pg = PgBuilder.pool()
                 .with(new PoolOptions().setMaxSize(1))
-                .connectingTo(Wiring.postgres(config.pg().url()))
+                .with(Wiring.postgresTransport(config.pg()))
+                .connectingTo(Wiring.postgres(config.pg()))
                 .using(vertx)
                 .build();
         RedisStore redis = RedisStore.create(vertx, config.redis());

@@ -224,7 +224,8 @@ public final class Main {
                                     .setConnectionTimeout(
                                             (int) config.pg().connectTimeout().toMillis())
                                     .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS))
-                            .connectingTo(Wiring.postgres(config.pg().url())
+                            .with(Wiring.postgresTransport(config.pg()))
+                            .connectingTo(Wiring.postgres(config.pg())
                                     .setCachePreparedStatements(true)
                                     .setPreparedStatementCacheMaxSize(64))
                             .using(vertx)

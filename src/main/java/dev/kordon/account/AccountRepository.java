@@ -1,5 +1,6 @@
 package dev.kordon.account;
 
+import dev.kordon.store.Database;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -45,18 +46,21 @@ public final class AccountRepository {
             "login ~>=~ $%1$d AND login ~<~ ($%1$d || chr(1114111)) AND starts_with(login, $%1$d)";
     private static final String BY_EMAIL = "lower(email) = lower($%d)";
 
+    private final Database db;
     private final Pool pool;
 
-    public AccountRepository(Pool pool) {
-        this.pool = pool;
+    public AccountRepository(Database db) {
+        this.db = db;
+        this.pool = db.pool();
     }
 
     public Future<Optional<Account>> find(String category, String login) {
-        return pool.preparedQuery(FIND).execute(Tuple.of(category, login)).map(AccountRepository::first);
+        return db.within(pool.preparedQuery(FIND).execute(Tuple.of(category, login)))
+                .map(AccountRepository::first);
     }
 
     public Future<Optional<Account>> findById(UUID id) {
-        return pool.preparedQuery(FIND_BY_ID).execute(Tuple.of(id)).map(AccountRepository::first);
+        return db.within(pool.preparedQuery(FIND_BY_ID).execute(Tuple.of(id))).map(AccountRepository::first);
     }
 
     /** Creates or updates the account; the boolean says whether it was created. */
@@ -70,10 +74,10 @@ public final class AccountRepository {
      * still locked: when it fails, the transaction is rolled back and nothing has changed.
      */
     public Future<Upserted> upsert(Draft draft, Function<Upserted, Future<Void>> beforeCommit) {
-        return pool.withTransaction(conn -> conn.preparedQuery(UPSERT)
+        return db.withinTransaction(pool.withTransaction(conn -> conn.preparedQuery(UPSERT)
                 .execute(draft.tuple())
                 .map(rows -> upserted(rows.iterator().next()))
-                .compose(up -> beforeCommit.apply(up).map(up)));
+                .compose(up -> beforeCommit.apply(up).map(up))));
     }
 
     /**
@@ -105,18 +109,19 @@ public final class AccountRepository {
     }
 
     public Future<Boolean> replaceHash(UUID id, String oldHash, String newHash) {
-        return pool.preparedQuery(REPLACE_HASH)
-                .execute(Tuple.of(id, oldHash, newHash))
+        return db.within(pool.preparedQuery(REPLACE_HASH).execute(Tuple.of(id, oldHash, newHash)))
                 .map(rows -> rows.rowCount() == 1);
     }
 
     public Future<Void> setHash(UUID id, String hash) {
-        return pool.preparedQuery(SET_HASH).execute(Tuple.of(id, hash)).mapEmpty();
+        return db.within(pool.preparedQuery(SET_HASH).execute(Tuple.of(id, hash)))
+                .mapEmpty();
     }
 
     /** Sets the account's status; empty when the account is gone. */
     public Future<Optional<Account>> setStatus(UUID id, String status) {
-        return pool.preparedQuery(SET_STATUS).execute(Tuple.of(id, status)).map(AccountRepository::first);
+        return db.within(pool.preparedQuery(SET_STATUS).execute(Tuple.of(id, status)))
+                .map(AccountRepository::first);
     }
 
     /**
@@ -131,8 +136,8 @@ public final class AccountRepository {
         if (email != null) {
             args.addString(email);
         }
-        return pool.preparedQuery(searchSql(loginPrefix != null, email != null))
-                .execute(args.addInteger(limit))
+        return db.within(pool.preparedQuery(searchSql(loginPrefix != null, email != null))
+                        .execute(args.addInteger(limit)))
                 .map(rows -> {
                     List<Account> out = new ArrayList<>();
                     rows.forEach(r -> out.add(map(r)));

@@ -2,6 +2,7 @@ package dev.kordon.audit;
 
 import dev.kordon.ops.Metrics;
 import dev.kordon.ops.RequestScope;
+import dev.kordon.store.Database;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -51,11 +52,13 @@ public final class Audit {
     public static final String CONSOLE_SIGNED_OUT = "console.signed_out";
     public static final String DEAD_LETTER = "outbox.dead_letter";
 
+    private final Database db;
     private final Pool pool;
     private final Metrics metrics;
 
-    public Audit(Pool pool, Metrics metrics) {
-        this.pool = pool;
+    public Audit(Database db, Metrics metrics) {
+        this.db = db;
+        this.pool = db.pool();
         this.metrics = metrics;
     }
 
@@ -86,8 +89,7 @@ public final class Audit {
             out.log();
         }
         metrics.securityEvent(event);
-        pool.preparedQuery(INSERT)
-                .execute(Tuple.of(event, account, category, login, ip, d, requestId))
+        db.within(pool.preparedQuery(INSERT).execute(Tuple.of(event, account, category, login, ip, d, requestId)))
                 .onFailure(err -> LOG.warn("audit event " + event + " not stored: " + err.getMessage()));
     }
 
@@ -116,8 +118,7 @@ public final class Audit {
 
     /** The latest events of a login, newest first. */
     public Future<List<AuditEvent>> forLogin(String category, String login, int limit) {
-        return pool.preparedQuery(FOR_LOGIN)
-                .execute(Tuple.of(category, login, limit))
+        return db.within(pool.preparedQuery(FOR_LOGIN).execute(Tuple.of(category, login, limit)))
                 .map(rows -> {
                     List<AuditEvent> out = new ArrayList<>();
                     for (Row r : rows) {

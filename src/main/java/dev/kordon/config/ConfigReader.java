@@ -73,7 +73,8 @@ final class ConfigReader {
                 pgUrl,
                 c.integer("pg.pool-size", 1, 1000),
                 c.integer("pg.wait-queue", 0, 100_000),
-                c.positiveDuration("pg.connect-timeout"));
+                c.positiveDuration("pg.connect-timeout"),
+                c.positiveDuration("pg.query-timeout"));
         List<String> redisUrls = c.list("redis.url");
         if (redisUrls.isEmpty()
                 || redisUrls.stream().anyMatch(u -> !u.startsWith("redis://") && !u.startsWith("rediss://"))) {

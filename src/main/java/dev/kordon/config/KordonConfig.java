@@ -89,7 +89,8 @@ public record KordonConfig(
             int consoleFailures,
             Duration consoleFailureWindow) {}
 
-    public record Pg(String url, int poolSize, int waitQueue, Duration connectTimeout) {}
+    /** {@code queryTimeout}: the longest any answer waits on Postgres; past it the request answers 503. */
+    public record Pg(String url, int poolSize, int waitQueue, Duration connectTimeout, Duration queryTimeout) {}
 
     /** {@code commandTimeout}: the deadline of every Redis command; past it the request answers 503. */
     public record Redis(

@@ -49,6 +49,11 @@ public final class MailVerticle extends VerticleBase {
                 .setKeepAlive(true)
                 .setMaxPoolSize(8)
                 .setConnectTimeout((int) Math.min(timeoutMs, 10_000));
+        // A relay silent for nine tenths of an attempt's send-timeout loses its connection before the
+        // attempt is given up: an attempt that has failed can then never complete later, when the
+        // relay resumes, and put a second copy beside the retry's.
+        config.setReadIdleTimeout((int) Math.min(Integer.MAX_VALUE, timeoutMs * 9 / 10));
+        config.setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
         client = MailClient.create(vertx, config);
         consumer = vertx.eventBus().consumer(Addresses.MAIL, this::send);
         return consumer.completion();

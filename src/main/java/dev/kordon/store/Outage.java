@@ -60,6 +60,10 @@ public final class Outage {
             "Failed to get SENTINEL GET-MASTER-ADDR-BY-NAME ",
             "CLUSTER SLOTS No slots available in the cluster.",
             "Connected to replica, retrying with master");
+    /** How the SQL client's pool says, in words only, that no connection came within pg.connect-timeout. */
+    private static final List<String> PG_CLIENT_SAYS = List.of("Timeout waiting for connection");
+    /** The words of a network write on a connection the peer reset or closed, and nothing else. */
+    private static final Set<String> RESET_SAYS = Set.of("Connection reset by peer", "Broken pipe");
     /** Causes followed at most; a cycle or a very deep chain is not followed further. */
     private static final int DEPTH = 8;
 
@@ -108,9 +112,16 @@ public final class Outage {
             String kind = message == null ? "" : message.split(" ", 2)[0].toUpperCase(Locale.ROOT);
             return REDIS_KINDS.contains(kind);
         }
-        if (t instanceof VertxException && t.getStackTrace().length == 0 && t.getMessage() != null) {
+        if (t instanceof VertxException && t.getMessage() != null) {
             String message = t.getMessage();
-            return REDIS_CLIENT_SAYS.stream().anyMatch(message::startsWith);
+            if (PG_CLIENT_SAYS.stream().anyMatch(message::startsWith)) {
+                return true;
+            }
+            return t.getStackTrace().length == 0 && REDIS_CLIENT_SAYS.stream().anyMatch(message::startsWith);
+        }
+        if (t instanceof java.io.IOException && t.getMessage() != null) {
+            // The JDK's plain IOException for a peer that reset or closed under a write.
+            return RESET_SAYS.contains(t.getMessage());
         }
         return t instanceof Unreachable;
     }

@@ -90,9 +90,15 @@ public final class RedisStore {
         return new RedisOptions()
                 // RESP2: replies keep one shape (arrays, not maps) whatever the server version.
                 .setPreferredProtocolVersion(io.vertx.redis.client.ProtocolVersion.RESP2)
-                // A node that is gone (no RST, as when a pod's address vanishes) fails within the deadline.
-                .setNetClientOptions(
-                        new NetClientOptions().setConnectTimeout(deadline).setTcpKeepAlive(true))
+                // A node that is gone (no RST, as when a pod's address vanishes) fails within the deadline,
+                // and a connection that hears nothing for a little longer is closed: a command past its
+                // deadline otherwise keeps its connection, and a hung node or a partition would take
+                // the whole pool, one deadline at a time, and keep it after the node is back.
+                .setNetClientOptions(new NetClientOptions()
+                        .setConnectTimeout(deadline)
+                        .setReadIdleTimeout(deadline + 500)
+                        .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+                        .setTcpKeepAlive(true))
                 .setMaxPoolSize(config.poolSize())
                 .setMaxPoolWaiting(config.waitQueue())
                 .setMaxWaitingHandlers(config.waitQueue() * 4);

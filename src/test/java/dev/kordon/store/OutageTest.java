@@ -63,6 +63,13 @@ class OutageTest {
         assertThat(Outage.of(io.vertx.core.Future.failedFuture("Failed obtaining connection to: 127.0.0.1:7000")
                         .cause()))
                 .isTrue();
+        // The SQL pool's words when no connection came within pg.connect-timeout, with a stack.
+        assertThat(Outage.of(new io.vertx.core.VertxException("Timeout waiting for connection")))
+                .as("no pooled Postgres connection in time")
+                .isTrue();
+        assertThat(Outage.of(new java.io.IOException("Connection reset by peer")))
+                .as("a write on a connection the peer reset")
+                .isTrue();
     }
 
     @Test
