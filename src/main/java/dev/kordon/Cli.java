@@ -29,9 +29,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * The operator's command line: {@code migrate}, {@code accounts import FILE}, {@code accounts
  * disable CATEGORY LOGIN}, with the same configuration as the server ({@code --conf}, KORDON_*);
- * {@code hash-timing} (see {@link HashTiming}) reads only its hash parameters.
+ * {@code hash-timing} (see {@link HashTiming}) reads only its hash parameters; {@code reseal} (see
+ * {@link Reseal}) seals what is kept sealed again under the newest key of {@code secrets.keys}.
  * Exit codes: 0 done, 1 failed (database, Redis, file), 2 wrong use or configuration, 3 an import
- * refused some rows, 4 no such account.
+ * refused some rows, 4 no such account, 5 a reseal left entries behind (run it again).
  */
 final class Cli {
     static final int OK = 0;
@@ -39,11 +40,13 @@ final class Cli {
     static final int USAGE = 2;
     static final int ROWS_REFUSED = 3;
     static final int NO_ACCOUNT = 4;
+    static final int LEFT_BEHIND = 5;
     static final String USAGE_TEXT = """
       usage: java -jar kordon.jar [--conf FILE]                    start the server
              java -jar kordon.jar [--conf FILE] migrate            apply database migrations
              java -jar kordon.jar [--conf FILE] accounts import FILE
              java -jar kordon.jar [--conf FILE] accounts disable CATEGORY LOGIN
+             java -jar kordon.jar [--conf FILE] reseal                 seal the outbox again under the newest secrets key
              java -jar kordon.jar [--conf FILE] hash-timing [--memory KiB] [--iterations N] [--parallelism N] [--count N]""";
 
     private Cli() {}
@@ -62,6 +65,7 @@ final class Cli {
         }
         String command = String.join(" ", words.subList(0, Math.min(2, words.size())));
         boolean known = words.equals(List.of("migrate"))
+                || words.equals(List.of(Reseal.COMMAND))
                 || (command.equals("accounts import") && words.size() == 3)
                 || (command.equals("accounts disable") && words.size() == 4);
         if (!known) {
@@ -84,6 +88,9 @@ final class Cli {
         }
         if (words.get(0).equals("migrate")) {
             return migrate(config, out, err);
+        }
+        if (words.get(0).equals(Reseal.COMMAND)) {
+            return Reseal.run(config, out, err);
         }
         if (words.get(1).equals("import")) {
             Path file = Path.of(words.get(2));

@@ -8,6 +8,7 @@ import dev.kordon.bus.LocalCodec;
 import dev.kordon.config.ConfigException;
 import dev.kordon.config.ConfigTree;
 import dev.kordon.config.KordonConfig;
+import dev.kordon.console.ConsoleDeadLetters;
 import dev.kordon.console.ConsoleRoutes;
 import dev.kordon.credential.CredentialVerticle;
 import dev.kordon.credential.Credentials;
@@ -304,12 +305,17 @@ public final class Main {
                                                             edge,
                                                             new AdminVerticle.Parts(
                                                                     new AdminApi(edge, admin, wiring.credentials()),
-                                                                    new ConsoleRoutes(
-                                                                            edge,
-                                                                            admin,
-                                                                            wiring.credentials(),
-                                                                            console,
-                                                                            pageParts)),
+                                                                    consoleMount(
+                                                                            new ConsoleRoutes(
+                                                                                    edge,
+                                                                                    admin,
+                                                                                    wiring.credentials(),
+                                                                                    console,
+                                                                                    pageParts),
+                                                                            new ConsoleDeadLetters(
+                                                                                    edge,
+                                                                                    wiring.deadLetters(),
+                                                                                    pageParts))),
                                                             metrics,
                                                             adminPort)),
                                             new DeploymentOptions())
@@ -323,6 +329,14 @@ public final class Main {
                                             hasher.parameters(),
                                             List.of(httpId, adminId))));
                 });
+    }
+
+    /** The console's own routes first: their session and CSRF checks stand in front of the dead letters. */
+    private static Mount consoleMount(ConsoleRoutes routes, ConsoleDeadLetters deadLetters) {
+        return (router, vertx) -> {
+            routes.on(router, vertx);
+            deadLetters.on(router, vertx);
+        };
     }
 
     private static <V> V added(List<V> started, V verticle) {

@@ -8,6 +8,7 @@ import dev.kordon.admin.AdminFlow;
 import dev.kordon.audit.Audit;
 import dev.kordon.config.KordonConfig;
 import dev.kordon.credential.Credentials;
+import dev.kordon.dispatch.DeadLetters;
 import dev.kordon.dispatch.Letters;
 import dev.kordon.dispatch.Outbox;
 import dev.kordon.flow.Flows;
@@ -67,6 +68,7 @@ public final class Wiring {
     private final SessionFlow sessions;
     private final AdminFlow admin;
     private final AccountCredentials credentials;
+    private final DeadLetters deadLetters;
 
     /** {@code verifyCache}: verified tokens kept per instance; the command line keeps none. */
     Wiring(Clients clients, SigningKeys keys, int verifyCache) {
@@ -74,7 +76,7 @@ public final class Wiring {
         KordonConfig config = clients.config();
         RedisStore redis = clients.redis();
         Vertx vertx = clients.vertx();
-        secrets = new Secrets(config.secretKey());
+        secrets = new Secrets(config.secretKeys());
         // One phone format for the parser, the pages, the letters, the SMS logs and the password rules.
         phones = new PhoneFormat(config.phone());
         templates = new Templates(vertx);
@@ -108,6 +110,7 @@ public final class Wiring {
         sessions = new SessionFlow(subscribers.accounts(), grants, new DenyList(redis), audit, signIn);
         admin = new AdminFlow(subscribers, guards.throttles(), audit, sessions, grants.browser());
         credentials = new AccountCredentials(admin, guards, notices, sessions, grants);
+        deadLetters = new DeadLetters(redis, secrets, notices.outbox());
     }
 
     /**
@@ -215,5 +218,10 @@ public final class Wiring {
 
     public AccountCredentials credentials() {
         return credentials;
+    }
+
+    /** The dead letters the console shows and sends again. */
+    public DeadLetters deadLetters() {
+        return deadLetters;
     }
 }

@@ -151,7 +151,7 @@ final class ConfigReader {
             throw c.error("categories", "at least one category");
         }
         List<String> tariffs = new ArrayList<>(c.list("accounts.tariffs"));
-        byte[] secret = secretKey(c, dev);
+        List<byte[]> secrets = SecretKeysReader.read(c, dev);
         SmsCode smsCode = new SmsCode(
                 c.positiveDuration("sms-code.ttl"),
                 c.integer("sms-code.max-tries", 1, 10),
@@ -192,7 +192,7 @@ final class ConfigReader {
                 min,
                 max,
                 java.util.Collections.unmodifiableMap(categories),
-                secret,
+                secrets,
                 smsCode,
                 temp,
                 dispatch,
@@ -263,24 +263,5 @@ final class ConfigReader {
             }
         }
         return new Web(c.positiveDuration("cookie.session-ttl"), origins);
-    }
-
-    private static byte[] secretKey(ConfigTree c, boolean dev) {
-        String raw = c.string("secrets.key");
-        if (raw.isEmpty() && dev) {
-            // Dev mode only: a key for this process; codes and queued mail die with it.
-            byte[] key = new byte[32];
-            new java.security.SecureRandom().nextBytes(key);
-            return key;
-        }
-        try {
-            byte[] key = java.util.Base64.getDecoder().decode(raw);
-            if (key.length >= 32) {
-                return key;
-            }
-        } catch (IllegalArgumentException e) {
-            // reported below
-        }
-        throw c.error("secrets.key", "base64 of at least 32 random bytes (openssl rand -base64 32)");
     }
 }

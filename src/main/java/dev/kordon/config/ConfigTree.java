@@ -163,7 +163,7 @@ public final class ConfigTree {
      */
     private String shown(String key) {
         String value = String.valueOf(values.get(key));
-        if (key.matches(".*(token|key|password|secret)")) {
+        if (key.matches(".*(token|keys?|password|secret)")) {
             return "a value of " + value.length() + " characters (withheld)";
         }
         return "'" + value.replaceAll("//[^/@\\s]*@", "//***@") + "'";

@@ -26,7 +26,7 @@ public record KordonConfig(
         int accountNumberMin,
         int accountNumberMax,
         Map<String, LoginKind> categories,
-        byte[] secretKey,
+        List<byte[]> secretKeys,
         SmsCode smsCode,
         TempPassword tempPassword,
         Dispatch dispatch,

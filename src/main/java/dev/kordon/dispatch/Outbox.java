@@ -30,6 +30,14 @@ public final class Outbox {
 
     /** Appends {@code {kind:"mail"|"sms", ...}}; the future completes once the message is durable. */
     public Future<String> enqueue(JsonObject message) {
+        return enqueueSealed(message.getString("kind"), secrets.seal(message.encode()));
+    }
+
+    /**
+     * Appends a payload sealed already (a dead letter sent again), as accepted now: the give-up
+     * clock starts afresh, or a letter set aside a day ago would be dropped at once.
+     */
+    Future<String> enqueueSealed(String kind, String sealed) {
         return redis.send(
                         Command.XADD,
                         redis.keys().outbox(),
@@ -38,11 +46,11 @@ public final class Outbox {
                         MAX_LENGTH,
                         "*",
                         "k",
-                        message.getString("kind"),
+                        kind,
                         "t",
                         System.currentTimeMillis(),
                         "p",
-                        secrets.seal(message.encode()))
+                        sealed)
                 .map(r -> {
                     vertx.eventBus().publish(Addresses.OUTBOX_WAKE, null);
                     return r.toString();

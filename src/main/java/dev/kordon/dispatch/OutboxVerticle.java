@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * claimed and delivered here. XCLAIM's idle check makes a claim atomic between instances.
  * A message the provider refuses for good ({@link #PERMANENT}: a 5xx reply, an unusable address)
  * is not retried: it goes to the dead letters ({@link dev.kordon.store.Keys#deadLetters}, sealed as
- * it was) with an audit event and a metric. The retry scan walks the whole pending list a page per
+ * it was) with an audit event and a metric; so does one that no listed key opens. The retry scan walks the whole pending list a page per
  * tick, so a message never waits behind others that are not due. At most once per poll interval a
  * tick also measures the backlog (messages left, age of the oldest) for the metrics.
  */
@@ -46,13 +46,17 @@ public final class OutboxVerticle extends VerticleBase {
     static final int DEAD_LETTERS_KEPT = 10_000;
     /**
      * The outcomes of a delivery attempt, as {@code kordon_outbox_deliveries_total} labels them: taken
-     * by the provider, failed for now, refused for good, or given up (too old, or unreadable).
+     * by the provider, failed for now, refused for good, given up (too old), or set aside unopened.
      */
     static final String SENT = "sent";
 
     static final String RETRY = "retry";
     static final String DEAD = "dead";
     static final String DROPPED = "dropped";
+    /** Set aside as a dead letter because no key of {@code secrets.keys} opens it. */
+    static final String NO_KEY = "no_key";
+
+    public static final String NO_KEY_REASON = "no key opens it";
 
     private final RedisStore redis;
     private final Secrets secrets;
@@ -94,7 +98,7 @@ public final class OutboxVerticle extends VerticleBase {
     public Future<?> start() {
         stream = redis.keys().outbox();
         deadLetters = redis.keys().deadLetters();
-        metrics.deliveryKinds(List.of(Delivery.MAIL, Delivery.SMS), List.of(SENT, RETRY, DEAD, DROPPED));
+        metrics.deliveryKinds(List.of(Delivery.MAIL, Delivery.SMS), List.of(SENT, RETRY, DEAD, DROPPED, NO_KEY));
         wake = vertx.eventBus().consumer(Addresses.OUTBOX_WAKE, m -> tick());
         timer = vertx.setPeriodic(config.poll().toMillis(), id -> tick());
         // The group reads from the stream's start: messages accepted before any dispatcher ran are sent too.
@@ -263,9 +267,10 @@ public final class OutboxVerticle extends VerticleBase {
         try {
             message = new JsonObject(secrets.open(fields.getString("p", "")));
         } catch (Exception e) {
-            LOG.warn("outbox: message " + id + " cannot be opened (secrets.key changed?), dropped");
-            metrics.delivery(kind, DROPPED);
-            ackDelete(id);
+            // Kept for the operator, never dropped: once the key that sealed it is listed again, a redrive sends it.
+            metrics.delivery(kind, NO_KEY);
+            inFlight.add(id);
+            deadLetter(id, fields, kind, NO_KEY_REASON).onComplete(x -> inFlight.remove(id));
             return;
         }
         Delivery delivery = Delivery.of(id, message);

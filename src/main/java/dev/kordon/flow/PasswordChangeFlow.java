@@ -9,7 +9,6 @@ import dev.kordon.credential.PasswordHasher;
 import dev.kordon.dispatch.Letters;
 import dev.kordon.dispatch.Outbox;
 import dev.kordon.guard.ChangeTokens;
-import dev.kordon.guard.Secrets;
 import dev.kordon.guard.TempPasswords;
 import dev.kordon.guard.Throttles;
 import dev.kordon.problem.Failure;
@@ -75,7 +74,7 @@ public final class PasswordChangeFlow {
                     }
                     return account(id).compose(a -> {
                         validate(a, next, confirm, false, current);
-                        if (Secrets.sameHash(temps.hash(a.category(), a.login(), next), tempHash)) {
+                        if (temps.matches(tempHash, a.category(), a.login(), next)) {
                             throw weak(Text.of("policy.temporary"));
                         }
                         // The change token is spent here, once, whatever else is racing it.

@@ -23,11 +23,15 @@ public final class ConsoleSessions {
     private final RedisStore redis;
     private final Duration ttl;
     private final String fingerprint;
+    private final Secrets secrets;
+    private final String token;
 
     public ConsoleSessions(RedisStore redis, Secrets secrets, KordonConfig.Admin admin) {
         this.redis = redis;
         this.ttl = admin.consoleSessionTtl();
-        this.fingerprint = secrets.keyedHash("console-token", admin.token());
+        this.secrets = secrets;
+        this.token = admin.token();
+        this.fingerprint = secrets.keyedHash("console-token", token);
     }
 
     public Duration ttl() {
@@ -48,7 +52,8 @@ public final class ConsoleSessions {
         if (!wellFormed(id)) {
             return Future.succeededFuture(false);
         }
-        return redis.send(Command.GET, key(id)).map(r -> r != null && Secrets.sameHash(fingerprint, r.toString()));
+        return redis.send(Command.GET, key(id))
+                .map(r -> r != null && secrets.matches(r.toString(), "console-token", token));
     }
 
     /** Ends the session; nothing happens for one that is not there. */

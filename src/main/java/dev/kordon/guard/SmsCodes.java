@@ -94,14 +94,14 @@ public final class SmsCodes {
 
     public Future<Check> check(String category, String login, String code) {
         Keys keys = redis.keys();
+        List<String> args = new java.util.ArrayList<>(
+                List.of(Integer.toString(config.maxTries()), Integer.toString(limits.smsMaxFailures()), ms(DAY)));
+        // A code issued under a key that has since become an older one still counts as right.
+        args.addAll(secrets.keyedHashes("sms-code", category, login, code));
         return redis.eval(
                         Scripts.SMS_CHECK,
                         List.of(keys.smsCode(category, login), keys.smsFailures(category, login)),
-                        List.of(
-                                hash(category, login, code),
-                                Integer.toString(config.maxTries()),
-                                Integer.toString(limits.smsMaxFailures()),
-                                ms(DAY)))
+                        args)
                 .map(r -> switch (r.toInteger()) {
                     case 1 -> Check.RIGHT;
                     case -1 -> Check.WRONG;

@@ -46,8 +46,8 @@ public final class TempPasswords {
 
     /** True, once, when {@code presented} is the live temporary password of the login. */
     public Future<Boolean> take(String category, String login, String presented) {
-        return redis.eval(
-                        Scripts.TAKE_IF_EQUAL, List.of(key(category, login)), List.of(hash(category, login, presented)))
+        // One hash per key: a temporary password issued before a key rotation still works once.
+        return redis.eval(Scripts.TAKE_IF_EQUAL, List.of(key(category, login)), hashes(category, login, presented))
                 .map(r -> r.toInteger() == 1);
     }
 
@@ -59,6 +59,17 @@ public final class TempPasswords {
     /** The keyed hash a temporary password is kept as; the change flow compares a new password to it. */
     public String hash(String category, String login, String temp) {
         return secrets.keyedHash(
+                "temp-password", category, login, dev.kordon.credential.PasswordHasher.normalize(temp));
+    }
+
+    /** Whether {@code stored} is the keyed hash of {@code temp} under any secrets key. */
+    public boolean matches(String stored, String category, String login, String temp) {
+        return secrets.matches(
+                stored, "temp-password", category, login, dev.kordon.credential.PasswordHasher.normalize(temp));
+    }
+
+    private List<String> hashes(String category, String login, String temp) {
+        return secrets.keyedHashes(
                 "temp-password", category, login, dev.kordon.credential.PasswordHasher.normalize(temp));
     }
 

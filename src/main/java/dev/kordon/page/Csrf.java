@@ -32,7 +32,16 @@ public final class Csrf {
     boolean valid(RoutingContext ctx) {
         String bound = cookies.get(ctx, cookie);
         String presented = ctx.request().getFormAttribute("csrf");
-        return bound != null && presented != null && MessageDigest.isEqual(secret(bound), unmask(presented));
+        if (bound == null || presented == null) {
+            return false;
+        }
+        byte[] unmasked = unmask(presented);
+        boolean valid = false;
+        // A form made before a key rotation stays good: its secret may be under any listed key.
+        for (String secret : secrets.keyedHashes("csrf", bound)) {
+            valid |= MessageDigest.isEqual(HexFormat.of().parseHex(secret), unmasked);
+        }
+        return valid;
     }
 
     /** The token for the next form; the cookie it is bound to is set first if the browser has none. */

@@ -10,6 +10,9 @@ public final class Scripts {
     public static final LuaScript LOGIN_GATE = LuaScript.load("login_gate.lua");
     public static final LuaScript LOGIN_SETTLE = LuaScript.load("login_settle.lua");
     public static final LuaScript OUTBOX_BACKLOG = LuaScript.load("outbox_backlog.lua");
+    /** The outbox and the dead letters: an entry replaced by its copy sealed under the newest key. */
+    public static final LuaScript RESEAL = LuaScript.load("reseal.lua");
+
     public static final LuaScript REFRESH_ISSUE = LuaScript.load("refresh_issue.lua");
     /** Builds family keys itself, from {@link Keys#familyPrefix} passed as ARGV[1]. */
     public static final LuaScript REFRESH_ROTATE = LuaScript.load("refresh_rotate.lua");

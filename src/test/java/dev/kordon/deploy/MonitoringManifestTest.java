@@ -69,8 +69,8 @@ class MonitoringManifestTest {
     }
 
     /**
-     * The alerts on the failure ratio, shedding, faults in Kordon, the outbox's lag and the SMS
-     * budget: sustained, each with its runbook.
+     * The alerts on the failure ratio, shedding, faults in Kordon, the outbox's lag, messages no
+     * listed key opens and the SMS budget: sustained, each with its runbook.
      */
     @Test
     void prodAlertsOnTheFailureRatioSheddingFaultsOutboxLagAndTheSmsBudget() {
@@ -81,6 +81,7 @@ class MonitoringManifestTest {
                 "KordonSignInsShed", List.of("kordon_credential_shed_total"),
                 "KordonInternalErrors", List.of("kordon_internal_errors_total"),
                 "KordonOutboxLagging", List.of("kordon_outbox_lag_seconds"),
+                "KordonOutboxNoKeyOpens", List.of("kordon_outbox_deliveries_total"),
                 "KordonSmsBudgetNearCap", List.of("kordon_sms_budget_spent_total", "kordon_sms_budget_per_minute"));
         for (var expected : reads.entrySet()) {
             var alert = alerts.get(expected.getKey());
@@ -101,6 +102,7 @@ class MonitoringManifestTest {
                 .contains("0.8 * max(kordon_sms_budget_per_minute");
         // One stream and one budget for all pods: their gauges are read with max, never summed.
         assertThat((String) alerts.get("KordonOutboxLagging").get("expr")).startsWith("max(");
+        assertThat((String) alerts.get("KordonOutboxNoKeyOpens").get("expr")).contains("outcome=\"no_key\"");
     }
 
     @Test

@@ -220,7 +220,8 @@ class DispatchTest {
         // The instance dies without a goodbye: no acks, no handing over.
         Rig.await(first.vertx.close());
 
-        String key = Base64.getEncoder().encodeToString(first.config.secretKey());
+        String key =
+                Base64.getEncoder().encodeToString(first.config.secretKeys().get(0));
         try (Rig second = fastRetries()
                 .set("pg.url", first.config.pg().url())
                 .set("redis.key-prefix", first.prefix)

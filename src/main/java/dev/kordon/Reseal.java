@@ -1,0 +1,56 @@
+package dev.kordon;
+
+import dev.kordon.config.KordonConfig;
+import dev.kordon.dispatch.Resealer;
+import dev.kordon.guard.Secrets;
+import dev.kordon.store.RedisStore;
+import io.vertx.core.Vertx;
+import java.io.PrintStream;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code reseal}: after a new key went first into {@code secrets.keys}, seals the outbox and the
+ * dead letters again under it, so the old key can be removed without losing a message. Safe while
+ * instances run and safe to repeat; it prints what it did.
+ */
+final class Reseal {
+    static final String COMMAND = "reseal";
+
+    private Reseal() {}
+
+    static int run(KordonConfig config, PrintStream out, PrintStream err) {
+        Vertx vertx = Vertx.vertx();
+        RedisStore redis = RedisStore.create(vertx, config.redis());
+        try {
+            Resealer.Report report = new Resealer(
+                            redis,
+                            new Secrets(config.secretKeys()),
+                            config.dispatch().claimAfter())
+                    .run()
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get(30, TimeUnit.MINUTES);
+            out.println("outbox: " + report.outbox());
+            out.println("dead letters: " + report.deadLetters());
+            if (report.outbox().complete() && report.deadLetters().complete()) {
+                return Cli.OK;
+            }
+            err.println("kordon: not everything is under the newest key yet: run reseal again in "
+                    + config.dispatch().claimAfter().toSeconds() + " s; entries no listed key opens stay as they are");
+            return Cli.LEFT_BEHIND;
+        } catch (Exception e) {
+            err.println("kordon: reseal failed (Redis): " + Cli.rootMessage(e));
+            return Cli.FAILED;
+        } finally {
+            try {
+                redis.close()
+                        .transform(ar -> vertx.close())
+                        .toCompletionStage()
+                        .toCompletableFuture()
+                        .get(30, TimeUnit.SECONDS);
+            } catch (Exception ignored) {
+                // Exiting anyway: the answer is already decided.
+            }
+        }
+    }
+}

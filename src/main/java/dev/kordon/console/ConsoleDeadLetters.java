@@ -1,0 +1,85 @@
+package dev.kordon.console;
+
+import dev.kordon.config.KordonConfig;
+import dev.kordon.dispatch.DeadLetters;
+import dev.kordon.page.Cookies;
+import dev.kordon.page.Csrf;
+import dev.kordon.page.PageModel;
+import dev.kordon.page.PageParts;
+import dev.kordon.page.PageView;
+import dev.kordon.server.Edge;
+import dev.kordon.server.Mount;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.CookieSameSite;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The console's dead letters: what was set aside and why, whether a listed key opens it now, and
+ * a button that sends one again. Mounted after {@link ConsoleRoutes}, whose handlers on
+ * {@code /console/*} (a live session, CSRF on every POST) stand in front of these routes.
+ */
+public final class ConsoleDeadLetters implements Mount {
+    static final String PAGE = "/console/dead-letters";
+    /** Dead letters the page shows: the newest. */
+    static final int SHOWN = 200;
+
+    private final DeadLetters letters;
+    private final PageView view;
+    private final ConsoleRows rows;
+
+    public ConsoleDeadLetters(Edge edge, DeadLetters letters, PageParts parts) {
+        KordonConfig config = edge.config();
+        this.letters = letters;
+        // The same cookie and CSRF binding as the rest of the console: a form of one page works on the other.
+        Csrf csrf = new Csrf(
+                new Cookies(config.cookieSecure(), CookieSameSite.STRICT), parts.secrets(), Cookies.CONSOLE_CSRF);
+        this.view = new PageView(parts.templates(), edge.faults());
+        this.rows = new ConsoleRows(parts.logins(), csrf);
+    }
+
+    @Override
+    public void on(Router router, Vertx vertx) {
+        router.get(PAGE).handler(this::show);
+        router.post(PAGE + "/:id/redrive").handler(this::redrive);
+    }
+
+    private void show(RoutingContext ctx) {
+        String done = ctx.queryParams().get("done");
+        String banner =
+                "redrive".equals(done) || "gone".equals(done) ? PageModel.text(ctx, "console.dead.done." + done) : "";
+        letters.newest(SHOWN)
+                .onSuccess(found -> {
+                    List<Map<String, Object>> shown = new ArrayList<>();
+                    for (DeadLetters.Letter l : found) {
+                        Map<String, Object> r = new LinkedHashMap<>();
+                        r.put("id", l.id());
+                        r.put("outboxId", l.outboxId());
+                        r.put("kind", l.kind());
+                        r.put("accepted", ConsoleRows.when(l.accepted()));
+                        r.put("dead", ConsoleRows.when(l.dead()));
+                        r.put("reason", l.reason());
+                        r.put("opens", l.opens());
+                        r.put("action", PAGE + "/" + l.id() + "/redrive");
+                        shown.add(r);
+                    }
+                    view.render(
+                            ctx,
+                            "console/dead-letters.ftlh",
+                            200,
+                            rows.base(ctx, true).put("banner", banner).put("letters", shown));
+                })
+                .onFailure(ctx::fail);
+    }
+
+    private void redrive(RoutingContext ctx) {
+        letters.redrive(ctx.pathParam("id"))
+                .onSuccess(sent ->
+                        PageView.redirect(ctx, PAGE + "?done=" + (sent ? "redrive" : "gone") + PageModel.langAnd(ctx)))
+                .onFailure(ctx::fail);
+    }
+}
