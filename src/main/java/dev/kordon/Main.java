@@ -44,9 +44,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.openapi.contract.OpenAPIContract;
-import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.PoolOptions;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -218,19 +216,7 @@ public final class Main {
         return vertx.executeBlocking(() -> Migrations.apply(config.pg()), false)
                 .compose(v -> OpenAPIContract.from(vertx, "openapi.yaml"))
                 .compose(contract -> {
-                    Pool pg = PgBuilder.pool()
-                            .with(new PoolOptions()
-                                    .setMaxSize(config.pg().poolSize())
-                                    .setMaxWaitQueueSize(config.pg().waitQueue())
-                                    .setConnectionTimeout(
-                                            (int) config.pg().connectTimeout().toMillis())
-                                    .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS))
-                            .with(Wiring.postgresTransport(config.pg()))
-                            .connectingTo(Wiring.postgres(config.pg())
-                                    .setCachePreparedStatements(true)
-                                    .setPreparedStatementCacheMaxSize(64))
-                            .using(vertx)
-                            .build();
+                    Pool pg = Wiring.postgresPool(vertx, config.pg());
                     RedisStore redis = RedisStore.create(vertx, config.redis());
                     Wiring wiring = new Wiring(
                             new Wiring.Clients(vertx, config, pg, redis, metrics),

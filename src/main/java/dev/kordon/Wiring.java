@@ -40,8 +40,10 @@ import dev.kordon.token.TokenService;
 import dev.kordon.token.VerifiedTokens;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClientOptions;
+import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -124,6 +126,28 @@ public final class Wiring {
                 // Postgres's side of pg.query-timeout: a slow statement is cancelled, its connection kept.
                 .addProperty(
                         "statement_timeout", Long.toString(pg.queryTimeout().toMillis()));
+    }
+
+    /**
+     * The accounts database's pool: pg.pool-size connections, a wait for one bounded by
+     * pg.connect-timeout, and idle connections retired by the pool before the silence limit of
+     * {@link #postgresTransport} could close one under a query just handed to it.
+     */
+    static Pool postgresPool(Vertx vertx, KordonConfig.Pg pg) {
+        int idleMs = (int) Database.poolIdleLimit(pg.queryTimeout()).toMillis();
+        return PgBuilder.pool()
+                .with(new PoolOptions()
+                        .setMaxSize(pg.poolSize())
+                        .setMaxWaitQueueSize(pg.waitQueue())
+                        .setConnectionTimeout((int) pg.connectTimeout().toMillis())
+                        .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS)
+                        .setIdleTimeout(idleMs)
+                        .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+                        .setPoolCleanerPeriod(Math.max(1, idleMs / 2)))
+                .with(postgresTransport(pg))
+                .connectingTo(postgres(pg).setCachePreparedStatements(true).setPreparedStatementCacheMaxSize(64))
+                .using(vertx)
+                .build();
     }
 
     /**

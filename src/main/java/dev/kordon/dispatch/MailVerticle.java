@@ -54,6 +54,10 @@ public final class MailVerticle extends VerticleBase {
         // relay resumes, and put a second copy beside the retry's.
         config.setReadIdleTimeout((int) Math.min(Integer.MAX_VALUE, timeoutMs * 9 / 10));
         config.setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+        // An idle kept-alive connection is retired by the client at half that, never reused just as
+        // the limit closes it.
+        config.setKeepAliveTimeout((int) Math.min(Integer.MAX_VALUE, timeoutMs * 9 / 20));
+        config.setKeepAliveTimeoutUnit(TimeUnit.MILLISECONDS);
         client = MailClient.create(vertx, config);
         consumer = vertx.eventBus().consumer(Addresses.MAIL, this::send);
         return consumer.completion();

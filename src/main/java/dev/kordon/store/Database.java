@@ -27,10 +27,18 @@ public record Database(Pool pool, Duration deadline) {
 
     /**
      * How long a connection may receive nothing before it is closed: a little past the deadline, so
-     * Postgres's own cancellation of a slow statement arrives first and the connection is kept. An
-     * idle pooled connection is closed too and reopened when next needed, a few milliseconds.
+     * Postgres's own cancellation of a slow statement arrives first and the connection is kept.
      */
     public static Duration connectionIdleLimit(Duration deadline) {
         return deadline.plusMillis(500);
+    }
+
+    /**
+     * How long a pooled connection may sit unused before the pool retires it: half the silence
+     * limit, so an idle connection leaves the pool, with the pool's knowledge, before the limit
+     * could close it under a query just handed to it.
+     */
+    public static Duration poolIdleLimit(Duration deadline) {
+        return connectionIdleLimit(deadline).dividedBy(2);
     }
 }

@@ -87,18 +87,23 @@ public final class RedisStore {
 
     private static RedisOptions options(KordonConfig.Redis config) {
         int deadline = (int) Math.min(Integer.MAX_VALUE, config.commandTimeout().toMillis());
+        // A connection that hears nothing for twice the deadline is closed: a command past its
+        // deadline otherwise keeps its connection, and a hung node or a partition would take the
+        // whole pool, one deadline at a time, and keep it after the node is back. Idle connections
+        // are retired by the pool itself well before that, so the limit only ever closes a connection
+        // still waiting for a reply, never one that a command is about to be sent on.
+        int silentLimit = (int) Math.min(Integer.MAX_VALUE, 2L * deadline);
         return new RedisOptions()
                 // RESP2: replies keep one shape (arrays, not maps) whatever the server version.
                 .setPreferredProtocolVersion(io.vertx.redis.client.ProtocolVersion.RESP2)
-                // A node that is gone (no RST, as when a pod's address vanishes) fails within the deadline,
-                // and a connection that hears nothing for a little longer is closed: a command past its
-                // deadline otherwise keeps its connection, and a hung node or a partition would take
-                // the whole pool, one deadline at a time, and keep it after the node is back.
+                // A node that is gone (no RST, as when a pod's address vanishes) fails within the deadline.
                 .setNetClientOptions(new NetClientOptions()
                         .setConnectTimeout(deadline)
-                        .setReadIdleTimeout(deadline + 500)
+                        .setReadIdleTimeout(silentLimit)
                         .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
                         .setTcpKeepAlive(true))
+                .setPoolRecycleTimeout(silentLimit / 2)
+                .setPoolCleanerInterval(Math.max(1, silentLimit / 4))
                 .setMaxPoolSize(config.poolSize())
                 .setMaxPoolWaiting(config.waitQueue())
                 .setMaxWaitingHandlers(config.waitQueue() * 4);
