@@ -93,6 +93,22 @@ final class ClusterRouter {
         });
     }
 
+    /**
+     * A PUBLISH on every seed node, where the instances' subscriptions listen: each node hands it to
+     * its own subscribers before it answers, so once this succeeds every subscriber has it; through
+     * the cluster bus alone it could reach a subscriber on another node only after the publisher
+     * was answered. Succeeds when any node took it; each node waits at most the deadline.
+     */
+    Future<Void> publishEverywhere(Request request) {
+        List<Future<Response>> sends = seeds.stream()
+                .map(endpoint -> client(endpoint).send(request).timeout(deadlineMs, TimeUnit.MILLISECONDS))
+                .toList();
+        return Future.join(sends)
+                .transform(ar -> sends.stream().anyMatch(Future::succeeded)
+                        ? Future.<Void>succeededFuture()
+                        : Future.<Void>failedFuture(sends.get(0).cause()));
+    }
+
     /** Any master that answers: readiness must not fail because one master of several is down. */
     Future<Void> ping() {
         List<String> known = masters.isEmpty() ? seeds : masters;

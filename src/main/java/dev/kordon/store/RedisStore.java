@@ -26,6 +26,11 @@ public final class RedisStore {
         Future<Void> ping();
 
         Future<Void> close();
+
+        /** A PUBLISH that every subscriber has once it succeeds. */
+        default Future<Void> publish(Request request) {
+            return send(request).mapEmpty();
+        }
     }
 
     private final Nodes nodes;
@@ -54,6 +59,10 @@ public final class RedisStore {
 
                         public Future<Void> close() {
                             return router.close();
+                        }
+
+                        public Future<Void> publish(Request request) {
+                            return router.publishEverywhere(request);
                         }
                     },
                     config.keyPrefix(),
@@ -161,6 +170,15 @@ public final class RedisStore {
 
     Future<Response> raw(Request req) {
         return nodes.send(req).timeout(deadlineMs, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Announces {@code message} on {@code channel}; once it succeeds, every subscriber has it, in
+     * cluster mode too (every node is told, not only one and then the cluster bus).
+     */
+    public Future<Void> publish(String channel, String message) {
+        return nodes.publish(Request.cmd(Command.PUBLISH).arg(channel).arg(message))
+                .timeout(deadlineMs, TimeUnit.MILLISECONDS);
     }
 
     /** Redis answers (in cluster mode: any master does). */

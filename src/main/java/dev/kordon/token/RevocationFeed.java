@@ -101,7 +101,7 @@ final class RevocationFeed {
     }
 
     private void publish(String message, long untilMs, int tries, long delayMs, Promise<Void> answer) {
-        redis.send(Command.PUBLISH, channel, message).onComplete(ar -> {
+        redis.publish(channel, message).onComplete(ar -> {
             if (ar.succeeded()) {
                 answer.tryComplete();
                 return;
