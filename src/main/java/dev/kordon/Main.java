@@ -82,7 +82,7 @@ public final class Main {
             }
             config = KordonConfig.from(tree);
         } catch (ConfigException e) {
-            System.err.println("kordon: cannot start: " + e.getMessage());
+            log.error("kordon: cannot start: " + e.getMessage());
             System.exit(2);
             return;
         }
@@ -98,7 +98,7 @@ public final class Main {
                     .get(120, TimeUnit.SECONDS);
         } catch (Exception e) {
             // A driver's message may quote the URL it was given, password and all.
-            System.err.println("kordon: cannot start: " + Cli.rootMessage(e));
+            log.error("kordon: cannot start: " + Cli.rootMessage(e));
             vertx.close();
             if (dev != null) {
                 dev.stop();
