@@ -11,6 +11,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.kordon.scale.Accounts.Acct;
 import dev.kordon.scale.LoadDriver.Loop;
 import dev.kordon.scale.LoadDriver.Outcome;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -20,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,8 +31,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 
 /**
- * What a client sees when a part fails over: an instance drained and restarted behind nginx loses
- * no request; in the Redis Cluster a dead replica costs nothing, and a dead master only the requests
+ * What a client sees when a part fails over: an instance drained and restarted behind nginx, which
+ * takes it out of rotation when it drains as an ingress does, loses no request; in the Redis Cluster a dead replica costs nothing, and a dead master only the requests
  * on its slots until its replica takes over ({@link SentinelFailoverIT} does the same for Sentinel).
  * The dead-master test tells requests apart by the Redis slots they may touch: a sign-in's IP,
  * login and account keys; a token check's deny-list key of its account (reached when the token is
@@ -57,6 +60,7 @@ class FailoverIT {
     @BeforeEach
     void wholeStack(TestInfo test) throws Exception {
         stack.ensureHealthy(test.getTestMethod().orElseThrow().getName());
+        stack.nginx.routeAll();
     }
 
     @Test
@@ -78,6 +82,10 @@ class FailoverIT {
 
         int run1 = victim.logFiles().size();
         long term = victim.terminate();
+        // As the endpoints controller does for a terminating pod: the proxy stops routing to it
+        // while it drains. A proxy never told would have a POST that reaches the port in the instant
+        // the listener closes reset by the kernel, and nginx does not retry a POST it has sent.
+        CompletableFuture<Void> out = CompletableFuture.runAsync(() -> route(victim, false));
         // Readiness of the draining instance, asked directly, until it stops answering.
         List<long[]> readiness = new ArrayList<>();
         while (victim.alive()) {
@@ -95,8 +103,10 @@ class FailoverIT {
         if (exit == null) {
             victim.kill();
         }
+        out.join();
         victim.start();
         victim.awaitReady(Duration.ofSeconds(90));
+        route(victim, true);
         long back = System.nanoTime();
         Procs.sleep(10_000);
         List<Outcome> outcomes = run.stop();
@@ -152,6 +162,14 @@ class FailoverIT {
         assertThat(statuses.subList(first503, statuses.size()))
                 .as("readiness after the first 503: %s", firstReadiness)
                 .doesNotContain(200);
+    }
+
+    private static void route(Instance instance, boolean on) {
+        try {
+            stack.nginx.route(instance.httpPort, on);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Test

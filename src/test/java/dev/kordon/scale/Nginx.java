@@ -5,8 +5,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * A real nginx in front of the instances: round-robin over their HTTP ports with keep-alive
@@ -18,23 +21,102 @@ final class Nginx implements AutoCloseable {
 
     private final Path dir;
     private final int port;
+    private final List<Integer> upstreamPorts;
+    private final Set<Integer> down = new HashSet<>();
     private Process process;
 
-    private Nginx(Path dir, int port) {
+    private Nginx(Path dir, int port, List<Integer> upstreamPorts) {
         this.dir = dir;
         this.port = port;
+        this.upstreamPorts = List.copyOf(upstreamPorts);
     }
 
     static Nginx start(Path dir, List<Integer> upstreamPorts) throws Exception {
         Files.createDirectories(dir);
-        Nginx n = new Nginx(dir, Procs.freePort());
+        Nginx n = new Nginx(dir, Procs.freePort(), upstreamPorts);
+        for (String t : List.of("client_body", "proxy", "fastcgi", "uwsgi", "scgi")) {
+            Files.createDirectories(dir.resolve("temp").resolve(t));
+        }
+        n.writeConf();
+        Path conf = dir.resolve("nginx.conf");
+        n.process = Procs.start(new ProcessBuilder(
+                        BINARY, "-e", dir.resolve("error.log").toString(), "-p", dir.toString(), "-c", conf.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("stdout.log").toFile()));
+        try {
+            Procs.await("nginx listening on :" + n.port, Duration.ofSeconds(15), () -> {
+                if (!n.process.isAlive()) {
+                    throw new IllegalStateException("nginx exited: " + Procs.tail(dir.resolve("stdout.log"), 20) + "\n"
+                            + Procs.tail(dir.resolve("error.log"), 20));
+                }
+                return Procs.listening(n.port);
+            });
+        } catch (RuntimeException e) {
+            n.close();
+            throw e;
+        }
+        return n;
+    }
+
+    /**
+     * Takes an upstream out of the rotation ({@code down}) or puts it back, and returns once new
+     * workers run the new configuration: what an ingress does when the endpoints controller removes
+     * a terminating pod or adds a ready one. The old workers finish what they have in flight.
+     */
+    void route(int upstreamPort, boolean on) throws IOException {
+        if (on) {
+            down.remove(upstreamPort);
+        } else {
+            down.add(upstreamPort);
+        }
+        writeConf();
+        Set<Long> before = workers();
+        Process reload = new ProcessBuilder(
+                        BINARY,
+                        "-e",
+                        dir.resolve("error.log").toString(),
+                        "-p",
+                        dir.toString(),
+                        "-c",
+                        dir.resolve("nginx.conf").toString(),
+                        "-s",
+                        "reload")
+                .redirectErrorStream(true)
+                .start();
+        try {
+            if (!reload.waitFor(10, TimeUnit.SECONDS) || reload.exitValue() != 0) {
+                throw new IllegalStateException("nginx -s reload failed: "
+                        + new String(reload.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        Procs.await(
+                "nginx workers on the new configuration",
+                Duration.ofSeconds(10),
+                () -> workers().stream().anyMatch(w -> !before.contains(w)));
+    }
+
+    /** Every upstream back in rotation (a no-op when none is out). */
+    void routeAll() throws IOException {
+        for (int p : List.copyOf(down)) {
+            route(p, true);
+        }
+    }
+
+    private Set<Long> workers() {
+        return process.toHandle().children().map(ProcessHandle::pid).collect(Collectors.toSet());
+    }
+
+    private void writeConf() throws IOException {
         Path conf = dir.resolve("nginx.conf");
         StringBuilder servers = new StringBuilder();
         for (int p : upstreamPorts) {
-            servers.append("    server 127.0.0.1:").append(p).append(";\n");
-        }
-        for (String t : List.of("client_body", "proxy", "fastcgi", "uwsgi", "scgi")) {
-            Files.createDirectories(dir.resolve("temp").resolve(t));
+            servers.append("    server 127.0.0.1:")
+                    .append(p)
+                    .append(down.contains(p) ? " down" : "")
+                    .append(";\n");
         }
         // As root the workers would otherwise run as nobody, who cannot write this directory.
         String user = "0".equals(uid()) ? "user root;\n" : "";
@@ -56,13 +138,16 @@ final class Nginx implements AutoCloseable {
                         + "  fastcgi_temp_path " + dir.resolve("temp/fastcgi") + ";\n"
                         + "  uwsgi_temp_path " + dir.resolve("temp/uwsgi") + ";\n"
                         + "  scgi_temp_path " + dir.resolve("temp/scgi") + ";\n"
-                        + "  keepalive_timeout 65s;\n"
+                        // No keep-alive towards the clients: a reload closes a worker's idle client
+                        // connections, which races a client's next request on them (nginx's own
+                        // edge, not Kordon's). Towards the instances connections are kept alive.
+                        + "  keepalive_timeout 0;\n"
                         + "  upstream kordon {\n"
                         + servers
                         + "    keepalive 16;\n"
                         + "  }\n"
                         + "  server {\n"
-                        + "    listen 127.0.0.1:" + n.port + ";\n"
+                        + "    listen 127.0.0.1:" + port + ";\n"
                         + "    location / {\n"
                         + "      proxy_pass http://kordon;\n"
                         + "      proxy_http_version 1.1;\n"
@@ -77,23 +162,6 @@ final class Nginx implements AutoCloseable {
                         + "  }\n"
                         + "}\n",
                 StandardCharsets.UTF_8);
-        n.process = Procs.start(new ProcessBuilder(
-                        BINARY, "-e", dir.resolve("error.log").toString(), "-p", dir.toString(), "-c", conf.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(dir.resolve("stdout.log").toFile()));
-        try {
-            Procs.await("nginx listening on :" + n.port, Duration.ofSeconds(15), () -> {
-                if (!n.process.isAlive()) {
-                    throw new IllegalStateException("nginx exited: " + Procs.tail(dir.resolve("stdout.log"), 20) + "\n"
-                            + Procs.tail(dir.resolve("error.log"), 20));
-                }
-                return Procs.listening(n.port);
-            });
-        } catch (RuntimeException e) {
-            n.close();
-            throw e;
-        }
-        return n;
     }
 
     int port() {
