@@ -25,6 +25,7 @@ public final class MailVerticle extends VerticleBase {
     private final long timeoutMs;
     private MailClient client;
     private MessageConsumer<Delivery.Mail> consumer;
+    private int sending;
 
     public MailVerticle(KordonConfig.Smtp smtp, String from, long timeoutMs) {
         this.smtp = smtp;
@@ -71,8 +72,10 @@ public final class MailVerticle extends VerticleBase {
                 .setSubject(m.subject())
                 .setText(m.text())
                 .setHtml(m.html());
+        sending++;
         client.sendMail(mail)
                 .timeout(timeoutMs, TimeUnit.MILLISECONDS)
+                .onComplete(ar -> sending--)
                 .onSuccess(r -> {
                     LOG.info("mail " + m.id() + " accepted by SMTP");
                     msg.reply(null);
@@ -93,6 +96,8 @@ public final class MailVerticle extends VerticleBase {
     public Future<?> stop() {
         return consumer == null
                 ? Future.succeededFuture()
-                : consumer.unregister().compose(v -> client.close());
+                : consumer.unregister()
+                        .compose(v -> Settle.when(vertx, () -> sending == 0, timeoutMs))
+                        .compose(v -> client.close());
     }
 }

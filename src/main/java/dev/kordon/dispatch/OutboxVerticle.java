@@ -340,6 +340,9 @@ public final class OutboxVerticle extends VerticleBase {
             vertx.cancelTimer(timer);
         }
         Future<Void> unregistered = wake == null ? Future.succeededFuture() : wake.unregister();
-        return unregistered.transform(ar -> tickUnderWay.transform(done -> Future.succeededFuture()));
+        return unregistered
+                .transform(ar -> tickUnderWay.transform(done -> Future.succeededFuture()))
+                .compose(v -> Settle.when(
+                        vertx, inFlight::isEmpty, config.sendTimeout().toMillis()));
     }
 }

@@ -31,6 +31,7 @@ public final class SmsVerticle extends VerticleBase {
     private SmppSender smpp;
     private io.vertx.core.WorkerExecutor smppThread;
     private MessageConsumer<Delivery.Sms> consumer;
+    private int sending;
 
     /**
      * {@code phones}: masks the numbers this verticle logs; {@code devSink}: dev mode's outbox view,
@@ -62,8 +63,10 @@ public final class SmsVerticle extends VerticleBase {
     private void send(Message<Delivery.Sms> msg) {
         Delivery.Sms m = msg.body();
         if ("smpp".equals(provider)) {
+            sending++;
             smppThread
                     .executeBlocking(() -> smpp.send(m.to(), m.text()), true)
+                    .onComplete(ar -> sending--)
                     .onSuccess(smscId -> {
                         LOG.info("sms " + m.id() + " accepted by the SMSC");
                         msg.reply(null);
@@ -75,9 +78,11 @@ public final class SmsVerticle extends VerticleBase {
             // The provider's request body: {id, to, text}.
             JsonObject out =
                     new JsonObject().put("id", m.id()).put("to", m.to()).put("text", m.text());
+            sending++;
             http.postAbs(url)
                     .timeout(timeoutMs)
                     .sendJsonObject(out)
+                    .onComplete(ar -> sending--)
                     .onSuccess(resp -> {
                         if (resp.statusCode() / 100 == 2) {
                             LOG.info("sms " + m.id() + " accepted by the provider");
@@ -103,6 +108,13 @@ public final class SmsVerticle extends VerticleBase {
 
     @Override
     public Future<?> stop() {
+        Future<Void> unregistered = consumer == null ? Future.succeededFuture() : consumer.unregister();
+        return unregistered
+                .compose(v -> Settle.when(vertx, () -> sending == 0, timeoutMs))
+                .onComplete(ar -> closeClients());
+    }
+
+    private void closeClients() {
         if (http != null) {
             http.close();
         }
@@ -114,6 +126,5 @@ public final class SmsVerticle extends VerticleBase {
                     })
                     .onComplete(ar -> smppThread.close());
         }
-        return consumer == null ? Future.succeededFuture() : consumer.unregister();
     }
 }
