@@ -301,6 +301,7 @@ public final class Main {
                                                                             new ConsoleDeadLetters(
                                                                                     edge,
                                                                                     wiring.deadLetters(),
+                                                                                    wiring.audit(),
                                                                                     pageParts))),
                                                             metrics,
                                                             adminPort)),

@@ -2,6 +2,7 @@ package dev.kordon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kordon.audit.Audit;
 import dev.kordon.config.KordonConfig;
 import dev.kordon.dispatch.DeadLetters;
 import dev.kordon.dispatch.Outbox;
@@ -165,7 +166,8 @@ class KeyRotationTest {
     }
 
     @Test
-    void aMailNoListedKeyOpensIsADeadLetterCountedShownInTheConsoleAndAfterARedriveWithItsKeyListedIsDeliveredOnce() {
+    void
+            aMailNoListedKeyOpensIsADeadLetterCountedShownInTheConsoleAndAfterAnAuditedRedriveWithItsKeyListedIsDeliveredOnce() {
         byte[] b = key();
         byte[] c = key();
         String to = recipient();
@@ -204,6 +206,19 @@ class KeyRotationTest {
             assertThat(again.getHeader("Location")).contains("done=gone");
             assertDeliveredOnce(to);
             assertThat(Rig.await(dead.newest(10))).isEmpty();
+            // One audit event for the redrive that sent it; the click that found it gone is none.
+            List<String> redriven = Await.until(
+                    Duration.ofSeconds(5),
+                    () -> Rig.await(withC.running
+                                    .wiring()
+                                    .pg()
+                                    .preparedQuery("SELECT detail FROM audit_events WHERE event = $1")
+                                    .execute(io.vertx.sqlclient.Tuple.of(Audit.DEAD_LETTER_REDRIVEN)))
+                            .stream()
+                            .map(r -> r.getJsonObject("detail").getString("dead_letter"))
+                            .toList(),
+                    l -> !l.isEmpty());
+            assertThat(redriven).containsExactly(id);
         }
     }
 

@@ -51,6 +51,7 @@ public final class Audit {
     public static final String CONSOLE_SIGN_IN_FAILED = "console.sign_in_failed";
     public static final String CONSOLE_SIGNED_OUT = "console.signed_out";
     public static final String DEAD_LETTER = "outbox.dead_letter";
+    public static final String DEAD_LETTER_REDRIVEN = "outbox.redriven";
 
     private final Database db;
     private final Pool pool;

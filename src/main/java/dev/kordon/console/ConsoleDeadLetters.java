@@ -1,5 +1,6 @@
 package dev.kordon.console;
 
+import dev.kordon.audit.Audit;
 import dev.kordon.config.KordonConfig;
 import dev.kordon.dispatch.DeadLetters;
 import dev.kordon.page.Cookies;
@@ -7,10 +8,12 @@ import dev.kordon.page.Csrf;
 import dev.kordon.page.PageModel;
 import dev.kordon.page.PageParts;
 import dev.kordon.page.PageView;
+import dev.kordon.server.ClientIp;
 import dev.kordon.server.Edge;
 import dev.kordon.server.Mount;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.CookieSameSite;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
@@ -29,12 +32,16 @@ public final class ConsoleDeadLetters implements Mount {
     static final int SHOWN = 200;
 
     private final DeadLetters letters;
+    private final Audit audit;
+    private final ClientIp clientIp;
     private final PageView view;
     private final ConsoleRows rows;
 
-    public ConsoleDeadLetters(Edge edge, DeadLetters letters, PageParts parts) {
+    public ConsoleDeadLetters(Edge edge, DeadLetters letters, Audit audit, PageParts parts) {
         KordonConfig config = edge.config();
         this.letters = letters;
+        this.audit = audit;
+        this.clientIp = edge.clientIp();
         // The same cookie and CSRF binding as the rest of the console: a form of one page works on the other.
         Csrf csrf = new Csrf(
                 new Cookies(config.cookieSecure(), CookieSameSite.STRICT), parts.secrets(), Cookies.CONSOLE_CSRF);
@@ -77,9 +84,20 @@ public final class ConsoleDeadLetters implements Mount {
     }
 
     private void redrive(RoutingContext ctx) {
-        letters.redrive(ctx.pathParam("id"))
-                .onSuccess(sent ->
-                        PageView.redirect(ctx, PAGE + "?done=" + (sent ? "redrive" : "gone") + PageModel.langAnd(ctx)))
+        String id = ctx.pathParam("id");
+        letters.redrive(id)
+                .onSuccess(sent -> {
+                    if (sent) {
+                        audit.record(
+                                Audit.DEAD_LETTER_REDRIVEN,
+                                null,
+                                null,
+                                null,
+                                clientIp.of(ctx),
+                                new JsonObject().put("dead_letter", id));
+                    }
+                    PageView.redirect(ctx, PAGE + "?done=" + (sent ? "redrive" : "gone") + PageModel.langAnd(ctx));
+                })
                 .onFailure(ctx::fail);
     }
 }

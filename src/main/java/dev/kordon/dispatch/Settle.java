@@ -11,8 +11,10 @@ import java.util.function.BooleanSupplier;
  * bounded by {@link #MAX_MS} (or the send timeout, if shorter), so a hung relay cannot stretch a
  * pod's stop past its grace; what is still unfinished then is retried elsewhere, as after a crash.
  */
-final class Settle {
-    static final long MAX_MS = 3_000;
+public final class Settle {
+    /** Counted in the pod's termination grace (see ManifestTest), after the HTTP shutdown grace. */
+    public static final long MAX_MS = 10_000;
+
     private static final long CHECK_MS = 20;
 
     private Settle() {}

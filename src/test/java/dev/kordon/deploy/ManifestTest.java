@@ -4,6 +4,7 @@ import static dev.kordon.deploy.Manifests.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kordon.config.ConfigTree;
+import dev.kordon.dispatch.Settle;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -159,7 +160,7 @@ class ManifestTest {
 
     @ParameterizedTest
     @MethodSource("dev.kordon.deploy.Manifests#overlays")
-    void gracePeriodCoversPreStopDrainAndShutdownGrace(String overlay) {
+    void gracePeriodCoversPreStopDrainShutdownGraceAndTheSendsUnderWay(String overlay) {
         var pod = podTemplate(render(overlay));
         var kordon = container(pod);
         Object sleep = at(kordon, "lifecycle", "preStop", "sleep", "seconds");
@@ -175,12 +176,13 @@ class ManifestTest {
                                 Objects.requireNonNull(env(kordon, "KORDON_HTTP_SHUTDOWN_GRACE"))));
         Duration drain = tree.duration("http.drain-delay");
         Duration grace = tree.duration("http.shutdown-grace");
+        long sends = Settle.MAX_MS / 1000;
         int margin = 5;
-        long needed = preStop + drain.toSeconds() + grace.toSeconds() + margin;
+        long needed = preStop + drain.toSeconds() + grace.toSeconds() + sends + margin;
         assertThat(((Number) map(pod, "spec").get("terminationGracePeriodSeconds")).longValue())
                 .as(
-                        "terminationGracePeriodSeconds >= preStop %d + drain %s + grace %s + %d s",
-                        preStop, drain, grace, margin)
+                        "terminationGracePeriodSeconds >= preStop %d + drain %s + grace %s + sends %d s + %d s",
+                        preStop, drain, grace, sends, margin)
                 .isGreaterThanOrEqualTo(needed);
     }
 
