@@ -76,8 +76,8 @@ public final class Outbox {
     }
 
     /**
-     * Too few replicas: an outage (503, the attempt given back). The entry stays in the stream and is
-     * delivered if the master lives on or a replica had it after all, so an answered 503 may still
+     * Too few replicas: an outage (503) whose attempt stays counted. The entry stays in the stream and
+     * is delivered if the master lives on or a replica had it after all, so an answered 503 may still
      * bring the message; what is never seen is a 202 for a message the loss of the master takes away.
      */
     private Future<String> confirmed(RedisStore.Confirmed c) {
@@ -87,6 +87,6 @@ public final class Outbox {
         }
         LOG.warn("outbox: " + id + " confirmed by " + c.replicas() + " of " + replicaAcks + " replicas within "
                 + replicaWait.toMillis() + " ms; answered as an outage (it may still be sent)");
-        return Future.failedFuture(new Outage.Unreachable("outbox entry not confirmed by enough Redis replicas"));
+        return Future.failedFuture(new Outage.Unconfirmed("outbox entry not confirmed by enough Redis replicas"));
     }
 }
