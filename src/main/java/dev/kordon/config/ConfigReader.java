@@ -171,6 +171,10 @@ final class ConfigReader {
         if (dispatch.sendTimeout().compareTo(dispatch.claimAfter()) >= 0) {
             throw c.error("dispatch.send-timeout", "shorter than dispatch.claim-after, or a slow send is made twice");
         }
+        if (dev && dispatch.replicaAcks() > 0) {
+            throw c.error(
+                    "dispatch.replica-acks", "0 in dev mode: its Redis has no replica, every message would be refused");
+        }
         if ("http".equals(smsProvider) && !c.string("sms.http.url").matches("https?://.+")) {
             throw c.error("sms.http.url", "an http(s) URL when sms.provider is http");
         }
