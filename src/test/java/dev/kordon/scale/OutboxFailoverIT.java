@@ -90,6 +90,7 @@ class OutboxFailoverIT {
                 Stats.of(msZero),
                 Stats.of(msOne),
                 Stats.of(msOne).median() - Stats.of(msZero).median());
+        System.out.printf("WAIT 1 after a write, at the outbox's master (µs, 200 in a row): %s%n", waitMicros());
         assertThat(mails.values()).as("mails per recipient").containsOnly(1);
         assertThat(Stats.of(msOne).median())
                 .as("median ms of a recovery with replica-acks 1")
@@ -189,6 +190,27 @@ class OutboxFailoverIT {
                 .containsEntry(after.email(), 1)
                 .containsEntry(refusedAt1.email(), 0)
                 .containsEntry(lostAt0.email(), 0);
+    }
+
+    /** What WAIT 1 adds to a write on its own: a SET, then WAIT on the same connection, timed apart. */
+    private static Stats waitMicros() {
+        int master = cluster.masterOf(Slots.slotOf(OUTBOX));
+        String key = IntStream.iterate(0, i -> i + 1)
+                .mapToObj(i -> "{wait-probe-" + i + "}")
+                .filter(k -> cluster.masterOf(Slots.slotOf(k)) == master)
+                .findFirst()
+                .orElseThrow();
+        List<Long> us = new ArrayList<>();
+        try (Resp r = Resp.connect(master, 2_000)) {
+            for (int i = 0; i < 200; i++) {
+                r.call("SET", key, Integer.toString(i));
+                long t0 = System.nanoTime();
+                Object acked = r.call("WAIT", "1", "1000");
+                us.add((System.nanoTime() - t0) / 1_000);
+                assertThat(acked).as("replicas that confirmed probe %d", i).isEqualTo(1L);
+            }
+        }
+        return Stats.of(us);
     }
 
     private static List<Acct> accounts(String what, int n) {
