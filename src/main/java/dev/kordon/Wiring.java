@@ -107,7 +107,15 @@ public final class Wiring {
                 new Throttles(vertx, redis, config.limits(), config.http().ipv6Prefix(), clients.metrics()),
                 new TempPasswords(redis, secrets, config.tempPassword()),
                 changeTokens);
-        notices = new Notices(audit, new Outbox(vertx, redis, secrets), new Letters(templates, config, phones));
+        notices = new Notices(
+                audit,
+                new Outbox(
+                        vertx,
+                        redis,
+                        secrets,
+                        config.dispatch().replicaAcks(),
+                        config.dispatch().replicaWait()),
+                new Letters(templates, config, phones));
         signIn = new SignIn(config.tariffs(), grants, changeTokens, audit);
         sessions = new SessionFlow(subscribers.accounts(), grants, new DenyList(redis), audit, signIn);
         admin = new AdminFlow(subscribers, guards.throttles(), audit, sessions, grants.browser());

@@ -165,9 +165,15 @@ final class ConfigReader {
                 c.positiveDuration("dispatch.give-up-after"),
                 c.positiveDuration("dispatch.claim-after"),
                 c.positiveDuration("dispatch.poll"),
-                c.positiveDuration("dispatch.send-timeout"));
+                c.positiveDuration("dispatch.send-timeout"),
+                c.integer("dispatch.replica-acks", 0, 16),
+                c.positiveDuration("dispatch.replica-wait"));
         if (dispatch.sendTimeout().compareTo(dispatch.claimAfter()) >= 0) {
             throw c.error("dispatch.send-timeout", "shorter than dispatch.claim-after, or a slow send is made twice");
+        }
+        if (dev && dispatch.replicaAcks() > 0) {
+            throw c.error(
+                    "dispatch.replica-acks", "0 in dev mode: its Redis has no replica, every message would be refused");
         }
         if ("http".equals(smsProvider) && !c.string("sms.http.url").matches("https?://.+")) {
             throw c.error("sms.http.url", "an http(s) URL when sms.provider is http");

@@ -160,7 +160,9 @@ public record KordonConfig(
             Duration giveUpAfter,
             Duration claimAfter,
             Duration poll,
-            Duration sendTimeout) {}
+            Duration sendTimeout,
+            int replicaAcks,
+            Duration replicaWait) {}
 
     public record Phone(int countryCode, String region, List<String> operatorCodes) {}
 

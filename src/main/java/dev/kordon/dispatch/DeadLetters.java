@@ -1,6 +1,7 @@
 package dev.kordon.dispatch;
 
 import dev.kordon.guard.Secrets;
+import dev.kordon.store.Outage;
 import dev.kordon.store.RedisStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -76,7 +77,10 @@ public final class DeadLetters {
                             LOG.info("outbox: dead letter " + id + " (" + kind + ") sent again as " + outboxId);
                             return true;
                         })
-                        .recover(err -> putBack(key, fields).transform(x -> Future.failedFuture(err)));
+                        .recover(err -> Outage.unconfirmed(err)
+                                // In the outbox after all, if not yet on a replica: back here it would go out twice.
+                                ? Future.failedFuture(err)
+                                : putBack(key, fields).transform(x -> Future.failedFuture(err)));
             });
         });
     }

@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * What one request has counted against its limits so far, each with how to give it back. When the
  * request then fails through an outage (Postgres or Redis out of reach, a deadline), everything is
- * given back: the server's fault must not read as the person's. One request's futures complete on
+ * given back: the server's fault must not read as the person's. A message written to the outbox but
+ * not confirmed by enough replicas is the exception: it may still go out, so it stays counted. One request's futures complete on
  * its own context, one at a time.
  */
 final class Spent {
@@ -26,7 +27,8 @@ final class Spent {
     /** The request's outcome, unchanged; on an outage everything counted is given back first. */
     <T> Future<T> settle(Future<T> outcome) {
         return outcome.onFailure(err -> {
-            if (Outage.of(err)) {
+            // An unconfirmed outbox write may still be sent: giving back would make each retry a free message.
+            if (Outage.of(err) && !Outage.unconfirmed(err)) {
                 giveBacks.forEach(Runnable::run);
                 giveBacks.clear();
             }

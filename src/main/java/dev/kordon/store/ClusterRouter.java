@@ -81,6 +81,43 @@ final class ClusterRouter {
         return send(endpoint, request, 2);
     }
 
+    /**
+     * {@code write}, then {@code then}, on one connection to the master of the write's slot (a WAIT
+     * after it counts that connection's writes). A MOVED is followed; an ASK (a slot in migration)
+     * fails as an outage, to be retried by the client.
+     */
+    Future<List<Response>> inOrder(Request write, Request then) {
+        if (masters.isEmpty()) {
+            return firstTable.future().compose(v -> inOrder(write, then));
+        }
+        Integer slot = slotOf(write);
+        String endpoint = slot == null ? null : owners[slot];
+        if (endpoint == null) {
+            refresh();
+            return Future.failedFuture(new Outage.Unreachable("no Redis Cluster master serves slot " + slot));
+        }
+        return inOrder(endpoint, slot, write, then, 2);
+    }
+
+    private Future<List<Response>> inOrder(String endpoint, int slot, Request write, Request then, int redirects) {
+        return client(endpoint)
+                .connect()
+                .compose(conn -> RedisStore.inOrder(conn, write, then))
+                .recover(err -> {
+                    if (err instanceof ErrorType e && e.is("MOVED") && redirects > 0) {
+                        String target = redirectTarget(endpoint, e);
+                        refresh();
+                        if (target != null) {
+                            owners[slot] = target;
+                            return inOrder(target, slot, write, then, redirects - 1);
+                        }
+                    } else if (!(err instanceof ErrorType) || ((ErrorType) err).is("CLUSTERDOWN")) {
+                        refresh();
+                    }
+                    return Future.failedFuture(err);
+                });
+    }
+
     /** A command without a key (PUBLISH, PING): the first master that takes it. */
     private Future<Response> anyMaster(Request request, List<String> endpoints, int index) {
         // A command whose key the client cannot find (XGROUP CREATE) lands here too: MOVED is followed.

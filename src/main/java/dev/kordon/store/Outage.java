@@ -123,12 +123,34 @@ public final class Outage {
             // The JDK's plain IOException for a peer that reset or closed under a write.
             return RESET_SAYS.contains(t.getMessage());
         }
-        return t instanceof Unreachable;
+        return t instanceof Unreachable || t instanceof Unconfirmed;
+    }
+
+    /** True when {@code err}, or one of its causes, is an {@link Unconfirmed} write. */
+    public static boolean unconfirmed(Throwable err) {
+        Throwable t = err;
+        for (int i = 0; t != null && i < DEPTH; i++) {
+            if (t instanceof Unconfirmed) {
+                return true;
+            }
+            t = t.getCause() == t ? null : t.getCause();
+        }
+        return false;
     }
 
     /** Kordon's own word for a dependency out of reach, such as no Redis Cluster node serving a key. */
     public static final class Unreachable extends RuntimeException {
         public Unreachable(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /**
+     * A write Redis took that too few replicas confirmed in time: answered as an outage (503), yet it
+     * stays written and may still take effect, so what the request counted is not given back.
+     */
+    public static final class Unconfirmed extends RuntimeException {
+        public Unconfirmed(String message) {
             super(message, null, false, false);
         }
     }

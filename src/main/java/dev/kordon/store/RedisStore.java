@@ -7,10 +7,12 @@ import io.vertx.core.net.NetClientOptions;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisClientType;
+import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.RedisRole;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -26,6 +28,9 @@ public final class RedisStore {
         Future<Void> ping();
 
         Future<Void> close();
+
+        /** {@code write}, then {@code then}, on one connection to the node that owns the write's key. */
+        Future<List<Response>> inOrder(Request write, Request then);
 
         /** A PUBLISH that every subscriber has once it succeeds. */
         default Future<Void> publish(Request request) {
@@ -64,6 +69,10 @@ public final class RedisStore {
                         public Future<Void> publish(Request request) {
                             return router.publishEverywhere(request);
                         }
+
+                        public Future<List<Response>> inOrder(Request write, Request then) {
+                            return router.inOrder(write, then);
+                        }
                     },
                     config.keyPrefix(),
                     deadline);
@@ -88,6 +97,10 @@ public final class RedisStore {
 
                     public Future<Void> close() {
                         return client.close();
+                    }
+
+                    public Future<List<Response>> inOrder(Request write, Request then) {
+                        return client.connect().compose(conn -> RedisStore.inOrder(conn, write, then));
                     }
                 },
                 config.keyPrefix(),
@@ -166,6 +179,44 @@ public final class RedisStore {
 
     public Future<Response> eval(LuaScript script, List<String> keys, List<String> args) {
         return script.run(this, keys, args);
+    }
+
+    /**
+     * A write that counts once {@code replicas} replicas have it: {@code WAIT} follows it on the same
+     * connection (WAIT counts the replicas that have every write of its own connection), at the master
+     * that took it. Completes with the write's reply and how many replicas confirmed it within
+     * {@code wait}, which may be fewer; the whole waits at most {@code redis.command-timeout} plus
+     * {@code wait}.
+     */
+    public Future<Confirmed> sendConfirmed(int replicas, Duration wait, Command command, Object... args) {
+        Request req = Request.cmd(command);
+        for (Object a : args) {
+            req.arg(String.valueOf(a));
+        }
+        Request waitFor = Request.cmd(Command.WAIT).arg(replicas).arg(wait.toMillis());
+        return nodes.inOrder(req, waitFor)
+                .timeout(deadlineMs + wait.toMillis(), TimeUnit.MILLISECONDS)
+                .map(replies -> new Confirmed(replies.get(0), replies.get(1).toInteger()));
+    }
+
+    /** The reply of a write, and how many replicas confirmed it. */
+    public record Confirmed(Response reply, int replicas) {}
+
+    /**
+     * Both requests pipelined on {@code conn}, which goes back to its pool once both are answered (so
+     * a WAIT still running never holds up the next user of the connection); fails with the first
+     * request's error when it fails.
+     */
+    static Future<List<Response>> inOrder(RedisConnection conn, Request first, Request second) {
+        Future<Response> a = conn.send(first);
+        Future<Response> b = conn.send(second);
+        return Future.join(a, b)
+                .eventually(conn::close)
+                .transform(ar -> a.failed()
+                        ? Future.<List<Response>>failedFuture(a.cause())
+                        : b.failed()
+                                ? Future.<List<Response>>failedFuture(b.cause())
+                                : Future.succeededFuture(java.util.Arrays.asList(a.result(), b.result())));
     }
 
     Future<Response> raw(Request req) {

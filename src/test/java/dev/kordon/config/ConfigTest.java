@@ -303,4 +303,22 @@ class ConfigTest {
         assertThatThrownBy(() -> KordonConfig.from(ConfigTree.load(FILE, env("KORDON_PROXY_TIMEOUT", "0s"))))
                 .hasMessageContaining("proxy.timeout");
     }
+
+    @Test
+    void replicaAcksAreZeroByDefaultReadFromTheEnvironmentAndRefusedInDevMode() {
+        assertThat(KordonConfig.from(ConfigTree.load(FILE, env())).dispatch().replicaAcks())
+                .isZero();
+        KordonConfig c = KordonConfig.from(ConfigTree.load(
+                FILE, env("KORDON_DISPATCH_REPLICA_ACKS", "1", "KORDON_DISPATCH_REPLICA_WAIT", "250ms")));
+        assertThat(c.dispatch().replicaAcks()).isEqualTo(1);
+        assertThat(c.dispatch().replicaWait()).isEqualTo(Duration.ofMillis(250));
+        assertThatThrownBy(() -> KordonConfig.from(ConfigTree.load(FILE, env("KORDON_DISPATCH_REPLICA_ACKS", "17"))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("dispatch.replica-acks");
+        assertThatThrownBy(() -> KordonConfig.from(
+                        ConfigTree.load(FILE, Map.of("KORDON_DEV", "true", "KORDON_DISPATCH_REPLICA_ACKS", "1"))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("dispatch.replica-acks")
+                .hasMessageContaining("dev mode");
+    }
 }

@@ -285,7 +285,9 @@ class DispatchTest {
                 java.time.Duration.ofHours(24),
                 java.time.Duration.ofSeconds(30),
                 java.time.Duration.ofMillis(500),
-                java.time.Duration.ofSeconds(20));
+                java.time.Duration.ofSeconds(20),
+                0,
+                java.time.Duration.ofSeconds(1));
         OutboxVerticle v = new OutboxVerticle(null, null, config, null, null);
         List<Long> schedule = new ArrayList<>();
         for (int n = 1; n <= 9; n++) {

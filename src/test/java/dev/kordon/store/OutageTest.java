@@ -114,4 +114,14 @@ class OutageTest {
         a.initCause(b);
         assertThat(Outage.of(a)).isFalse();
     }
+
+    @Test
+    void anUnconfirmedWriteIsAnOutageThatSaysItMayStillTakeEffect() {
+        Outage.Unconfirmed unconfirmed = new Outage.Unconfirmed("too few replicas");
+        assertThat(Outage.of(unconfirmed)).isTrue();
+        assertThat(Outage.unconfirmed(new java.util.concurrent.CompletionException(unconfirmed)))
+                .isTrue();
+        assertThat(Outage.unconfirmed(new Outage.Unreachable("no master"))).isFalse();
+        assertThat(Outage.unconfirmed(new TimeoutException("deadline"))).isFalse();
+    }
 }
