@@ -36,6 +36,11 @@ import java.util.function.LongSupplier;
 public final class VerifiedTokens {
     /** A session is read from Redis again at least this often, whatever the feed says. */
     public static final long SESSION_MAX_AGE_MS = 1_000;
+    /**
+     * Expired entries are dropped this often, full or not: otherwise every token ever verified
+     * stays until the cache is full, and a steady load fills it to its bound (about 2.5 KB an entry).
+     */
+    static final long SWEEP_MS = 30_000;
 
     /** The claims (frozen), when they stop being good, and the indexes the entry sits in. */
     private record Entry(JsonObject claims, long expiresAtMs, String jti, String sub) {}
@@ -58,6 +63,8 @@ public final class VerifiedTokens {
 
     private volatile boolean live;
     private RevocationFeed feed;
+    private Vertx vertx;
+    private long sweeper = -1;
 
     /** A cache that is off until {@link #live(boolean)} says the revocation feed is up. */
     VerifiedTokens(int max, LongSupplier clock) {
@@ -71,8 +78,25 @@ public final class VerifiedTokens {
         cache.feed = new RevocationFeed(vertx, config, redis, cache);
         if (max > 0) {
             cache.feed.start();
+            cache.vertx = vertx;
+            cache.sweeper = vertx.setPeriodic(SWEEP_MS, id -> cache.sweep());
         }
         return cache;
+    }
+
+    /** Drops what has expired: tokens at their {@code exp}, sessions at the end of their serving time. */
+    synchronized void sweep() {
+        long now = clock.getAsLong();
+        byToken.forEach((k, e) -> {
+            if (now >= e.expiresAtMs) {
+                remove(k, e);
+            }
+        });
+        bySession.forEach((sha, seen) -> {
+            if (now >= seen.untilMs) {
+                removeSession(sha, seen);
+            }
+        });
     }
 
     /** The claims of a cached token, read-only; null when the slow path must run. */
@@ -249,6 +273,9 @@ public final class VerifiedTokens {
 
     /** Stops the revocation feed; the cache stays off. */
     public Future<Void> close() {
+        if (sweeper >= 0) {
+            vertx.cancelTimer(sweeper);
+        }
         live(false);
         return feed == null ? Future.succeededFuture() : feed.stop();
     }

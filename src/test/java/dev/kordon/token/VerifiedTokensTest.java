@@ -263,6 +263,26 @@ class VerifiedTokensTest {
         assertThat(cache.get("t")).isNull();
     }
 
+    @Test
+    void aSweepDropsExpiredTokensAndSessionsLongBeforeTheCacheIsFull() {
+        AtomicLong now = new AtomicLong(1_000_000_000_000L);
+        VerifiedTokens cache = new VerifiedTokens(100, now::get);
+        cache.live(true);
+        long soon = now.get() / 1000 + 60;
+        long later = now.get() / 1000 + 600;
+        cache.put("short", claims(null, UUID.randomUUID(), "j1", soon), cache.epoch());
+        cache.put("long", claims(null, UUID.randomUUID(), "j2", later), cache.epoch());
+        cache.putSession("s", UUID.randomUUID(), new JsonObject(), now.get() + 500, now.get(), cache.epoch());
+        assertThat(cache.size()).isEqualTo(2);
+        assertThat(cache.sessions()).isEqualTo(1);
+
+        now.set(soon * 1000);
+        cache.sweep();
+        assertThat(cache.size()).as("tokens held after the first one expired").isEqualTo(1);
+        assertThat(cache.sessions()).as("sessions held past their serving time").isZero();
+        assertThat(cache.get("long")).isNotNull();
+    }
+
     static JsonObject claims(Rig rig, UUID sub, String jti, long exp) {
         long now = System.currentTimeMillis() / 1000;
         return new JsonObject()
