@@ -55,6 +55,17 @@ public final class Bench {
 
     private int run() throws Exception {
         System.out.println("bench: " + cfg.describe());
+        // The soak's judge must be able to fail: synthetic series it has to pass and fail, every run.
+        List<String> misjudged = SlopeJudge.selfCheck();
+        if (!misjudged.isEmpty()) {
+            System.out.println("HARNESS FAILED: the soak's slope judge misjudged synthetic series:");
+            misjudged.forEach(p -> System.out.println("  - " + p));
+            return 1;
+        }
+        System.out.println("bench: soak slope judge self-check: synthetic series judged as expected");
+        if (cfg.soak()) {
+            return new Soak(cfg, jar, outDir, open).run();
+        }
         Report report = new Report(cfg, outDir);
         for (int[] params : cfg.params()) {
             ReportBlock block = report.block(params[0], params[1]);
