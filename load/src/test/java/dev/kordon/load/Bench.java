@@ -49,6 +49,12 @@ public final class Bench {
         }
         bench.open.closeAll();
         System.out.flush();
+        // For load/run: Maven reports every non-zero exit as 1.
+        try {
+            Files.writeString(Path.of("load/target/bench-status"), rc + "\n");
+        } catch (java.io.IOException e) {
+            System.err.println("bench: exit status not written: " + e);
+        }
         // Gatling and the embedded servers leave non-daemon threads behind.
         Runtime.getRuntime().halt(rc);
     }

@@ -88,8 +88,14 @@ final class Pool {
         return "10." + ((n >> 16) & 255) + "." + ((n >> 8) & 255) + "." + (n & 255);
     }
 
-    /** A fresh access token (from a refresh) takes a random place: the set stays as large and never expires. */
+    /**
+     * In the soak's pool, a fresh access token (from a refresh) takes a random place: the set stays as
+     * large and never expires (15 min). The benchmark's scenarios end long before, and keep their tokens.
+     */
     void freshAccess(String token) {
+        if (!reuse) {
+            return;
+        }
         if (access.isEmpty()) {
             access.add(token);
             return;

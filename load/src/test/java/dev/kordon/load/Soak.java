@@ -37,12 +37,17 @@ final class Soak {
     /** The load reaches its rate over this (or half the warm-up, if shorter). */
     static final double RAMP_SECONDS = 60;
 
+    /**
+     * Each about three standard errors of the fitted rise of a flat series, as the first 30-minute soak
+     * scattered (the rise's error is the points' scatter times the square root of 12/n): RSS 3.9 % of
+     * its mean, fds 3.0 %, TCP 2.4 sockets, p99 22 % (a 15 s p99 on two shared cores moves by 60 %).
+     */
     static final List<SlopeJudge.Rule> RULES = List.of(
             new SlopeJudge.Rule("RSS", "MB", 10, 0),
             new SlopeJudge.Rule("heap after full GC", "MB", 10, 0),
             new SlopeJudge.Rule("open fds", "fds", 10, 5),
-            new SlopeJudge.Rule("TCP connections", "sockets", 10, 5),
-            new SlopeJudge.Rule("p99", "ms", 25, 5));
+            new SlopeJudge.Rule("TCP connections", "sockets", 10, 8),
+            new SlopeJudge.Rule("p99", "ms", 50, 5));
 
     private final Settings cfg;
     private final Path jar;
