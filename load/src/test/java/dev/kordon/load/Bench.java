@@ -49,12 +49,29 @@ public final class Bench {
         }
         bench.open.closeAll();
         System.out.flush();
+        // For load/run: Maven reports every non-zero exit as 1.
+        try {
+            Files.writeString(Path.of("load/target/bench-status"), rc + "\n");
+        } catch (java.io.IOException e) {
+            System.err.println("bench: exit status not written: " + e);
+        }
         // Gatling and the embedded servers leave non-daemon threads behind.
         Runtime.getRuntime().halt(rc);
     }
 
     private int run() throws Exception {
         System.out.println("bench: " + cfg.describe());
+        // The soak's judge must be able to fail: synthetic series it has to pass and fail, every run.
+        List<String> misjudged = SlopeJudge.selfCheck();
+        if (!misjudged.isEmpty()) {
+            System.out.println("HARNESS FAILED: the soak's slope judge misjudged synthetic series:");
+            misjudged.forEach(p -> System.out.println("  - " + p));
+            return 1;
+        }
+        System.out.println("bench: soak slope judge self-check: synthetic series judged as expected");
+        if (cfg.soak()) {
+            return new Soak(cfg, jar, outDir, open).run();
+        }
         Report report = new Report(cfg, outDir);
         for (int[] params : cfg.params()) {
             ReportBlock block = report.block(params[0], params[1]);

@@ -20,20 +20,28 @@ final class GatlingRun {
     }
 
     Scenario run(Plan plan, String name, RssSampler rss, KordonProcess kordon) {
+        return run(plan, name, rss, kordon, true);
+    }
+
+    /** Without reports for the soak: Gatling's HTML report of a million requests takes minutes and a heap. */
+    Scenario run(Plan plan, String name, RssSampler rss, KordonProcess kordon, boolean reports) {
         Plan.current = plan;
         Recorder.drain();
         long start = System.currentTimeMillis();
         Step.injectionStart = 0;
         int rc;
         try {
-            rc = Gatling$.MODULE$.fromArgs(new String[] {
-                "--simulation",
-                Step.class.getName(),
-                "--results-folder",
-                gatlingDir.toString(),
-                "--run-description",
-                name
-            });
+            List<String> args = new java.util.ArrayList<>(List.of(
+                    "--simulation",
+                    Step.class.getName(),
+                    "--results-folder",
+                    gatlingDir.toString(),
+                    "--run-description",
+                    name));
+            if (!reports) {
+                args.add("--no-reports");
+            }
+            rc = Gatling$.MODULE$.fromArgs(args.toArray(String[]::new));
         } catch (UnsupportedOperationException e) {
             // Gatling writes no report for a run without requests; the missing figures say what went wrong.
             System.out.println("bench: " + name + ": " + e.getMessage());

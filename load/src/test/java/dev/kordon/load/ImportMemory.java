@@ -194,15 +194,33 @@ final class ImportMemory {
 
         /** Bytes of the objects that survive a full collection, as the class histogram totals them. */
         long bytes() throws Exception {
-            String histogram = (String) server.invoke(
-                    commands, "gcClassHistogram", new Object[] {new String[0]}, new String[] {String[].class.getName()
-                    });
+            String histogram = histogram();
             Matcher m = TOTAL.matcher(histogram);
             if (!m.find()) {
                 throw new IllegalStateException(
                         "GC.class_histogram: no total in " + histogram.substring(0, Math.min(400, histogram.length())));
             }
             return Long.parseLong(m.group(1));
+        }
+
+        /** What {@code jcmd PID GC.class_histogram} prints: a full collection, then the live objects by class. */
+        String histogram() throws Exception {
+            return (String) server.invoke(
+                    commands, "gcClassHistogram", new Object[] {new String[0]}, new String[] {String[].class.getName()
+                    });
+        }
+
+        /**
+         * Heap in use right after a full collection that this asks for (java.lang:type=Memory gc(), as
+         * System.gc()): what survives it is live, wherever G1 was in its cycle. Cheaper than the
+         * histogram (no walk of the heap), so the soak can ask every sample.
+         */
+        long usedAfterFullGc() throws Exception {
+            ObjectName memory = new ObjectName("java.lang:type=Memory");
+            server.invoke(memory, "gc", null, null);
+            return java.lang.management.MemoryUsage.from(
+                            (javax.management.openmbean.CompositeData) server.getAttribute(memory, "HeapMemoryUsage"))
+                    .getUsed();
         }
 
         @Override

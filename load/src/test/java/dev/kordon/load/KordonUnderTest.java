@@ -9,9 +9,9 @@ import java.util.Map;
 /**
  * The Kordon a parameter set measures: started from the jar as the README runs it, on real
  * Postgres, Redis and SMTP on loopback with only the overrides below, or the one at --url.
- * {@code kordon} is null for --url: the harness neither owns its process nor reads its log.
+ * {@code kordon} and {@code stack} are null for --url: the harness neither owns its process nor reads its log.
  */
-record KordonUnderTest(String baseUrl, KordonProcess kordon, String pgUrl) {
+record KordonUnderTest(String baseUrl, KordonProcess kordon, String pgUrl, Stack stack) {
 
     static KordonUnderTest start(
             Settings cfg,
@@ -37,7 +37,7 @@ record KordonUnderTest(String baseUrl, KordonProcess kordon, String pgUrl) {
         if (cfg.url() != null) {
             block.note(
                     "target: " + cfg.url() + " (already running; its SMS provider must be http at " + sms.url() + ")");
-            return new KordonUnderTest(cfg.url(), null, cfg.pgUrl());
+            return new KordonUnderTest(cfg.url(), null, cfg.pgUrl(), null);
         }
         Stack stack = open.remember(Stack.start());
         Path work = Files.createDirectories(outDir.resolve("kordon-m" + memoryKib + "-t" + iterations));
@@ -58,6 +58,6 @@ record KordonUnderTest(String baseUrl, KordonProcess kordon, String pgUrl) {
         overrides.forEach((k, v) -> block.note("override " + k + "=" + v));
         block.note("unchanged: per-IP and per-account throttles at their defaults; every virtual user has its own "
                 + "X-Forwarded-For address (10.x.y.z), believed from 127.0.0.1 (KORDON_HTTP_TRUSTED_PROXIES)");
-        return new KordonUnderTest(kordon.baseUrl, kordon, stack.pgUrl());
+        return new KordonUnderTest(kordon.baseUrl, kordon, stack.pgUrl(), stack);
     }
 }

@@ -40,6 +40,11 @@ record Plan(
         return new Plan(kind, baseUrl, pool, sms, 0, 0, 0, 0, 0, users, seconds);
     }
 
+    /** The soak: the mix ramped up to {@code rate} over {@code ramp} seconds, then held; {@code seconds} in all. */
+    static Plan soak(String baseUrl, Pool pool, SmsStandIn sms, double rate, double ramp, double seconds) {
+        return new Plan(Kind.MIX, baseUrl, pool, sms, rate, ramp, 0, 0, 0, 0, seconds);
+    }
+
     static Plan open(Kind kind, String baseUrl, Pool pool, SmsStandIn sms, double rate, double seconds) {
         return new Plan(kind, baseUrl, pool, sms, rate, 0, 0, 0, 0, 0, seconds);
     }

@@ -14,7 +14,10 @@ import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.plot.CombinedDomainXYPlot;
+import org.jfree.chart.plot.IntervalMarker;
 import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
@@ -139,6 +142,100 @@ final class Plots {
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
         chart.getXYPlot().setRenderer(renderer);
         ChartUtils.saveChartAsPNG(dir.resolve("storms-" + tag + ".png").toFile(), chart, 900, 500);
+    }
+
+    /** One drawn series of the soak; judged when a verdict has its name. */
+    private record Line(String name, java.util.function.ToDoubleFunction<SoakPoint> value) {}
+
+    /** One colour per drawn series across the panels, so the shared legend names each once. */
+    private static final java.awt.Color[] COLOURS = {
+        new java.awt.Color(0x1f77b4),
+        new java.awt.Color(0xd62728),
+        new java.awt.Color(0x2ca02c),
+        new java.awt.Color(0x9467bd),
+        new java.awt.Color(0xff7f0e),
+        new java.awt.Color(0x8c564b),
+        new java.awt.Color(0x17becf),
+        new java.awt.Color(0x7f7f7f),
+        new java.awt.Color(0xe377c2),
+        new java.awt.Color(0xbcbd22)
+    };
+
+    /**
+     * The soak's series against minutes since the load began, one panel per unit; each judged series
+     * with its fitted line (dashed) over the judged window, the warm-up shaded.
+     */
+    static void soak(Path file, List<SoakPoint> points, List<SlopeJudge.Verdict> verdicts, double fromSeconds)
+            throws IOException {
+        CombinedDomainXYPlot plot = new CombinedDomainXYPlot(new NumberAxis("minutes since the load began"));
+        List<List<Line>> panels = List.of(
+                List.of(new Line("RSS", SoakPoint::rssMb)),
+                List.of(new Line("heap after full GC", SoakPoint::heapMb)),
+                List.of(
+                        new Line("open fds", p -> p.held().fds()),
+                        new Line("TCP connections", p -> p.held().tcp())),
+                List.of(new Line("p99", SoakPoint::p99), new Line("p50", SoakPoint::p50)),
+                List.of(new Line("ok answers/s", SoakPoint::okPerSecond), new Line("errors", SoakPoint::errors)));
+        List<String> units = List.of("RSS, MB", "heap, MB", "count", "ms", "per s / interval");
+        int colour = 0;
+        for (int i = 0; i < panels.size(); i++) {
+            plot.add(panel(units.get(i), panels.get(i), colour, points, verdicts, fromSeconds), 1);
+            colour += panels.get(i).size();
+        }
+        JFreeChart chart = new JFreeChart("Soak: the mix at half capacity", JFreeChart.DEFAULT_TITLE_FONT, plot, true);
+        chart.setBackgroundPaint(java.awt.Color.WHITE);
+        ChartUtils.saveChartAsPNG(file.toFile(), chart, 900, 1000);
+    }
+
+    private static XYPlot panel(
+            String unit,
+            List<Line> lines,
+            int firstColour,
+            List<SoakPoint> points,
+            List<SlopeJudge.Verdict> verdicts,
+            double from) {
+        XYSeriesCollection data = new XYSeriesCollection();
+        XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, false);
+        for (Line line : lines) {
+            java.awt.Color colour = COLOURS[(firstColour + lines.indexOf(line)) % COLOURS.length];
+            XYSeries xs = new XYSeries(line.name());
+            for (SoakPoint p : points) {
+                double v = line.value().applyAsDouble(p);
+                if (!Double.isNaN(v)) {
+                    xs.add(p.seconds() / 60, v);
+                }
+            }
+            renderer.setSeriesPaint(data.getSeriesCount(), colour);
+            data.addSeries(xs);
+            for (SlopeJudge.Verdict v : verdicts) {
+                if (v.rule().series().equals(line.name()) && v.points() >= 3) {
+                    XYSeries fit = new XYSeries(line.name() + " fit: " + (v.pass() ? "PASS" : "FAIL"));
+                    fit.add(v.t0() / 60, v.start());
+                    fit.add(v.t0() / 60 + v.minutes(), v.end());
+                    renderer.setSeriesPaint(data.getSeriesCount(), colour.darker());
+                    renderer.setSeriesStroke(
+                            data.getSeriesCount(),
+                            new java.awt.BasicStroke(
+                                    2f,
+                                    java.awt.BasicStroke.CAP_BUTT,
+                                    java.awt.BasicStroke.JOIN_MITER,
+                                    1f,
+                                    new float[] {6f, 4f},
+                                    0f));
+                    data.addSeries(fit);
+                }
+            }
+        }
+        NumberAxis axis = new NumberAxis(unit);
+        axis.setAutoRangeIncludesZero(true);
+        XYPlot plot = new XYPlot(data, null, axis, renderer);
+        plot.setBackgroundPaint(java.awt.Color.WHITE);
+        plot.setDomainGridlinePaint(java.awt.Color.LIGHT_GRAY);
+        plot.setRangeGridlinePaint(java.awt.Color.LIGHT_GRAY);
+        IntervalMarker warmUp = new IntervalMarker(0, from / 60);
+        warmUp.setPaint(new java.awt.Color(0xEEEEEE));
+        plot.addDomainMarker(warmUp, org.jfree.chart.ui.Layer.BACKGROUND);
+        return plot;
     }
 
     private static void save(Path file, String title, String yLabel, XYSeries... series) throws IOException {

@@ -55,6 +55,18 @@ final class Seeder {
         if (hashes.size() < count) {
             throw new IllegalStateException(hashFile + " has " + hashes.size() + " hashes, " + count + " needed");
         }
+        seed(pgUrl, hashes, count);
+    }
+
+    /**
+     * As above, but past the file's hashes the accounts take them again in turn: the soak's SMS and
+     * recovery numbers never sign in by password, and hashing tens of thousands would take an hour.
+     */
+    static void seedReusing(String pgUrl, Path hashFile, int count) throws Exception {
+        seed(pgUrl, Files.readAllLines(hashFile, StandardCharsets.US_ASCII), count);
+    }
+
+    private static void seed(String pgUrl, List<String> hashes, int count) throws Exception {
         URI u = URI.create(pgUrl.replaceFirst("^postgres(ql)?://", "http://"));
         String[] user = (u.getRawUserInfo() == null ? "postgres:" : u.getRawUserInfo()).split(":", 2);
         String jdbc = "jdbc:postgresql://" + u.getHost() + ":" + (u.getPort() > 0 ? u.getPort() : 5432) + u.getPath();
@@ -69,7 +81,7 @@ final class Seeder {
                     st.setObject(1, UUID.randomUUID());
                     st.setString(2, Pool.phone(i));
                     st.setString(3, "bench" + i + "@example.by");
-                    st.setString(4, hashes.get(i));
+                    st.setString(4, hashes.get(i % hashes.size()));
                     st.addBatch();
                     if (i % 1000 == 999) {
                         st.executeBatch();

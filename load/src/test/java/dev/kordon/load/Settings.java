@@ -15,12 +15,19 @@ record Settings(
         double scale,
         int smsPort,
         int helloPort,
-        String peer) {
+        String peer,
+        double soakMinutes,
+        int soakInterval) {
 
     static Settings fromEnv() throws Exception {
         boolean smoke = "true".equals(env("BENCH_SMOKE", "false"));
+        boolean soak = "true".equals(env("BENCH_SOAK", "false"));
+        if (soak && smoke) {
+            throw new IllegalArgumentException(
+                    "--soak and --smoke are two runs; a short soak is --soak --soak-minutes 3");
+        }
         String url = blankToNull(env("BENCH_URL", ""));
-        String params = env("PARAMS", smoke ? "19456:2" : "19456:2,7168:5");
+        String params = env("PARAMS", smoke || soak ? "19456:2" : "19456:2,7168:5");
         List<int[]> sets = new ArrayList<>();
         for (String p : params.split(",")) {
             String[] mt = p.trim().split(":");
@@ -37,12 +44,19 @@ record Settings(
                 url,
                 blankToNull(env("BENCH_PG_URL", "")),
                 Long.parseLong(env("KORDON_PID", "0")),
-                Integer.parseInt(env("ACCOUNTS", smoke ? "100" : "10000")),
+                Integer.parseInt(env("ACCOUNTS", smoke ? "100" : soak ? "2000" : "10000")),
                 sets,
                 Double.parseDouble(env("SCALE", "1")),
                 smsPort,
                 helloPort == 0 ? Stack.freePort() : helloPort,
-                peer(smoke));
+                peer(smoke),
+                soak ? Double.parseDouble(env("SOAK_MINUTES", "30")) : 0,
+                Integer.parseInt(env("SOAK_INTERVAL", "15")));
+    }
+
+    /** The soak instead of the benchmark: the mix at half capacity for {@link #soakMinutes}. */
+    boolean soak() {
+        return soakMinutes > 0;
     }
 
     private static String peer(boolean smoke) {
@@ -114,6 +128,10 @@ record Settings(
         StringBuilder p = new StringBuilder();
         for (int[] s : params) {
             p.append(p.length() > 0 ? "," : "").append(s[0]).append(':').append(s[1]);
+        }
+        if (soak()) {
+            return "soak " + soakMinutes + " min, a sample every " + soakInterval + " s" + (strict ? ", strict" : "")
+                    + ", accounts " + accounts + ", params " + params.get(0)[0] + ":" + params.get(0)[1];
         }
         return (smoke ? "smoke" : "full") + (strict ? " strict" : "") + ", accounts " + accounts + ", params " + p
                 + (smoke ? "" : ", scale " + scale) + (peer != null ? ", peer " + peer : "")

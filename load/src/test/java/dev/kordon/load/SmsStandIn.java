@@ -69,6 +69,11 @@ final class SmsStandIn implements AutoCloseable {
         return codes.get(digits(phone));
     }
 
+    /** The last code sent to this number, taken: a number used again later never sees a stale code. */
+    String take(String phone) {
+        return codes.remove(digits(phone));
+    }
+
     private static String digits(String phone) {
         return phone.replaceAll("\\D", "");
     }

@@ -87,9 +87,22 @@ public class Step extends Simulation {
                                         percent(6).then(refresh("mix refresh")),
                                         percent(2).then(smsSignIn("mix ")),
                                         percent(2).then(recovery("mix recovery"))))
-                        .injectOpen(constantUsersPerSec(plan.rate()).during(seconds(plan.seconds()))));
+                        .injectOpen(mixArrivals()));
         }
         setUp(populations).protocols(protocol).maxDuration(seconds(plan.seconds() + 60));
+    }
+
+    /** The mix's arrivals: constant, or (the soak) ramped up first, since a cold Kordon is not what it measures. */
+    private io.gatling.javaapi.core.OpenInjectionStep[] mixArrivals() {
+        if (plan.rampSeconds() <= 0) {
+            return new io.gatling.javaapi.core.OpenInjectionStep[] {
+                constantUsersPerSec(plan.rate()).during(seconds(plan.seconds()))
+            };
+        }
+        return new io.gatling.javaapi.core.OpenInjectionStep[] {
+            rampUsersPerSec(1).to(plan.rate()).during(seconds(plan.rampSeconds())),
+            constantUsersPerSec(plan.rate()).during(seconds(plan.seconds() - plan.rampSeconds()))
+        };
     }
 
     /** A closed loop: a fixed number of users, each asking again as soon as it has its answer. */
@@ -127,7 +140,7 @@ public class Step extends Simulation {
                                         && System.currentTimeMillis() - s.getLong("w0") < 10_000)
                                 .on(pause(Duration.ofMillis(25)))
                                 .exec(s -> {
-                                    String code = plan.sms().code(s.getString("phone"));
+                                    String code = plan.sms().take(s.getString("phone"));
                                     return s.set("code", code == null ? "" : code);
                                 })
                                 .doIfOrElse(s -> s.getString("code").isEmpty())
@@ -174,13 +187,19 @@ public class Step extends Simulation {
                                 http("POST /api/v1/token/refresh")
                                         .post("/api/v1/token/refresh")
                                         .body(StringBody("{\"refresh_token\":\"#{token}\"}")),
-                                List.of(jsonPath("$.refresh_token").optional().saveAs("next")),
+                                List.of(
+                                        jsonPath("$.refresh_token").optional().saveAs("next"),
+                                        jsonPath("$.access_token").optional().saveAs("access")),
                                 200)
                         .exec(s -> {
                             if (s.contains("next")) {
                                 pool.refresh.offer(s.getString("next"));
                             }
-                            return s.remove("next");
+                            // Verify's tokens are renewed too: access tokens expire (15 min) within a soak.
+                            if (s.contains("access")) {
+                                pool.freshAccess(s.getString("access"));
+                            }
+                            return s.removeAll("next", "access");
                         }));
     }
 
