@@ -11,10 +11,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.regex.Pattern;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -25,11 +22,10 @@ import org.slf4j.LoggerFactory;
 public final class LogCapture {
     private static final DateTimeFormatter TIME =
             DateTimeFormatter.ofPattern("HH:mm:ss.SSS").withZone(ZoneId.systemDefault());
-    private static final Collection<String> LINES = new ConcurrentLinkedQueue<>();
+    private static final LeakScan SCAN = new LeakScan();
     /** The lines of Kordon's named loggers (kordon.audit, kordon.access), with their fields. */
     private static final Collection<Fields> RECORDS = new ConcurrentLinkedQueue<>();
 
-    private static final Set<String> SECRETS = ConcurrentHashMap.newKeySet();
     private static volatile boolean installed;
 
     private record Fields(String logger, Map<String, String> values) {}
@@ -48,7 +44,7 @@ public final class LogCapture {
                 if (event.getKeyValuePairs() != null) {
                     event.getKeyValuePairs().forEach(kv -> fields.put(kv.key, String.valueOf(kv.value)));
                 }
-                LINES.add(line(event, fields));
+                SCAN.line(line(event, fields));
                 if (event.getLoggerName().startsWith("kordon.")) {
                     RECORDS.add(new Fields(event.getLoggerName(), fields));
                 }
@@ -89,15 +85,13 @@ public final class LogCapture {
     /** Remembers a secret the system issued or a test used; it must never show up in a log line. */
     public static String secret(String value) {
         if (value != null && value.length() >= 6) {
-            SECRETS.add(value);
+            SCAN.secret(value);
         }
         return value;
     }
 
     public static List<String> leaks() {
-        return SECRETS.stream()
-                .filter(s -> LINES.stream().anyMatch(line -> appears(line, s)))
-                .toList();
+        return SCAN.leaks();
     }
 
     /**
@@ -105,8 +99,9 @@ public final class LogCapture {
      * failure can be traced without printing the secret once more.
      */
     public static List<String> leakedLines() {
+        List<String> lines = SCAN.lines();
         return leaks().stream()
-                .map(s -> LINES.stream()
+                .map(s -> lines.stream()
                         .filter(line -> appears(line, s))
                         .findFirst()
                         .orElse("")
@@ -115,22 +110,14 @@ public final class LogCapture {
                 .toList();
     }
 
-    /**
-     * A digits-only secret (an SMS code) counts only as a token of its own: not inside a longer
-     * number, nor inside a word such as a hex request id, where six digits in a row occur by chance.
-     */
+    /** Whether the secret shows in the line, as the leak scan judges it ({@link LeakScan#appears}). */
     public static boolean appears(String line, String secret) {
-        if (!secret.chars().allMatch(Character::isDigit)) {
-            return line.contains(secret);
-        }
-        return Pattern.compile("(?<![0-9A-Za-z])" + secret + "(?![0-9A-Za-z])")
-                .matcher(line)
-                .find();
+        return LeakScan.appears(line, secret);
     }
 
     /** The lines captured so far that contain {@code text}. */
     public static List<String> linesWith(String text) {
-        return LINES.stream().filter(line -> line.contains(text)).toList();
+        return SCAN.lines().stream().filter(line -> line.contains(text)).toList();
     }
 
     /** The fields of each line the logger {@code name} wrote so far, in order. */
@@ -142,6 +129,6 @@ public final class LogCapture {
     }
 
     public static int lineCount() {
-        return LINES.size();
+        return SCAN.lineCount();
     }
 }

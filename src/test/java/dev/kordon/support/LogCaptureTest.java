@@ -24,4 +24,25 @@ class LogCaptureTest {
         // Not registered as a secret (that would fail every later class): checked through the same matcher.
         assertThat(LogCapture.appears("a line holding " + marker, marker)).isTrue();
     }
+
+    @Test
+    void aScanFindsASecretWhetherItsLineCameBeforeOrAfterItAndEachOnlyAfterItAppeared() {
+        LeakScan scan = new LeakScan();
+        scan.line("sign-in for +375291234567 at 10:00");
+        scan.secret("Early-Secret-1");
+        assertThat(scan.leaks()).isEmpty();
+        // A line after the secret: found among the new lines.
+        scan.line("oops Early-Secret-1 in a debug line");
+        assertThat(scan.leaks()).containsExactly("Early-Secret-1");
+        // A secret issued after its line was scanned: found among the earlier lines.
+        scan.line("code 271828 handed over");
+        assertThat(scan.leaks()).containsExactly("Early-Secret-1");
+        scan.secret("271828");
+        assertThat(scan.leaks()).containsExactly("Early-Secret-1", "271828");
+        // Once found, always reported, and a secret never seen stays out.
+        scan.secret("Never-Logged-2");
+        scan.line("nothing here");
+        assertThat(scan.leaks()).containsExactly("Early-Secret-1", "271828");
+        assertThat(scan.lineCount()).isEqualTo(4);
+    }
 }
