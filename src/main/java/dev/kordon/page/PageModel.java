@@ -57,10 +57,17 @@ public final class PageModel {
         return m;
     }
 
-    /** «Вход в аккаунт» in {@code mode}, filled in with the login typed last. */
+    /**
+     * «Вход в аккаунт» in {@code mode}, filled in with the login typed last, or else with the phone an
+     * OpenID Connect client named ({@code login_hint}, passed on by the authorization).
+     */
     Model login(RoutingContext ctx, String mode) {
         Model m = of(ctx);
         JsonObject hint = cookies.hint(ctx);
+        String named = ctx.queryParams().get("login_hint");
+        if (hint.getString("login") == null && named != null && named.length() <= 32) {
+            hint = new JsonObject().put("category", category(ctx, null)).put("login", named);
+        }
         m.put("mode", mode)
                 .put("category", category(ctx, hint.getString("category")))
                 .put("login", shown(hint.getString("category"), hint.getString("login", "")))

@@ -53,7 +53,7 @@ public final class PageRoutes implements Mount {
         this.clientIp = edge.clientIp();
         this.cookies = new Cookies(config.cookieSecure());
         this.csrf = new Csrf(cookies, parts.secrets());
-        this.returns = new ReturnUrl(config.portalUrl(), config.web().returnOrigins());
+        this.returns = ReturnUrl.withOwnOrigin(config.portalUrl(), config.web().returnOrigins(), config.jwt().issuer());
         this.model = new PageModel(config, parts.logins(), cookies, csrf, returns);
         this.view = new PageView(parts.templates(), edge.faults());
         this.session = new PageSession(cookies, parts.sessions());
@@ -140,7 +140,7 @@ public final class PageRoutes implements Mount {
         answer.onSuccess(a -> {
                     if (a instanceof ChangeRequired change) {
                         cookies.set(ctx, Cookies.CHANGE, change.changeToken(), Duration.ofSeconds(change.expiresIn()));
-                        PageView.redirect(ctx, "/password/change" + PageModel.langQuery(ctx));
+                        PageView.redirect(ctx, "/password/change" + returns.carried(ctx));
                         return;
                     }
                     session.start(ctx, (BrowserSession) a, returns.target(ctx));
@@ -257,8 +257,7 @@ public final class PageRoutes implements Mount {
                 .change(changeToken, null, form(ctx, "new_password"), form(ctx, "confirm_password"), clientIp.of(ctx))
                 .onSuccess(account -> flows.signIn()
                         .changed(account)
-                        .onSuccess(
-                                started -> session.start(ctx, started, "/password/changed" + PageModel.langQuery(ctx)))
+                        .onSuccess(started -> session.start(ctx, started, afterForcedChange(ctx)))
                         .onFailure(ctx::fail))
                 .onFailure(err -> changeRefused(ctx, err, true));
     }
@@ -294,6 +293,15 @@ public final class PageRoutes implements Mount {
             return;
         }
         view.refused(ctx, err, m, "change.ftlh", null);
+    }
+
+    /**
+     * A sign-in that Kordon itself asked for (an OpenID Connect authorization) goes on there at once;
+     * any other lands on «Ваш пароль был успешно изменен», whose «В меню» leads to the portal.
+     */
+    private String afterForcedChange(RoutingContext ctx) {
+        String back = returns.requested(ctx);
+        return returns.isOwn(back) ? back : "/password/changed" + PageModel.langQuery(ctx);
     }
 
     // ---- small helpers

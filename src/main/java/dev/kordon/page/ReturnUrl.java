@@ -16,9 +16,45 @@ public final class ReturnUrl {
     private final String portalUrl;
     private final List<String> origins;
 
+    private final String own;
+
     public ReturnUrl(String portalUrl, List<String> origins) {
+        this(portalUrl, origins, null);
+    }
+
+    private ReturnUrl(String portalUrl, List<String> origins, String own) {
         this.portalUrl = portalUrl;
         this.origins = origins;
+        this.own = own;
+    }
+
+    /**
+     * Also Kordon's own origin (that of {@code issuer}): a sign-in asked for by Kordon's OpenID
+     * Connect authorization returns there to finish it.
+     */
+    static ReturnUrl withOwnOrigin(String portalUrl, List<String> origins, String issuer) {
+        String own = origin(issuer);
+        if (own == null) {
+            return new ReturnUrl(portalUrl, origins);
+        }
+        List<String> all = new java.util.ArrayList<>(origins);
+        all.add(own);
+        return new ReturnUrl(portalUrl, List.copyOf(all), own);
+    }
+
+    /** Whether {@code url} leads back into Kordon itself. */
+    boolean isOwn(String url) {
+        return own != null && !url.isEmpty() && own.equals(origin(url));
+    }
+
+    /** The language and the allowed return URL as a query string ("?lang=en&return=..."), or "". */
+    String carried(RoutingContext ctx) {
+        String r = requested(ctx);
+        String lang = PageModel.langQuery(ctx);
+        if (r.isEmpty()) {
+            return lang;
+        }
+        return (lang.isEmpty() ? "?" : lang + "&") + "return=" + URLEncoder.encode(r, StandardCharsets.UTF_8);
     }
 
     /** The requested return URL if it is allowed, else "". */

@@ -78,9 +78,18 @@ public final class TokenService {
      * so that an account epoch raised while the check ran refuses it.
      */
     public Issued issueAccess(Account account, List<String> amr, String sid, long issuedAtMs) {
+        return issueAccess(account, amr, sid, issuedAtMs, new JsonObject());
+    }
+
+    /**
+     * The same, with claims of the grant it answers: for an OpenID Connect client, its {@code
+     * client_id} and the {@code scope} granted (RFC 9068), which userinfo answers for.
+     */
+    public Issued issueAccess(Account account, List<String> amr, String sid, long issuedAtMs, JsonObject grant) {
         JsonObject claims = claims(account, accessTtlSeconds, issuedAtMs)
                 .put("role", account.role())
                 .put("amr", new JsonArray(amr));
+        grant.forEach(e -> claims.put(e.getKey(), e.getValue()));
         if (sid != null) {
             claims.put("sid", sid);
         }
