@@ -112,6 +112,34 @@ class IdTokenKeysTest {
         assertThat(ids.verify(null)).isNull();
     }
 
+    /** The RSA key is published, so whoever holds an ID token must not pass it off as an access token. */
+    @Test
+    void aTokenTheIdTokenKeySignedIsNeverAcceptedAsAnAccessToken() throws Exception {
+        rig.account("+375291110002", "Correct-horse-9");
+        String access =
+                rig.login("+375291110002", "Correct-horse-9").bodyAsJsonObject().getString("access_token");
+        assertThat(rig.get("/api/v1/me", access).statusCode()).isEqualTo(200);
+        String[] parts = access.split("\\.");
+        JsonObject claims = new JsonObject(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8));
+        SigningKeys.RsaKey rsa = rig.keys.rsaSigner();
+        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+        String header = b64.encodeToString(new JsonObject()
+                .put("alg", "RS256")
+                .put("typ", "at+jwt")
+                .put("kid", rsa.kid())
+                .encode()
+                .getBytes(StandardCharsets.UTF_8));
+        Signature signer = Signature.getInstance("SHA256withRSA");
+        signer.initSign(rsa.privateKey());
+        signer.update((header + "." + parts[1]).getBytes(StandardCharsets.US_ASCII));
+        String forged = header + "." + parts[1] + "." + b64.encodeToString(signer.sign());
+        String idToken = rig.running.wiring().idTokens().sign(claims);
+        for (String token : List.of(forged, idToken)) {
+            assertThat(rig.get("/api/v1/me", token).statusCode()).isEqualTo(401);
+            assertThat(rig.get("/auth/verify", token).statusCode()).isEqualTo(401);
+        }
+    }
+
     @Test
     void anRsaKeyUnder2048BitsIsRefusedWithAClearMessage(@TempDir Path dir) throws Exception {
         KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
