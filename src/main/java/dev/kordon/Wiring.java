@@ -28,6 +28,7 @@ import dev.kordon.guard.Secrets;
 import dev.kordon.guard.SmsCodes;
 import dev.kordon.guard.TempPasswords;
 import dev.kordon.guard.Throttles;
+import dev.kordon.keys.IdTokens;
 import dev.kordon.keys.SigningKeys;
 import dev.kordon.ops.Metrics;
 import dev.kordon.render.Templates;
@@ -71,6 +72,7 @@ public final class Wiring {
     private final AdminFlow admin;
     private final AccountCredentials credentials;
     private final DeadLetters deadLetters;
+    private final IdTokens idTokens;
 
     /** {@code verifyCache}: verified tokens kept per instance; the command line keeps none. */
     Wiring(Clients clients, SigningKeys keys, int verifyCache) {
@@ -121,6 +123,7 @@ public final class Wiring {
         admin = new AdminFlow(subscribers, guards.throttles(), audit, sessions, grants.browser());
         credentials = new AccountCredentials(admin, guards, notices, sessions, grants);
         deadLetters = new DeadLetters(redis, secrets, notices.outbox());
+        idTokens = new IdTokens(keys);
     }
 
     /**
@@ -250,6 +253,11 @@ public final class Wiring {
 
     public AccountCredentials credentials() {
         return credentials;
+    }
+
+    /** The OpenID Connect ID-token signer; {@link IdTokens#on()} is false without an RSA key. */
+    public IdTokens idTokens() {
+        return idTokens;
     }
 
     /** The dead letters the console shows and sends again. */
