@@ -136,26 +136,6 @@ public final class SignIn {
         return Future.succeededFuture(pair(account, List.of(Method.PASSWORD.code()), rotated, rotatedAt));
     }
 
-    /**
-     * What an OpenID Connect client gets for a person signed in on the pages: an access token naming
-     * the client and the scope, and a refresh family when a password proved the sign-in (an SMS code
-     * is one visit, here as on every channel). The tokens count from {@code since}, when the code
-     * was issued, so a password change landing after it refuses them.
-     */
-    public Future<TokenPair> forClient(Account account, List<String> amr, long since, JsonObject grant) {
-        if (!eligible(account)) {
-            return Future.failedFuture(new FlowException(Failure.INVALID_GRANT));
-        }
-        if (!amr.contains(Method.PASSWORD.code())) {
-            TokenService.Issued at = tokens.issueAccess(account, amr, null, since, grant);
-            return Future.succeededFuture(new TokenPair(at.token(), at.expiresIn(), null, 0));
-        }
-        return refresh.issue(account.id()).map(rt -> {
-            TokenService.Issued at = tokens.issueAccess(account, amr, rt.family(), since, grant);
-            return new TokenPair(at.token(), at.expiresIn(), rt.token(), rt.expiresIn());
-        });
-    }
-
     /** The pages get a browser session; the API a token pair, with a refresh family for the password alone. */
     private Future<Object> grant(Proof proof, boolean page) {
         Account a = proof.account();

@@ -1,14 +1,19 @@
 package dev.kordon.oidc;
 
 import dev.kordon.keys.IdTokens;
+import dev.kordon.problem.Failure;
 import dev.kordon.server.Edge;
 import dev.kordon.server.Mount;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 import java.util.List;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,13 +25,20 @@ import org.slf4j.LoggerFactory;
 public final class OidcRoutes implements Mount {
     private static final Logger LOG = LoggerFactory.getLogger(OidcRoutes.class);
     public static final String DISCOVERY = "/.well-known/openid-configuration";
+    static final String AUTHORIZE = "/oauth2/authorize";
+    static final String TOKEN = "/oauth2/token";
+    static final String USERINFO = "/oauth2/userinfo";
 
     private final IdTokens idTokens;
+    private final Edge edge;
+    private final OidcParts parts;
     /** Encoded once: the document changes only with the configuration, which is read at start. */
     private final String discovery;
 
-    public OidcRoutes(Edge edge, IdTokens idTokens) {
-        this.idTokens = idTokens;
+    public OidcRoutes(Edge edge, OidcParts parts) {
+        this.idTokens = parts.idTokens();
+        this.edge = edge;
+        this.parts = parts;
         this.discovery = discovery(edge.config().jwt().issuer()).encode();
         if (!idTokens.on()) {
             LOG.info("OpenID Connect is off: no RSA private key among the signing keys (jwt.keys-dir);"
@@ -37,6 +49,37 @@ public final class OidcRoutes implements Mount {
     @Override
     public void on(Router router, Vertx vertx) {
         router.get(DISCOVERY).handler(this::discovery);
+    }
+
+    /**
+     * Discovery and the /oauth2/ endpoints, with the pages' answer to who is signed in (the browser
+     * session) and their error page, for one instance's router.
+     */
+    public Mount through(
+            Function<RoutingContext, Future<JsonObject>> signedIn, BiConsumer<RoutingContext, Failure> errorPage) {
+        return (router, vertx) -> {
+            on(router, vertx);
+            AuthorizeEndpoint authorize = new AuthorizeEndpoint(parts, signedIn, errorPage);
+            TokenEndpoint token = new TokenEndpoint(parts, edge.clientIp());
+            Userinfo userinfo = new Userinfo(parts);
+            router.route("/oauth2/*").handler(this::onlyWhenOn);
+            router.route("/oauth2/*")
+                    .handler(BodyHandler.create(false)
+                            .setBodyLimit(edge.config().http().bodyLimit()));
+            router.get(AUTHORIZE).handler(authorize::handle);
+            router.post(AUTHORIZE).handler(authorize::handle);
+            router.post(TOKEN).handler(token::handle);
+            router.get(USERINFO).handler(userinfo::handle);
+            router.post(USERINFO).handler(userinfo::handle);
+        };
+    }
+
+    private void onlyWhenOn(RoutingContext ctx) {
+        if (idTokens.on()) {
+            ctx.next();
+        } else {
+            ctx.fail(404);
+        }
     }
 
     private void discovery(RoutingContext ctx) {
@@ -59,10 +102,9 @@ public final class OidcRoutes implements Mount {
         String base = issuer.endsWith("/") ? issuer.substring(0, issuer.length() - 1) : issuer;
         return new JsonObject()
                 .put("issuer", issuer)
-                .put("authorization_endpoint", base + "/oauth2/authorize")
-                .put("token_endpoint", base + "/oauth2/token")
-                .put("userinfo_endpoint", base + "/oauth2/userinfo")
-                .put("end_session_endpoint", base + "/oauth2/logout")
+                .put("authorization_endpoint", base + AUTHORIZE)
+                .put("token_endpoint", base + TOKEN)
+                .put("userinfo_endpoint", base + USERINFO)
                 .put("jwks_uri", base + "/.well-known/jwks.json")
                 .put("response_types_supported", list("code"))
                 .put("response_modes_supported", list("query"))
@@ -92,9 +134,8 @@ public final class OidcRoutes implements Mount {
                 .put("ui_locales_supported", list("ru", "en"))
                 .put("request_parameter_supported", false)
                 .put("request_uri_parameter_supported", false)
-                .put("claims_parameter_supported", false)
-                .put("backchannel_logout_supported", true)
-                .put("backchannel_logout_session_supported", true);
+                // No end_session_endpoint nor back-channel logout yet: what is not built is not announced.
+                .put("claims_parameter_supported", false);
     }
 
     private static JsonArray list(String... values) {

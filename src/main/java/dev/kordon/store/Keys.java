@@ -204,6 +204,27 @@ public final class Keys {
         return prefix + ":{oc:" + codeHash + "}:spent";
     }
 
+    /**
+     * What an authorization code's first use issued (the account and the refresh family it opened),
+     * by the code's issued id; lives the code's lifetime plus ten minutes, like the spent marker.
+     */
+    public String oidcIssued(String issuedId) {
+        return prefix + ":{oi:" + issuedId + "}:issued";
+    }
+
+    /**
+     * An OpenID Connect client's hold on a refresh family (JSON: client, scope, amr); lives as long as
+     * the family can. A family without one was not issued to a client and is refused at its endpoint.
+     */
+    public String oidcFamily(UUID account, String family) {
+        return accountScope(account) + "ofam:" + family;
+    }
+
+    /** Failed client authentications and bad codes at the token endpoint, per client or address (hashed). */
+    public String oidcFailures(String who) {
+        return prefix + ":{of:" + hashed(who) + "}:fail";
+    }
+
     // ---- Kordon-wide
 
     /** Every SMS sent, all numbers together, one minute from the first; its own tag, {sms}. */
