@@ -3,8 +3,10 @@ package dev.kordon;
 import dev.kordon.admin.AdminFlow;
 import dev.kordon.admin.ConsoleAccess;
 import dev.kordon.api.AdminApi;
+import dev.kordon.api.ClientsApi;
 import dev.kordon.api.PublicApi;
 import dev.kordon.bus.LocalCodec;
+import dev.kordon.client.ConfiguredClients;
 import dev.kordon.config.ConfigException;
 import dev.kordon.config.ConfigTree;
 import dev.kordon.config.KordonConfig;
@@ -241,6 +243,7 @@ public final class Main {
                             new ClientIp(config.http().trustedProxies()),
                             new Readiness(pg, redis, drain),
                             new Faults(metrics::internalError));
+                    ClientsApi clients = new ClientsApi(edge, wiring.oidcClients());
                     PageParts pageParts = new PageParts(
                             wiring.templates(),
                             wiring.secrets(),
@@ -256,9 +259,12 @@ public final class Main {
                     long sendTimeout = config.dispatch().sendTimeout().toMillis();
                     // The outbox reader gets its own Redis connections: its polling never queues behind sign-ins.
                     RedisStore dispatchRedis = RedisStore.create(vertx, config.redis());
-                    return vertx.deployVerticle(
+                    // The configuration's clients are stored before any port could be asked for one.
+                    return new ConfiguredClients(wiring.oidcClients())
+                            .upsert(vertx.fileSystem(), config.oidcClients())
+                            .compose(v -> vertx.deployVerticle(
                                     () -> new CredentialVerticle(hasher, config.hashWorkers(), hashPlaces),
-                                    new DeploymentOptions())
+                                    new DeploymentOptions()))
                             .compose(id -> vertx.deployVerticle(
                                     new MailVerticle(config.smtp(), config.mailFrom(), sendTimeout)))
                             .compose(id -> vertx.deployVerticle(
@@ -290,7 +296,8 @@ public final class Main {
                                                     new AdminVerticle(
                                                             edge,
                                                             new AdminVerticle.Parts(
-                                                                    new AdminApi(edge, admin, wiring.credentials()),
+                                                                    new AdminApi(
+                                                                            edge, admin, wiring.credentials(), clients),
                                                                     consoleMount(
                                                                             new ConsoleRoutes(
                                                                                     edge,

@@ -6,6 +6,8 @@ import dev.kordon.account.PhoneFormat;
 import dev.kordon.admin.AccountCredentials;
 import dev.kordon.admin.AdminFlow;
 import dev.kordon.audit.Audit;
+import dev.kordon.client.ClientAdmin;
+import dev.kordon.client.ClientRegistry;
 import dev.kordon.config.KordonConfig;
 import dev.kordon.credential.Credentials;
 import dev.kordon.dispatch.DeadLetters;
@@ -71,6 +73,7 @@ public final class Wiring {
     private final AdminFlow admin;
     private final AccountCredentials credentials;
     private final DeadLetters deadLetters;
+    private final ClientAdmin oidcClients;
 
     /** {@code verifyCache}: verified tokens kept per instance; the command line keeps none. */
     Wiring(Clients clients, SigningKeys keys, int verifyCache) {
@@ -121,6 +124,7 @@ public final class Wiring {
         admin = new AdminFlow(subscribers, guards.throttles(), audit, sessions, grants.browser());
         credentials = new AccountCredentials(admin, guards, notices, sessions, grants);
         deadLetters = new DeadLetters(redis, secrets, notices.outbox());
+        oidcClients = new ClientAdmin(new ClientRegistry(db, secrets), audit);
     }
 
     /**
@@ -250,6 +254,11 @@ public final class Wiring {
 
     public AccountCredentials credentials() {
         return credentials;
+    }
+
+    /** The registered OpenID Connect clients, as the operator changes them; {@code registry()} reads them. */
+    public ClientAdmin oidcClients() {
+        return oidcClients;
     }
 
     /** The dead letters the console shows and sends again. */

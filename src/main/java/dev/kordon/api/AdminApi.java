@@ -29,12 +29,15 @@ public final class AdminApi implements Mount {
     private final Edge edge;
     private final AdminFlow admin;
     private final AccountCredentials credentials;
+    private final ClientsApi clients;
     private final byte[] token;
 
-    public AdminApi(Edge edge, AdminFlow admin, AccountCredentials credentials) {
+    /** {@code clients}: the OpenID Connect clients' routes, behind the same checks. */
+    public AdminApi(Edge edge, AdminFlow admin, AccountCredentials credentials, ClientsApi clients) {
         this.edge = edge;
         this.admin = admin;
         this.credentials = credentials;
+        this.clients = clients;
         this.token = edge.config().admin().token().getBytes(StandardCharsets.UTF_8);
     }
 
@@ -109,6 +112,7 @@ public final class AdminApi implements Mount {
                                 edge.clientIp().of(ctx))
                         .onSuccess(issued -> Routes.json(ctx, 202, ApiJson.of(issued)))
                         .onFailure(ctx::fail));
+        clients.on(router, vertx);
     }
 
     private void authorize(RoutingContext ctx) {
