@@ -96,6 +96,8 @@ class ClientsApiTest {
         String secret = body.getString("client_secret");
         assertThat(secret).matches("[A-Za-z0-9_-]{43}");
         assertThat(body.getInteger("client_secret_expires_at")).isZero();
+        // The one answer that carries the secret is kept by no cache on the way.
+        assertThat(created.getHeader("Cache-Control")).isEqualTo("no-store");
         assertThat(body.getString("client_id")).isEqualTo("portal");
         assertThat(body.getString("token_endpoint_auth_method")).isEqualTo("client_secret_basic");
         assertThat(body.getString("scope")).isEqualTo("openid phone roles");
