@@ -1,11 +1,14 @@
 package dev.kordon;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kordon.audit.Audit;
 import dev.kordon.client.ClientRegistry;
 import dev.kordon.client.ConfiguredClients;
 import dev.kordon.config.ConfigException;
+import dev.kordon.config.ConfigTree;
+import dev.kordon.config.KordonConfig;
 import dev.kordon.support.LogCapture;
 import dev.kordon.support.Rig;
 import io.vertx.core.json.JsonObject;
@@ -217,6 +220,18 @@ class ClientsCliTest {
         Ran gone = run("clients", "show", "cli-portal");
         assertThat(gone.code()).isEqualTo(Cli.NO_ACCOUNT);
         assertThat(gone.err()).contains("no such client");
+    }
+
+    @Test
+    void noClientsByDefaultAndAValueThatIsNoListOfMappingsIsRefusedNamingTheKey() {
+        Map<String, String> env = env();
+        Path conf = Path.of("conf", "kordon.yaml");
+        assertThat(KordonConfig.from(ConfigTree.load(conf, env)).oidcClients()).isEmpty();
+        env.put("KORDON_OIDC_CLIENTS", "portal");
+        assertThatThrownBy(() -> KordonConfig.from(ConfigTree.load(conf, env)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("oidc.clients (KORDON_OIDC_CLIENTS)")
+                .hasMessageContaining("a list of mappings");
     }
 
     @Test
