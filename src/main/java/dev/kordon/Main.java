@@ -27,6 +27,7 @@ import dev.kordon.gate.SignedIn;
 import dev.kordon.gate.VerifyRoutes;
 import dev.kordon.guard.ConsoleSessions;
 import dev.kordon.keys.SigningKeys;
+import dev.kordon.oidc.OidcRoutes;
 import dev.kordon.ops.Drain;
 import dev.kordon.ops.HeapSettings;
 import dev.kordon.ops.Logging;
@@ -72,6 +73,7 @@ public final class Main {
         Path confFile = Cli.conf(args);
         DevMode dev = null;
         KordonConfig config;
+        SigningKeys keys;
         try {
             ConfigTree tree = ConfigTree.load(confFile, System.getenv());
             // Before dev mode's servers start, so that their lines follow the configured levels too.
@@ -83,15 +85,18 @@ public final class Main {
                 tree = dev.apply(tree);
             }
             config = KordonConfig.from(tree);
-        } catch (ConfigException e) {
-            log.error("kordon: cannot start: " + e.getMessage());
+            keys = dev != null
+                    ? dev.signingKeys()
+                    : SigningKeys.load(config.jwt().keysDir());
+        } catch (ConfigException | java.io.IOException | java.security.GeneralSecurityException e) {
+            // A key refused (an RSA key under 2048 bits, a curve other than P-256) names its file.
+            log.error("kordon: cannot start: "
+                    + (e instanceof java.io.IOException ? "reading the signing keys: " + e : e.getMessage()));
             System.exit(2);
             return;
         }
         Metrics metrics = new Metrics();
         Vertx vertx = metrics.newVertx(new VertxOptions().setPreferNativeTransport(true));
-        SigningKeys keys =
-                dev != null ? dev.signingKeys() : SigningKeys.load(config.jwt().keysDir());
         Running running;
         try {
             running = start(vertx, metrics, config, keys, dev)
@@ -255,6 +260,8 @@ public final class Main {
                             wiring.throttles(),
                             wiring.audit());
 
+                    // One for all instances: it says once at start whether OpenID Connect is on.
+                    OidcRoutes oidc = new OidcRoutes(edge, wiring.idTokens());
                     int instances = config.httpInstances();
                     long sendTimeout = config.dispatch().sendTimeout().toMillis();
                     // The outbox reader gets its own Redis connections: its polling never queues behind sign-ins.
@@ -282,7 +289,7 @@ public final class Main {
                                                         new HttpVerticle.Parts(
                                                                 new VerifyRoutes(signedIn),
                                                                 pages,
-                                                                new PublicApi(edge, flows),
+                                                                new PublicApi(edge, flows).then(oidc),
                                                                 dev == null
                                                                         ? Mount.NONE
                                                                         : (router, v) -> dev.routes(router),

@@ -30,6 +30,7 @@ import dev.kordon.guard.Secrets;
 import dev.kordon.guard.SmsCodes;
 import dev.kordon.guard.TempPasswords;
 import dev.kordon.guard.Throttles;
+import dev.kordon.keys.IdTokens;
 import dev.kordon.keys.SigningKeys;
 import dev.kordon.ops.Metrics;
 import dev.kordon.render.Templates;
@@ -74,6 +75,7 @@ public final class Wiring {
     private final AccountCredentials credentials;
     private final DeadLetters deadLetters;
     private final ClientAdmin oidcClients;
+    private final IdTokens idTokens;
 
     /** {@code verifyCache}: verified tokens kept per instance; the command line keeps none. */
     Wiring(Clients clients, SigningKeys keys, int verifyCache) {
@@ -125,6 +127,7 @@ public final class Wiring {
         credentials = new AccountCredentials(admin, guards, notices, sessions, grants);
         deadLetters = new DeadLetters(redis, secrets, notices.outbox());
         oidcClients = new ClientAdmin(new ClientRegistry(db, secrets), audit);
+        idTokens = new IdTokens(keys);
     }
 
     /**
@@ -259,6 +262,11 @@ public final class Wiring {
     /** The registered OpenID Connect clients, as the operator changes them; {@code registry()} reads them. */
     public ClientAdmin oidcClients() {
         return oidcClients;
+    }
+
+    /** The OpenID Connect ID-token signer; {@link IdTokens#on()} is false without an RSA key. */
+    public IdTokens idTokens() {
+        return idTokens;
     }
 
     /** The dead letters the console shows and sends again. */

@@ -12,4 +12,12 @@ public interface Mount {
     Mount NONE = (router, vertx) -> {};
 
     void on(Router router, Vertx vertx);
+
+    /** This part's routes, then {@code next}'s, on the same router. */
+    default Mount then(Mount next) {
+        return (router, vertx) -> {
+            on(router, vertx);
+            next.on(router, vertx);
+        };
+    }
 }

@@ -189,6 +189,21 @@ public final class Keys {
         return clientScope(client) + "console-fail";
     }
 
+    // ---- One OpenID Connect authorization code: <prefix>:{oc:<keyed hash of the code>}:…
+
+    /** An authorization code's grant (JSON, nothing secret), by the code's keyed hash; lives 60 s, taken once. */
+    public String oidcCode(String codeHash) {
+        return prefix + ":{oc:" + codeHash + "}:code";
+    }
+
+    /**
+     * A spent authorization code: its grant and the id its first use issued under, so a replay can end
+     * what that use issued; lives the code's lifetime plus ten minutes.
+     */
+    public String oidcCodeSpent(String codeHash) {
+        return prefix + ":{oc:" + codeHash + "}:spent";
+    }
+
     // ---- Kordon-wide
 
     /** Every SMS sent, all numbers together, one minute from the first; its own tag, {sms}. */

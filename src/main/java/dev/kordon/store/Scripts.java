@@ -9,6 +9,9 @@ public final class Scripts {
     public static final LuaScript EPOCH_RAISE = LuaScript.load("epoch_raise.lua");
     public static final LuaScript LOGIN_GATE = LuaScript.load("login_gate.lua");
     public static final LuaScript LOGIN_SETTLE = LuaScript.load("login_settle.lua");
+    /** An OpenID Connect authorization code spent once; its spent marker answers a replay. */
+    public static final LuaScript OIDC_CODE_TAKE = LuaScript.load("oidc_code_take.lua");
+
     public static final LuaScript OUTBOX_BACKLOG = LuaScript.load("outbox_backlog.lua");
     /** The outbox and the dead letters: an entry replaced by its copy sealed under the newest key. */
     public static final LuaScript RESEAL = LuaScript.load("reseal.lua");

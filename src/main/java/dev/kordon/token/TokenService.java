@@ -56,6 +56,10 @@ public final class TokenService {
             options.addJwk(jwk);
             published.add(jwk);
         }
+        // The ID-token keys are published beside them, never trusted for access tokens.
+        for (SigningKeys.RsaKey key : keys.rsa()) {
+            published.add(SigningKeys.jwk(key));
+        }
         this.verifier = JWTAuth.create(vertx, options);
         this.jwks = new JsonObject().put("keys", published);
     }

@@ -13,6 +13,7 @@ class WebFacesTest {
     static final String PAGE = "dev.kordon.page..";
     static final String CONSOLE = "dev.kordon.console..";
     static final String GATE = "dev.kordon.gate..";
+    static final String OIDC = "dev.kordon.oidc..";
 
     static JavaClasses kordon;
 
@@ -29,7 +30,7 @@ class WebFacesTest {
                 .resideInAPackage(SERVER)
                 .should()
                 .dependOnClassesThat()
-                .resideInAnyPackage(API, PAGE, CONSOLE, GATE)
+                .resideInAnyPackage(API, PAGE, CONSOLE, GATE, OIDC)
                 .check(kordon);
     }
 
@@ -80,6 +81,18 @@ class WebFacesTest {
                 .check(kordon);
     }
 
+    /** The OpenID Connect face stands on the server alone: no page, API, console or proxy of the others. */
+    @Test
+    void theOpenIdConnectFaceDrawsOnNoOtherFace() {
+        noClasses()
+                .that()
+                .resideInAPackage(OIDC)
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(API, PAGE, CONSOLE, GATE)
+                .check(kordon);
+    }
+
     /** The command line runs the admin flow itself: it never goes through a port's routes. */
     @Test
     void theCommandLineDependsOnFlowsNeverOnTheWeb() {
@@ -88,7 +101,7 @@ class WebFacesTest {
                 .haveFullyQualifiedName("dev.kordon.Cli")
                 .should()
                 .dependOnClassesThat()
-                .resideInAnyPackage(SERVER, API, PAGE, CONSOLE, GATE)
+                .resideInAnyPackage(SERVER, API, PAGE, CONSOLE, GATE, OIDC)
                 .check(kordon);
     }
 }

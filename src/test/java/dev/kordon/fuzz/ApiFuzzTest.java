@@ -56,7 +56,7 @@ class ApiFuzzTest {
         return s.replaceAll("[^\\x20-\\x7e]", "");
     }
 
-    @FuzzTest(maxDuration = "60s")
+    @FuzzTest(maxDuration = "30s")
     void endpoints(FuzzedDataProvider data) throws Exception {
         String path = data.pickValue(PATHS);
         Buffer body;

@@ -15,7 +15,7 @@ class PhoneFuzzTest {
     private static final LoginParser PARSER = new LoginParser(
             KordonConfig.from(ConfigTree.load(Path.of("conf", "kordon.yaml"), Map.of("KORDON_DEV", "true"))));
 
-    @FuzzTest(maxDuration = "30s")
+    @FuzzTest(maxDuration = "15s")
     void parse(FuzzedDataProvider data) {
         String category = data.pickValue(new String[] {"mobile", "internet", "satellite", ""});
         String input = data.consumeRemainingAsString();

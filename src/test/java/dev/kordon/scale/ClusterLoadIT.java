@@ -82,6 +82,22 @@ class ClusterLoadIT {
                 }
             }
         }
+        // The same load for 10 s first, not counted in the rarity bound below: instances that just started
+        // compile their hot paths meanwhile, and 600 loops at once on cold JVMs push a few Redis replies
+        // past their 2 s deadline (every such 503 of two failed CI runs fell in the load's first 4-11 s).
+        // What they answer then must still have the documented shape.
+        LoadDriver.Run warm = stack.driver.start(loops);
+        Procs.sleep(10_000);
+        List<Outcome> warming = warm.stop();
+        String warmFailures = Report.failures(warming, 12);
+        System.out.printf("warm-up: %d requests, %d 503s%n%s%n", warming.size(), failed(warming), warmFailures);
+        assertThat(warming.stream().filter(o -> o.fail() != Fail.NONE).count())
+                .as("client timeouts or connection errors in the warm-up; failures:%n%s", warmFailures)
+                .isZero();
+        assertThat(failedOtherThan503(warming))
+                .as("answers other than 200 or 503 + Retry-After in the warm-up; failures:%n%s", warmFailures)
+                .isZero();
+
         LoadDriver.Run run = stack.driver.start(loops);
         Procs.sleep(60_000);
         List<Outcome> outcomes = run.stop();

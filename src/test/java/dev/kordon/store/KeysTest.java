@@ -59,6 +59,8 @@ class KeysTest {
         assertThat(keys.outbox()).isEqualTo("kordon:outbox");
         assertThat(keys.deadLetters()).isEqualTo("kordon:outbox:dead");
         assertThat(keys.revocations()).isEqualTo("kordon:revoked");
+        assertThat(keys.oidcCode("9a8b")).isEqualTo("kordon:{oc:9a8b}:code");
+        assertThat(keys.oidcCodeSpent("9a8b")).isEqualTo("kordon:{oc:9a8b}:spent");
         assertThat(new Keys("t1a2b3c4").outbox()).isEqualTo("t1a2b3c4:outbox");
     }
 
@@ -89,7 +91,9 @@ class KeysTest {
                         keys.families(ID),
                         keys.familyPrefix(ID) + "f2"),
                 // MGET of a browser session with its account's epoch; the deny list, read beside the epoch
-                List.of(keys.browserSession(ID, "cd34"), keys.epoch(ID), keys.denied(ID, "j1")));
+                List.of(keys.browserSession(ID, "cd34"), keys.epoch(ID), keys.denied(ID, "j1")),
+                // oidc_code_take.lua
+                List.of(keys.oidcCode("9a8b"), keys.oidcCodeSpent("9a8b")));
         for (List<String> group : together) {
             assertThat(group.stream().map(KeysTest::tag).distinct())
                     .as(group.toString())
