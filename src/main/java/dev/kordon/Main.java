@@ -3,10 +3,8 @@ package dev.kordon;
 import dev.kordon.admin.AdminFlow;
 import dev.kordon.admin.ConsoleAccess;
 import dev.kordon.api.AdminApi;
-import dev.kordon.api.ClientsApi;
 import dev.kordon.api.PublicApi;
 import dev.kordon.bus.LocalCodec;
-import dev.kordon.client.ConfiguredClients;
 import dev.kordon.config.ConfigException;
 import dev.kordon.config.ConfigTree;
 import dev.kordon.config.KordonConfig;
@@ -248,7 +246,6 @@ public final class Main {
                             new ClientIp(config.http().trustedProxies()),
                             new Readiness(pg, redis, drain),
                             new Faults(metrics::internalError));
-                    ClientsApi clients = new ClientsApi(edge, wiring.oidcClients());
                     PageParts pageParts = new PageParts(
                             wiring.templates(),
                             wiring.secrets(),
@@ -266,9 +263,7 @@ public final class Main {
                     long sendTimeout = config.dispatch().sendTimeout().toMillis();
                     // The outbox reader gets its own Redis connections: its polling never queues behind sign-ins.
                     RedisStore dispatchRedis = RedisStore.create(vertx, config.redis());
-                    // The configuration's clients are stored before any port could be asked for one.
-                    return new ConfiguredClients(wiring.oidcClients())
-                            .upsert(vertx.fileSystem(), config.oidcClients())
+                    return wiring.storeConfiguredClients(vertx.fileSystem())
                             .compose(v -> vertx.deployVerticle(
                                     () -> new CredentialVerticle(hasher, config.hashWorkers(), hashPlaces),
                                     new DeploymentOptions()))
@@ -304,7 +299,10 @@ public final class Main {
                                                             edge,
                                                             new AdminVerticle.Parts(
                                                                     new AdminApi(
-                                                                            edge, admin, wiring.credentials(), clients),
+                                                                            edge,
+                                                                            admin,
+                                                                            wiring.credentials(),
+                                                                            wiring.oidcClients()),
                                                                     consoleMount(
                                                                             new ConsoleRoutes(
                                                                                     edge,

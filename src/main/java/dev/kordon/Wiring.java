@@ -8,6 +8,7 @@ import dev.kordon.admin.AdminFlow;
 import dev.kordon.audit.Audit;
 import dev.kordon.client.ClientAdmin;
 import dev.kordon.client.ClientRegistry;
+import dev.kordon.client.ConfiguredClients;
 import dev.kordon.config.KordonConfig;
 import dev.kordon.credential.Credentials;
 import dev.kordon.dispatch.DeadLetters;
@@ -262,6 +263,15 @@ public final class Wiring {
     /** The registered OpenID Connect clients, as the operator changes them; {@code registry()} reads them. */
     public ClientAdmin oidcClients() {
         return oidcClients;
+    }
+
+    /**
+     * Stores the clients of {@code oidc.clients}, once at start, before any port opens (so none is
+     * ever asked for a configured client not yet stored): their secret files are read, every entry is
+     * checked, and a bad one fails the start with a message naming it.
+     */
+    public io.vertx.core.Future<Void> storeConfiguredClients(io.vertx.core.file.FileSystem files) {
+        return new ConfiguredClients(oidcClients).upsert(files, clients.config().oidcClients());
     }
 
     /** The OpenID Connect ID-token signer; {@link IdTokens#on()} is false without an RSA key. */

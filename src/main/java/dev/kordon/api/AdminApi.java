@@ -3,6 +3,7 @@ package dev.kordon.api;
 import dev.kordon.admin.AccountCredentials;
 import dev.kordon.admin.AdminFlow;
 import dev.kordon.admin.CsvImport;
+import dev.kordon.client.ClientAdmin;
 import dev.kordon.problem.Failure;
 import dev.kordon.problem.FlowException;
 import dev.kordon.server.Edge;
@@ -32,12 +33,12 @@ public final class AdminApi implements Mount {
     private final ClientsApi clients;
     private final byte[] token;
 
-    /** {@code clients}: the OpenID Connect clients' routes, behind the same checks. */
-    public AdminApi(Edge edge, AdminFlow admin, AccountCredentials credentials, ClientsApi clients) {
+    /** {@code clients}: the OpenID Connect clients, whose routes ({@link ClientsApi}) stand behind the same checks. */
+    public AdminApi(Edge edge, AdminFlow admin, AccountCredentials credentials, ClientAdmin clients) {
         this.edge = edge;
         this.admin = admin;
         this.credentials = credentials;
-        this.clients = clients;
+        this.clients = new ClientsApi(edge, clients);
         this.token = edge.config().admin().token().getBytes(StandardCharsets.UTF_8);
     }
 
