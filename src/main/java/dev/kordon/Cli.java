@@ -1,6 +1,5 @@
 package dev.kordon;
 
-import dev.kordon.admin.AdminFlow;
 import dev.kordon.admin.FileImport;
 import dev.kordon.admin.ImportSummary;
 import dev.kordon.config.ConfigException;
@@ -32,7 +31,8 @@ import java.util.concurrent.TimeUnit;
  * {@code hash-timing} (see {@link HashTiming}) reads only its hash parameters; {@code reseal} (see
  * {@link Reseal}) seals what is kept sealed again under the newest key of {@code secrets.keys}.
  * Exit codes: 0 done, 1 failed (database, Redis, file), 2 wrong use or configuration, 3 an import
- * refused some rows, 4 no such account, 5 a reseal left entries behind (run it again).
+ * refused some rows, 4 no such account (or client), 5 a reseal left entries behind (run it again).
+ * {@code clients} (see {@link ClientsCommand}) registers OpenID Connect clients.
  */
 final class Cli {
     static final int OK = 0;
@@ -46,6 +46,8 @@ final class Cli {
              java -jar kordon.jar [--conf FILE] migrate            apply database migrations
              java -jar kordon.jar [--conf FILE] accounts import FILE
              java -jar kordon.jar [--conf FILE] accounts disable CATEGORY LOGIN
+             java -jar kordon.jar [--conf FILE] clients list | show ID | delete ID
+             java -jar kordon.jar [--conf FILE] clients put ID --file CLIENT.json [--rotate-secret]
              java -jar kordon.jar [--conf FILE] reseal                 seal the outbox again under the newest secrets key
              java -jar kordon.jar [--conf FILE] hash-timing [--memory KiB] [--iterations N] [--parallelism N] [--count N]""";
 
@@ -67,7 +69,8 @@ final class Cli {
         boolean known = words.equals(List.of("migrate"))
                 || words.equals(List.of(Reseal.COMMAND))
                 || (command.equals("accounts import") && words.size() == 3)
-                || (command.equals("accounts disable") && words.size() == 4);
+                || (command.equals("accounts disable") && words.size() == 4)
+                || ClientsCommand.understood(words);
         if (!known) {
             err.println("kordon: unknown command or wrong arguments: " + String.join(" ", words));
             err.println(USAGE_TEXT);
@@ -92,6 +95,9 @@ final class Cli {
         if (words.get(0).equals(Reseal.COMMAND)) {
             return Reseal.run(config, out, err);
         }
+        if (words.get(0).equals(ClientsCommand.COMMAND)) {
+            return ClientsCommand.run(words.subList(1, words.size()), config, out, err);
+        }
         if (words.get(1).equals("import")) {
             Path file = Path.of(words.get(2));
             try (var readable = Files.newByteChannel(file)) {
@@ -104,8 +110,8 @@ final class Cli {
                     config,
                     err,
                     FAILED,
-                    (admin, vertx) -> FileImport.importFile(
-                                    admin,
+                    (wiring, vertx) -> FileImport.importFile(
+                                    wiring.admin(),
                                     vertx,
                                     Locale.ROOT,
                                     file,
@@ -118,7 +124,7 @@ final class Cli {
                 config,
                 err,
                 USAGE,
-                (admin, vertx) -> admin.disable(category, login, null).map(v -> {
+                (wiring, vertx) -> wiring.admin().disable(category, login, null).map(v -> {
                     out.println("disabled " + category + " " + login + ": every credential of it ended");
                     return OK;
                 }));
@@ -147,15 +153,15 @@ final class Cli {
         return total == 0 ? OK : ROWS_REFUSED;
     }
 
-    /** An operation that needs the admin flow and the Vert.x it runs on. */
-    private interface Operation extends java.util.function.BiFunction<AdminFlow, Vertx, Future<Integer>> {}
+    /** An operation that needs the admin flows and the Vert.x they run on. */
+    interface Operation extends java.util.function.BiFunction<Wiring, Vertx, Future<Integer>> {}
 
     /**
      * Runs {@code op} against the configured Postgres and Redis (migrated by the server or by
      * {@code migrate}) with the same flows the admin port uses, one database connection (so the audit rows are written before it closes).
      * {@code invalid}: the exit code of a refused input.
      */
-    private static int withAdmin(KordonConfig config, PrintStream err, int invalid, Operation op) {
+    static int withAdmin(KordonConfig config, PrintStream err, int invalid, Operation op) {
         Metrics metrics = new Metrics();
         Vertx vertx = Vertx.vertx();
         Pool pg = PgBuilder.pool()
@@ -166,8 +172,8 @@ final class Cli {
                 .build();
         RedisStore redis = RedisStore.create(vertx, config.redis());
         try {
-            AdminFlow admin = admin(vertx, config, pg, redis, metrics);
-            Future<Integer> done = op.apply(admin, vertx)
+            Wiring wiring = wiring(vertx, config, pg, redis, metrics);
+            Future<Integer> done = op.apply(wiring, vertx)
                     .recover(e -> e instanceof FlowException fe
                             ? Future.succeededFuture(refused(fe, err, invalid))
                             : Future.<Integer>failedFuture(e))
@@ -204,10 +210,9 @@ final class Cli {
      * no token: a throwaway signing key stands in, so no key directory is needed here; and it keeps no
      * verified-token cache, while its announcements still tell the running instances to drop theirs.
      */
-    private static AdminFlow admin(Vertx vertx, KordonConfig config, Pool pg, RedisStore redis, Metrics metrics)
+    private static Wiring wiring(Vertx vertx, KordonConfig config, Pool pg, RedisStore redis, Metrics metrics)
             throws java.security.GeneralSecurityException {
-        return new Wiring(new Wiring.Clients(vertx, config, pg, redis, metrics), SigningKeys.generate("cli"), 0)
-                .admin();
+        return new Wiring(new Wiring.Clients(vertx, config, pg, redis, metrics), SigningKeys.generate("cli"), 0);
     }
 
     /** The arguments that are not {@code --conf FILE}. */

@@ -263,9 +263,10 @@ public final class Main {
                     long sendTimeout = config.dispatch().sendTimeout().toMillis();
                     // The outbox reader gets its own Redis connections: its polling never queues behind sign-ins.
                     RedisStore dispatchRedis = RedisStore.create(vertx, config.redis());
-                    return vertx.deployVerticle(
+                    return wiring.storeConfiguredClients(vertx.fileSystem())
+                            .compose(v -> vertx.deployVerticle(
                                     () -> new CredentialVerticle(hasher, config.hashWorkers(), hashPlaces),
-                                    new DeploymentOptions())
+                                    new DeploymentOptions()))
                             .compose(id -> vertx.deployVerticle(
                                     new MailVerticle(config.smtp(), config.mailFrom(), sendTimeout)))
                             .compose(id -> vertx.deployVerticle(
@@ -297,7 +298,11 @@ public final class Main {
                                                     new AdminVerticle(
                                                             edge,
                                                             new AdminVerticle.Parts(
-                                                                    new AdminApi(edge, admin, wiring.credentials()),
+                                                                    new AdminApi(
+                                                                            edge,
+                                                                            admin,
+                                                                            wiring.credentials(),
+                                                                            wiring.oidcClients()),
                                                                     consoleMount(
                                                                             new ConsoleRoutes(
                                                                                     edge,

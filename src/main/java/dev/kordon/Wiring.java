@@ -6,6 +6,9 @@ import dev.kordon.account.PhoneFormat;
 import dev.kordon.admin.AccountCredentials;
 import dev.kordon.admin.AdminFlow;
 import dev.kordon.audit.Audit;
+import dev.kordon.client.ClientAdmin;
+import dev.kordon.client.ClientRegistry;
+import dev.kordon.client.ConfiguredClients;
 import dev.kordon.config.KordonConfig;
 import dev.kordon.credential.Credentials;
 import dev.kordon.dispatch.DeadLetters;
@@ -72,6 +75,7 @@ public final class Wiring {
     private final AdminFlow admin;
     private final AccountCredentials credentials;
     private final DeadLetters deadLetters;
+    private final ClientAdmin oidcClients;
     private final IdTokens idTokens;
 
     /** {@code verifyCache}: verified tokens kept per instance; the command line keeps none. */
@@ -123,6 +127,7 @@ public final class Wiring {
         admin = new AdminFlow(subscribers, guards.throttles(), audit, sessions, grants.browser());
         credentials = new AccountCredentials(admin, guards, notices, sessions, grants);
         deadLetters = new DeadLetters(redis, secrets, notices.outbox());
+        oidcClients = new ClientAdmin(new ClientRegistry(db, secrets), audit);
         idTokens = new IdTokens(keys);
     }
 
@@ -253,6 +258,20 @@ public final class Wiring {
 
     public AccountCredentials credentials() {
         return credentials;
+    }
+
+    /** The registered OpenID Connect clients, as the operator changes them; {@code registry()} reads them. */
+    public ClientAdmin oidcClients() {
+        return oidcClients;
+    }
+
+    /**
+     * Stores the clients of {@code oidc.clients}, once at start, before any port opens (so none is
+     * ever asked for a configured client not yet stored): their secret files are read, every entry is
+     * checked, and a bad one fails the start with a message naming it.
+     */
+    public io.vertx.core.Future<Void> storeConfiguredClients(io.vertx.core.file.FileSystem files) {
+        return new ConfiguredClients(oidcClients).upsert(files, clients.config().oidcClients());
     }
 
     /** The OpenID Connect ID-token signer; {@link IdTokens#on()} is false without an RSA key. */

@@ -3,6 +3,7 @@ package dev.kordon.api;
 import dev.kordon.admin.AccountCredentials;
 import dev.kordon.admin.AdminFlow;
 import dev.kordon.admin.CsvImport;
+import dev.kordon.client.ClientAdmin;
 import dev.kordon.problem.Failure;
 import dev.kordon.problem.FlowException;
 import dev.kordon.server.Edge;
@@ -29,12 +30,15 @@ public final class AdminApi implements Mount {
     private final Edge edge;
     private final AdminFlow admin;
     private final AccountCredentials credentials;
+    private final ClientsApi clients;
     private final byte[] token;
 
-    public AdminApi(Edge edge, AdminFlow admin, AccountCredentials credentials) {
+    /** {@code clients}: the OpenID Connect clients, whose routes ({@link ClientsApi}) stand behind the same checks. */
+    public AdminApi(Edge edge, AdminFlow admin, AccountCredentials credentials, ClientAdmin clients) {
         this.edge = edge;
         this.admin = admin;
         this.credentials = credentials;
+        this.clients = new ClientsApi(edge, clients);
         this.token = edge.config().admin().token().getBytes(StandardCharsets.UTF_8);
     }
 
@@ -109,6 +113,7 @@ public final class AdminApi implements Mount {
                                 edge.clientIp().of(ctx))
                         .onSuccess(issued -> Routes.json(ctx, 202, ApiJson.of(issued)))
                         .onFailure(ctx::fail));
+        clients.on(router, vertx);
     }
 
     private void authorize(RoutingContext ctx) {

@@ -52,6 +52,9 @@ public final class Audit {
     public static final String CONSOLE_SIGNED_OUT = "console.signed_out";
     public static final String DEAD_LETTER = "outbox.dead_letter";
     public static final String DEAD_LETTER_REDRIVEN = "outbox.redriven";
+    public static final String CLIENT_SAVED = "client.saved";
+    public static final String CLIENT_DELETED = "client.deleted";
+    public static final String CLIENT_SECRET_ROTATED = "client.secret_rotated";
 
     private final Database db;
     private final Pool pool;

@@ -206,7 +206,8 @@ final class ConfigReader {
                 limits(c),
                 smpp(c, smsProvider),
                 log(c),
-                ProxyRoutesReader.proxy(c));
+                ProxyRoutesReader.proxy(c),
+                c.entries("oidc.clients"));
     }
 
     static Log log(ConfigTree c) {

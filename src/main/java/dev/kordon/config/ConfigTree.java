@@ -249,6 +249,26 @@ public final class ConfigTree {
                 .toList();
     }
 
+    /**
+     * A list of mappings, each as the file wrote it (nested lists and values unconverted), for
+     * settings whose entries are records of their own ({@code oidc.clients}); an empty list when unset.
+     */
+    @SuppressWarnings("unchecked")
+    public List<Map<String, Object>> entries(String key) {
+        Object v = raw(key);
+        if (v == null || (v instanceof String s && s.isBlank())) {
+            return List.of();
+        }
+        if (!(v instanceof List<?> l) || !l.stream().allMatch(e -> e instanceof Map<?, ?>)) {
+            throw bad(key, "a list of mappings");
+        }
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Object e : l) {
+            out.add(java.util.Collections.unmodifiableMap(new LinkedHashMap<>((Map<String, Object>) e)));
+        }
+        return List.copyOf(out);
+    }
+
     public <E extends Enum<E>> E choice(String key, Class<E> type) {
         String s = string(key).toUpperCase(Locale.ROOT).replace('-', '_');
         for (E e : type.getEnumConstants()) {

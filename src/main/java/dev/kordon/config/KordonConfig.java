@@ -5,7 +5,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-/** Everything Kordon reads from conf/kordon.yaml and KORDON_* variables, typed and checked. */
+/**
+ * Everything Kordon reads from conf/kordon.yaml and KORDON_* variables, typed and checked.
+ * {@code oidcClients}: the OpenID Connect clients of the configuration, each as written, in RFC 7591's
+ * names; they are checked, and their secret files read, where they are stored at start.
+ */
 public record KordonConfig(
         boolean dev,
         Http http,
@@ -34,7 +38,8 @@ public record KordonConfig(
         Limits limits,
         Smpp smpp,
         Log log,
-        Proxy proxy) {
+        Proxy proxy,
+        List<Map<String, Object>> oidcClients) {
 
     public enum LoginKind {
         PHONE,
