@@ -258,7 +258,7 @@ public final class Main {
                             wiring.audit());
 
                     // One for all instances: it says once at start whether OpenID Connect is on.
-                    OidcRoutes oidc = new OidcRoutes(edge, wiring.oidc(flows));
+                    OidcRoutes oidc = new OidcRoutes(edge, wiring.oidc());
                     int instances = config.httpInstances();
                     long sendTimeout = config.dispatch().sendTimeout().toMillis();
                     // The outbox reader gets its own Redis connections: its polling never queues behind sign-ins.
@@ -284,7 +284,9 @@ public final class Main {
                                                         new HttpVerticle.Parts(
                                                                 new VerifyRoutes(signedIn),
                                                                 pages,
-                                                                new PublicApi(edge, flows).then(oidc.through(pages::signedIn, pages::failurePage)),
+                                                                new PublicApi(edge, flows)
+                                                                        .then(oidc.through(
+                                                                                pages::signedIn, pages::failurePage)),
                                                                 dev == null
                                                                         ? Mount.NONE
                                                                         : (router, v) -> dev.routes(router),

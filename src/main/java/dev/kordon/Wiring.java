@@ -33,6 +33,8 @@ import dev.kordon.guard.TempPasswords;
 import dev.kordon.guard.Throttles;
 import dev.kordon.keys.IdTokens;
 import dev.kordon.keys.SigningKeys;
+import dev.kordon.oidc.AuthorizationCodes;
+import dev.kordon.oidc.OidcParts;
 import dev.kordon.ops.Metrics;
 import dev.kordon.render.Templates;
 import dev.kordon.store.Database;
@@ -263,6 +265,23 @@ public final class Wiring {
     /** The registered OpenID Connect clients, as the operator changes them; {@code registry()} reads them. */
     public ClientAdmin oidcClients() {
         return oidcClients;
+    }
+
+    /** What the OpenID Connect endpoints stand on: the clients, the codes, the keys and the grants. */
+    public OidcParts oidc() {
+        KordonConfig config = clients.config();
+        return new OidcParts(
+                config.jwt().issuer(),
+                oidcClients.registry(),
+                new AuthorizationCodes(clients.redis(), secrets),
+                idTokens,
+                subscribers.accounts(),
+                signIn,
+                sessions,
+                grants.tokens(),
+                grants.refresh(),
+                clients.redis(),
+                config.tokens().refreshAbsolute());
     }
 
     /**

@@ -76,13 +76,12 @@ final class AuthorizeEndpoint {
         long now = System.currentTimeMillis() / 1000;
         long since = since(params.get(SINCE), now);
         if (who != null) {
-            long authTime = who.getLong("at", 0L) / 1000;
+            long authTime = who.getLong("auth_time", 0L);
             boolean fresh = since > 0 ? authTime >= since : !a.promptLogin() && a.acceptsAuthTime(authTime, now);
             if (fresh) {
                 UUID account = UUID.fromString(who.getString("sub"));
-                List<String> amr = who.getJsonArray("amr").stream()
-                        .map(String::valueOf)
-                        .toList();
+                List<String> amr =
+                        who.getJsonArray("amr").stream().map(String::valueOf).toList();
                 parts.codes()
                         .issue(a.grant(account, authTime, amr, sid(who)))
                         .onSuccess(code -> redirect(ctx, a.codeRedirect(code, parts.issuer())))
@@ -131,7 +130,8 @@ final class AuthorizeEndpoint {
 
     /** A public name of the browser session for the ID token's {@code sid}: never the cookie itself. */
     static String sid(JsonObject who) {
-        return Keys.hashed("sid:" + who.getString("sub") + ":" + who.getValue("at")).substring(0, 32);
+        return Keys.hashed("sid:" + who.getString("sub") + ":" + who.getValue("at"))
+                .substring(0, 32);
     }
 
     static String base(String issuer) {

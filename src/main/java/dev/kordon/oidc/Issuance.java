@@ -54,29 +54,31 @@ final class Issuance {
     /** The next pair for a refresh token of a family {@code client} holds; a family it does not hold ends. */
     Future<JsonObject> refreshed(OidcClient client, String presented) {
         long rotatedAt = System.currentTimeMillis();
-        return parts.refresh().rotate(presented).compose(rt -> parts.redis()
-                .send(Command.GET, parts.redis().keys().oidcFamily(rt.account(), rt.family()))
-                .compose(r -> {
-                    JsonObject held = r == null ? null : new JsonObject(r.toString());
-                    if (held == null || !client.clientId().equals(held.getString("client_id"))) {
-                        // Another client's token, or one of the JSON API's: it leaked; its family ends.
-                        return parts.sessions()
-                                .endFamily(rt.account(), rt.family())
-                                .compose(v -> Future.failedFuture(new FlowException(Failure.INVALID_GRANT)));
-                    }
-                    return account(rt.account())
-                            .recover(err -> parts.sessions()
-                                    .endFamily(rt.account(), rt.family())
-                                    .compose(v -> Future.failedFuture(err)))
-                            .map(account -> {
-                                List<String> amr = held.getJsonArray("amr").stream()
-                                        .map(String::valueOf)
-                                        .toList();
-                                TokenService.Issued at = parts.tokens()
-                                        .issueAccess(account, amr, rt.family(), rotatedAt, accessClaims(held));
-                                return answer(at, rt, held.getString("scope"));
-                            });
-                }));
+        return parts.refresh()
+                .rotate(presented)
+                .compose(rt -> parts.redis()
+                        .send(Command.GET, parts.redis().keys().oidcFamily(rt.account(), rt.family()))
+                        .compose(r -> {
+                            JsonObject held = r == null ? null : new JsonObject(r.toString());
+                            if (held == null || !client.clientId().equals(held.getString("client_id"))) {
+                                // Another client's token, or one of the JSON API's: it leaked; its family ends.
+                                return parts.sessions()
+                                        .endFamily(rt.account(), rt.family())
+                                        .compose(v -> Future.failedFuture(new FlowException(Failure.INVALID_GRANT)));
+                            }
+                            return account(rt.account())
+                                    .recover(err -> parts.sessions()
+                                            .endFamily(rt.account(), rt.family())
+                                            .compose(v -> Future.failedFuture(err)))
+                                    .map(account -> {
+                                        List<String> amr = held.getJsonArray("amr").stream()
+                                                .map(String::valueOf)
+                                                .toList();
+                                        TokenService.Issued at = parts.tokens()
+                                                .issueAccess(account, amr, rt.family(), rotatedAt, accessClaims(held));
+                                        return answer(at, rt, held.getString("scope"));
+                                    });
+                        }));
     }
 
     /** A code used twice: what its first use issued ends (RFC 6749 4.1.2), the family and its access tokens. */

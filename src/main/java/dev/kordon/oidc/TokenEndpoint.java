@@ -94,8 +94,9 @@ final class TokenEndpoint {
                     .redeem(code, client.clientId(), form.get("redirect_uri"), form.get("code_verifier"))
                     .compose(r -> switch (r.outcome()) {
                         case GRANTED -> issuance.forCode(client, r.grant(), r.issuedId());
-                        case REPLAYED -> issuance.revokeIssued(r.issuedId())
-                                .compose(v -> refused(400, "invalid_grant", "the code was used before"));
+                        case REPLAYED ->
+                            issuance.revokeIssued(r.issuedId())
+                                    .compose(v -> refused(400, "invalid_grant", "the code was used before"));
                         default -> refused(400, "invalid_grant", "the code is not valid");
                     });
         }

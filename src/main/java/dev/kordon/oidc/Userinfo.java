@@ -68,9 +68,8 @@ final class Userinfo {
 
     private static JsonObject answer(Account account, JsonObject claims) {
         List<String> scopes = Arrays.asList(claims.getString("scope", "").split(" "));
-        JsonObject answer = new JsonObject()
-                .put("sub", account.id().toString())
-                .put("roles", new JsonArray().add(account.role()));
+        JsonObject answer =
+                new JsonObject().put("sub", account.id().toString()).put("roles", new JsonArray().add(account.role()));
         add(answer, account, scopes);
         return answer;
     }
@@ -81,7 +80,9 @@ final class Userinfo {
             // A phone login is kept in E.164; the operator's own record, so verified.
             claims.put("phone_number", account.login()).put("phone_number_verified", true);
         }
-        if (scopes.contains("email") && account.email() != null && !account.email().isBlank()) {
+        if (scopes.contains("email")
+                && account.email() != null
+                && !account.email().isBlank()) {
             claims.put("email", account.email());
         }
     }

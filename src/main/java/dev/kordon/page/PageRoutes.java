@@ -53,7 +53,8 @@ public final class PageRoutes implements Mount {
         this.clientIp = edge.clientIp();
         this.cookies = new Cookies(config.cookieSecure());
         this.csrf = new Csrf(cookies, parts.secrets());
-        this.returns = ReturnUrl.withOwnOrigin(config.portalUrl(), config.web().returnOrigins(), config.jwt().issuer());
+        this.returns = ReturnUrl.withOwnOrigin(
+                config.portalUrl(), config.web().returnOrigins(), config.jwt().issuer());
         this.model = new PageModel(config, parts.logins(), cookies, csrf, returns);
         this.view = new PageView(parts.templates(), edge.faults());
         this.session = new PageSession(cookies, parts.sessions());

@@ -68,6 +68,8 @@ public final class BrowserSessions {
                 .put("role", who.getString("role", "subscriber"))
                 .put("amr", who.getValue("amr", new JsonArray()))
                 .put("at", who.getValue("iat_ms") instanceof Number ms ? ms.longValue() : System.currentTimeMillis());
+        // When the person signed in, in epoch seconds: what an OpenID Connect ID token calls auth_time.
+        kept.put("auth_time", kept.getLong("at") / 1000);
         String index = redis.keys().browserSessions(account);
         return redis.send(
                         Command.SET,

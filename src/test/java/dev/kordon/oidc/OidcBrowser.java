@@ -110,8 +110,9 @@ final class OidcBrowser {
         if (secret != null) {
             req.putHeader(
                     "Authorization",
-                    "Basic " + Base64.getEncoder()
-                            .encodeToString((client + ":" + secret).getBytes(StandardCharsets.UTF_8)));
+                    "Basic "
+                            + Base64.getEncoder()
+                                    .encodeToString((client + ":" + secret).getBytes(StandardCharsets.UTF_8)));
         } else {
             form.add("client_id", client);
         }
@@ -137,8 +138,7 @@ final class OidcBrowser {
 
     /** A JWT's claims, unverified: the signature is the keys' tests' concern. */
     static JsonObject claims(String jwt) {
-        return new JsonObject(
-                new String(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]), StandardCharsets.UTF_8));
+        return new JsonObject(new String(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]), StandardCharsets.UTF_8));
     }
 
     static Map<String, String> query(String url) {

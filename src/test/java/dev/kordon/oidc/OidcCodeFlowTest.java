@@ -75,7 +75,8 @@ class OidcCodeFlowTest {
 
         HttpResponse<Buffer> me = rig.get("/oauth2/userinfo", t.getString("access_token"));
         assertThat(me.statusCode()).as(me.bodyAsString()).isEqualTo(200);
-        assertThat(me.bodyAsJsonObject().getString("sub")).isEqualTo(account.id().toString());
+        assertThat(me.bodyAsJsonObject().getString("sub"))
+                .isEqualTo(account.id().toString());
         assertThat(me.bodyAsJsonObject().getString("phone_number")).isEqualTo("+375297100001");
 
         HttpResponse<Buffer> renewed = b.token("portal", secret, refreshForm(t.getString("refresh_token")));
@@ -114,8 +115,10 @@ class OidcCodeFlowTest {
     void aCodeUsedTwiceIsRefusedAndEndsTheRefreshFamilyItsFirstUseOpened() {
         OidcBrowser b = new OidcBrowser(rig);
         String loginPage = b.get(authorize("portal", "st-6", "n-6", null, "")).getHeader("Location");
-        Map<String, String> callback = b.toCallback(b.signIn(loginPage, "297100001", PASSWORD).getHeader("Location"));
-        JsonObject t = b.token("portal", secret, codeForm(callback.get("code"), null)).bodyAsJsonObject();
+        Map<String, String> callback =
+                b.toCallback(b.signIn(loginPage, "297100001", PASSWORD).getHeader("Location"));
+        JsonObject t =
+                b.token("portal", secret, codeForm(callback.get("code"), null)).bodyAsJsonObject();
         assertThat(t.getString("refresh_token")).isNotNull();
 
         HttpResponse<Buffer> replay = b.token("portal", secret, codeForm(callback.get("code"), null));
