@@ -73,9 +73,13 @@ final class OidcBrowser {
         return jar.keep(Rig.await(req.sendForm(form)));
     }
 
-    /** Kordon's own absolute URLs (the issuer's) as the rig's paths. */
+    /** Kordon's own absolute URLs (the issuer's, whatever it is) as the rig's paths. */
     static String local(String url) {
-        return url.startsWith(ISSUER) ? url.substring(ISSUER.length()) : url;
+        if (!url.startsWith("http://") && !url.startsWith("https://")) {
+            return url;
+        }
+        URI u = URI.create(url);
+        return u.getRawPath() + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery());
     }
 
     /** The sign-in page the authorization sent the browser to, filled with the password, sent. */
