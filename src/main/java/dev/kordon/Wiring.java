@@ -281,7 +281,8 @@ public final class Wiring {
                 grants.tokens(),
                 grants.refresh(),
                 clients.redis(),
-                config.tokens().refreshAbsolute());
+                config.tokens().refreshAbsolute(),
+                audit);
     }
 
     /**
