@@ -6,6 +6,7 @@ import dev.kordon.client.ClientRegistry;
 import dev.kordon.flow.SessionFlow;
 import dev.kordon.flow.SignIn;
 import dev.kordon.keys.IdTokens;
+import dev.kordon.oauth.AuthorizationCodes;
 import dev.kordon.store.RedisStore;
 import dev.kordon.token.RefreshTokens;
 import dev.kordon.token.TokenService;

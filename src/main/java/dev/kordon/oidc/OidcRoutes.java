@@ -1,7 +1,6 @@
 package dev.kordon.oidc;
 
 import dev.kordon.keys.IdTokens;
-import dev.kordon.oidc.logout.LogoutEndpoint;
 import dev.kordon.problem.Failure;
 import dev.kordon.server.Edge;
 import dev.kordon.server.Mount;

@@ -1,9 +1,8 @@
-package dev.kordon.oidc.logout;
+package dev.kordon.oidc;
 
 import dev.kordon.audit.Audit;
 import dev.kordon.client.OidcClient;
-import dev.kordon.oidc.OidcParts;
-import dev.kordon.oidc.RedirectUrls;
+import dev.kordon.oauth.RedirectUrls;
 import dev.kordon.problem.Failure;
 import dev.kordon.problem.FlowException;
 import dev.kordon.server.ClientIp;
