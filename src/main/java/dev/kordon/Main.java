@@ -286,7 +286,9 @@ public final class Main {
                                                                 pages,
                                                                 new PublicApi(edge, flows)
                                                                         .then(oidc.through(
-                                                                                pages::signedIn, pages::failurePage)),
+                                                                                pages::signedIn,
+                                                                                pages::failurePage,
+                                                                                pages::signOut)),
                                                                 dev == null
                                                                         ? Mount.NONE
                                                                         : (router, v) -> dev.routes(router),

@@ -33,7 +33,7 @@ import dev.kordon.guard.TempPasswords;
 import dev.kordon.guard.Throttles;
 import dev.kordon.keys.IdTokens;
 import dev.kordon.keys.SigningKeys;
-import dev.kordon.oidc.AuthorizationCodes;
+import dev.kordon.oauth.AuthorizationCodes;
 import dev.kordon.oidc.OidcParts;
 import dev.kordon.ops.Metrics;
 import dev.kordon.render.Templates;
@@ -281,7 +281,8 @@ public final class Wiring {
                 grants.tokens(),
                 grants.refresh(),
                 clients.redis(),
-                config.tokens().refreshAbsolute());
+                config.tokens().refreshAbsolute(),
+                audit);
     }
 
     /**

@@ -55,6 +55,7 @@ public final class Audit {
     public static final String CLIENT_SAVED = "client.saved";
     public static final String CLIENT_DELETED = "client.deleted";
     public static final String CLIENT_SECRET_ROTATED = "client.secret_rotated";
+    public static final String OIDC_LOGOUT = "oidc.logout";
 
     private final Database db;
     private final Pool pool;

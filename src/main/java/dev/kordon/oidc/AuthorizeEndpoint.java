@@ -1,6 +1,10 @@
 package dev.kordon.oidc;
 
 import dev.kordon.client.OidcClient;
+import dev.kordon.oauth.Authorization;
+import dev.kordon.oauth.AuthorizeError;
+import dev.kordon.oauth.AuthorizeOutcome;
+import dev.kordon.oauth.AuthorizeRequest;
 import dev.kordon.problem.Failure;
 import dev.kordon.problem.FlowException;
 import dev.kordon.store.Keys;

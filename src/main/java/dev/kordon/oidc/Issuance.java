@@ -3,6 +3,8 @@ package dev.kordon.oidc;
 import dev.kordon.account.Account;
 import dev.kordon.client.OidcClient;
 import dev.kordon.flow.SignIn;
+import dev.kordon.oauth.AuthorizationCodes;
+import dev.kordon.oauth.Grant;
 import dev.kordon.problem.Failure;
 import dev.kordon.problem.FlowException;
 import dev.kordon.token.RefreshTokens;

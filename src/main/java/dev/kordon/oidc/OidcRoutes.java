@@ -18,9 +18,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The OpenID Connect face on the public port (docs/oidc.md): discovery now, the /oauth2/ endpoints
- * as they come. Built once at start and mounted on every instance's router. Without an RSA key
- * among the signing keys the face is off: it says so once, here, and its routes answer 404.
+ * The OpenID Connect face on the public port (docs/oidc.md): discovery and the /oauth2/ endpoints,
+ * sign-out among them ({@link LogoutEndpoint}). Built once at start and mounted on every instance's
+ * router. Without an RSA key among the signing keys the face is off: it says so once, here, and its
+ * routes answer 404.
  */
 public final class OidcRoutes implements Mount {
     private static final Logger LOG = LoggerFactory.getLogger(OidcRoutes.class);
@@ -53,15 +54,19 @@ public final class OidcRoutes implements Mount {
 
     /**
      * Discovery and the /oauth2/ endpoints, with the pages' answer to who is signed in (the browser
-     * session) and their error page, for one instance's router.
+     * session), their error page and their sign-out (the session ends and its cookie goes; the
+     * caller answers), for one instance's router.
      */
     public Mount through(
-            Function<RoutingContext, Future<JsonObject>> signedIn, BiConsumer<RoutingContext, Failure> errorPage) {
+            Function<RoutingContext, Future<JsonObject>> signedIn,
+            BiConsumer<RoutingContext, Failure> errorPage,
+            Function<RoutingContext, Future<Void>> signOut) {
         return (router, vertx) -> {
             on(router, vertx);
             AuthorizeEndpoint authorize = new AuthorizeEndpoint(parts, signedIn, errorPage);
             TokenEndpoint token = new TokenEndpoint(parts, edge.clientIp());
             Userinfo userinfo = new Userinfo(parts);
+            LogoutEndpoint logout = new LogoutEndpoint(parts, edge.clientIp(), signedIn, errorPage, signOut);
             router.route("/oauth2/*").handler(this::onlyWhenOn);
             router.route("/oauth2/*")
                     .handler(BodyHandler.create(false)
@@ -71,6 +76,8 @@ public final class OidcRoutes implements Mount {
             router.post(TOKEN).handler(token::handle);
             router.get(USERINFO).handler(userinfo::handle);
             router.post(USERINFO).handler(userinfo::handle);
+            router.get(LogoutEndpoint.PATH).handler(logout::handle);
+            router.post(LogoutEndpoint.PATH).handler(logout::handle);
         };
     }
 
@@ -105,6 +112,7 @@ public final class OidcRoutes implements Mount {
                 .put("authorization_endpoint", base + AUTHORIZE)
                 .put("token_endpoint", base + TOKEN)
                 .put("userinfo_endpoint", base + USERINFO)
+                .put("end_session_endpoint", base + LogoutEndpoint.PATH)
                 .put("jwks_uri", base + "/.well-known/jwks.json")
                 .put("response_types_supported", list("code"))
                 .put("response_modes_supported", list("query"))
@@ -134,7 +142,7 @@ public final class OidcRoutes implements Mount {
                 .put("ui_locales_supported", list("ru", "en"))
                 .put("request_parameter_supported", false)
                 .put("request_uri_parameter_supported", false)
-                // No end_session_endpoint nor back-channel logout yet: what is not built is not announced.
+                // No back-channel logout yet: what is not built is not announced.
                 .put("claims_parameter_supported", false);
     }
 

@@ -107,6 +107,11 @@ public final class PageRoutes implements Mount {
         return session.who(ctx);
     }
 
+    /** Ends the browser session and clears its cookie; the caller answers (OpenID Connect's sign-out). */
+    public Future<Void> signOut(RoutingContext ctx) {
+        return session.close(ctx);
+    }
+
     // ---- «Вход в аккаунт»
 
     private void loginPage(RoutingContext ctx) {

@@ -55,4 +55,14 @@ final class PageSession {
             PageView.redirect(ctx, target);
         });
     }
+
+    /**
+     * Signs out and leaves the answer to the caller: the session ends in Redis, then its cookie is
+     * cleared. Fails when Redis does, and the cookie stays: a session still live is not shown as ended.
+     */
+    Future<Void> close(RoutingContext ctx) {
+        String id = cookies.get(ctx, Cookies.SESSION);
+        return (id == null ? Future.<Void>succeededFuture() : sessions.destroy(id))
+                .onSuccess(v -> cookies.clear(ctx, Cookies.SESSION));
+    }
 }

@@ -26,6 +26,7 @@ class ShedPacerTest {
         List<Integer> order = new ArrayList<>();
         CompletableFuture<Long> sent = new CompletableFuture<>();
         CompletableFuture<Void> all = new CompletableFuture<>();
+        CompletableFuture<Boolean> firstAtOnce = new CompletableFuture<>();
         vertx.runOnContext(v -> {
             // 1,000 a second: one slot per millisecond.
             ShedPacer pacer = new ShedPacer(vertx, 1000);
@@ -39,6 +40,9 @@ class ShedPacerTest {
                         all.complete(null);
                     }
                 });
+                if (i == 0) {
+                    firstAtOnce.complete(order.size() == 1);
+                }
             }
             sent.complete(start);
         });
@@ -49,9 +53,11 @@ class ShedPacerTest {
                 .as("answers in the order they were refused")
                 .isSorted()
                 .hasSize(count);
-        assertThat(ran[0] - start)
-                .as("the first refusal, within the rate")
-                .isLessThan(TimeUnit.MILLISECONDS.toNanos(5));
+        // Within the rate, the first refusal is answered inside its own call, before any timer: a
+        // bound in milliseconds here measured the JIT of a cold JVM (5.16 ms once in CI), not the pacer.
+        assertThat(firstAtOnce.get())
+                .as("the first refusal, within the rate, answered at once")
+                .isTrue();
         assertThat(ran[count - 1] - start)
                 .as("the last of %d at 1,000 a second", count)
                 .isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(count - 1));

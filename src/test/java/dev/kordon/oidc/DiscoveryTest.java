@@ -43,8 +43,7 @@ class DiscoveryTest {
         assertThat(doc.getString("authorization_endpoint")).isEqualTo(ISSUER + "/oauth2/authorize");
         assertThat(doc.getString("token_endpoint")).isEqualTo(ISSUER + "/oauth2/token");
         assertThat(doc.getString("userinfo_endpoint")).isEqualTo(ISSUER + "/oauth2/userinfo");
-        // Sign-out comes with its own endpoint; until then the document does not promise one.
-        assertThat(doc.containsKey("end_session_endpoint")).isFalse();
+        assertThat(doc.getString("end_session_endpoint")).isEqualTo(ISSUER + "/oauth2/logout");
         assertThat(doc.getString("jwks_uri")).isEqualTo(ISSUER + "/.well-known/jwks.json");
     }
 
@@ -81,6 +80,7 @@ class DiscoveryTest {
         assertThat(doc.getBoolean("request_parameter_supported")).isFalse();
         assertThat(doc.getBoolean("request_uri_parameter_supported")).isFalse();
         assertThat(doc.getBoolean("claims_parameter_supported")).isFalse();
+        // RP-initiated sign-out is served; back-channel logout is not built, so not announced.
         assertThat(doc.containsKey("backchannel_logout_supported")).isFalse();
         assertThat(doc.containsKey("backchannel_logout_session_supported")).isFalse();
     }

@@ -1,4 +1,4 @@
-package dev.kordon.oidc;
+package dev.kordon.oauth;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

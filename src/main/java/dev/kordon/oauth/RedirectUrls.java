@@ -1,4 +1,4 @@
-package dev.kordon.oidc;
+package dev.kordon.oauth;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -8,11 +8,11 @@ import java.util.Map;
  * Parameters added to a client's redirect URI (RFC 6749 4.1.2): in its query component, in the
  * application/x-www-form-urlencoded format, the query it was registered with kept (3.1.2).
  */
-final class RedirectUrls {
+public final class RedirectUrls {
     private RedirectUrls() {}
 
     /** {@code uri} with the parameters of non-null value appended, in the map's order. */
-    static String append(String uri, Map<String, String> params) {
+    public static String append(String uri, Map<String, String> params) {
         // A registered URI has no fragment (RFC 6749 3.1.2); should one slip through, the query
         // still goes before it, where the client's server can read it.
         int hash = uri.indexOf('#');

@@ -1,13 +1,13 @@
-package dev.kordon.oidc;
+package dev.kordon.oauth;
 
-import static dev.kordon.oidc.Requests.CHALLENGE;
-import static dev.kordon.oidc.Requests.PORTAL;
-import static dev.kordon.oidc.Requests.SPA;
-import static dev.kordon.oidc.Requests.accepted;
-import static dev.kordon.oidc.Requests.params;
-import static dev.kordon.oidc.Requests.portal;
-import static dev.kordon.oidc.Requests.refused;
-import static dev.kordon.oidc.Requests.spa;
+import static dev.kordon.oauth.Requests.CHALLENGE;
+import static dev.kordon.oauth.Requests.PORTAL;
+import static dev.kordon.oauth.Requests.SPA;
+import static dev.kordon.oauth.Requests.accepted;
+import static dev.kordon.oauth.Requests.params;
+import static dev.kordon.oauth.Requests.portal;
+import static dev.kordon.oauth.Requests.refused;
+import static dev.kordon.oauth.Requests.spa;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kordon.client.OidcClient;

@@ -1,4 +1,4 @@
-package dev.kordon.oidc;
+package dev.kordon.oauth;
 
 import dev.kordon.client.OidcClient;
 import dev.kordon.problem.Bundles;

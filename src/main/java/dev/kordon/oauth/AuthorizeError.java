@@ -1,4 +1,4 @@
-package dev.kordon.oidc;
+package dev.kordon.oauth;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.kordon.oidc;
+package dev.kordon.oauth;
 
 /**
  * What became of an authorization code at the token endpoint. Anything but {@link Outcome#GRANTED}

@@ -1,4 +1,4 @@
-package dev.kordon.oidc;
+package dev.kordon.oauth;
 
 /**
  * What {@link AuthorizeRequest#judge} makes of an authorization request: an {@link Authorization}

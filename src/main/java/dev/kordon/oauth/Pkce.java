@@ -1,4 +1,4 @@
-package dev.kordon.oidc;
+package dev.kordon.oauth;
 
 import dev.kordon.store.Keys;
 import java.nio.charset.StandardCharsets;

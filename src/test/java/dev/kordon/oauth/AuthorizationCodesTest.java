@@ -1,12 +1,12 @@
-package dev.kordon.oidc;
+package dev.kordon.oauth;
 
-import static dev.kordon.oidc.Requests.CHALLENGE;
-import static dev.kordon.oidc.Requests.VERIFIER;
+import static dev.kordon.oauth.Requests.CHALLENGE;
+import static dev.kordon.oauth.Requests.VERIFIER;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kordon.config.KordonConfig;
 import dev.kordon.guard.Secrets;
-import dev.kordon.oidc.Redeemed.Outcome;
+import dev.kordon.oauth.Redeemed.Outcome;
 import dev.kordon.store.RedisStore;
 import dev.kordon.support.Await;
 import dev.kordon.support.Rig;

@@ -1,4 +1,4 @@
-package dev.kordon.oidc;
+package dev.kordon.oauth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
