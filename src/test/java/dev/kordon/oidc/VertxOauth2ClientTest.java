@@ -54,7 +54,6 @@ class VertxOauth2ClientTest {
         OAuth2Auth oauth2 = Rig.await(OpenIDConnectAuth.discover(
                 rig.vertx,
                 new OAuth2Options()
-                        .setFlow(OAuth2FlowType.AUTH_CODE)
                         .setClientId("vertx-portal")
                         .setClientSecret(secret)
                         .setSite(issuer)));
@@ -81,7 +80,9 @@ class VertxOauth2ClientTest {
                 .setCodeVerifier(verifier)));
         // The library decoded and checked the ID token against the JWKS it fetched at discovery.
         JsonObject idToken = user.attributes().getJsonObject("idToken");
-        assertThat(idToken).as("the ID token as the library verified it: %s", user.attributes()).isNotNull();
+        assertThat(idToken)
+                .as("the ID token as the library verified it: %s", user.attributes())
+                .isNotNull();
         assertThat(idToken.getString("sub")).isEqualTo(account.id().toString());
         assertThat(idToken.getString("iss")).isEqualTo(issuer);
         assertThat(user.principal().getString("access_token")).isNotBlank();
@@ -92,7 +93,10 @@ class VertxOauth2ClientTest {
 
         String before = user.principal().getString("refresh_token");
         User refreshed = Rig.await(oauth2.refresh(user));
-        assertThat(refreshed.principal().getString("refresh_token")).isNotBlank().isNotEqualTo(before);
-        assertThat(Rig.await(oauth2.userInfo(refreshed)).getString("sub")).isEqualTo(account.id().toString());
+        assertThat(refreshed.principal().getString("refresh_token"))
+                .isNotBlank()
+                .isNotEqualTo(before);
+        assertThat(Rig.await(oauth2.userInfo(refreshed)).getString("sub"))
+                .isEqualTo(account.id().toString());
     }
 }
