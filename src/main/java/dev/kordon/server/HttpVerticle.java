@@ -28,7 +28,7 @@ public final class HttpVerticle extends PortVerticle {
     public Future<?> start() {
         Router router = router();
         // What every answer carries: no framing, no sniffing, no referrer, scripts only from here.
-        router.route().handler(Routes.securityHeaders(edge.config().cookieSecure()));
+        router.route().handler(Routes.publicSecurityHeaders(edge.config().cookieSecure()));
         router.route().handler(ctx -> {
             if (edge.readiness().drain().draining()) {
                 ctx.response().putHeader("Connection", "close");

@@ -25,9 +25,22 @@ public final class Routes {
      * character by character on every answer.
      */
     public static Handler<RoutingContext> securityHeaders(boolean secureCookies) {
+        return headers(secureCookies, CSP_VALUE);
+    }
+
+    /**
+     * The public port's: the same, but forms may lead off this origin. Chromium holds every redirect
+     * after a form is sent to {@code form-action}, and a sign-in's form ends, by redirects, at
+     * portal.url, a return origin or an OpenID client's redirect URI, each on an origin of its own.
+     */
+    public static Handler<RoutingContext> publicSecurityHeaders(boolean secureCookies) {
+        return headers(secureCookies, PUBLIC_CSP_VALUE);
+    }
+
+    private static Handler<RoutingContext> headers(boolean secureCookies, CharSequence csp) {
         return ctx -> {
             var h = ctx.response().headers();
-            h.set(CSP, CSP_VALUE);
+            h.set(CSP, csp);
             h.set(NOSNIFF, NOSNIFF_VALUE);
             h.set(REFERRER, REFERRER_VALUE);
             h.set(FRAME, FRAME_VALUE);
@@ -40,9 +53,10 @@ public final class Routes {
     }
 
     private static final CharSequence CSP = HttpHeaders.createOptimized("Content-Security-Policy");
-    private static final CharSequence CSP_VALUE = HttpHeaders.createOptimized(
-            "default-src 'self'; script-src 'self'; "
-                    + "style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'");
+    private static final String PUBLIC_CSP = "default-src 'self'; script-src 'self'; "
+            + "style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+    private static final CharSequence PUBLIC_CSP_VALUE = HttpHeaders.createOptimized(PUBLIC_CSP);
+    private static final CharSequence CSP_VALUE = HttpHeaders.createOptimized(PUBLIC_CSP + "; form-action 'self'");
     private static final CharSequence NOSNIFF = HttpHeaders.createOptimized("X-Content-Type-Options");
     private static final CharSequence NOSNIFF_VALUE = HttpHeaders.createOptimized("nosniff");
     private static final CharSequence REFERRER = HttpHeaders.createOptimized("Referrer-Policy");
