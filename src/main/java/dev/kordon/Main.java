@@ -8,6 +8,7 @@ import dev.kordon.bus.LocalCodec;
 import dev.kordon.config.ConfigException;
 import dev.kordon.config.ConfigTree;
 import dev.kordon.config.KordonConfig;
+import dev.kordon.console.ConsoleClients;
 import dev.kordon.console.ConsoleDeadLetters;
 import dev.kordon.console.ConsoleRoutes;
 import dev.kordon.credential.CredentialVerticle;
@@ -308,17 +309,7 @@ public final class Main {
                                                                             wiring.credentials(),
                                                                             wiring.oidcClients()),
                                                                     consoleMount(
-                                                                            new ConsoleRoutes(
-                                                                                    edge,
-                                                                                    admin,
-                                                                                    wiring.credentials(),
-                                                                                    console,
-                                                                                    pageParts),
-                                                                            new ConsoleDeadLetters(
-                                                                                    edge,
-                                                                                    wiring.deadLetters(),
-                                                                                    wiring.audit(),
-                                                                                    pageParts))),
+                                                                            edge, wiring, admin, console, pageParts)),
                                                             metrics,
                                                             adminPort)),
                                             new DeploymentOptions())
@@ -334,12 +325,12 @@ public final class Main {
                 });
     }
 
-    /** The console's own routes first: their session and CSRF checks stand in front of the dead letters. */
-    private static Mount consoleMount(ConsoleRoutes routes, ConsoleDeadLetters deadLetters) {
-        return (router, vertx) -> {
-            routes.on(router, vertx);
-            deadLetters.on(router, vertx);
-        };
+    /** The console's own routes first: their session and CSRF checks stand in front of the other pages. */
+    private static Mount consoleMount(
+            Edge edge, Wiring wiring, AdminFlow admin, ConsoleAccess access, PageParts parts) {
+        return new ConsoleRoutes(edge, admin, wiring.credentials(), access, parts)
+                .then(new ConsoleDeadLetters(edge, wiring.deadLetters(), wiring.audit(), parts))
+                .then(new ConsoleClients(edge, wiring.oidcClients(), parts));
     }
 
     private static <V> V added(List<V> started, V verticle) {

@@ -17,7 +17,13 @@ class ConsoleHeadersAndFormsHttpTest extends ConsoleOverHttp {
     void securityHeadersAndNoScriptOnEveryConsolePage() {
         Desk d = new Desk("192.0.2.12");
         d.signIn(Rig.ADMIN_TOKEN);
-        for (String path : List.of("/console/login", "/console/", "/console/?q=29600", account())) {
+        for (String path : List.of(
+                "/console/login",
+                "/console/",
+                "/console/?q=29600",
+                account(),
+                "/console/clients",
+                "/console/new-client")) {
             var r = d.get(path);
             assertThat(r.statusCode()).as(path).isEqualTo(200);
             String csp = r.getHeader("Content-Security-Policy");
