@@ -262,4 +262,42 @@ class ConsoleBrowserTest {
         b.go("/console/accounts/mobile/%2B375339999999");
         assertThat(b.text(".form-error")).isEqualTo("Такого аккаунта нет.");
     }
+
+    /** A portal registered from the form: refused by field, then its secret once; a delete asked first. */
+    @Test
+    void aDeskRegistersAPortalSeesItsSecretOnceAndDeletesIt() {
+        b.go("/console/login");
+        b.type("#token", Rig.ADMIN_TOKEN);
+        b.press("Войти");
+        b.waitForPath("/console/");
+        b.click("#nav-clients");
+        b.waitForPath("/console/clients");
+        assertThat(b.text("h1")).isEqualTo("Клиенты OpenID Connect");
+        b.press("Зарегистрировать клиента");
+        b.type("#client_id", "desk-portal");
+        b.type("#client_name", "Личный кабинет");
+        b.type("#redirect_uris", "http://portal.example.by/cb");
+        b.click("input[name=scope][value=phone]");
+        b.press("Сохранить");
+        assertThat(b.text("#redirect_uris-error")).startsWith("Абсолютный адрес https");
+        assertThat(b.find("#client_name").getAttribute("value")).isEqualTo("Личный кабинет");
+        assertThat(b.find("input[name=scope][value=phone]").isSelected()).isTrue();
+        b.shot("console-11-client-refused");
+        String uris = "https://portal.example.by/cb\nhttps://portal.example.by/cb2";
+        b.type("#redirect_uris", uris);
+        b.press("Сохранить");
+        String secret = LogCapture.secret(b.find("#client-secret").getAttribute("value"));
+        assertThat(secret).matches("[A-Za-z0-9_-]{43}");
+        assertThat(b.text("#secret-once")).contains("больше показан не будет");
+        b.shot("console-12-client-secret");
+        b.press("К клиенту");
+        b.waitForPath("/console/clients/desk-portal");
+        assertThat(b.driver.getPageSource()).doesNotContain(secret);
+        assertThat(b.find("#redirect_uris").getAttribute("value")).isEqualTo(uris);
+        b.press("Удалить клиента");
+        b.press("Да, удалить");
+        b.waitForPath("/console/clients?done=deleted");
+        assertThat(b.text(".banner")).isEqualTo("Клиент удалён.");
+        assertThat(b.driver.getPageSource()).doesNotContain("desk-portal");
+    }
 }
