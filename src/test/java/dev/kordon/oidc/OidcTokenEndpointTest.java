@@ -115,6 +115,39 @@ class OidcTokenEndpointTest {
     }
 
     @Test
+    void disablingTheAccountEndsWhatTheClientHoldsItsRefreshTokenAndItsAccessToken() {
+        rig.account("+375297200003", PASSWORD);
+        OidcBrowser b = new OidcBrowser(rig);
+        String location = b.get(authorize("portal", "s", "n", null, "")).getHeader("Location");
+        b.signIn(location, "297200003", PASSWORD);
+        String code = OidcBrowser.query(
+                        b.get(authorize("portal", "s", "n", null, "")).getHeader("Location"))
+                .get("code");
+        JsonObject t = b.token("portal", null, codeForm(code, null).add("client_secret", secret))
+                .bodyAsJsonObject();
+        assertThat(rig.get("/oauth2/userinfo", t.getString("access_token")).statusCode())
+                .isEqualTo(200);
+
+        HttpResponse<Buffer> disabled = rig.admin(
+                io.vertx.core.http.HttpMethod.PUT,
+                "/admin/v1/accounts/mobile/%2B375297200003",
+                new JsonObject()
+                        .put("tariff", Rig.TARIFF)
+                        .put("email", "oidc-disabled@org.by")
+                        .put("status", "disabled"),
+                Rig.ADMIN_TOKEN);
+        assertThat(disabled.statusCode()).as(disabled.bodyAsString()).isEqualTo(200);
+
+        assertThat(rig.get("/oauth2/userinfo", t.getString("access_token")).statusCode())
+                .isEqualTo(401);
+        HttpResponse<Buffer> refresh = b.token(
+                "portal",
+                null,
+                OidcBrowser.refreshForm(t.getString("refresh_token")).add("client_secret", secret));
+        assertThat(refresh.bodyAsJsonObject().getString("error")).isEqualTo("invalid_grant");
+    }
+
+    @Test
     void aTemporaryPasswordGoesThroughTheForcedChangeAndThenBackToTheClientWithACode() {
         String email = "oidc-temp@org.by";
         rig.account("mobile", "+375297200002", Rig.TARIFF, "active", null, email);
