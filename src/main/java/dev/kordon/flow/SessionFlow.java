@@ -143,16 +143,26 @@ public final class SessionFlow {
             UUID account = UUID.fromString(claims.getString("sub"));
             String jti = claims.getString("jti");
             long expMs = claims.getLong("exp") * 1000;
-            long ttlMs = Math.max(1000, expMs - System.currentTimeMillis() + 60_000);
-            // Announced only after the denial is stored: an instance that hears of it and checks again must see it.
-            Future<?> deny = denied.deny(account, jti, ttlMs).compose(r -> {
-                verified.evictToken(jti);
-                return verified.announceToken(jti, expMs);
-            });
+            Future<?> deny = endToken(account, jti, expMs);
             String sid = claims.getString("sid");
             Future<?> revoke = sid == null ? Future.succeededFuture() : refresh.revokeFamily(account, sid);
             return Future.all(deny, revoke).mapEmpty();
         });
+    }
+
+    /**
+     * Ends one access token of the account ({@code jti}, expiring at {@code expMs}): denied until it
+     * would expire, forgotten here, then announced to the other instances.
+     */
+    public Future<Void> endToken(UUID account, String jti, long expMs) {
+        long ttlMs = Math.max(1000, expMs - System.currentTimeMillis() + 60_000);
+        // Announced only after the denial is stored: an instance that hears of it and checks again must see it.
+        return denied.deny(account, jti, ttlMs)
+                .compose(r -> {
+                    verified.evictToken(jti);
+                    return verified.announceToken(jti, expMs);
+                })
+                .mapEmpty();
     }
 
     /**

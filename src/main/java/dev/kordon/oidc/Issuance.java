@@ -44,12 +44,19 @@ final class Issuance {
             Future<RefreshTokens.Issued> family = grant.amr().contains(SignIn.Method.PASSWORD.code())
                     ? parts.refresh().issue(account.id())
                     : Future.succeededFuture(null);
-            return family.compose(rt -> filed(account.id(), rt, held, issuedId).map(v -> {
+            return family.compose(rt -> {
                 TokenService.Issued at = parts.tokens()
                         .issueAccess(account, grant.amr(), rt == null ? null : rt.family(), now, accessClaims(held));
-                JsonObject answer = answer(at, rt, held.getString("scope"));
-                return answer.put("id_token", parts.idTokens().sign(idClaims(account, client, grant, now, at)));
-            }));
+                long expMs = (now / 1000 + at.expiresIn()) * 1000;
+                return filed(
+                                account.id(),
+                                rt,
+                                held,
+                                issuedId,
+                                new JsonObject().put("jti", at.jti()).put("exp_ms", expMs))
+                        .map(v -> answer(at, rt, held.getString("scope"))
+                                .put("id_token", parts.idTokens().sign(idClaims(account, client, grant, now, at))));
+            });
         });
     }
 
@@ -92,9 +99,15 @@ final class Issuance {
                         return Future.succeededFuture();
                     }
                     JsonObject issued = new JsonObject(r.toString());
-                    return parts.sessions()
-                            .endFamily(UUID.fromString(issued.getString("account")), issued.getString("family"))
-                            .mapEmpty();
+                    UUID account = UUID.fromString(issued.getString("account"));
+                    String family = issued.getString("family");
+                    // The access token too: one without a family (an SMS code's visit) ends only so.
+                    Future<?> token =
+                            parts.sessions().endToken(account, issued.getString("jti"), issued.getLong("exp_ms"));
+                    Future<?> families = family == null
+                            ? Future.succeededFuture()
+                            : parts.sessions().endFamily(account, family);
+                    return Future.all(token, families).mapEmpty();
                 });
     }
 
@@ -108,21 +121,26 @@ final class Issuance {
         });
     }
 
-    /** The family's holder, and what the code issued for a replay to end; nothing to file without a family. */
-    private Future<Void> filed(UUID account, RefreshTokens.Issued rt, JsonObject held, String issuedId) {
-        if (rt == null) {
-            return Future.succeededFuture();
-        }
+    /**
+     * The family's holder, if a family was opened, and what the code issued (the access token, the
+     * family) for a replay to end.
+     */
+    private Future<Void> filed(
+            UUID account, RefreshTokens.Issued rt, JsonObject held, String issuedId, JsonObject accessToken) {
         var keys = parts.redis().keys();
-        JsonObject issued = new JsonObject().put("account", account.toString()).put("family", rt.family());
-        return parts.redis()
-                .send(
-                        Command.SET,
-                        keys.oidcFamily(account, rt.family()),
-                        held.encode(),
-                        "PX",
-                        Long.toString(parts.familyLifetime().toMillis()))
-                .compose(r -> parts.redis()
+        JsonObject issued = accessToken.copy().put("account", account.toString());
+        Future<?> holder = Future.succeededFuture();
+        if (rt != null) {
+            issued.put("family", rt.family());
+            holder = parts.redis()
+                    .send(
+                            Command.SET,
+                            keys.oidcFamily(account, rt.family()),
+                            held.encode(),
+                            "PX",
+                            Long.toString(parts.familyLifetime().toMillis()));
+        }
+        return holder.compose(r -> parts.redis()
                         .send(
                                 Command.SET,
                                 keys.oidcIssued(issuedId),

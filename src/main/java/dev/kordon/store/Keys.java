@@ -205,8 +205,8 @@ public final class Keys {
     }
 
     /**
-     * What an authorization code's first use issued (the account and the refresh family it opened),
-     * by the code's issued id; lives the code's lifetime plus ten minutes, like the spent marker.
+     * What an authorization code's first use issued (the account, its access token, the refresh
+     * family it opened), by the code's issued id; lives the code's lifetime plus ten minutes, like the spent marker.
      */
     public String oidcIssued(String issuedId) {
         return prefix + ":{oi:" + issuedId + "}:issued";
