@@ -12,14 +12,13 @@ import dev.kordon.guard.SmsCodes;
 import dev.kordon.guard.TempPasswords;
 import dev.kordon.store.RedisStore;
 import dev.kordon.support.Await;
-import dev.kordon.support.CookieJar;
+import dev.kordon.support.ConsoleDesk;
 import dev.kordon.support.Mailbox;
 import dev.kordon.support.Rig;
 import dev.kordon.support.Scrape;
 import dev.kordon.support.TestServers;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.io.ByteArrayOutputStream;
@@ -32,7 +31,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
@@ -185,14 +183,15 @@ class KeyRotationTest {
             });
             assertThat(Scrape.of(onlyB).value("kordon_outbox_deliveries_total", "kind", "mail", "outcome", "no_key"))
                     .isEqualTo(1.0);
-            String page = new Desk(onlyB).signIn().get("/console/dead-letters").bodyAsString();
+            String page =
+                    new ConsoleDesk(onlyB).signIn().get("/console/dead-letters").bodyAsString();
             assertThat(page).contains("dead-" + letters.get(0).id()).contains(OutboxVerticle.NO_KEY_REASON);
             assertThat(Mailbox.to(TestServers.smtp(), to)).isEmpty();
         }
         try (Rig withC = rig(prefix, b, c)) {
             DeadLetters dead = withC.running.wiring().deadLetters();
             String id = Rig.await(dead.newest(10)).get(0).id();
-            Desk desk = new Desk(withC).signIn();
+            ConsoleDesk desk = new ConsoleDesk(withC).signIn();
             String csrf = desk.csrf("/console/dead-letters");
             HttpResponse<Buffer> sent = desk.post(
                     "/console/dead-letters/" + id + "/redrive",
@@ -246,48 +245,6 @@ class KeyRotationTest {
                             .take("mobile", "+375291234502", temp)))
                     .as("taken once")
                     .isFalse();
-        }
-    }
-
-    /** The operator's browser on the admin port, signed in with the admin token. */
-    private static final class Desk {
-        final CookieJar jar = new CookieJar();
-        final Rig rig;
-
-        Desk(Rig rig) {
-            this.rig = rig;
-        }
-
-        HttpResponse<Buffer> get(String path) {
-            var req = rig.http
-                    .request(HttpMethod.GET, rig.running.adminPort(), "127.0.0.1", path)
-                    .followRedirects(false);
-            req.putHeader("Cookie", jar.header());
-            return jar.keep(Rig.await(req.send()));
-        }
-
-        HttpResponse<Buffer> post(String path, MultiMap form) {
-            var req = rig.http
-                    .request(HttpMethod.POST, rig.running.adminPort(), "127.0.0.1", path)
-                    .followRedirects(false);
-            req.putHeader("Cookie", jar.header());
-            return jar.keep(Rig.await(req.sendForm(form)));
-        }
-
-        String csrf(String page) {
-            Matcher m = CSRF.matcher(get(page).bodyAsString());
-            assertThat(m.find()).as("a form on " + page).isTrue();
-            return m.group(1);
-        }
-
-        Desk signIn() {
-            HttpResponse<Buffer> r = post(
-                    "/console/login",
-                    MultiMap.caseInsensitiveMultiMap()
-                            .add("csrf", csrf("/console/login"))
-                            .add("token", Rig.ADMIN_TOKEN));
-            assertThat(r.statusCode()).isEqualTo(303);
-            return this;
         }
     }
 }

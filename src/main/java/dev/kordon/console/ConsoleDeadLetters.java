@@ -11,6 +11,7 @@ import dev.kordon.page.PageView;
 import dev.kordon.server.ClientIp;
 import dev.kordon.server.Edge;
 import dev.kordon.server.Mount;
+import dev.kordon.store.Outage;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.json.JsonObject;
@@ -98,6 +99,19 @@ public final class ConsoleDeadLetters implements Mount {
                     }
                     PageView.redirect(ctx, PAGE + "?done=" + (sent ? "redrive" : "gone") + PageModel.langAnd(ctx));
                 })
-                .onFailure(ctx::fail);
+                .onFailure(err -> {
+                    if (Outage.unconfirmed(err)) {
+                        // Off the dead letters and in the outbox, if on no replica yet: it may still go
+                        // out, so the desk's action is on record, marked unconfirmed; the answer is 503.
+                        audit.record(
+                                Audit.DEAD_LETTER_REDRIVEN,
+                                null,
+                                null,
+                                null,
+                                clientIp.of(ctx),
+                                new JsonObject().put("dead_letter", id).put("confirmed", false));
+                    }
+                    ctx.fail(err);
+                });
     }
 }

@@ -2,6 +2,8 @@ package dev.kordon.dispatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kordon.audit.Audit;
+import dev.kordon.support.ConsoleDesk;
 import dev.kordon.support.LogCapture;
 import dev.kordon.support.Mailbox;
 import dev.kordon.support.Rig;
@@ -9,6 +11,7 @@ import dev.kordon.support.TestServers;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -63,5 +66,53 @@ class ReplicaAcksTest {
                 .hasSize(1);
         dev.kordon.support.Await.hold(java.time.Duration.ofSeconds(2));
         assertThat(Mailbox.to(TestServers.smtp(), email)).as("copies of it").hasSize(1);
+    }
+
+    @Test
+    void aRedriveNoReplicaConfirmsIsAnswered503AndAuditedAsUnconfirmed() {
+        // A dead letter as the outbox sets one aside; its payload opens under no key, which does not
+        // matter here: what is checked is the desk's redrive and its record.
+        String deadLetters = new dev.kordon.store.Keys(rig.prefix).deadLetters();
+        String id = Rig.await(rig.running
+                        .wiring()
+                        .redis()
+                        .send(
+                                io.vertx.redis.client.Command.XADD,
+                                deadLetters,
+                                "*",
+                                "id",
+                                "1-1",
+                                "k",
+                                "mail",
+                                "t",
+                                "0",
+                                "dead",
+                                Long.toString(System.currentTimeMillis()),
+                                "reason",
+                                "test",
+                                "p",
+                                "k0:not-sealed"))
+                .toString();
+        ConsoleDesk desk = new ConsoleDesk(rig).signIn();
+        HttpResponse<Buffer> r = desk.post(
+                "/console/dead-letters/" + id + "/redrive",
+                io.vertx.core.MultiMap.caseInsensitiveMultiMap().add("csrf", desk.csrf("/console/dead-letters")));
+        assertThat(r.statusCode()).as("a redrive no replica confirmed").isEqualTo(503);
+        List<JsonObject> audited = dev.kordon.support.Await.until(
+                java.time.Duration.ofSeconds(5),
+                () -> Rig.await(rig.running
+                                .wiring()
+                                .pg()
+                                .preparedQuery("SELECT detail FROM audit_events WHERE event = $1")
+                                .execute(io.vertx.sqlclient.Tuple.of(Audit.DEAD_LETTER_REDRIVEN)))
+                        .stream()
+                        .map(row -> row.getJsonObject("detail"))
+                        .filter(d -> id.equals(d.getString("dead_letter")))
+                        .toList(),
+                l -> !l.isEmpty());
+        assertThat(audited).hasSize(1);
+        assertThat(audited.get(0).getBoolean("confirmed"))
+                .as("marked unconfirmed")
+                .isFalse();
     }
 }
