@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
  * unknown login within 20 ms of each other (medians).
  */
 class BenchmarkSmokeIT {
-    private static final List<String> RATIOS =
-            List.of("sign-in / hash-only", "verify / hello-world", "sms sign-in / hello-world");
+    private static final List<String> RATIOS = List.of(
+            "sign-in / hash-only", "verify / hello-world", "sms sign-in / hello-world", "oidc code flow / sign-in");
 
     @Test
     void smokeRunPrintsEveryRatioAndKeepsImportMemoryAndRefusalTimingWithinGrossBounds() throws Exception {

@@ -102,6 +102,40 @@ public final class Bench {
         return 0;
     }
 
+    /**
+     * The OIDC code flow against the plain password sign-in, the same closed loop of users, alternated
+     * round by round so both see the same machine. Needs the admin port to register its client.
+     */
+    private void oidc(
+            String baseUrl,
+            Pool pool,
+            SmsStandIn sms,
+            int users,
+            ReportBlock block,
+            RssSampler rss,
+            KordonProcess kordon)
+            throws Exception {
+        if (kordon == null) {
+            block.note("oidc code flow: skipped with --url (the client is registered on the admin port)");
+            return;
+        }
+        OidcFlow.secret = OidcFlow.register(kordon);
+        double seconds = cfg.seconds(20, 2);
+        if (!cfg.smoke()) {
+            gatling.run(Plan.closed(Plan.Kind.OIDC, baseUrl, pool, sms, users, 10), "oidc warm-up", rss, kordon);
+        }
+        for (int round = 0; round < cfg.rounds(); round++) {
+            Scenario signIn = gatling.run(
+                    Plan.closed(Plan.Kind.SIGN_IN, baseUrl, pool, sms, users, seconds),
+                    "sign-in (oidc pair)",
+                    rss,
+                    kordon);
+            Scenario flow = gatling.run(
+                    Plan.closed(Plan.Kind.OIDC, baseUrl, pool, sms, users, seconds), "oidc code flow", rss, kordon);
+            block.oidcRound(signIn, flow, users);
+        }
+    }
+
     private void runSet(int memoryKib, int iterations, ReportBlock block) throws Exception {
         int cpus = Runtime.getRuntime().availableProcessors();
         Path hashFile = cfg.seeding()
@@ -167,6 +201,7 @@ public final class Bench {
                     HashOnly.measure(jar, cfg, memoryKib, iterations, cpus).perSecond());
         }
         capacity = block.capacity();
+        oidc(baseUrl, pool, sms, satUsers, block, rss, kordon);
 
         // Storms: closed-loop clients that resend the moment they are answered (wrk), then the open
         // model at 2x and 5x the hash-only rate, all between two hash-only runs.

@@ -59,11 +59,15 @@ final class KordonProcess implements AutoCloseable {
         Path keys = Files.createDirectories(workDir.resolve("jwt-keys"));
         KeyPairGenerator gen = KeyPairGenerator.getInstance("EC");
         gen.initialize(new ECGenParameterSpec("secp256r1"));
-        String pem = "-----BEGIN PRIVATE KEY-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                        .encodeToString(gen.generateKeyPair().getPrivate().getEncoded())
-                + "\n-----END PRIVATE KEY-----\n";
+        String pem = pem(gen.generateKeyPair().getPrivate().getEncoded());
         Files.writeString(keys.resolve("bench.pem"), pem, StandardCharsets.US_ASCII);
+        // OpenID Connect is off without an RSA key (ID tokens are RS256): the OIDC code-flow scenario needs one.
+        KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
+        rsa.initialize(2048);
+        Files.writeString(
+                keys.resolve("bench-id.pem"),
+                pem(rsa.generateKeyPair().getPrivate().getEncoded()),
+                StandardCharsets.US_ASCII);
         byte[] secret = new byte[32];
         SecureRandom random = new SecureRandom();
         random.nextBytes(secret);
@@ -86,6 +90,13 @@ final class KordonProcess implements AutoCloseable {
         env.put("KORDON_HTTP_TRUSTED_PROXIES", "127.0.0.1");
         env.putAll(overrides);
         return env;
+    }
+
+    private static String pem(byte[] pkcs8) {
+        return "-----BEGIN PRIVATE KEY-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                        .encodeToString(pkcs8)
+                + "\n-----END PRIVATE KEY-----\n";
     }
 
     void awaitReady(Duration timeout) throws Exception {

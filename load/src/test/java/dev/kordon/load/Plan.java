@@ -26,6 +26,7 @@ record Plan(
         REFRESH,
         VERIFY,
         HELLO,
+        OIDC,
         MIX
     }
 

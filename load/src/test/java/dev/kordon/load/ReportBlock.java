@@ -56,6 +56,7 @@ final class ReportBlock {
     private RssSampler sampler;
     final Map<String, String> extraRatios = new LinkedHashMap<>();
     final List<Target> extraTargets = new ArrayList<>();
+    private final List<double[]> oidcPairs = new ArrayList<>();
     final StormReport storms = new StormReport(this);
 
     ReportBlock(Settings cfg, Path dir, int memoryKib, int iterations) {
@@ -238,7 +239,39 @@ final class ReportBlock {
     void extra(Map<String, Double> measured, String ratio, String value, Target target) {
         figures.putAll(measured);
         extraRatios.put(ratio, value);
-        extraTargets.add(target);
+        if (target != null) {
+            extraTargets.add(target);
+        }
+    }
+
+    /**
+     * One round of the OIDC pair: password sign-ins by a closed loop, then code flows by the same
+     * number of users; the ratio is the median over the rounds of flows/s over sign-ins/s.
+     */
+    void oidcRound(Scenario signIn, Scenario flow, int users) {
+        List<Sample> a = named(signIn, "sign-in");
+        List<Sample> f = named(flow, OidcFlow.FLOW);
+        Stats sa = Recorder.stats(a, Set.of(200), true, span(a));
+        Stats sf = Recorder.stats(f, Set.of(200), false, span(f));
+        oidcPairs.add(new double[] {sa.okRate(), sf.okRate()});
+        int round = oidcPairs.size();
+        row("sign-in (oidc pair) #" + round, "closed, " + users + " users", sa, signIn.peakRssMb(), signIn);
+        row(OidcFlow.FLOW + " #" + round, "closed, " + users + " users", sf, flow.peakRssMb(), flow);
+        figures.put("oidc code flow rate #" + round, sf.okRate());
+        expect("sign-in (oidc pair)", sa);
+        expect(OidcFlow.FLOW, sf);
+        double[] per = oidcPairs.stream().mapToDouble(p -> p[1] / p[0]).toArray();
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < per.length; i++) {
+            text.append(i > 0 ? ", " : "").append(Report.fmt2(per[i]));
+        }
+        double ratio = Recorder.median(per);
+        extra(
+                Map.of("oidc code flow / sign-in", ratio),
+                "oidc code flow / sign-in",
+                Report.fmt2(ratio) + " (per round: " + text + "; full code flows/s over password sign-ins/s,"
+                        + " same closed loop, alternated)",
+                null);
     }
 
     private void row(String name, String offered, Stats st, double rss, Scenario run) {

@@ -76,6 +76,7 @@ public class Step extends Simulation {
                         .injectOpen(constantUsersPerSec(plan.rate()).during(seconds(plan.seconds()))));
             case REFRESH -> populations.add(closed("refresh", refresh("refresh")));
             case VERIFY -> populations.add(closed("verify", verify("verify")));
+            case OIDC -> populations.add(closed(OidcFlow.FLOW, OidcFlow.chain(pool)));
             case HELLO ->
                 populations.add(closed("hello", call("hello", http("GET /").get("/"), 200)));
             case MIX ->
@@ -222,7 +223,7 @@ public class Step extends Simulation {
         });
     }
 
-    private static ChainBuilder call(String name, HttpRequestActionBuilder request, int... ok) {
+    static ChainBuilder call(String name, HttpRequestActionBuilder request, int... ok) {
         return call(name, request, List.of(), ok);
     }
 
@@ -230,8 +231,7 @@ public class Step extends Simulation {
      * Status, time and Retry-After are saved before the status is judged, so the Recorder sees every
      * answer, expected or not; an answer that never came leaves no status (0).
      */
-    private static ChainBuilder call(
-            String name, HttpRequestActionBuilder request, List<CheckBuilder> extra, int... ok) {
+    static ChainBuilder call(String name, HttpRequestActionBuilder request, List<CheckBuilder> extra, int... ok) {
         List<CheckBuilder> checks = new ArrayList<>(List.of(
                 status().saveAs("st"),
                 responseTimeInMillis().saveAs("rt"),
