@@ -4,9 +4,6 @@ import dev.kordon.client.ClientAdmin;
 import dev.kordon.client.ClientMetadata;
 import dev.kordon.client.ClientRegistry;
 import dev.kordon.client.OidcClient;
-import dev.kordon.config.KordonConfig;
-import dev.kordon.page.Cookies;
-import dev.kordon.page.Csrf;
 import dev.kordon.page.PageModel;
 import dev.kordon.page.PageModel.Model;
 import dev.kordon.page.PageParts;
@@ -20,7 +17,6 @@ import dev.kordon.server.Language;
 import dev.kordon.server.Mount;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -51,14 +47,10 @@ public final class ConsoleClients implements Mount {
     private final ConsoleRows rows;
 
     public ConsoleClients(Edge edge, ClientAdmin clients, PageParts parts) {
-        KordonConfig config = edge.config();
         this.clients = clients;
         this.clientIp = edge.clientIp();
-        // The same cookie and CSRF binding as the rest of the console: a form of one page works on the other.
-        Csrf csrf = new Csrf(
-                new Cookies(config.cookieSecure(), CookieSameSite.STRICT), parts.secrets(), Cookies.CONSOLE_CSRF);
         this.view = new PageView(parts.templates(), edge.faults());
-        this.rows = new ConsoleRows(parts.logins(), csrf);
+        this.rows = ConsoleRows.beside(edge, parts);
     }
 
     @Override

@@ -1,10 +1,7 @@
 package dev.kordon.console;
 
 import dev.kordon.audit.Audit;
-import dev.kordon.config.KordonConfig;
 import dev.kordon.dispatch.DeadLetters;
-import dev.kordon.page.Cookies;
-import dev.kordon.page.Csrf;
 import dev.kordon.page.PageModel;
 import dev.kordon.page.PageParts;
 import dev.kordon.page.PageView;
@@ -13,7 +10,6 @@ import dev.kordon.server.Edge;
 import dev.kordon.server.Mount;
 import dev.kordon.store.Outage;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -39,15 +35,11 @@ public final class ConsoleDeadLetters implements Mount {
     private final ConsoleRows rows;
 
     public ConsoleDeadLetters(Edge edge, DeadLetters letters, Audit audit, PageParts parts) {
-        KordonConfig config = edge.config();
         this.letters = letters;
         this.audit = audit;
         this.clientIp = edge.clientIp();
-        // The same cookie and CSRF binding as the rest of the console: a form of one page works on the other.
-        Csrf csrf = new Csrf(
-                new Cookies(config.cookieSecure(), CookieSameSite.STRICT), parts.secrets(), Cookies.CONSOLE_CSRF);
         this.view = new PageView(parts.templates(), edge.faults());
-        this.rows = new ConsoleRows(parts.logins(), csrf);
+        this.rows = ConsoleRows.beside(edge, parts);
     }
 
     @Override
@@ -89,13 +81,7 @@ public final class ConsoleDeadLetters implements Mount {
         letters.redrive(id)
                 .onSuccess(sent -> {
                     if (sent) {
-                        audit.record(
-                                Audit.DEAD_LETTER_REDRIVEN,
-                                null,
-                                null,
-                                null,
-                                clientIp.of(ctx),
-                                new JsonObject().put("dead_letter", id));
+                        redriven(ctx, new JsonObject().put("dead_letter", id));
                     }
                     PageView.redirect(ctx, PAGE + "?done=" + (sent ? "redrive" : "gone") + PageModel.langAnd(ctx));
                 })
@@ -103,15 +89,13 @@ public final class ConsoleDeadLetters implements Mount {
                     if (Outage.unconfirmed(err)) {
                         // Off the dead letters and in the outbox, if on no replica yet: it may still go
                         // out, so the desk's action is on record, marked unconfirmed; the answer is 503.
-                        audit.record(
-                                Audit.DEAD_LETTER_REDRIVEN,
-                                null,
-                                null,
-                                null,
-                                clientIp.of(ctx),
-                                new JsonObject().put("dead_letter", id).put("confirmed", false));
+                        redriven(ctx, new JsonObject().put("dead_letter", id).put("confirmed", false));
                     }
                     ctx.fail(err);
                 });
+    }
+
+    private void redriven(RoutingContext ctx, JsonObject detail) {
+        audit.record(Audit.DEAD_LETTER_REDRIVEN, null, null, null, clientIp.of(ctx), detail);
     }
 }

@@ -6,13 +6,17 @@ import dev.kordon.admin.AccountState;
 import dev.kordon.admin.Session;
 import dev.kordon.audit.AuditEvent;
 import dev.kordon.config.KordonConfig.LoginKind;
+import dev.kordon.page.Cookies;
 import dev.kordon.page.Csrf;
 import dev.kordon.page.PageModel;
 import dev.kordon.page.PageModel.Model;
+import dev.kordon.page.PageParts;
 import dev.kordon.problem.Bundles;
 import dev.kordon.problem.FlowException;
 import dev.kordon.problem.Lifetime;
+import dev.kordon.server.Edge;
 import dev.kordon.server.Language;
+import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.net.URLEncoder;
@@ -35,6 +39,18 @@ final class ConsoleRows {
     ConsoleRows(LoginParser logins, Csrf csrf) {
         this.logins = logins;
         this.csrf = csrf;
+    }
+
+    /**
+     * For a console page mounted beside {@link ConsoleRoutes}: the same cookie and CSRF binding, so a
+     * form of one page works on the other.
+     */
+    static ConsoleRows beside(Edge edge, PageParts parts) {
+        Csrf csrf = new Csrf(
+                new Cookies(edge.config().cookieSecure(), CookieSameSite.STRICT),
+                parts.secrets(),
+                Cookies.CONSOLE_CSRF);
+        return new ConsoleRows(parts.logins(), csrf);
     }
 
     /** The model every console page starts from. */
