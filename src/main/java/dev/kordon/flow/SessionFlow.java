@@ -60,23 +60,30 @@ public final class SessionFlow {
         }
         // The new access token counts from before the rotation: one racing endAll is then refused.
         long rotatedAt = System.currentTimeMillis();
-        return refresh.rotate(presented)
-                .recover(err -> {
-                    if (err instanceof RefreshTokens.Reuse reuse) {
-                        LOG.warn("refresh token reuse: family revoked, account " + reuse.account);
-                        audit.record(
-                                dev.kordon.audit.Audit.REFRESH_REUSE,
-                                reuse.account,
-                                null,
-                                null,
-                                null,
-                                new JsonObject().put("family_revoked", true));
-                        return Future.failedFuture(new FlowException(Failure.INVALID_GRANT));
-                    }
-                    return Future.failedFuture(err);
-                })
+        return rotate(presented)
                 .compose(rt -> accounts.findById(rt.account())
                         .compose(found -> signIn.renewed(found.orElse(null), rt, rotatedAt)));
+    }
+
+    /**
+     * The next token of a refresh token's family; a token used before ends its family, is audited and
+     * is {@code invalid_grant}, on whichever channel it came back.
+     */
+    public Future<RefreshTokens.Issued> rotate(String presented) {
+        return refresh.rotate(presented).recover(err -> {
+            if (err instanceof RefreshTokens.Reuse reuse) {
+                LOG.warn("refresh token reuse: family revoked, account " + reuse.account);
+                audit.record(
+                        dev.kordon.audit.Audit.REFRESH_REUSE,
+                        reuse.account,
+                        null,
+                        null,
+                        null,
+                        new JsonObject().put("family_revoked", true));
+                return Future.failedFuture(new FlowException(Failure.INVALID_GRANT));
+            }
+            return Future.failedFuture(err);
+        });
     }
 
     /**

@@ -63,7 +63,7 @@ final class Issuance {
     /** The next pair for a refresh token of a family {@code client} holds; a family it does not hold ends. */
     Future<JsonObject> refreshed(OidcClient client, String presented) {
         long rotatedAt = System.currentTimeMillis();
-        return parts.refresh()
+        return parts.sessions()
                 .rotate(presented)
                 .compose(rt -> parts.redis()
                         .send(Command.GET, parts.redis().keys().oidcFamily(rt.account(), rt.family()))

@@ -101,6 +101,27 @@ class OidcCodeFlowTest {
     }
 
     @Test
+    void aRefreshTokenUsedTwiceIsInvalidGrantAndEndsItsFamily() {
+        OidcBrowser b = new OidcBrowser(rig);
+        String loginPage = b.get(authorize("portal", "st-7", "n-7", null, "")).getHeader("Location");
+        Map<String, String> callback =
+                b.toCallback(b.signIn(loginPage, "297100001", PASSWORD).getHeader("Location"));
+        JsonObject t =
+                b.token("portal", secret, codeForm(callback.get("code"), null)).bodyAsJsonObject();
+        JsonObject next = b.token("portal", secret, refreshForm(t.getString("refresh_token")))
+                .bodyAsJsonObject();
+        assertThat(next.getString("refresh_token")).isNotNull();
+
+        HttpResponse<Buffer> reused = b.token("portal", secret, refreshForm(t.getString("refresh_token")));
+        assertThat(reused.statusCode()).as(reused.bodyAsString()).isEqualTo(400);
+        assertThat(reused.bodyAsJsonObject().getString("error")).isEqualTo("invalid_grant");
+        HttpResponse<Buffer> after = b.token("portal", secret, refreshForm(next.getString("refresh_token")));
+        assertThat(after.bodyAsJsonObject().getString("error"))
+                .as("the family's newest token, after the reuse")
+                .isEqualTo("invalid_grant");
+    }
+
+    @Test
     void promptNoneWithoutASessionAnswersLoginRequiredToThePortalWithItsState() {
         OidcBrowser b = new OidcBrowser(rig);
         HttpResponse<Buffer> r = b.get(authorize("portal", "st-5", "n-5", null, "&prompt=none"));
