@@ -220,6 +220,14 @@ public final class Keys {
         return accountScope(account) + "ofam:" + family;
     }
 
+    /**
+     * The clients a person signed in to through OpenID Connect (hash: {@code "<client_id> <sid>"} to
+     * the epoch ms that entry stops counting), for back-channel logout; lives as long as a family can.
+     */
+    public String oidcRelyingParties(UUID account) {
+        return accountScope(account) + "orp";
+    }
+
     /** Failed client authentications and bad codes at the token endpoint, per client or address (hashed). */
     public String oidcFailures(String who) {
         return prefix + ":{of:" + hashed(who) + "}:fail";
