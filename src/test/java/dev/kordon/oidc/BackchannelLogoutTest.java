@@ -141,6 +141,31 @@ class BackchannelLogoutTest {
     }
 
     @Test
+    void anOperatorEndingOneBrowserSessionTellsItsClientsWithItsSid() {
+        Account account = rig.account("+375297400007", PASSWORD);
+        String sid = OidcBrowser.claims(
+                        signIn(new OidcBrowser(rig), "bc-a", "297400007").getString("id_token"))
+                .getString("sid");
+        String sessions = "/admin/v1/accounts/mobile/+375297400007/sessions";
+        JsonObject browser = rig
+                .admin(HttpMethod.GET, sessions, null, Rig.ADMIN_TOKEN)
+                .bodyAsJsonObject()
+                .getJsonArray("sessions")
+                .stream()
+                .map(o -> (JsonObject) o)
+                .filter(o -> "browser".equals(o.getString("kind")))
+                .findFirst()
+                .orElseThrow();
+
+        HttpResponse<Buffer> ended =
+                rig.admin(HttpMethod.DELETE, sessions + "/" + browser.getString("id"), null, Rig.ADMIN_TOKEN);
+        assertThat(ended.statusCode()).as(ended.bodyAsString()).isEqualTo(204);
+
+        assertThat(portals.verified(rig, "bc-a", account.id().toString()).getString("sid"))
+                .isEqualTo(sid);
+    }
+
+    @Test
     void aPortalThatIsDownGetsItsLogoutTokenOnceItIsBack() {
         Account account = rig.account("+375297400005", PASSWORD);
         OidcBrowser b = new OidcBrowser(rig);
