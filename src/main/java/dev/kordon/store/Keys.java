@@ -228,6 +228,11 @@ public final class Keys {
         return accountScope(account) + "orp";
     }
 
+    /** A TOTP step whose code the account has used: set once (NX), so a code works once; lives past its window. */
+    public String totpStep(UUID account, long step) {
+        return accountScope(account) + "totp:" + step;
+    }
+
     /** Failed client authentications and bad codes at the token endpoint, per client or address (hashed). */
     public String oidcFailures(String who) {
         return prefix + ":{of:" + hashed(who) + "}:fail";
