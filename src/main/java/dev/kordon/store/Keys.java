@@ -228,6 +228,14 @@ public final class Keys {
         return accountScope(account) + "orp";
     }
 
+    /**
+     * A second step under way (hash: what the first step proved, {@code tries}), by the keyed
+     * hash's stand-in of its token, the SHA-256; lives {@code mfa.step-ttl}, dies at its last try.
+     */
+    public String mfaStep(UUID account, String tokenSha256) {
+        return accountScope(account) + "step:" + tokenSha256;
+    }
+
     /** A TOTP step whose code the account has used: set once (NX), so a code works once; lives past its window. */
     public String totpStep(UUID account, long step) {
         return accountScope(account) + "totp:" + step;
