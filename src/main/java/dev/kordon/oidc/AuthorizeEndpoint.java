@@ -78,6 +78,11 @@ final class AuthorizeEndpoint {
     private void decide(RoutingContext ctx, MultiMap params, Authorization a, JsonObject who) {
         long now = System.currentTimeMillis() / 1000;
         long since = since(params.get(SINCE), now);
+        if (who != null && since == 0 && hintNamesAnother(params.get("id_token_hint"), who)) {
+            // OIDC Core 3.1.2.1: the hinted person is not the one signed in, so this browser has no sign-in
+            // for the request; after the page (since > 0) whoever signed in answers it, or it would loop.
+            who = null;
+        }
         if (who != null) {
             long authTime = who.getLong("auth_time", 0L);
             boolean fresh = since > 0 ? authTime >= since : !a.promptLogin() && a.acceptsAuthTime(authTime, now);
@@ -119,6 +124,18 @@ final class AuthorizeEndpoint {
             page.append("&login_hint=").append(enc(a.loginHint()));
         }
         return page.toString();
+    }
+
+    /** Whether {@code hint} is an ID token Kordon signed for another account than the session's; a bad one names no one. */
+    private boolean hintNamesAnother(String hint, JsonObject who) {
+        if (hint == null || hint.isEmpty()) {
+            return false;
+        }
+        JsonObject claims = parts.idTokens().verify(hint);
+        return claims != null
+                && parts.issuer().equals(claims.getString("iss"))
+                && claims.getValue("sub") instanceof String sub
+                && !sub.equals(who.getString("sub"));
     }
 
     /** The request's arrival carried through the sign-in, if it is a time that has been; else 0. */

@@ -138,7 +138,7 @@ public final class OidcRoutes implements Mount {
                                 "phone_number_verified",
                                 "email",
                                 "roles"))
-                .put("prompt_values_supported", list("none", "login"))
+                .put("prompt_values_supported", list("none", "login", "consent", "select_account"))
                 .put("ui_locales_supported", list("ru", "en"))
                 .put("request_parameter_supported", false)
                 .put("request_uri_parameter_supported", false)

@@ -120,6 +120,33 @@ class BasicOpSignInModulesTest {
         assertSameSignIn(OidcBrowser.claims(hint), idToken(tokens(b, "rp", secret, callback.get("code"))));
     }
 
+    /**
+     * OIDC Core 3.1.2.1: a hint naming another person than the one signed in is no sign-in for the
+     * request: prompt=none answers login_required, otherwise the page; the page's sign-in then answers.
+     */
+    @Test
+    void anIdTokenHintNamingAnotherPersonThanTheSignedInOneIsNoSignInForTheRequest() {
+        OidcBrowser hinted = new OidcBrowser(rig);
+        Map<String, String> first = signInThrough(hinted, authorize("rp", "openid", "st", "n", ""), DIGITS, PASSWORD);
+        String hint = tokens(hinted, "rp", secret, first.get("code")).getString("id_token");
+        rig.account("+375297300003", PASSWORD);
+        OidcBrowser other = new OidcBrowser(rig);
+        signInThrough(other, authorize("rp", "openid", "st", "n", ""), "297300003", PASSWORD);
+
+        String withHint = "&id_token_hint=" + OidcBrowser.enc(hint);
+        Map<String, String> none =
+                other.toCallback(authorize("rp", "openid", "st-o", "n-o", "&prompt=none" + withHint));
+        assertThat(none)
+                .containsEntry("error", "login_required")
+                .containsEntry("state", "st-o")
+                .doesNotContainKey("code");
+        HttpResponse<Buffer> page = other.get(authorize("rp", "openid", "st-p", "n-p", withHint));
+        assertThat(page.getHeader("Location")).startsWith("/login?return=");
+        // Whoever signs in on the page answers the request; the hint does not send them round again.
+        Map<String, String> callback = afterSignIn(other, page.getHeader("Location"), "297300003", PASSWORD);
+        assertThat(callback).containsEntry("state", "st-p").containsKey("code");
+    }
+
     /** oidcc-login-hint: the suite's default hint (buffy@ and the issuer's host) breaks nothing; the page shows. */
     @Test
     void aLoginHintThatIsNoPhoneReachesTheSignInPageWhichStillSignsIn() {

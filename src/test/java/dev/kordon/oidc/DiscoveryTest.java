@@ -75,7 +75,9 @@ class DiscoveryTest {
                         "phone_number_verified",
                         "email",
                         "roles");
-        assertThat(strings(doc, "prompt_values_supported")).containsExactly("none", "login");
+        // consent and select_account are met as they stand: every client is first-party, one account at a time.
+        assertThat(strings(doc, "prompt_values_supported"))
+                .containsExactly("none", "login", "consent", "select_account");
         assertThat(strings(doc, "ui_locales_supported")).containsExactly("ru", "en");
         assertThat(doc.getBoolean("request_parameter_supported")).isFalse();
         assertThat(doc.getBoolean("request_uri_parameter_supported")).isFalse();
