@@ -17,6 +17,7 @@ import dev.kordon.credential.HashQueue;
 import dev.kordon.credential.PasswordHasher;
 import dev.kordon.credential.PasswordPolicy;
 import dev.kordon.dev.DevMode;
+import dev.kordon.dispatch.BackchannelVerticle;
 import dev.kordon.dispatch.MailVerticle;
 import dev.kordon.dispatch.OutboxVerticle;
 import dev.kordon.dispatch.SmsVerticle;
@@ -272,6 +273,8 @@ public final class Main {
                                     new MailVerticle(config.smtp(), config.mailFrom(), sendTimeout)))
                             .compose(id -> vertx.deployVerticle(
                                     new SmsVerticle(config, wiring.phones(), dev == null ? null : dev::recordSms)))
+                            .compose(id -> vertx.deployVerticle(
+                                    new BackchannelVerticle(config.jwt().issuer(), wiring.idTokens(), sendTimeout)))
                             .compose(id -> vertx.deployVerticle(new OutboxVerticle(
                                     dispatchRedis, wiring.secrets(), config.dispatch(), metrics, wiring.audit())))
                             .compose(id -> vertx.deployVerticle(

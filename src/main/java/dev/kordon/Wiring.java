@@ -6,6 +6,7 @@ import dev.kordon.account.PhoneFormat;
 import dev.kordon.admin.AccountCredentials;
 import dev.kordon.admin.AdminFlow;
 import dev.kordon.audit.Audit;
+import dev.kordon.client.Backchannel;
 import dev.kordon.client.ClientAdmin;
 import dev.kordon.client.ClientRegistry;
 import dev.kordon.client.ConfiguredClients;
@@ -102,6 +103,13 @@ public final class Wiring {
                 accessLife.compareTo(config.web().sessionTtl()) > 0
                         ? accessLife
                         : config.web().sessionTtl());
+        Outbox outbox = new Outbox(
+                vertx,
+                redis,
+                secrets,
+                config.dispatch().replicaAcks(),
+                config.dispatch().replicaWait());
+        oidcClients = new ClientAdmin(new ClientRegistry(db, secrets), audit);
         grants = new Grants(
                 new TokenService(
                         vertx, keys, config.jwt(), config.tokens().accessTtl().toSeconds()),
@@ -109,27 +117,20 @@ public final class Wiring {
                         redis, config.tokens().refreshIdle(), config.tokens().refreshAbsolute()),
                 new BrowserSessions(redis, config.web().sessionTtl(), verified),
                 verified,
-                epoch);
+                epoch,
+                new Backchannel(
+                        redis, oidcClients.registry(), outbox, config.tokens().refreshAbsolute()));
         ChangeTokens changeTokens = new ChangeTokens(redis, config.tokens().changeTtl());
         guards = new Guards(
                 new Throttles(vertx, redis, config.limits(), config.http().ipv6Prefix(), clients.metrics()),
                 new TempPasswords(redis, secrets, config.tempPassword()),
                 changeTokens);
-        notices = new Notices(
-                audit,
-                new Outbox(
-                        vertx,
-                        redis,
-                        secrets,
-                        config.dispatch().replicaAcks(),
-                        config.dispatch().replicaWait()),
-                new Letters(templates, config, phones));
+        notices = new Notices(audit, outbox, new Letters(templates, config, phones));
         signIn = new SignIn(config.tariffs(), grants, changeTokens, audit);
         sessions = new SessionFlow(subscribers.accounts(), grants, new DenyList(redis), audit, signIn);
         admin = new AdminFlow(subscribers, guards.throttles(), audit, sessions, grants.browser());
         credentials = new AccountCredentials(admin, guards, notices, sessions, grants);
         deadLetters = new DeadLetters(redis, secrets, notices.outbox());
-        oidcClients = new ClientAdmin(new ClientRegistry(db, secrets), audit);
         idTokens = new IdTokens(keys);
     }
 

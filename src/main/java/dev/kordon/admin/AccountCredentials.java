@@ -9,6 +9,7 @@ import dev.kordon.guard.TempPasswords;
 import dev.kordon.guard.Throttles;
 import dev.kordon.problem.Failure;
 import dev.kordon.problem.FlowException;
+import dev.kordon.token.BrowserSessions;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -67,8 +68,16 @@ public final class AccountCredentials {
             if (!family && !browser) {
                 return Future.failedFuture(new FlowException(Failure.NOT_FOUND));
             }
-            Future<Boolean> ended =
-                    family ? sessions.endFamily(a.id(), id) : grants.browser().end(a.id(), id);
+            // A browser session's OpenID Connect clients are told it ended, as when its person signs out.
+            Future<Boolean> ended = family
+                    ? sessions.endFamily(a.id(), id)
+                    : grants.browser()
+                            .end(a.id(), id)
+                            .compose(found -> found
+                                    ? grants.backchannel()
+                                            .sessionEnded(a.id(), BrowserSessions.sid(id))
+                                            .map(true)
+                                    : Future.succeededFuture(false));
             return ended.compose(found -> {
                 if (!found) {
                     return Future.failedFuture(new FlowException(Failure.NOT_FOUND));

@@ -11,6 +11,8 @@ public final class Addresses {
     public static final String MAIL = "kordon.dispatch.mail";
     /** One SMS to send now: a {@code Delivery.Sms}; an empty reply = accepted by the provider. */
     public static final String SMS = "kordon.dispatch.sms";
+    /** One back-channel logout to send now: a {@code Delivery.Logout}; an empty reply = the client took it. */
+    public static final String LOGOUT = "kordon.dispatch.logout";
     /** Published, with no body, after a message enters the outbox, so the dispatcher does not wait for its poll. */
     public static final String OUTBOX_WAKE = "kordon.outbox.wake";
 

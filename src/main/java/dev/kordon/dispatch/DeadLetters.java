@@ -21,7 +21,7 @@ public final class DeadLetters {
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
 
     /**
-     * One dead letter: its id among the dead letters, its outbox id, {@code mail} or {@code sms},
+     * One dead letter: its id among the dead letters, its outbox id, {@code mail}, {@code sms} or {@code logout},
      * when it was accepted and set aside (epoch ms), why, and whether a listed key opens it now.
      */
     public record Letter(
@@ -71,7 +71,7 @@ public final class DeadLetters {
                 if (deleted.toInteger() == 0) {
                     return Future.succeededFuture(false);
                 }
-                String kind = Delivery.SMS.equals(fields.getString("k")) ? Delivery.SMS : Delivery.MAIL;
+                String kind = Delivery.kindOf(fields.getString("k"));
                 return outbox.enqueueSealed(kind, fields.getString("p", ""))
                         .map(outboxId -> {
                             LOG.info("outbox: dead letter " + id + " (" + kind + ") sent again as " + outboxId);

@@ -98,7 +98,8 @@ public final class OutboxVerticle extends VerticleBase {
     public Future<?> start() {
         stream = redis.keys().outbox();
         deadLetters = redis.keys().deadLetters();
-        metrics.deliveryKinds(List.of(Delivery.MAIL, Delivery.SMS), List.of(SENT, RETRY, DEAD, DROPPED, NO_KEY));
+        metrics.deliveryKinds(
+                List.of(Delivery.MAIL, Delivery.SMS, Delivery.LOGOUT), List.of(SENT, RETRY, DEAD, DROPPED, NO_KEY));
         wake = vertx.eventBus().consumer(Addresses.OUTBOX_WAKE, m -> tick());
         timer = vertx.setPeriodic(config.poll().toMillis(), id -> tick());
         // The group reads from the stream's start: messages accepted before any dispatcher ran are sent too.
@@ -255,7 +256,7 @@ public final class OutboxVerticle extends VerticleBase {
         }
         long enqueued = Long.parseLong(fields.getString("t", "0"));
         // The kind as the metrics know it: the stream field is only read, never trusted as a label.
-        String kind = Delivery.SMS.equals(fields.getString("k")) ? Delivery.SMS : Delivery.MAIL;
+        String kind = Delivery.kindOf(fields.getString("k"));
         if (System.currentTimeMillis() - enqueued > config.giveUpAfter().toMillis()) {
             LOG.warn("outbox: message " + id + " (" + fields.getString("k") + ") undelivered after "
                     + config.giveUpAfter() + ", dropped");

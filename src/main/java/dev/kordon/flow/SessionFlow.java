@@ -34,6 +34,7 @@ public final class SessionFlow {
     private final AccountEpoch epoch;
     private final DenyList denied;
     private final SignIn signIn;
+    private final dev.kordon.client.Backchannel backchannel;
 
     public SessionFlow(
             AccountRepository accounts, Grants grants, DenyList denied, dev.kordon.audit.Audit audit, SignIn signIn) {
@@ -42,9 +43,15 @@ public final class SessionFlow {
         this.epoch = grants.epoch();
         this.tokens = grants.tokens();
         this.refresh = grants.refresh();
+        this.backchannel = grants.backchannel();
         this.accounts = accounts;
         this.denied = denied;
         this.signIn = signIn;
+    }
+
+    /** The OpenID Connect clients to tell when a browser session ends. */
+    public dev.kordon.client.Backchannel backchannel() {
+        return backchannel;
     }
 
     /** The public keys that verify the access tokens checked here, for resource servers to check them too. */
@@ -198,14 +205,18 @@ public final class SessionFlow {
      * epoch; then the epoch is raised, so any instance that checks again refuses what was issued
      * before; then the account's tokens leave this instance's cache and the other instances are told
      * to drop theirs. The cache's own counter keeps a check that read the old epoch from storing
-     * what it found.
+     * what it found. Last, the OpenID Connect clients the person signed in to are sent a logout token.
      */
     public Future<Void> endAll(UUID account) {
-        return refresh.revokeAll(account).compose(n -> epoch.raise(account)).compose(at -> {
-            verified.evictAccount(account);
-            // Cached entries end with their token: announcing past that is pointless.
-            return verified.announceAccount(
-                    account, System.currentTimeMillis() + tokens.accessTtlSeconds() * 1000 + 60_000);
-        });
+        return refresh.revokeAll(account)
+                .compose(n -> epoch.raise(account))
+                .compose(at -> {
+                    verified.evictAccount(account);
+                    // Cached entries end with their token: announcing past that is pointless.
+                    return verified.announceAccount(
+                            account, System.currentTimeMillis() + tokens.accessTtlSeconds() * 1000 + 60_000);
+                })
+                .compose(v -> backchannel.accountEnded(account))
+                .mapEmpty();
     }
 }

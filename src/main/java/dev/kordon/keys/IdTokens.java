@@ -48,11 +48,16 @@ public final class IdTokens {
      * @throws IllegalStateException when off
      */
     public String sign(JsonObject claims) {
+        return sign(claims, "JWT");
+    }
+
+    /** As {@link #sign(JsonObject)}, with the header's {@code typ}: {@code logout+jwt} for a logout token. */
+    public String sign(JsonObject claims, String typ) {
         if (signer == null) {
             throw new IllegalStateException("no RSA key to sign ID tokens with");
         }
         JsonObject header =
-                new JsonObject().put("alg", ALG).put("kid", signer.kid()).put("typ", "JWT");
+                new JsonObject().put("alg", ALG).put("kid", signer.kid()).put("typ", typ);
         Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
         String input = b64.encodeToString(header.encode().getBytes(StandardCharsets.UTF_8)) + "."
                 + b64.encodeToString(claims.encode().getBytes(StandardCharsets.UTF_8));

@@ -7,7 +7,6 @@ import dev.kordon.oauth.AuthorizeOutcome;
 import dev.kordon.oauth.AuthorizeRequest;
 import dev.kordon.problem.Failure;
 import dev.kordon.problem.FlowException;
-import dev.kordon.store.Keys;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpMethod;
@@ -87,7 +86,7 @@ final class AuthorizeEndpoint {
                 List<String> amr =
                         who.getJsonArray("amr").stream().map(String::valueOf).toList();
                 parts.codes()
-                        .issue(a.grant(account, authTime, amr, sid(who)))
+                        .issue(a.grant(account, authTime, amr, who.getString("sid")))
                         .onSuccess(code -> redirect(ctx, a.codeRedirect(code, parts.issuer())))
                         .onFailure(ctx::fail);
                 return;
@@ -130,12 +129,6 @@ final class AuthorizeEndpoint {
         } catch (NumberFormatException e) {
             return 0;
         }
-    }
-
-    /** A public name of the browser session for the ID token's {@code sid}: never the cookie itself. */
-    static String sid(JsonObject who) {
-        return Keys.hashed("sid:" + who.getString("sub") + ":" + who.getValue("at"))
-                .substring(0, 32);
     }
 
     static String base(String issuer) {

@@ -33,14 +33,18 @@ final class Issuance {
         this.parts = parts;
     }
 
-    /** The token response for a code just redeemed by {@code client}; what it issued is filed under {@code issuedId}. */
+    /**
+     * The token response for a code just redeemed by {@code client}; what it issued is filed under
+     * {@code issuedId}, and the client is noted for a logout token when the browser session ends.
+     */
     Future<JsonObject> forCode(OidcClient client, Grant grant, String issuedId) {
         long now = System.currentTimeMillis();
         return account(grant.account()).compose(account -> {
             JsonObject held = new JsonObject()
                     .put("client_id", client.clientId())
                     .put("scope", String.join(" ", grant.scopes()))
-                    .put("amr", new JsonArray(grant.amr()));
+                    .put("amr", new JsonArray(grant.amr()))
+                    .put("sid", grant.sid());
             Future<RefreshTokens.Issued> family = grant.amr().contains(SignIn.Method.PASSWORD.code())
                     ? parts.refresh().issue(account.id())
                     : Future.succeededFuture(null);
@@ -54,6 +58,8 @@ final class Issuance {
                                 held,
                                 issuedId,
                                 new JsonObject().put("jti", at.jti()).put("exp_ms", expMs))
+                        .compose(v ->
+                                parts.sessions().backchannel().signedIn(account.id(), client.clientId(), grant.sid()))
                         .map(v -> answer(at, rt, held.getString("scope"))
                                 .put("id_token", parts.idTokens().sign(idClaims(account, client, grant, now, at))));
             });

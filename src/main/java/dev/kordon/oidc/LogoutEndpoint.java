@@ -26,8 +26,9 @@ import java.util.function.Function;
 
 /**
  * /oauth2/logout by GET or POST (OpenID Connect RP-Initiated Logout 1.0): the browser session ends
- * (when it is the {@code id_token_hint}'s account, or when no hint names one), the refresh families
- * the hint's client holds for that account end with their access tokens, and the browser goes to
+ * (when it is the {@code id_token_hint}'s account, or when no hint names one) and its other clients
+ * are sent a logout token, the refresh families the hint's client holds for that account from the
+ * hint's session end with their access tokens, and the browser goes to
  * the client's registered {@code post_logout_redirect_uri} with {@code state}, or to the sign-in
  * page. No confirmation screen: every client is first-party. Everything is checked before anything
  * ends, and a request that cannot be trusted with a redirect gets an error page, never a redirect.
@@ -62,7 +63,7 @@ public final class LogoutEndpoint {
     }
 
     /** A sign-out asked for, checked: who the hint names (or null), for which client, where to go after. */
-    private record Request(UUID account, String clientId, String redirectUri, String state, String lang) {}
+    private record Request(UUID account, String sid, String clientId, String redirectUri, String state, String lang) {}
 
     public void handle(RoutingContext ctx) {
         MultiMap params =
@@ -79,6 +80,7 @@ public final class LogoutEndpoint {
             p.put(name, values.isEmpty() ? null : values.get(0));
         }
         UUID account = null;
+        String sid = null;
         String clientId = p.get("client_id");
         if (p.get("id_token_hint") != null) {
             JsonObject hint = parts.idTokens().verify(p.get("id_token_hint"));
@@ -94,6 +96,7 @@ public final class LogoutEndpoint {
                 return;
             }
             account = sub;
+            sid = hint.getValue("sid") instanceof String s ? s : null;
             clientId = aud;
         }
         String redirectUri = p.get("post_logout_redirect_uri");
@@ -102,7 +105,7 @@ public final class LogoutEndpoint {
             errorPage.accept(ctx, Failure.INVALID_REQUEST);
             return;
         }
-        Request req = new Request(account, clientId, redirectUri, p.get("state"), language(p.get("ui_locales")));
+        Request req = new Request(account, sid, clientId, redirectUri, p.get("state"), language(p.get("ui_locales")));
         Future<Optional<OidcClient>> client = redirectUri == null
                 ? Future.succeededFuture(Optional.empty())
                 : parts.clients().find(clientId);
@@ -128,8 +131,9 @@ public final class LogoutEndpoint {
         // A hint for another account than the browser's: that person's session is not the client's to end.
         boolean endSession = req.account() == null || req.account().equals(signedInAs);
         Future<Void> session = endSession ? signOut.apply(ctx) : Future.succeededFuture();
-        Future<Integer> families =
-                req.account() == null ? Future.succeededFuture(0) : endFamilies(req.account(), req.clientId());
+        Future<Integer> families = req.account() == null
+                ? Future.succeededFuture(0)
+                : endFamilies(req.account(), req.clientId(), req.sid());
         Future.all(session, families).onFailure(ctx::fail).onSuccess(done -> {
             UUID account = req.account() != null ? req.account() : signedInAs;
             parts.audit()
@@ -151,8 +155,11 @@ public final class LogoutEndpoint {
         });
     }
 
-    /** Ends every refresh family {@code clientId} holds for the account, with its access tokens: how many. */
-    private Future<Integer> endFamilies(UUID account, String clientId) {
+    /**
+     * Ends the refresh families {@code clientId} holds for the account from the browser session
+     * {@code sid} (every one of them when the hint named no session), with their access tokens: how many.
+     */
+    private Future<Integer> endFamilies(UUID account, String clientId, String sid) {
         var keys = parts.redis().keys();
         return parts.redis().send(Command.SMEMBERS, keys.families(account)).compose(members -> {
             List<Future<Boolean>> ended = new ArrayList<>();
@@ -160,7 +167,11 @@ public final class LogoutEndpoint {
                 String family = member.toString();
                 String holder = keys.oidcFamily(account, family);
                 ended.add(parts.redis().send(Command.GET, holder).compose(r -> {
-                    if (r == null || !clientId.equals(new JsonObject(r.toString()).getString("client_id"))) {
+                    JsonObject held = r == null ? null : new JsonObject(r.toString());
+                    boolean ours = held != null
+                            && clientId.equals(held.getString("client_id"))
+                            && (sid == null || held.getString("sid") == null || sid.equals(held.getString("sid")));
+                    if (!ours) {
                         return Future.succeededFuture(false);
                     }
                     return parts.sessions()

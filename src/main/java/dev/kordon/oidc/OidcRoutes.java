@@ -142,8 +142,10 @@ public final class OidcRoutes implements Mount {
                 .put("ui_locales_supported", list("ru", "en"))
                 .put("request_parameter_supported", false)
                 .put("request_uri_parameter_supported", false)
-                // No back-channel logout yet: what is not built is not announced.
-                .put("claims_parameter_supported", false);
+                .put("claims_parameter_supported", false)
+                // Logout tokens carry sid whenever the sign-in came through a browser session.
+                .put("backchannel_logout_supported", true)
+                .put("backchannel_logout_session_supported", true);
     }
 
     private static JsonArray list(String... values) {

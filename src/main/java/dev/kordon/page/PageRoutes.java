@@ -57,7 +57,8 @@ public final class PageRoutes implements Mount {
                 config.portalUrl(), config.web().returnOrigins(), config.jwt().issuer());
         this.model = new PageModel(config, parts.logins(), cookies, csrf, returns);
         this.view = new PageView(parts.templates(), edge.faults());
-        this.session = new PageSession(cookies, parts.sessions());
+        this.session =
+                new PageSession(cookies, parts.sessions(), flows.sessions().backchannel());
     }
 
     @Override

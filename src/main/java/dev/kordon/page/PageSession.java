@@ -1,6 +1,7 @@
 package dev.kordon.page;
 
 import dev.kordon.answer.BrowserSession;
+import dev.kordon.client.Backchannel;
 import dev.kordon.problem.Failure;
 import dev.kordon.problem.FlowException;
 import dev.kordon.token.BrowserSessions;
@@ -10,15 +11,18 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * The browser session's cookie: whom it names, a new id at every sign-in (the old session ends),
- * none after signing out. The session itself lives in Redis (see {@link BrowserSessions}).
+ * none after signing out. The session itself lives in Redis (see {@link BrowserSessions}). Signing
+ * out tells the OpenID Connect clients of that session ({@link Backchannel}).
  */
 final class PageSession {
     private final Cookies cookies;
     private final BrowserSessions sessions;
+    private final Backchannel backchannel;
 
-    PageSession(Cookies cookies, BrowserSessions sessions) {
+    PageSession(Cookies cookies, BrowserSessions sessions, Backchannel backchannel) {
         this.cookies = cookies;
         this.sessions = sessions;
+        this.backchannel = backchannel;
     }
 
     /** Who the session cookie belongs to; {@code /auth/verify} asks the same. */
@@ -50,7 +54,7 @@ final class PageSession {
     /** Signs out: the session ends in Redis and its cookie goes; then on to {@code target}. */
     void end(RoutingContext ctx, String target) {
         String id = cookies.get(ctx, Cookies.SESSION);
-        (id == null ? Future.<Void>succeededFuture() : sessions.destroy(id)).onComplete(ar -> {
+        (id == null ? Future.<Void>succeededFuture() : signOut(id)).onComplete(ar -> {
             cookies.clear(ctx, Cookies.SESSION);
             PageView.redirect(ctx, target);
         });
@@ -62,7 +66,17 @@ final class PageSession {
      */
     Future<Void> close(RoutingContext ctx) {
         String id = cookies.get(ctx, Cookies.SESSION);
-        return (id == null ? Future.<Void>succeededFuture() : sessions.destroy(id))
+        return (id == null ? Future.<Void>succeededFuture() : signOut(id))
                 .onSuccess(v -> cookies.clear(ctx, Cookies.SESSION));
+    }
+
+    /** The session ends in Redis, then its OpenID Connect clients are sent a logout token. */
+    private Future<Void> signOut(String id) {
+        java.util.UUID account = BrowserSessions.accountOf(id);
+        return sessions.destroy(id)
+                .compose(v -> account == null
+                        ? Future.succeededFuture()
+                        : backchannel.sessionEnded(account, BrowserSessions.sidOfCookie(id)))
+                .mapEmpty();
     }
 }

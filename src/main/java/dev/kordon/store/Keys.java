@@ -220,6 +220,27 @@ public final class Keys {
         return accountScope(account) + "ofam:" + family;
     }
 
+    /**
+     * The clients a person signed in to through OpenID Connect (hash: {@code "<client_id> <sid>"} to
+     * the epoch ms that entry stops counting), for back-channel logout; lives as long as a family can.
+     */
+    public String oidcRelyingParties(UUID account) {
+        return accountScope(account) + "orp";
+    }
+
+    /**
+     * A second step under way (hash: what the first step proved, {@code tries}), by the keyed
+     * hash's stand-in of its token, the SHA-256; lives {@code mfa.step-ttl}, dies at its last try.
+     */
+    public String mfaStep(UUID account, String tokenSha256) {
+        return accountScope(account) + "step:" + tokenSha256;
+    }
+
+    /** A TOTP step whose code the account has used: set once (NX), so a code works once; lives past its window. */
+    public String totpStep(UUID account, long step) {
+        return accountScope(account) + "totp:" + step;
+    }
+
     /** Failed client authentications and bad codes at the token endpoint, per client or address (hashed). */
     public String oidcFailures(String who) {
         return prefix + ":{of:" + hashed(who) + "}:fail";

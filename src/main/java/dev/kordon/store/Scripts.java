@@ -28,6 +28,8 @@ public final class Scripts {
     /** Temporary passwords and change tokens: a value spent once, only while it is the expected one. */
     public static final LuaScript TAKE_IF_EQUAL = LuaScript.load("take_if_equal.lua");
 
+    public static final LuaScript STEP_TRY = LuaScript.load("step_try.lua");
+
     public static final LuaScript WINDOW_HIT = LuaScript.load("window_hit.lua");
     public static final LuaScript WINDOW_PEEK = LuaScript.load("window_peek.lua");
     public static final LuaScript WINDOW_GIVE_BACK = LuaScript.load("window_give_back.lua");

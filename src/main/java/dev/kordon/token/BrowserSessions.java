@@ -197,6 +197,7 @@ public final class BrowserSessions {
                         return Future.failedFuture(new FlowException(Failure.UNAUTHORIZED));
                     }
                     who.remove("at");
+                    who.put("sid", sid(sha));
                     JsonObject frozen = FrozenJson.of(who);
                     // Its Redis key was set no earlier than its "at", with the ttl: it ends no later than this.
                     verified.putSession(sha, account, frozen, createdMs + ttl.toMillis(), readAt, since);
@@ -224,8 +225,18 @@ public final class BrowserSessions {
         return verified.announceSession(sha);
     }
 
+    /** The session's OpenID Connect {@code sid}, by the key it is kept under: public, never the cookie. */
+    public static String sid(String sha) {
+        return Keys.hashed("sid:" + sha).substring(0, 32);
+    }
+
+    /** The {@code sid} of the session a cookie holds. */
+    public static String sidOfCookie(String id) {
+        return sid(Keys.hashed(id));
+    }
+
     /** The account a session id names; null when it is not one of ours (length, base64url). */
-    private static UUID accountOf(String id) {
+    public static UUID accountOf(String id) {
         if (id == null || id.length() != ID_LENGTH) {
             return null;
         }

@@ -80,9 +80,9 @@ class DiscoveryTest {
         assertThat(doc.getBoolean("request_parameter_supported")).isFalse();
         assertThat(doc.getBoolean("request_uri_parameter_supported")).isFalse();
         assertThat(doc.getBoolean("claims_parameter_supported")).isFalse();
-        // RP-initiated sign-out is served; back-channel logout is not built, so not announced.
-        assertThat(doc.containsKey("backchannel_logout_supported")).isFalse();
-        assertThat(doc.containsKey("backchannel_logout_session_supported")).isFalse();
+        // Back-channel logout tokens carry the session's sid (BackchannelLogoutTest).
+        assertThat(doc.getBoolean("backchannel_logout_supported")).isTrue();
+        assertThat(doc.getBoolean("backchannel_logout_session_supported")).isTrue();
     }
 
     /** Discovery §4.3: the issuer is compared as a string, so a configured trailing slash stays. */

@@ -1,0 +1,152 @@
+package dev.kordon.mfa;
+
+import dev.kordon.guard.Secrets;
+import dev.kordon.store.Database;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.security.GeneralSecurityException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * An account's second-step methods in Postgres, through the async pool: its authenticator app's
+ * secret (sealed under {@code secrets.keys}; unconfirmed until a first code came back) and its
+ * recovery codes (keyed hashes, each spent once). Nothing here is ever logged.
+ */
+public final class SecondFactors {
+    private static final String RECOVERY = "mfa-recovery-code";
+
+    /** What an account has: a confirmed authenticator app, passkeys, recovery codes left. */
+    public record Methods(boolean totp, int passkeys, int recoveryCodesLeft) {
+        public boolean any() {
+            return totp || passkeys > 0;
+        }
+    }
+
+    private final Database db;
+    private final Secrets secrets;
+
+    public SecondFactors(Database db, Secrets secrets) {
+        this.db = db;
+        this.secrets = secrets;
+    }
+
+    /** Starts (or starts again) an enrolment: the new secret, unconfirmed, replacing an unconfirmed one. */
+    public Future<Boolean> startTotp(UUID account, byte[] secret) {
+        String sealed = secrets.seal(Totp.base32(secret));
+        // A confirmed app stays until an operator or the person removes it: enrolling never replaces it.
+        return db.within(db.pool()
+                        .preparedQuery("INSERT INTO mfa_totp (account_id, secret_sealed) VALUES ($1, $2)"
+                                + " ON CONFLICT (account_id) DO UPDATE SET secret_sealed = EXCLUDED.secret_sealed,"
+                                + " created_at = now() WHERE mfa_totp.confirmed_at IS NULL")
+                        .execute(Tuple.of(account, sealed)))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
+    /** The account's authenticator secret and whether it is confirmed; null when it has none. */
+    public Future<TotpSecret> totp(UUID account) {
+        return db.within(db.pool()
+                        .preparedQuery(
+                                "SELECT secret_sealed, confirmed_at IS NOT NULL FROM mfa_totp WHERE account_id = $1")
+                        .execute(Tuple.of(account)))
+                .compose(rows -> {
+                    if (!rows.iterator().hasNext()) {
+                        return Future.succeededFuture(null);
+                    }
+                    Row row = rows.iterator().next();
+                    try {
+                        byte[] secret =
+                                org.bouncycastle.util.encoders.Base32.decode(pad(secrets.open(row.getString(0))));
+                        return Future.succeededFuture(new TotpSecret(secret, row.getBoolean(1)));
+                    } catch (GeneralSecurityException e) {
+                        return Future.failedFuture(
+                                new IllegalStateException("no key of secrets.keys opens a TOTP secret"));
+                    }
+                });
+    }
+
+    /** The enrolment is confirmed by its first good code. */
+    public Future<Void> confirmTotp(UUID account) {
+        return db.within(db.pool()
+                        .preparedQuery("UPDATE mfa_totp SET confirmed_at = now() WHERE account_id = $1"
+                                + " AND confirmed_at IS NULL")
+                        .execute(Tuple.of(account)))
+                .mapEmpty();
+    }
+
+    /** A new set of recovery codes for the account, replacing any it had; the codes, to be shown once. */
+    public Future<List<String>> newRecoveryCodes(UUID account) {
+        List<String> codes = RecoveryCodes.generate();
+        List<Tuple> rows = new ArrayList<>();
+        for (String code : codes) {
+            rows.add(
+                    Tuple.of(account, secrets.keyedHash(RECOVERY, account.toString(), RecoveryCodes.normalized(code))));
+        }
+        return db.withinTransaction(db.pool()
+                        .withTransaction(
+                                conn -> conn.preparedQuery("DELETE FROM mfa_recovery_codes WHERE account_id = $1")
+                                        .execute(Tuple.of(account))
+                                        .compose(v -> conn.preparedQuery(
+                                                        "INSERT INTO mfa_recovery_codes (account_id, code_hash) VALUES ($1, $2)")
+                                                .executeBatch(rows))))
+                .map(v -> codes);
+    }
+
+    /**
+     * Spends a recovery code: true for exactly one use of a code the account holds, unused; the
+     * typed code is compared under every key of {@code secrets.keys}.
+     */
+    public Future<Boolean> spendRecoveryCode(UUID account, String typed) {
+        String code = RecoveryCodes.normalized(typed);
+        if (code == null) {
+            return Future.succeededFuture(false);
+        }
+        String[] hashes =
+                secrets.keyedHashes(RECOVERY, account.toString(), code).toArray(String[]::new);
+        return db.within(db.pool()
+                        .preparedQuery("UPDATE mfa_recovery_codes SET used_at = now() WHERE account_id = $1"
+                                + " AND code_hash = ANY($2) AND used_at IS NULL")
+                        .execute(Tuple.tuple().addValue(account).addArrayOfString(hashes)))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
+    /** What the account has, for the sign-in's decision and the operator's view. */
+    public Future<Methods> methods(UUID account) {
+        return db.within(db.pool()
+                        .preparedQuery(
+                                "SELECT"
+                                        + " EXISTS (SELECT 1 FROM mfa_totp WHERE account_id = $1 AND confirmed_at IS NOT NULL),"
+                                        + " (SELECT count(*) FROM mfa_passkeys WHERE account_id = $1),"
+                                        + " (SELECT count(*) FROM mfa_recovery_codes WHERE account_id = $1 AND used_at IS NULL)")
+                        .execute(Tuple.of(account)))
+                .map(rows -> {
+                    Row r = rows.iterator().next();
+                    return new Methods(
+                            r.getBoolean(0),
+                            r.getLong(1).intValue(),
+                            r.getLong(2).intValue());
+                });
+    }
+
+    /** Every method of the account ends: it enrols again at its next sign-in. */
+    public Future<Void> resetAll(UUID account) {
+        return db.withinTransaction(db.pool()
+                        .withTransaction(conn -> conn.preparedQuery("DELETE FROM mfa_totp WHERE account_id = $1")
+                                .execute(Tuple.of(account))
+                                .compose(v -> conn.preparedQuery("DELETE FROM mfa_recovery_codes WHERE account_id = $1")
+                                        .execute(Tuple.of(account)))
+                                .compose(v -> conn.preparedQuery("DELETE FROM mfa_passkeys WHERE account_id = $1")
+                                        .execute(Tuple.of(account)))))
+                .mapEmpty();
+    }
+
+    /** A TOTP secret, opened, and whether its enrolment was confirmed. */
+    public record TotpSecret(byte[] secret, boolean confirmed) {}
+
+    private static String pad(String base32) {
+        int rest = base32.length() % 8;
+        return rest == 0 ? base32 : base32 + "=".repeat(8 - rest);
+    }
+}
