@@ -9,11 +9,12 @@
 //   GET /cb              the redirect URI: trades the code, validates the ID token, reads userinfo
 //   GET /logout          302 to Kordon's end_session_endpoint, with the ID token as the hint
 //   GET /signed-out      the post-logout redirect URI
+//   POST /backchannel    the back-channel logout URI: a logout token, verified with jose
 // and reads commands on stdin, one a line: "refresh" (a refresh token grant, then userinfo with the
 // new access token) and "exit".
 //
 // stdout, one JSON object a line, each with its "event": ready, authorize, signed_in, refreshed,
-// logout, signed_out; a failed step has "ok": false and the error's name, code and OAuth error.
+// logout, signed_out, backchannel (whenever Kordon's outbox delivers it); a failed step has "ok": false and the error's name, code and OAuth error.
 // Tokens and the secret are never printed: only booleans and claims.
 import { webcrypto } from 'node:crypto';
 import { createServer } from 'node:http';
@@ -24,6 +25,9 @@ if (!globalThis.crypto) {
   globalThis.crypto = webcrypto;
 }
 const client = await import('openid-client');
+const jose = await import('jose');
+
+const BACKCHANNEL_LOGOUT = 'http://schemas.openid.net/event/backchannel-logout';
 
 function print(obj) {
   process.stdout.write(JSON.stringify(obj) + '\n');
@@ -90,6 +94,7 @@ let pending = null;
 let tokens = null;
 let idToken = null;
 let sub = null;
+let sid = null;
 let logoutState = null;
 
 async function authorize(res, prompt) {
@@ -132,6 +137,7 @@ async function callback(res, url) {
     tokens = got;
     idToken = got.id_token;
     sub = claims.sub;
+    sid = claims.sid;
     print({
       event: 'signed_in',
       ok: true,
@@ -192,6 +198,66 @@ function signedOut(res, url) {
   page(res, 200, 'Portal: signed out');
 }
 
+function readForm(req) {
+  return new Promise((resolve, reject) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => resolve(new URLSearchParams(Buffer.concat(chunks).toString('utf8'))));
+    req.on('error', reject);
+  });
+}
+
+// The JWKS of discovery, fetched (and refetched for an unknown kid) by jose itself.
+let jwks = null;
+
+// OpenID Connect Back-Channel Logout 1.0 section 2.6: the logout token's signature against the
+// provider's keys, its iss and aud, iat; events holding the back-channel logout member; sub or sid;
+// no nonce. A token that fails is answered 400, as the spec says.
+async function backchannel(req, res) {
+  const form = await readForm(req);
+  const token = form.get('logout_token');
+  try {
+    if (!token) {
+      throw new Error('no logout_token in the form');
+    }
+    jwks ??= jose.createRemoteJWKSet(new URL(config.serverMetadata().jwks_uri));
+    const { payload, protectedHeader } = await jose.jwtVerify(token, jwks, {
+      issuer: config.serverMetadata().issuer,
+      audience: clientId,
+      requiredClaims: ['iat', 'jti'],
+    });
+    const events = payload.events;
+    const eventOk =
+      !!events && typeof events === 'object' && typeof events[BACKCHANNEL_LOGOUT] === 'object';
+    const subOrSid = typeof payload.sub === 'string' || typeof payload.sid === 'string';
+    const noNonce = !('nonce' in payload);
+    const ok = eventOk && subOrSid && noNonce;
+    print({
+      event: 'backchannel',
+      ok,
+      alg: protectedHeader.alg,
+      typ: protectedHeader.typ,
+      content_type: req.headers['content-type'],
+      claims: {
+        iss: payload.iss,
+        aud: payload.aud,
+        sub: payload.sub,
+        sub_matched: payload.sub === sub,
+        sid_present: typeof payload.sid === 'string',
+        sid_matched: typeof payload.sid === 'string' && payload.sid === sid,
+        events_ok: eventOk,
+        nonce_absent: noNonce,
+      },
+    });
+    res.writeHead(ok ? 200 : 400, { 'Cache-Control': 'no-store' });
+    res.end();
+  } catch (err) {
+    print({ event: 'backchannel', ok: false, error: describe(err) });
+    res.writeHead(400, { 'Cache-Control': 'no-store' });
+    res.end();
+  }
+}
+
 const server = createServer((req, res) => {
   const url = new URL(req.url, base);
   const route = `${req.method} ${url.pathname}`;
@@ -205,6 +271,8 @@ const server = createServer((req, res) => {
         return logout(res);
       case 'GET /signed-out':
         return signedOut(res, url);
+      case 'POST /backchannel':
+        return backchannel(req, res);
       default:
         return page(res, 404, 'Not here');
     }

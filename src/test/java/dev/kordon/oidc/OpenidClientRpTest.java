@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
  * A portal no one here wrote: openid-client (certified by the OpenID Foundation), run by
  * src/test/node/oidc-rp/rp.mjs behind a small HTTP server of its own, signs a person in through
  * Kordon in Debian's headless Chromium, on the seed's own pages, each of the three ways a person
- * gets in there; reads userinfo, refreshes, and signs out with its own end-session URL. Kordon runs
+ * gets in there; reads userinfo, refreshes, signs out with its own end-session URL, and hears of the
+ * sign-out by back-channel on its own HTTP server, verifying the logout token with jose. Kordon runs
  * on plain HTTP at a fixed port, its issuer that URL, since the library compares the issuer of
  * discovery and of every ID token with the URL it was given.
  */
@@ -68,7 +69,7 @@ class OpenidClientRpTest {
     }
 
     @Test
-    void byPasswordTheLibraryValidatesCodePkceAndNonceReadsUserinfoRefreshesAndSignsOut() {
+    void byPasswordTheLibraryValidatesCodePkceAndNonceReadsUserinfoRefreshesAndSignsOutWithABackChannelToken() {
         Account account = rig.account("+375297300001", PASSWORD);
         try (RpBrowser run = RpBrowser.start(rp, issuer, CLIENT, secret, portalPort)) {
             assertAuthorizationRequest(run, run.toPortalSignIn(""));
@@ -80,7 +81,7 @@ class OpenidClientRpTest {
                     .isTrue();
 
             assertRefreshes(run, account);
-            assertSignsOut(run);
+            assertSignsOut(run, account);
             assertRefreshRefusedAfterSignOut(run);
         }
     }
@@ -90,7 +91,7 @@ class OpenidClientRpTest {
      * (docs/oidc.md); the library is shown to get none, and there is nothing to refresh.
      */
     @Test
-    void bySmsCodeTheLibraryValidatesCodePkceAndNonceReadsUserinfoGetsNoRefreshTokenAndSignsOut() {
+    void bySmsCodeTheLibraryValidatesCodePkceAndNonceReadsUserinfoGetsNoRefreshTokenAndSignsOutWithABackChannelToken() {
         Account account = rig.account("+375297300002", null);
         try (RpBrowser run = RpBrowser.start(rp, issuer, CLIENT, secret, portalPort)) {
             assertAuthorizationRequest(run, run.toPortalSignIn(""));
@@ -101,12 +102,13 @@ class OpenidClientRpTest {
                     .as("an SMS code is one visit: no refresh token%s", run.diagnosis())
                     .isFalse();
 
-            assertSignsOut(run);
+            assertSignsOut(run, account);
         }
     }
 
     @Test
-    void byTemporaryPasswordAndTheForcedChangeTheBrowserLandsOnThePortalThenRefreshesAndSignsOut() {
+    void
+            byTemporaryPasswordAndTheForcedChangeTheBrowserLandsOnThePortalThenRefreshesAndSignsOutWithABackChannelToken() {
         String email = "rp-temp@org.by";
         Account account = rig.account("mobile", "+375297300003", Rig.TARIFF, "active", null, email);
         try (RpBrowser run = RpBrowser.start(rp, issuer, CLIENT, secret, portalPort)) {
@@ -120,7 +122,7 @@ class OpenidClientRpTest {
                     .isTrue();
 
             assertRefreshes(run, account);
-            assertSignsOut(run);
+            assertSignsOut(run, account);
             assertRefreshRefusedAfterSignOut(run);
         }
     }
@@ -171,7 +173,7 @@ class OpenidClientRpTest {
      * session in the browser is over: the portal's next authorization with {@code prompt=none}
      * comes back {@code login_required}.
      */
-    private static void assertSignsOut(RpBrowser run) {
+    private static void assertSignsOut(RpBrowser run, Account account) {
         run.b.driver.get(run.portal + "/logout");
         JsonObject logout = run.next("logout");
         assertThat(logout.getString("end_session_endpoint")).as(run.diagnosis()).isEqualTo(issuer + "/oauth2/logout");
@@ -189,6 +191,33 @@ class OpenidClientRpTest {
         assertThat(again.getJsonObject("error").getString("error"))
                 .as(run.diagnosis())
                 .isEqualTo("login_required");
+
+        assertBackchannelLogout(run, account);
+    }
+
+    /**
+     * The session that ended is told to the portal server to server as well: its back-channel URI
+     * gets a logout token, which jose verifies (RS256 against the discovered jwks_uri, iss, aud, iat,
+     * jti) and the portal checks as Back-Channel Logout 1.0 §2.6 says (the back-channel event, sub or
+     * sid, no nonce) before it answers 200. Waited for before the run ends, so that no token of this
+     * test reaches the next one's portal.
+     */
+    private static void assertBackchannelLogout(RpBrowser run, Account account) {
+        JsonObject token = run.next(RpBrowser.BACKCHANNEL);
+        String why = run.diagnosis();
+        assertThat(token.getBoolean("ok")).as(why).isTrue();
+        assertThat(token.getString("alg")).as(why).isEqualTo("RS256");
+        assertThat(token.getString("typ")).as(why).isEqualTo("logout+jwt");
+        assertThat(token.getString("content_type")).as(why).startsWith("application/x-www-form-urlencoded");
+        JsonObject claims = token.getJsonObject("claims");
+        assertThat(claims.getString("iss")).as(why).isEqualTo(issuer);
+        assertThat(claims.getString("aud")).as(why).isEqualTo(CLIENT);
+        assertThat(claims.getString("sub")).as(why).isEqualTo(account.id().toString());
+        assertThat(claims.getBoolean("events_ok")).as(why).isTrue();
+        assertThat(claims.getBoolean("nonce_absent")).as(why).isTrue();
+        assertThat(claims.getBoolean("sid_matched"))
+                .as("the logout token's sid is the ID token's%s", why)
+                .isTrue();
     }
 
     /** The refresh family ended with the sign-out: the library's refresh grant is invalid_grant. */
@@ -207,6 +236,7 @@ class OpenidClientRpTest {
                 .put("client_name", "A portal on openid-client")
                 .put("redirect_uris", new JsonArray().add(portal + "/cb"))
                 .put("post_logout_redirect_uris", new JsonArray().add(portal + "/signed-out"))
+                .put("backchannel_logout_uri", portal + "/backchannel")
                 .put("token_endpoint_auth_method", "client_secret_basic")
                 .put("scope", "openid phone");
         HttpResponse<Buffer> r = rig.admin(HttpMethod.PUT, "/admin/v1/clients/" + CLIENT, body, Rig.ADMIN_TOKEN);

@@ -11,6 +11,7 @@ import dev.kordon.support.SmsProviderStub;
 import dev.kordon.support.TestServers;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -28,11 +29,13 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 final class RpBrowser implements AutoCloseable {
     static final Duration WAIT = Duration.ofSeconds(60);
     private static final Pattern SMS_CODE = Pattern.compile("(\\d{6})");
+    static final String BACKCHANNEL = "backchannel";
 
     final NodeProject.Script script;
     final Browser b;
     final String issuer;
     final String portal;
+    private final List<JsonObject> early = new ArrayList<>();
 
     private RpBrowser(NodeProject.Script script, Browser b, String issuer, String portal) {
         this.script = script;
@@ -68,11 +71,27 @@ final class RpBrowser implements AutoCloseable {
         return next("authorize");
     }
 
-    /** The next event the portal printed, which must be {@code event}. */
+    /**
+     * The next event the portal printed, which must be {@code event}; a back-channel logout may come
+     * between any two (Kordon's outbox delivers it in its own time), and is kept for its own wait.
+     */
     JsonObject next(String event) {
-        JsonObject e = script.nextJson(WAIT);
-        assertThat(e.getString("event")).as(diagnosis()).isEqualTo(event);
-        return e;
+        for (int i = 0; i < early.size(); i++) {
+            if (event.equals(early.get(i).getString("event"))) {
+                return early.remove(i);
+            }
+        }
+        while (true) {
+            JsonObject e = script.nextJson(WAIT);
+            String got = e.getString("event");
+            if (event.equals(got)) {
+                return e;
+            }
+            if (!BACKCHANNEL.equals(got)) {
+                throw new AssertionError("the portal's event " + got + " where " + event + " was due" + diagnosis());
+            }
+            early.add(e);
+        }
     }
 
     /** The ID token's claims, and userinfo, once the browser is back at the portal's redirect URI. */
