@@ -45,6 +45,9 @@ public final class PageModel {
                 .put("langQuery", language.query())
                 .put("csrf", csrf.token(ctx))
                 .put("returnTo", returns.requested(ctx))
+                // The links between the sign-in pages keep where the sign-in leads (an OpenID
+                // Connect authorization, say), as the forms do: «Забыли пароль?» must not lose it.
+                .put("carried", returns.carried(ctx))
                 .put("categories", List.copyOf(config.categories().keySet()))
                 .put("phoneCategories", config.phoneCategories())
                 .put("phonePrefix", logins.phones().prefix())

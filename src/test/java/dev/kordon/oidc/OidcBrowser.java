@@ -2,8 +2,11 @@ package dev.kordon.oidc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kordon.support.Await;
 import dev.kordon.support.CookieJar;
+import dev.kordon.support.LogCapture;
 import dev.kordon.support.Rig;
+import dev.kordon.support.SmsProviderStub;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -14,8 +17,10 @@ import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -29,6 +34,9 @@ final class OidcBrowser {
     static final String ISSUER = "https://auth.example.by";
     static final String CALLBACK = "https://portal.example.by/cb";
     private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
+    private static final Pattern RETURN = Pattern.compile("name=\"return\" value=\"([^\"]+)\"");
+    private static final Pattern FORGOT = Pattern.compile("<p class=\"forgot\"><a href=\"([^\"]+)\"");
+    private static final Pattern SMS_CODE = Pattern.compile("(\\d{6})");
 
     final Rig rig;
     final CookieJar jar = new CookieJar();
@@ -95,6 +103,86 @@ final class OidcBrowser {
                 .add("password", password)
                 .add("return", query(loginPage).get("return"));
         return post("/login", form);
+    }
+
+    /**
+     * «Войти по SMS» on the sign-in page the authorization sent the browser to: the code asked for,
+     * read from what the SMS provider's stand-in received, and sent with the phone.
+     */
+    HttpResponse<Buffer> signInBySms(String loginPage, String phone, SmsProviderStub sms) {
+        String ret = query(loginPage).get("return");
+        String digits = phone.substring("+375".length());
+        HttpResponse<Buffer> sent = post(
+                "/login/sms-code",
+                MultiMap.caseInsensitiveMultiMap()
+                        .add("csrf", csrf(loginPage + "&mode=sms"))
+                        .add("category", "mobile")
+                        .add("login", digits)
+                        .add("return", ret));
+        assertThat(sent.statusCode()).as(sent.bodyAsString()).isEqualTo(303);
+        List<JsonObject> texts = Await.until(Duration.ofSeconds(10), () -> sms.to(phone), l -> !l.isEmpty());
+        Matcher code = SMS_CODE.matcher(texts.get(texts.size() - 1).getString("text"));
+        assertThat(code.find()).as(texts.toString()).isTrue();
+        return post(
+                "/login",
+                MultiMap.caseInsensitiveMultiMap()
+                        .add("csrf", csrf(sent.getHeader("Location")))
+                        .add("mode", "sms")
+                        .add("category", "mobile")
+                        .add("login", digits)
+                        .add("code", LogCapture.secret(code.group(1)))
+                        .add("return", ret));
+    }
+
+    /**
+     * «Забыли пароль?» followed from the sign-in page as its link stands, and «Восстановить пароль»
+     * by mail: the sign-in page it leads back to.
+     */
+    String recoverByMail(String loginPage, String phoneDigits) {
+        Matcher link = FORGOT.matcher(get(loginPage).bodyAsString());
+        assertThat(link.find()).as("«Забыли пароль?» on %s", loginPage).isTrue();
+        String forgotPage = unescape(link.group(1));
+        String page = get(forgotPage).bodyAsString();
+        Matcher ret = RETURN.matcher(page);
+        assertThat(ret.find()).as("the return URL carried to %s", forgotPage).isTrue();
+        Matcher csrf = CSRF.matcher(page);
+        assertThat(csrf.find()).isTrue();
+        HttpResponse<Buffer> sent = post(
+                "/password/forgot",
+                MultiMap.caseInsensitiveMultiMap()
+                        .add("csrf", csrf.group(1))
+                        .add("category", "mobile")
+                        .add("login", phoneDigits)
+                        .add("channel", "email")
+                        .add("return", unescape(ret.group(1))));
+        assertThat(sent.statusCode()).as(sent.bodyAsString()).isEqualTo(303);
+        return sent.getHeader("Location");
+    }
+
+    /** «Изменение пароля» as a temporary password forces it: where saving leads. */
+    HttpResponse<Buffer> forcedChange(String changePage, String chosen) {
+        return post(
+                "/password/change",
+                MultiMap.caseInsensitiveMultiMap()
+                        .add("csrf", csrf(changePage))
+                        .add("new_password", chosen)
+                        .add("confirm_password", chosen)
+                        .add("return", query(changePage).get("return")));
+    }
+
+    private String csrf(String page) {
+        Matcher m = CSRF.matcher(get(page).bodyAsString());
+        assertThat(m.find()).as("a CSRF token on %s", page).isTrue();
+        return m.group(1);
+    }
+
+    /** An attribute's value as the pages' templates escape it. */
+    static String unescape(String html) {
+        return html.replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&#39;", "'")
+                .replace("&amp;", "&");
     }
 
     /** Follows one authorization from its URL to the client's callback: the callback's query. */
