@@ -19,13 +19,19 @@ CREATE TABLE mfa_recovery_codes (
     PRIMARY KEY (account_id, code_hash)
 );
 
--- WebAuthn credentials: the credential id (base64url) and what verifying its assertions needs.
+-- WebAuthn credentials: the credential id (base64url) and what verifying its assertions needs:
+-- the attested credential data (AAGUID, id, COSE public key; base64url), the last signature counter
+-- (a counter that goes back marks a cloned authenticator), whether the credential may be synced
+-- (the BE flag may never change afterwards), and the transports the browser reported, handed back
+-- as hints with each challenge.
 CREATE TABLE mfa_passkeys (
     credential_id        text        PRIMARY KEY,
     account_id           uuid        NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
     label                text        NOT NULL CHECK (char_length(label) BETWEEN 1 AND 100),
     attested_credential  text        NOT NULL,
     sign_count           bigint      NOT NULL DEFAULT 0 CHECK (sign_count >= 0),
+    backup_eligible      boolean     NOT NULL DEFAULT false,
+    transports           text[]      NOT NULL DEFAULT '{}',
     created_at           timestamptz NOT NULL DEFAULT now(),
     last_used_at         timestamptz
 );

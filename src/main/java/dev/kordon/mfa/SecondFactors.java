@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.security.GeneralSecurityException;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -13,7 +14,8 @@ import java.util.UUID;
 /**
  * An account's second-step methods in Postgres, through the async pool: its authenticator app's
  * secret (sealed under {@code secrets.keys}; unconfirmed until a first code came back) and its
- * recovery codes (keyed hashes, each spent once). Nothing here is ever logged.
+ * recovery codes (keyed hashes, each spent once), its passkeys (public keys and their signature
+ * counters). Nothing here is ever logged.
  */
 public final class SecondFactors {
     private static final String RECOVERY = "mfa-recovery-code";
@@ -140,6 +142,98 @@ public final class SecondFactors {
                                 .compose(v -> conn.preparedQuery("DELETE FROM mfa_passkeys WHERE account_id = $1")
                                         .execute(Tuple.of(account)))))
                 .mapEmpty();
+    }
+
+    /** Keeps a verified passkey for the account; false when its credential id is registered already (to anyone). */
+    public Future<Boolean> addPasskey(UUID account, Passkey passkey) {
+        return db.within(db.pool()
+                        .preparedQuery(
+                                "INSERT INTO mfa_passkeys (credential_id, account_id, label, attested_credential,"
+                                        + " sign_count, backup_eligible, transports) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+                                        + " ON CONFLICT (credential_id) DO NOTHING")
+                        .execute(Tuple.tuple()
+                                .addValue(passkey.credentialId())
+                                .addValue(account)
+                                .addValue(passkey.label())
+                                .addValue(passkey.attestedCredential())
+                                .addValue(passkey.signCount())
+                                .addValue(passkey.backupEligible())
+                                .addArrayOfString(passkey.transports().toArray(String[]::new))))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
+    /** The account's passkeys, oldest first. */
+    public Future<List<Passkey>> passkeys(UUID account) {
+        return db.within(db.pool()
+                        .preparedQuery(PASSKEY + " WHERE account_id = $1 ORDER BY created_at, credential_id")
+                        .execute(Tuple.of(account)))
+                .map(rows -> {
+                    List<Passkey> out = new ArrayList<>();
+                    rows.forEach(row -> out.add(passkey(row)));
+                    return out;
+                });
+    }
+
+    /** One passkey of the account; null when the account has none by that id (another account's included). */
+    public Future<Passkey> passkey(UUID account, String credentialId) {
+        return db.within(db.pool()
+                        .preparedQuery(PASSKEY + " WHERE credential_id = $1 AND account_id = $2")
+                        .execute(Tuple.of(credentialId, account)))
+                .map(rows -> rows.iterator().hasNext() ? passkey(rows.iterator().next()) : null);
+    }
+
+    /**
+     * Records a sign-in with the passkey: its new signature counter and the time. False, and
+     * nothing changed, when the counter does not move forward from the one stored (both zero is an
+     * authenticator that keeps no counter): the compare is in the UPDATE, so of two sign-ins racing
+     * with the same counter value one at most counts.
+     */
+    public Future<Boolean> passkeyUsed(UUID account, String credentialId, long signCount) {
+        return db.within(db.pool()
+                        .preparedQuery("UPDATE mfa_passkeys SET sign_count = $3, last_used_at = now()"
+                                + " WHERE credential_id = $1 AND account_id = $2"
+                                + " AND (sign_count < $3 OR (sign_count = 0 AND $3 = 0))")
+                        .execute(Tuple.of(credentialId, account, signCount)))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
+    /** Removes one passkey of the account; false when it has none by that id. */
+    public Future<Boolean> removePasskey(UUID account, String credentialId) {
+        return db.within(db.pool()
+                        .preparedQuery("DELETE FROM mfa_passkeys WHERE credential_id = $1 AND account_id = $2")
+                        .execute(Tuple.of(credentialId, account)))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
+    /**
+     * A passkey as kept: its credential id and attested credential data (base64url), the person's
+     * label, the last signature counter, the BE flag at registration, the transports the browser
+     * reported; the times are null on a passkey not yet stored or never used.
+     */
+    public record Passkey(
+            String credentialId,
+            String label,
+            String attestedCredential,
+            long signCount,
+            boolean backupEligible,
+            List<String> transports,
+            OffsetDateTime createdAt,
+            OffsetDateTime lastUsedAt) {}
+
+    private static final String PASSKEY = "SELECT credential_id, label, attested_credential, sign_count,"
+            + " backup_eligible, transports, created_at, last_used_at FROM mfa_passkeys";
+
+    private static Passkey passkey(Row row) {
+        String[] transports = row.getArrayOfStrings("transports");
+        return new Passkey(
+                row.getString("credential_id"),
+                row.getString("label"),
+                row.getString("attested_credential"),
+                row.getLong("sign_count"),
+                row.getBoolean("backup_eligible"),
+                transports == null ? List.of() : List.of(transports),
+                row.getOffsetDateTime("created_at"),
+                row.getOffsetDateTime("last_used_at"));
     }
 
     /** A TOTP secret, opened, and whether its enrolment was confirmed. */

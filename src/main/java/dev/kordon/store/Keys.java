@@ -241,6 +241,14 @@ public final class Keys {
         return accountScope(account) + "totp:" + step;
     }
 
+    /**
+     * A passkey challenge issued to the account (its base64url text): what it was issued for, taken
+     * once (GETDEL) by the response that answers it; lives a few minutes.
+     */
+    public String passkeyChallenge(UUID account, String challenge) {
+        return accountScope(account) + "pkc:" + challenge;
+    }
+
     /** Failed client authentications and bad codes at the token endpoint, per client or address (hashed). */
     public String oidcFailures(String who) {
         return prefix + ":{of:" + hashed(who) + "}:fail";
