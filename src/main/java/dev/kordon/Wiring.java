@@ -22,6 +22,7 @@ import dev.kordon.flow.Notices;
 import dev.kordon.flow.PasswordChangeFlow;
 import dev.kordon.flow.PasswordLoginFlow;
 import dev.kordon.flow.RecoveryFlow;
+import dev.kordon.flow.SecondStepFlow;
 import dev.kordon.flow.SessionFlow;
 import dev.kordon.flow.SignIn;
 import dev.kordon.flow.SmsLoginFlow;
@@ -34,6 +35,10 @@ import dev.kordon.guard.TempPasswords;
 import dev.kordon.guard.Throttles;
 import dev.kordon.keys.IdTokens;
 import dev.kordon.keys.SigningKeys;
+import dev.kordon.mfa.SecondFactors;
+import dev.kordon.mfa.StepTokens;
+import dev.kordon.mfa.Steps;
+import dev.kordon.mfa.TotpCheck;
 import dev.kordon.oauth.AuthorizationCodes;
 import dev.kordon.oidc.OidcParts;
 import dev.kordon.ops.Metrics;
@@ -80,6 +85,7 @@ public final class Wiring {
     private final DeadLetters deadLetters;
     private final ClientAdmin oidcClients;
     private final IdTokens idTokens;
+    private final Steps steps;
 
     /** {@code verifyCache}: verified tokens kept per instance; the command line keeps none. */
     Wiring(Clients clients, SigningKeys keys, int verifyCache) {
@@ -126,7 +132,13 @@ public final class Wiring {
                 new TempPasswords(redis, secrets, config.tempPassword()),
                 changeTokens);
         notices = new Notices(audit, outbox, new Letters(templates, config, phones));
-        signIn = new SignIn(config.tariffs(), grants, changeTokens, audit);
+        steps = new Steps(
+                config.mfa().requiredRoles(),
+                new SecondFactors(db, secrets),
+                new StepTokens(redis, config.mfa().stepTtl(), config.mfa().stepTries()),
+                new TotpCheck(redis),
+                config.mfa().issuerName());
+        signIn = new SignIn(config.tariffs(), grants, changeTokens, audit, steps);
         sessions = new SessionFlow(subscribers.accounts(), grants, new DenyList(redis), audit, signIn);
         admin = new AdminFlow(subscribers, guards.throttles(), audit, sessions, grants.browser());
         credentials = new AccountCredentials(admin, guards, notices, sessions, grants);
@@ -192,7 +204,8 @@ public final class Wiring {
                 new RecoveryFlow(subscribers, guards.temps(), guards.throttles(), notices, signIn),
                 new PasswordChangeFlow(sessions, subscribers.accounts(), credentials, guards, notices),
                 sessions,
-                signIn);
+                signIn,
+                new SecondStepFlow(steps, signIn, subscribers.accounts(), notices));
     }
 
     public KordonConfig config() {

@@ -8,9 +8,12 @@ import dev.kordon.admin.TempPasswordIssued;
 import dev.kordon.answer.Answer;
 import dev.kordon.answer.ChangeRequired;
 import dev.kordon.answer.CodeSent;
+import dev.kordon.answer.Enrolled;
 import dev.kordon.answer.Profile;
 import dev.kordon.answer.RecoveryStarted;
+import dev.kordon.answer.StepRequired;
 import dev.kordon.answer.TokenPair;
+import dev.kordon.answer.TotpEnrolment;
 import dev.kordon.audit.AuditEvent;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -27,6 +30,14 @@ final class ApiJson {
                     .put("change_token", change.changeToken())
                     .put("expires_in", change.expiresIn());
         }
+        if (answer instanceof StepRequired step) {
+            return new JsonObject()
+                    .put("second_step_required", true)
+                    .put("step_token", step.stepToken())
+                    .put("expires_in", step.expiresIn())
+                    .put("enrol", step.enrol())
+                    .put("methods", new JsonArray(step.methods()));
+        }
         TokenPair pair = (TokenPair) answer;
         JsonObject json = new JsonObject()
                 .put("access_token", pair.accessToken())
@@ -37,6 +48,16 @@ final class ApiJson {
             json.put("refresh_token", pair.refreshToken()).put("refresh_expires_in", pair.refreshExpiresIn());
         }
         return json;
+    }
+
+    /** An authenticator app to set up: the secret and its URI, shown once; the QR is the pages' business. */
+    static JsonObject of(TotpEnrolment enrolment) {
+        return new JsonObject().put("secret", enrolment.secret()).put("otpauth_uri", enrolment.otpauthUri());
+    }
+
+    /** The enrolment's ten recovery codes beside the tokens of the sign-in it finished. */
+    static JsonObject of(Enrolled<Answer> enrolled) {
+        return of(enrolled.grant()).put("recovery_codes", new JsonArray(enrolled.recoveryCodes()));
     }
 
     static JsonObject of(CodeSent sent) {

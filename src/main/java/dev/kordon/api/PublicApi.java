@@ -1,7 +1,9 @@
 package dev.kordon.api;
 
+import dev.kordon.answer.Channel;
 import dev.kordon.flow.Flows;
 import dev.kordon.problem.FlowException;
+import dev.kordon.problem.Text;
 import dev.kordon.server.Edge;
 import dev.kordon.server.JsonBody;
 import dev.kordon.server.Mount;
@@ -15,6 +17,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 /** The public JSON API (/api/v1, the contract's openapi.yaml) and the JWKS. */
 public final class PublicApi implements Mount {
     private static final String PASSWORD_LOGIN = "/api/v1/login/password";
+    private static final String SECOND_STEP = "/api/v1/login/second-step";
     private final Edge edge;
     private final Flows flows;
 
@@ -44,6 +47,9 @@ public final class PublicApi implements Mount {
         router.post(PASSWORD_LOGIN).handler(this::passwordLogin);
         router.post("/api/v1/login/sms-code").handler(this::smsCode);
         router.post("/api/v1/login/sms").handler(this::smsLogin);
+        router.post(SECOND_STEP).handler(this::secondStep);
+        router.post(SECOND_STEP + "/totp").handler(this::enrolTotp);
+        router.post(SECOND_STEP + "/totp/confirm").handler(this::confirmTotp);
         router.post("/api/v1/password/recovery").handler(this::recovery);
         router.post("/api/v1/password/change").handler(this::passwordChange);
         router.post("/api/v1/token/refresh").handler(this::refresh);
@@ -97,6 +103,46 @@ public final class PublicApi implements Mount {
         flows.smsLogin()
                 .login(category, login, code, edge.clientIp().of(ctx))
                 .onSuccess(pair -> Routes.json(ctx, 200, ApiJson.of(pair)))
+                .onFailure(ctx::fail);
+    }
+
+    /** The second step: {@code totp} or {@code recovery_code}, exactly one, with the step token. */
+    private void secondStep(RoutingContext ctx) {
+        JsonBody body = JsonBody.of(ctx);
+        String token = body.string("step_token");
+        String totp = body.string("totp");
+        String recovery = body.string("recovery_code");
+        body.check();
+        if ((totp == null) == (recovery == null)) {
+            ctx.fail(FlowException.invalid(java.util.Map.of("totp", Text.of("field.one-of", "totp, recovery_code"))));
+            return;
+        }
+        String ip = edge.clientIp().of(ctx);
+        (totp != null
+                        ? flows.secondStep().totp(token, totp, ip, Channel.API)
+                        : flows.secondStep().recovery(token, recovery, ip, Channel.API))
+                .onSuccess(pair -> Routes.json(ctx, 200, ApiJson.of(pair)))
+                .onFailure(ctx::fail);
+    }
+
+    private void enrolTotp(RoutingContext ctx) {
+        JsonBody body = JsonBody.of(ctx);
+        String token = body.string("step_token");
+        body.check();
+        flows.secondStep()
+                .enrolTotp(token)
+                .onSuccess(enrolment -> Routes.json(ctx, 200, ApiJson.of(enrolment)))
+                .onFailure(ctx::fail);
+    }
+
+    private void confirmTotp(RoutingContext ctx) {
+        JsonBody body = JsonBody.of(ctx);
+        String token = body.string("step_token");
+        String code = body.string("totp");
+        body.check();
+        flows.secondStep()
+                .confirmTotp(token, code, edge.clientIp().of(ctx), Channel.API)
+                .onSuccess(enrolled -> Routes.json(ctx, 200, ApiJson.of(enrolled)))
                 .onFailure(ctx::fail);
     }
 

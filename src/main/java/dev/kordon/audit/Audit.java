@@ -56,6 +56,8 @@ public final class Audit {
     public static final String CLIENT_DELETED = "client.deleted";
     public static final String CLIENT_SECRET_ROTATED = "client.secret_rotated";
     public static final String OIDC_LOGOUT = "oidc.logout";
+    public static final String MFA_ENROLLED = "mfa.enrolled";
+    public static final String RECOVERY_CODE_USED = "mfa.recovery_code_used";
 
     private final Database db;
     private final Pool pool;

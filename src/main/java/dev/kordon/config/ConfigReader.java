@@ -9,6 +9,7 @@ import dev.kordon.config.KordonConfig.Jwt;
 import dev.kordon.config.KordonConfig.Limits;
 import dev.kordon.config.KordonConfig.Log;
 import dev.kordon.config.KordonConfig.LoginKind;
+import dev.kordon.config.KordonConfig.Mfa;
 import dev.kordon.config.KordonConfig.Pg;
 import dev.kordon.config.KordonConfig.Phone;
 import dev.kordon.config.KordonConfig.Redis;
@@ -207,7 +208,22 @@ final class ConfigReader {
                 smpp(c, smsProvider),
                 log(c),
                 ProxyRoutesReader.proxy(c),
+                mfa(c),
                 c.entries("oidc.clients"));
+    }
+
+    private static Mfa mfa(ConfigTree c) {
+        List<String> roles = c.list("mfa.required-roles");
+        for (String role : roles) {
+            if (!List.of("subscriber", "administrator", "supervisor").contains(role)) {
+                throw c.error("mfa.required-roles", "roles of subscriber, administrator, supervisor");
+            }
+        }
+        return new Mfa(
+                List.copyOf(roles),
+                c.positiveDuration("mfa.step-ttl"),
+                c.integer("mfa.step-tries", 1, 10),
+                c.nonEmpty("mfa.issuer-name"));
     }
 
     static Log log(ConfigTree c) {

@@ -39,6 +39,7 @@ public record KordonConfig(
         Smpp smpp,
         Log log,
         Proxy proxy,
+        Mfa mfa,
         List<Map<String, Object>> oidcClients) {
 
     public enum LoginKind {
@@ -154,6 +155,12 @@ public record KordonConfig(
     public record Smpp(String host, int port, String systemId, String password, String sourceAddr) {}
 
     public record Web(Duration sessionTtl, List<String> returnOrigins) {}
+
+    /**
+     * The second step: the roles that must take it, how long and how many wrong codes one step
+     * may take, and the name authenticator apps show.
+     */
+    public record Mfa(List<String> requiredRoles, Duration stepTtl, int stepTries, String issuerName) {}
 
     public record SmsCode(Duration ttl, int maxTries, Duration resendAfter, int perHour) {}
 

@@ -55,6 +55,20 @@ public final class Letters {
         return mail(account.email(), "mail/changed", model);
     }
 
+    /** A recovery code opened the account: the organisation hears of it, as of a password change. */
+    public JsonObject recoveryCodeUsedMail(Account account, int left) throws Exception {
+        Map<String, Object> model = model(account, "mail.recovery-code.subject");
+        model.put(
+                "changed",
+                text(
+                        "mail.recovery-code.used",
+                        model.get("loginLabel"),
+                        model.get("loginShown"),
+                        ZonedDateTime.now(MINSK).format(WHEN),
+                        left));
+        return mail(account.email(), "mail/changed", model);
+    }
+
     public JsonObject codeSms(String phone, String code) {
         return sms(phone, text("sms.code", code));
     }

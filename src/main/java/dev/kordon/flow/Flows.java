@@ -1,10 +1,14 @@
 package dev.kordon.flow;
 
-/** What the public port calls: the sign-ins and where they end, recovery, the password change, the session. */
+/**
+ * What the public port calls: the sign-ins and where they end, the second step, recovery, the
+ * password change, the session.
+ */
 public record Flows(
         PasswordLoginFlow passwordLogin,
         SmsLoginFlow smsLogin,
         RecoveryFlow recovery,
         PasswordChangeFlow passwordChange,
         SessionFlow sessions,
-        SignIn signIn) {}
+        SignIn signIn,
+        SecondStepFlow secondStep) {}

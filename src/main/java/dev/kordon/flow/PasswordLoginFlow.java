@@ -9,6 +9,7 @@ import dev.kordon.audit.Audit;
 import dev.kordon.credential.Credentials;
 import dev.kordon.credential.HashQueue;
 import dev.kordon.credential.PasswordHasher;
+import dev.kordon.guard.Spent;
 import dev.kordon.guard.TempPasswords;
 import dev.kordon.guard.Throttles;
 import dev.kordon.problem.Failure;

@@ -8,6 +8,7 @@ import dev.kordon.audit.Audit;
 import dev.kordon.config.KordonConfig.LoginKind;
 import dev.kordon.dispatch.Letters;
 import dev.kordon.dispatch.Outbox;
+import dev.kordon.guard.Spent;
 import dev.kordon.guard.TempPasswords;
 import dev.kordon.guard.Throttles;
 import dev.kordon.problem.FlowException;

@@ -4,9 +4,11 @@ import dev.kordon.account.Account;
 import dev.kordon.answer.BrowserSession;
 import dev.kordon.answer.ChangeRequired;
 import dev.kordon.answer.Channel;
+import dev.kordon.answer.PageAnswer;
 import dev.kordon.answer.TokenPair;
 import dev.kordon.audit.Audit;
 import dev.kordon.guard.ChangeTokens;
+import dev.kordon.mfa.Steps;
 import dev.kordon.problem.Failure;
 import dev.kordon.problem.FlowException;
 import dev.kordon.token.BrowserSessions;
@@ -62,8 +64,10 @@ public final class SignIn {
     private final BrowserSessions browser;
     private final ChangeTokens changes;
     private final Audit audit;
+    private final Steps steps;
 
-    public SignIn(List<String> tariffs, Grants grants, ChangeTokens changes, Audit audit) {
+    public SignIn(List<String> tariffs, Grants grants, ChangeTokens changes, Audit audit, Steps steps) {
+        this.steps = steps;
         this.tariffs = tariffs;
         this.tokens = grants.tokens();
         this.refresh = grants.refresh();
@@ -95,10 +99,37 @@ public final class SignIn {
      * settled, and the channel gets its grant.
      */
     public <A> Future<A> granted(Proof proof, Channel<A> channel) {
-        recorded(proof);
+        if (proof.method() == Method.SMS && steps.requiredFor(proof.account().role())) {
+            // mfa.required-roles: an SMS code alone never opens such an account (the SMS flow refuses first).
+            return Future.failedFuture(new FlowException(Failure.INVALID_CREDENTIALS));
+        }
+        if (proof.method() != Method.PASSWORD) {
+            return finished(proof, List.of(proof.method().code()), channel);
+        }
+        return steps.needed(proof.account())
+                .compose(methods -> methods == null
+                        ? finished(proof, List.of(proof.method().code()), channel)
+                        : proof.settle()
+                                .get()
+                                .compose(v -> steps.start(proof.account().id(), proved(proof), methods))
+                                .map(channel::answer));
+    }
+
+    /** The second step held after {@code proof}: the grant, with both factors in its {@code amr}. */
+    public <A> Future<A> stepped(Proof proof, List<String> amr, Channel<A> channel) {
+        return finished(proof, amr, channel);
+    }
+
+    /** Whether the role alone demands a second step; see {@link Steps#requiredFor}. */
+    public boolean stepRequiredFor(Account account) {
+        return steps.requiredFor(account.role());
+    }
+
+    private <A> Future<A> finished(Proof proof, List<String> amr, Channel<A> channel) {
+        recorded(proof, amr);
         return proof.settle()
                 .get()
-                .compose(v -> grant(proof, channel == Channel.PAGE))
+                .compose(v -> grant(proof, amr, channel == Channel.PAGE))
                 .map(channel::answer);
     }
 
@@ -108,7 +139,7 @@ public final class SignIn {
      * policy check; the attempt is settled once the token is stored.
      */
     public <A> Future<A> changeDue(Proof proof, String tempHash, Channel<A> channel) {
-        recorded(proof);
+        recorded(proof, List.of(proof.method().code()));
         Account a = proof.account();
         TokenService.Issued change = tokens.issueChange(a, changes.ttl().toSeconds());
         return changes.issue(a.id(), change.jti(), tempHash)
@@ -125,6 +156,18 @@ public final class SignIn {
     }
 
     /**
+     * As {@link #changed}, but an account that takes a second step gets its step token instead: the
+     * new password is its first step.
+     */
+    public Future<PageAnswer> changedOrStep(Account account, String ip) {
+        Proof proof = new Proof(account, Method.PASSWORD, ip, System.currentTimeMillis());
+        return steps.needed(account)
+                .compose(methods -> methods == null
+                        ? changed(account).map(s -> (PageAnswer) s)
+                        : steps.start(account.id(), proved(proof), methods).map(s -> (PageAnswer) s));
+    }
+
+    /**
      * The new pair for a rotated refresh token, counting from {@code rotatedAt}, if the account may
      * still sign in; otherwise the family ends here and the grant is refused.
      */
@@ -137,9 +180,8 @@ public final class SignIn {
     }
 
     /** The pages get a browser session; the API a token pair, with a refresh family for the password alone. */
-    private Future<Object> grant(Proof proof, boolean page) {
+    private Future<Object> grant(Proof proof, List<String> amr, boolean page) {
         Account a = proof.account();
-        List<String> amr = List.of(proof.method().code());
         if (page) {
             return session(a, amr, proof.checkedAt()).map(session -> session);
         }
@@ -149,15 +191,21 @@ public final class SignIn {
         return refresh.issue(a.id()).map(rt -> pair(a, amr, rt, proof.checkedAt()));
     }
 
-    private void recorded(Proof proof) {
+    /** What the second step keeps of the first: how, when and from where it was proven. */
+    private static JsonObject proved(Proof proof) {
+        return new JsonObject()
+                .put("method", proof.method().code())
+                .put("checked_at", proof.checkedAt())
+                .put("ip", proof.ip());
+    }
+
+    private void recorded(Proof proof, List<String> amr) {
         Account a = proof.account();
-        audit.record(
-                Audit.LOGIN_SUCCESS,
-                a.id(),
-                a.category(),
-                a.login(),
-                proof.ip(),
-                new JsonObject().put("method", proof.method().code()));
+        JsonObject detail = new JsonObject().put("method", proof.method().code());
+        if (amr.size() > 1) {
+            detail.put("amr", new JsonArray(amr));
+        }
+        audit.record(Audit.LOGIN_SUCCESS, a.id(), a.category(), a.login(), proof.ip(), detail);
     }
 
     /** An access token, with the refresh token of its family when there is one. */

@@ -11,6 +11,7 @@ import dev.kordon.config.KordonConfig.LoginKind;
 import dev.kordon.dispatch.Letters;
 import dev.kordon.dispatch.Outbox;
 import dev.kordon.guard.SmsCodes;
+import dev.kordon.guard.Spent;
 import dev.kordon.guard.Throttles;
 import dev.kordon.problem.Failure;
 import dev.kordon.problem.FlowException;
@@ -62,7 +63,8 @@ public final class SmsLoginFlow {
                             // A code that will not go out is taken back, and with it the number's counts.
                             spent.add(() -> codes.withdraw(category, login, code));
                             Account a = found.orElse(null);
-                            boolean send = signIn.eligible(a);
+                            // mfa.required-roles never sign in by SMS code: no code goes out, the answer is the same.
+                            boolean send = signIn.eligible(a) && !signIn.stepRequiredFor(a);
                             return (send
                                             ? spent.counted(throttles.smsBudget(), throttles::smsBudgetAbandoned)
                                             : throttles.smsBudgetOpen())

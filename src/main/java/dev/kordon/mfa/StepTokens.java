@@ -80,6 +80,16 @@ public final class StepTokens {
                                 r.get(0).toLong()));
     }
 
+    /** The step without counting a try (attempt 0): for what judges no code, such as showing an enrolment. */
+    public Future<Step> peek(String token) {
+        UUID account = accountOf(token);
+        if (account == null) {
+            return Future.succeededFuture(null);
+        }
+        return redis.send(Command.HGET, redis.keys().mfaStep(account, Keys.hashed(token)), "proved")
+                .map(r -> r == null ? null : new Step(account, new JsonObject(r.toString()), 0));
+    }
+
     /** Spends the token once its second step held: true for exactly one caller. */
     public Future<Boolean> spend(String token) {
         UUID account = accountOf(token);

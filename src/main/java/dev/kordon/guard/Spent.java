@@ -1,4 +1,4 @@
-package dev.kordon.flow;
+package dev.kordon.guard;
 
 import dev.kordon.store.Outage;
 import io.vertx.core.Future;
@@ -12,20 +12,20 @@ import java.util.List;
  * not confirmed by enough replicas is the exception: it may still go out, so it stays counted. One request's futures complete on
  * its own context, one at a time.
  */
-final class Spent {
+public final class Spent {
     private final List<Runnable> giveBacks = new ArrayList<>();
 
     /** {@code hit}, and once it has counted, {@code giveBack} on the list. */
-    <T> Future<T> counted(Future<T> hit, Runnable giveBack) {
+    public <T> Future<T> counted(Future<T> hit, Runnable giveBack) {
         return hit.onSuccess(v -> giveBacks.add(giveBack));
     }
 
-    void add(Runnable giveBack) {
+    public void add(Runnable giveBack) {
         giveBacks.add(giveBack);
     }
 
     /** The request's outcome, unchanged; on an outage everything counted is given back first. */
-    <T> Future<T> settle(Future<T> outcome) {
+    public <T> Future<T> settle(Future<T> outcome) {
         return outcome.onFailure(err -> {
             // An unconfirmed outbox write may still be sent: giving back would make each retry a free message.
             if (Outage.of(err) && !Outage.unconfirmed(err)) {
