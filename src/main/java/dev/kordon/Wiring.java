@@ -130,11 +130,12 @@ public final class Wiring {
         guards = new Guards(
                 new Throttles(vertx, redis, config.limits(), config.http().ipv6Prefix(), clients.metrics()),
                 new TempPasswords(redis, secrets, config.tempPassword()),
-                changeTokens);
+                changeTokens,
+                new SecondFactors(db, secrets));
         notices = new Notices(audit, outbox, new Letters(templates, config, phones));
         steps = new Steps(
                 config.mfa().requiredRoles(),
-                new SecondFactors(db, secrets),
+                guards.factors(),
                 new StepTokens(redis, config.mfa().stepTtl(), config.mfa().stepTries()),
                 new TotpCheck(redis),
                 config.mfa().issuerName());

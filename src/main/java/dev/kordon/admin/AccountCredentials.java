@@ -7,6 +7,7 @@ import dev.kordon.flow.Notices;
 import dev.kordon.flow.SessionFlow;
 import dev.kordon.guard.TempPasswords;
 import dev.kordon.guard.Throttles;
+import dev.kordon.mfa.SecondFactors;
 import dev.kordon.problem.Failure;
 import dev.kordon.problem.FlowException;
 import dev.kordon.token.BrowserSessions;
@@ -17,7 +18,8 @@ import java.util.List;
 
 /**
  * What operators do to one account's credentials, on the admin port and in the console: list and
- * end its sessions, force a password reset, send a fresh temporary password. Audited, as every
+ * end its sessions, force a password reset, send a fresh temporary password, see and remove its
+ * second-step methods. Audited, as every
  * admin change; the account is looked up as {@link AdminFlow} looks it up.
  */
 public final class AccountCredentials {
@@ -28,6 +30,7 @@ public final class AccountCredentials {
     private final Grants grants;
     private final Notices notices;
     private final Audit audit;
+    private final SecondFactors factors;
 
     public AccountCredentials(AdminFlow admin, Guards guards, Notices notices, SessionFlow sessions, Grants grants) {
         this.admin = admin;
@@ -37,6 +40,7 @@ public final class AccountCredentials {
         this.grants = grants;
         this.notices = notices;
         this.audit = notices.audit();
+        this.factors = guards.factors();
     }
 
     /**
@@ -169,5 +173,68 @@ public final class AccountCredentials {
                         }
                     });
                 });
+    }
+
+    /** The account's second-step methods: whether an app, its passkeys (never a key), recovery codes left. */
+    public Future<JsonObject> secondStep(String category, String rawLogin) {
+        return admin.existing(category, rawLogin).compose(a -> {
+            Future<SecondFactors.Methods> methods = factors.methods(a.id());
+            Future<List<SecondFactors.Passkey>> passkeys = factors.passkeys(a.id());
+            return Future.all(methods, passkeys).map(all -> {
+                JsonArray keys = new JsonArray();
+                passkeys.result()
+                        .forEach(p -> keys.add(new JsonObject()
+                                .put("id", p.credentialId())
+                                .put("label", p.label())
+                                .put("created_at", p.createdAt().toInstant().toEpochMilli())
+                                .put(
+                                        "last_used_at",
+                                        p.lastUsedAt() == null
+                                                ? null
+                                                : p.lastUsedAt().toInstant().toEpochMilli())));
+                return new JsonObject()
+                        .put("totp", methods.result().totp())
+                        .put("passkeys", keys)
+                        .put("recovery_codes_left", methods.result().recoveryCodesLeft());
+            });
+        });
+    }
+
+    /**
+     * Removes the account's second-step methods: {@code all}, {@code totp}, or {@code passkey:<id>}.
+     * Audited and mailed to the organisation; the person enrols again at the next sign-in.
+     * NOT_FOUND when there was no such method.
+     */
+    public Future<Void> removeSecondStep(String category, String rawLogin, String what, String ip) {
+        return admin.existing(category, rawLogin).compose(a -> {
+            Future<Boolean> removed = switch (what) {
+                case "all" -> factors.resetAll(a.id()).map(true);
+                case "totp" -> factors.removeTotp(a.id());
+                default ->
+                    what.startsWith("passkey:")
+                            ? factors.removePasskey(a.id(), what.substring("passkey:".length()))
+                            : Future.succeededFuture(false);
+            };
+            return removed.compose(found -> {
+                if (!found) {
+                    return Future.failedFuture(new FlowException(Failure.NOT_FOUND));
+                }
+                String kind = what.equals("all") || what.equals("totp") ? what : "passkey";
+                audit.record(
+                        Audit.ADMIN_MFA_RESET,
+                        a.id(),
+                        a.category(),
+                        a.login(),
+                        ip,
+                        new JsonObject().put("removed", kind));
+                try {
+                    return notices.outbox()
+                            .enqueue(notices.letters().secondStepResetMail(a, kind))
+                            .mapEmpty();
+                } catch (Exception e) {
+                    return Future.failedFuture(e);
+                }
+            });
+        });
     }
 }

@@ -26,6 +26,7 @@ import java.security.MessageDigest;
  */
 public final class AdminApi implements Mount {
     static final String IMPORT = "/admin/v1/accounts/import";
+    private static final String SECOND_STEP = "/admin/v1/accounts/:category/:login/second-step";
 
     private final Edge edge;
     private final AdminFlow admin;
@@ -113,7 +114,26 @@ public final class AdminApi implements Mount {
                                 edge.clientIp().of(ctx))
                         .onSuccess(issued -> Routes.json(ctx, 202, ApiJson.of(issued)))
                         .onFailure(ctx::fail));
+        router.get(SECOND_STEP)
+                .handler(ctx -> credentials
+                        .secondStep(ctx.pathParam("category"), ctx.pathParam("login"))
+                        .onSuccess(methods -> Routes.json(ctx, 200, methods))
+                        .onFailure(ctx::fail));
+        router.delete(SECOND_STEP).handler(ctx -> removeSecondStep(ctx, "all"));
+        router.delete(SECOND_STEP + "/totp").handler(ctx -> removeSecondStep(ctx, "totp"));
+        router.delete(SECOND_STEP + "/passkeys/:id")
+                .handler(ctx -> removeSecondStep(ctx, "passkey:" + ctx.pathParam("id")));
         clients.on(router, vertx);
+    }
+
+    private void removeSecondStep(RoutingContext ctx, String what) {
+        noContent(
+                ctx,
+                credentials.removeSecondStep(
+                        ctx.pathParam("category"),
+                        ctx.pathParam("login"),
+                        what,
+                        edge.clientIp().of(ctx)));
     }
 
     private void authorize(RoutingContext ctx) {

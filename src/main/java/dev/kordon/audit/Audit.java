@@ -58,6 +58,7 @@ public final class Audit {
     public static final String OIDC_LOGOUT = "oidc.logout";
     public static final String MFA_ENROLLED = "mfa.enrolled";
     public static final String RECOVERY_CODE_USED = "mfa.recovery_code_used";
+    public static final String ADMIN_MFA_RESET = "admin.mfa_reset";
 
     private final Database db;
     private final Pool pool;

@@ -69,6 +69,20 @@ public final class Letters {
         return mail(account.email(), "mail/changed", model);
     }
 
+    /** An operator removed the account's second-step methods: the organisation hears of it. */
+    public JsonObject secondStepResetMail(Account account, String what) throws Exception {
+        Map<String, Object> model = model(account, "mail.mfa-reset.subject");
+        model.put(
+                "changed",
+                text(
+                        "mail.mfa-reset.done",
+                        model.get("loginLabel"),
+                        model.get("loginShown"),
+                        ZonedDateTime.now(MINSK).format(WHEN),
+                        text("mail.mfa-reset." + what)));
+        return mail(account.email(), "mail/changed", model);
+    }
+
     public JsonObject codeSms(String phone, String code) {
         return sms(phone, text("sms.code", code));
     }

@@ -133,6 +133,13 @@ public final class SecondFactors {
     }
 
     /** Every method of the account ends: it enrols again at its next sign-in. */
+    public Future<Boolean> removeTotp(UUID account) {
+        return db.within(db.pool()
+                        .preparedQuery("DELETE FROM mfa_totp WHERE account_id = $1")
+                        .execute(Tuple.of(account)))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
     public Future<Void> resetAll(UUID account) {
         return db.withinTransaction(db.pool()
                         .withTransaction(conn -> conn.preparedQuery("DELETE FROM mfa_totp WHERE account_id = $1")

@@ -174,6 +174,59 @@ class SecondStepApiTest {
         assertThat(plain.bodyAsJsonObject().containsKey("second_step_required")).isFalse();
     }
 
+    @Test
+    void anOperatorSeesAndResetsTheMethodsAuditedAndMailedAndThePersonEnrolsAgain() {
+        String phone = "+375297600005";
+        administrator(phone, "admin5@example.by");
+        JsonObject step = password(phone);
+        String base32 = LogCapture.secret(rig.post(
+                        "/api/v1/login/second-step/totp",
+                        new JsonObject().put("step_token", step.getString("step_token")))
+                .bodyAsJsonObject()
+                .getString("secret"));
+        byte[] secret = Base32.decode(base32 + "=".repeat((8 - base32.length() % 8) % 8));
+        long now = System.currentTimeMillis() / 1000;
+        HttpResponse<Buffer> confirmed = rig.post(
+                "/api/v1/login/second-step/totp/confirm",
+                new JsonObject()
+                        .put("step_token", step.getString("step_token"))
+                        .put("totp", LogCapture.secret(Totp.code(secret, Totp.step(now), 6))));
+        confirmed.bodyAsJsonObject().getJsonArray("recovery_codes").forEach(c -> LogCapture.secret((String) c));
+
+        String path = "/admin/v1/accounts/mobile/" + phone + "/second-step";
+        JsonObject methods =
+                rig.admin(HttpMethod.GET, path, null, Rig.ADMIN_TOKEN).bodyAsJsonObject();
+        assertThat(methods.getBoolean("totp")).isTrue();
+        assertThat(methods.getInteger("recovery_codes_left")).isEqualTo(10);
+        assertThat(methods.getJsonArray("passkeys")).isEmpty();
+
+        assertThat(rig.admin(HttpMethod.DELETE, path, null, Rig.ADMIN_TOKEN).statusCode())
+                .isEqualTo(204);
+        assertThat(rig.admin(HttpMethod.DELETE, path + "/totp", null, Rig.ADMIN_TOKEN)
+                        .statusCode())
+                .as("nothing left to remove")
+                .isEqualTo(404);
+        JsonObject after =
+                rig.admin(HttpMethod.GET, path, null, Rig.ADMIN_TOKEN).bodyAsJsonObject();
+        assertThat(after.getBoolean("totp")).isFalse();
+        assertThat(after.getInteger("recovery_codes_left")).isZero();
+        assertThat(Mailbox.await(TestServers.smtp(), "admin5@example.by", 1, 10_000))
+                .anySatisfy(m -> assertThat(m.subject()).contains("сброшен"));
+        long audited = Rig.await(rig.running
+                        .wiring()
+                        .pg()
+                        .preparedQuery("SELECT count(*) FROM audit_events WHERE event = 'admin.mfa_reset'"
+                                + " AND login = $1 AND detail->>'removed' = 'all'")
+                        .execute(io.vertx.sqlclient.Tuple.of(phone)))
+                .iterator()
+                .next()
+                .getLong(0);
+        assertThat(audited).isEqualTo(1);
+
+        JsonObject again = password(phone);
+        assertThat(again.getBoolean("enrol")).as("the person enrols again").isTrue();
+    }
+
     private static void administrator(String phone, String email) {
         rig.account("mobile", phone, Rig.TARIFF, "active", PASSWORD, email);
         HttpResponse<Buffer> r = rig.admin(
