@@ -3,20 +3,37 @@ package dev.kordon;
 import dev.kordon.config.KordonConfig;
 import dev.kordon.dispatch.Resealer;
 import dev.kordon.guard.Secrets;
+import dev.kordon.mfa.SecondFactors;
+import dev.kordon.store.Database;
 import dev.kordon.store.RedisStore;
 import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
 import java.io.PrintStream;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code reseal}: after a new key went first into {@code secrets.keys}, seals the outbox and the
- * dead letters again under it, so the old key can be removed without losing a message. Safe while
+ * {@code reseal}: after a new key went first into {@code secrets.keys}, seals the outbox, the
+ * dead letters and the authenticator apps' secrets again under it, so the old key can be removed without losing a message. Safe while
  * instances run and safe to repeat; it prints what it did.
  */
 final class Reseal {
     static final String COMMAND = "reseal";
 
     private Reseal() {}
+
+    /** The authenticator apps' secrets, in Postgres, sealed again the same way. */
+    private static SecondFactors.Resealed totpSecrets(Vertx vertx, KordonConfig config) throws Exception {
+        Pool pg = Wiring.postgresPool(vertx, config.pg());
+        try {
+            return new SecondFactors(new Database(pg, config.pg().queryTimeout()), new Secrets(config.secretKeys()))
+                    .reseal()
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get(30, TimeUnit.MINUTES);
+        } finally {
+            pg.close();
+        }
+    }
 
     static int run(KordonConfig config, PrintStream out, PrintStream err) {
         Vertx vertx = Vertx.vertx();
@@ -32,14 +49,16 @@ final class Reseal {
                     .get(30, TimeUnit.MINUTES);
             out.println("outbox: " + report.outbox());
             out.println("dead letters: " + report.deadLetters());
-            if (report.outbox().complete() && report.deadLetters().complete()) {
+            SecondFactors.Resealed totp = totpSecrets(vertx, config);
+            out.println("authenticator secrets: " + totp);
+            if (report.outbox().complete() && report.deadLetters().complete() && totp.unopened() == 0) {
                 return Cli.OK;
             }
             err.println("kordon: not everything is under the newest key yet: run reseal again in "
                     + config.dispatch().claimAfter().toSeconds() + " s; entries no listed key opens stay as they are");
             return Cli.LEFT_BEHIND;
         } catch (Exception e) {
-            err.println("kordon: reseal failed (Redis): " + Cli.rootMessage(e));
+            err.println("kordon: reseal failed (Redis or Postgres): " + Cli.rootMessage(e));
             return Cli.FAILED;
         } finally {
             try {

@@ -164,6 +164,51 @@ class KeyRotationTest {
     }
 
     @Test
+    void theResealCommandSealsTheAuthenticatorSecretsUnderTheNewKeySoOnlyTheNewKeyOpensThemAfter() {
+        byte[] a = key();
+        byte[] b = key();
+        try (Rig rig = rig(null, b, a)) {
+            var db = new dev.kordon.store.Database(rig.running.wiring().pg(), Duration.ofSeconds(5));
+            UUID account = rig.account("+375297700001", null).id();
+            byte[] secret = dev.kordon.mfa.Totp.newSecret();
+            Rig.await(new dev.kordon.mfa.SecondFactors(db, new Secrets(a)).startTotp(account, secret));
+            var onlyB = new dev.kordon.mfa.SecondFactors(db, new Secrets(b));
+            assertThat(failed(onlyB.totp(account)))
+                    .as("under A, B alone cannot open it")
+                    .isTrue();
+
+            Map<String, String> env = new HashMap<>();
+            env.put("KORDON_REDIS_URL", TestServers.redisUrl());
+            env.put("KORDON_REDIS_KEY_PREFIX", rig.prefix);
+            env.put("KORDON_PG_URL", rig.config.pg().url());
+            env.put("KORDON_ADMIN_TOKEN", Rig.ADMIN_TOKEN);
+            env.put("KORDON_JWT_KEYS_DIR", "unused");
+            env.put("KORDON_SECRETS_KEYS", b64(b) + "," + b64(a));
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            PrintStream err = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+            assertThat(Cli.run(new String[] {"reseal"}, env, new PrintStream(out, true, StandardCharsets.UTF_8), err))
+                    .isEqualTo(Cli.OK);
+            assertThat(out.toString(StandardCharsets.UTF_8))
+                    .contains(
+                            "authenticator secrets: 1 resealed, 0 under the newest key already, 0 no listed key opens");
+            assertThat(Rig.await(onlyB.totp(account)).secret()).isEqualTo(secret);
+            out.reset();
+            Cli.run(new String[] {"reseal"}, env, new PrintStream(out, true, StandardCharsets.UTF_8), err);
+            assertThat(out.toString(StandardCharsets.UTF_8))
+                    .contains("authenticator secrets: 0 resealed, 1 under the newest key already");
+        }
+    }
+
+    private static boolean failed(io.vertx.core.Future<?> f) {
+        try {
+            Rig.await(f);
+            return false;
+        } catch (RuntimeException e) {
+            return true;
+        }
+    }
+
+    @Test
     void
             aMailNoListedKeyOpensIsADeadLetterCountedShownInTheConsoleAndAfterAnAuditedRedriveWithItsKeyListedIsDeliveredOnce() {
         byte[] b = key();

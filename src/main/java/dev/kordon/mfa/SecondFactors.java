@@ -243,6 +243,55 @@ public final class SecondFactors {
                 row.getOffsetDateTime("last_used_at"));
     }
 
+    /** What a reseal did to the TOTP secrets. */
+    public record Resealed(int resealed, int current, int unopened) {
+        @Override
+        public String toString() {
+            return resealed + " resealed, " + current + " under the newest key already, " + unopened
+                    + " no listed key opens";
+        }
+    }
+
+    /**
+     * Seals every TOTP secret not under the newest key of {@code secrets.keys} again under it, each
+     * swapped only if unchanged meanwhile, so the old key can leave the ring without an authenticator
+     * app being lost. Safe while instances run and safe to repeat.
+     */
+    public Future<Resealed> reseal() {
+        return db.within(db.pool()
+                        .query("SELECT account_id, secret_sealed FROM mfa_totp")
+                        .execute())
+                .compose(rows -> {
+                    List<Future<Integer>> each = new ArrayList<>();
+                    for (Row row : rows) {
+                        each.add(resealOne(row.getUUID(0), row.getString(1)));
+                    }
+                    return Future.all(each).map(all -> {
+                        int[] n = new int[3];
+                        each.forEach(f -> n[f.result()]++);
+                        return new Resealed(n[0], n[1], n[2]);
+                    });
+                });
+    }
+
+    /** 0 resealed, 1 under the newest key already, 2 opened by no listed key. */
+    private Future<Integer> resealOne(UUID account, String sealed) {
+        if (secrets.sealedUnderNewest(sealed)) {
+            return Future.succeededFuture(1);
+        }
+        String fresh;
+        try {
+            fresh = secrets.seal(secrets.open(sealed));
+        } catch (GeneralSecurityException e) {
+            return Future.succeededFuture(2);
+        }
+        return db.within(db.pool()
+                        .preparedQuery(
+                                "UPDATE mfa_totp SET secret_sealed = $2 WHERE account_id = $1 AND secret_sealed = $3")
+                        .execute(Tuple.of(account, fresh, sealed)))
+                .map(r -> 0);
+    }
+
     /** A TOTP secret, opened, and whether its enrolment was confirmed. */
     public record TotpSecret(byte[] secret, boolean confirmed) {}
 
