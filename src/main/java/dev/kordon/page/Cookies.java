@@ -9,7 +9,7 @@ import java.time.Duration;
 import java.util.Base64;
 
 /**
- * Kordon's cookies: always HttpOnly and SameSite=Lax (the operator console's: Strict); Secure with
+ * Kordon's cookies: always HttpOnly and SameSite=Lax (the operator console's and the step's: Strict); Secure with
  * the {@code __Host-} prefix (no Domain, Path=/) unless {@code cookie.secure} is off for plain-HTTP
  * testing.
  */
@@ -17,6 +17,8 @@ public final class Cookies {
     public static final String SESSION = "kordon-session";
     public static final String CSRF = "kordon-csrf";
     public static final String CHANGE = "kordon-change";
+    /** The step token between the password and the second step; set SameSite=Strict. */
+    public static final String STEP = "kordon-step";
     /** The category and login typed last, to fill the next form in; not a secret. */
     public static final String HINT = "kordon-hint";
     /** The operator console's session, on the admin port. */

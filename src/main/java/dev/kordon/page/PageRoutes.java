@@ -31,7 +31,8 @@ import java.util.UUID;
 /**
  * The seed's screens, rendered on the server: «Вход в аккаунт» (/login, by password or by SMS),
  * «Восстановление пароля» (/password/forgot), «Регистрация» (/register), «Изменение пароля»
- * (/password/change) and its success screen. Plain forms that work without JavaScript: a POST
+ * (/password/change) and its success screen; the second step of the roles that need one is
+ * {@link SecondStepPages}. Plain forms that work without JavaScript: a POST
  * that succeeds redirects (303) to a GET; one that fails renders the form again with its errors.
  * Every form carries a CSRF token bound to a cookie ({@link Csrf}); the browser session is a
  * cookie whose value Redis knows ({@link PageSession}), renewed at every sign-in.
@@ -46,6 +47,7 @@ public final class PageRoutes implements Mount {
     private final PageModel model;
     private final PageView view;
     private final PageSession session;
+    private final SecondStepPages steps;
 
     public PageRoutes(Edge edge, Flows flows, PageParts parts) {
         this.config = edge.config();
@@ -59,6 +61,11 @@ public final class PageRoutes implements Mount {
         this.view = new PageView(parts.templates(), edge.faults());
         this.session =
                 new PageSession(cookies, parts.sessions(), flows.sessions().backchannel());
+        this.steps = new SecondStepPages(
+                flows,
+                clientIp,
+                config.cookieSecure(),
+                new SecondStepPages.Parts(cookies, returns, model, view, session));
     }
 
     @Override
@@ -67,18 +74,14 @@ public final class PageRoutes implements Mount {
         Handler<RoutingContext> csrfChecked = view.csrfChecked(csrf, "error.ftlh", model::of);
         for (String pages : new String[] {"/login*", "/password/*", "/register", "/logout"}) {
             router.route(pages).failureHandler(view.unavailable("error.ftlh", model::of));
+            router.route(pages)
+                    .handler(
+                            BodyHandler.create(false).setBodyLimit(config.http().bodyLimit()));
         }
-        router.route("/login*")
-                .handler(BodyHandler.create(false).setBodyLimit(config.http().bodyLimit()));
-        router.route("/password/*")
-                .handler(BodyHandler.create(false).setBodyLimit(config.http().bodyLimit()));
-        router.route("/register")
-                .handler(BodyHandler.create(false).setBodyLimit(config.http().bodyLimit()));
-        router.route("/logout")
-                .handler(BodyHandler.create(false).setBodyLimit(config.http().bodyLimit()));
         router.get("/login").handler(this::loginPage);
         router.post("/login").handler(csrfChecked).handler(this::login);
         router.post("/login/sms-code").handler(csrfChecked).handler(this::smsCode);
+        steps.on(router, csrfChecked);
         router.get("/password/forgot").handler(ctx -> recoveryPage(ctx, false, new HashMap<>(), 200, null));
         router.post("/password/forgot").handler(csrfChecked).handler(ctx -> recovery(ctx, false));
         router.get("/register").handler(ctx -> recoveryPage(ctx, true, new HashMap<>(), 200, null));
@@ -133,6 +136,9 @@ public final class PageRoutes implements Mount {
         if ("sent".equals(ctx.queryParams().get("code"))) {
             m.put("codeSent", true);
         }
+        if ("expired".equals(ctx.queryParams().get("step"))) {
+            m.put("formError", PageModel.text(ctx, "page.step.expired"));
+        }
         view.render(ctx, "login.ftlh", 200, m);
     }
 
@@ -150,7 +156,9 @@ public final class PageRoutes implements Mount {
                         PageView.redirect(ctx, "/password/change" + returns.carried(ctx));
                         return;
                     }
-                    session.start(ctx, (BrowserSession) a, returns.target(ctx));
+                    if (!steps.due(ctx, a)) {
+                        session.start(ctx, (BrowserSession) a, returns.target(ctx));
+                    }
                 })
                 .onFailure(err -> {
                     Model m = model.login(ctx, mode)
@@ -263,8 +271,12 @@ public final class PageRoutes implements Mount {
         flows.passwordChange()
                 .change(changeToken, null, form(ctx, "new_password"), form(ctx, "confirm_password"), clientIp.of(ctx))
                 .onSuccess(account -> flows.signIn()
-                        .changed(account)
-                        .onSuccess(started -> session.start(ctx, started, afterForcedChange(ctx)))
+                        .changedOrStep(account, clientIp.of(ctx))
+                        .onSuccess(started -> {
+                            if (!steps.due(ctx, started)) {
+                                session.start(ctx, (BrowserSession) started, afterForcedChange(ctx));
+                            }
+                        })
                         .onFailure(ctx::fail))
                 .onFailure(err -> changeRefused(ctx, err, true));
     }

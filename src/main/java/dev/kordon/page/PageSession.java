@@ -33,15 +33,18 @@ final class PageSession {
 
     /** A sign-in's session goes into the cookie, the old one ends, the forms' leftovers go; then on to {@code target}. */
     void start(RoutingContext ctx, BrowserSession session, String target) {
+        begin(ctx, session).onSuccess(v -> PageView.redirect(ctx, target)).onFailure(ctx::fail);
+    }
+
+    /** As {@link #start}, the caller answering: the enrolment shows its recovery codes on the same answer. */
+    Future<Void> begin(RoutingContext ctx, BrowserSession session) {
         String old = cookies.get(ctx, Cookies.SESSION);
         Future<Void> ended = old == null ? Future.succeededFuture() : sessions.destroy(old);
-        ended.onSuccess(v -> {
-                    cookies.set(ctx, Cookies.SESSION, session.id(), session.ttl());
-                    cookies.clear(ctx, Cookies.HINT);
-                    cookies.clear(ctx, Cookies.CHANGE);
-                    PageView.redirect(ctx, target);
-                })
-                .onFailure(ctx::fail);
+        return ended.onSuccess(v -> {
+            cookies.set(ctx, Cookies.SESSION, session.id(), session.ttl());
+            cookies.clear(ctx, Cookies.HINT);
+            cookies.clear(ctx, Cookies.CHANGE);
+        });
     }
 
     /** The same person again, under a new session id (their change of password ended the old one). */

@@ -1,0 +1,233 @@
+package dev.kordon.page;
+
+import dev.kordon.answer.BrowserSession;
+import dev.kordon.answer.Channel;
+import dev.kordon.answer.Enrolled;
+import dev.kordon.answer.PageAnswer;
+import dev.kordon.answer.StepRequired;
+import dev.kordon.flow.Flows;
+import dev.kordon.mfa.OtpAuth;
+import dev.kordon.page.PageModel.Model;
+import dev.kordon.problem.Failure;
+import dev.kordon.problem.FlowException;
+import dev.kordon.server.ClientIp;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.http.CookieSameSite;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
+import java.util.regex.Pattern;
+
+/**
+ * The second step of a sign-in, for the roles that must have one: «Второй шаг»
+ * ({@code /login/second-step}: a code from the authenticator app, or a recovery code) and
+ * «Подключение приложения» ({@code /login/enrol}: the first sign-in of an account with no method
+ * yet, then its recovery codes, shown once). Both live under {@code /login} so that every proxy
+ * that already routes the sign-in pages to Kordon routes these too. Between the password and the
+ * code the step token is kept in its own cookie, SameSite=Strict; no session exists until the step
+ * is done.
+ */
+final class SecondStepPages {
+    /** What the step pages share with the others. */
+    record Parts(Cookies cookies, ReturnUrl returns, PageModel model, PageView view, PageSession session) {}
+
+    /** A base32 secret as the enrolment shows it: 20 bytes are 32 characters. */
+    private static final Pattern SECRET = Pattern.compile("[A-Z2-7]{16,128}");
+
+    private final Flows flows;
+    private final ClientIp clientIp;
+    private final Cookies cookies;
+    /** The step token's cookie: only ever sent back by Kordon's own pages. */
+    private final Cookies strict;
+
+    private final ReturnUrl returns;
+    private final PageModel model;
+    private final PageView view;
+    private final PageSession session;
+
+    SecondStepPages(Flows flows, ClientIp clientIp, boolean secure, Parts parts) {
+        this.flows = flows;
+        this.clientIp = clientIp;
+        this.cookies = parts.cookies();
+        this.strict = new Cookies(secure, CookieSameSite.STRICT);
+        this.returns = parts.returns();
+        this.model = parts.model();
+        this.view = parts.view();
+        this.session = parts.session();
+    }
+
+    /** Mounted after {@code /login*}'s body and failure handlers, whose paths these share. */
+    void on(Router router, Handler<RoutingContext> csrfChecked) {
+        router.get("/login/second-step")
+                .handler(ctx -> withToken(
+                        ctx,
+                        token -> view.render(
+                                ctx,
+                                "second-step.ftlh",
+                                200,
+                                stepModel(ctx, method(ctx.queryParams().get("method"))))));
+        router.post("/login/second-step")
+                .handler(csrfChecked)
+                .handler(ctx -> withToken(ctx, token -> step(ctx, token)));
+        router.get("/login/enrol").handler(ctx -> withToken(ctx, token -> enrolPage(ctx, token)));
+        router.post("/login/enrol").handler(csrfChecked).handler(ctx -> withToken(ctx, token -> enrol(ctx, token)));
+    }
+
+    /**
+     * After a first step: when the answer asks for a second one, its token goes into the step cookie
+     * and the browser to the step's page (or to the enrolment), with the language and the return
+     * kept; true then.
+     */
+    boolean due(RoutingContext ctx, PageAnswer answer) {
+        if (!(answer instanceof StepRequired step)) {
+            return false;
+        }
+        // A forced change that led here spent its token: the change cookie has nothing left to do.
+        cookies.clear(ctx, Cookies.CHANGE);
+        strict.set(ctx, Cookies.STEP, step.stepToken(), Duration.ofSeconds(step.expiresIn()));
+        PageView.redirect(ctx, (step.enrol() ? "/login/enrol" : "/login/second-step") + returns.carried(ctx));
+        return true;
+    }
+
+    /** The step's page without its cookie is one whose step ran out: back to the password. */
+    private void withToken(RoutingContext ctx, Handler<String> page) {
+        String token = strict.get(ctx, Cookies.STEP);
+        if (token == null) {
+            ranOut(ctx);
+            return;
+        }
+        page.handle(token);
+    }
+
+    // ---- «Второй шаг»
+
+    private void step(RoutingContext ctx, String token) {
+        String method = method(form(ctx, "method"));
+        String code = form(ctx, "code");
+        String ip = clientIp.of(ctx);
+        Future<PageAnswer> answer = "recovery".equals(method)
+                ? flows.secondStep().recovery(token, code, ip, Channel.PAGE)
+                : flows.secondStep().totp(token, code, ip, Channel.PAGE);
+        answer.onSuccess(a -> {
+                    strict.clear(ctx, Cookies.STEP);
+                    session.start(ctx, (BrowserSession) a, returns.target(ctx));
+                })
+                .onFailure(err -> {
+                    if (ranOut(err)) {
+                        ranOut(ctx);
+                        return;
+                    }
+                    view.refused(ctx, err, stepModel(ctx, method), "second-step.ftlh", "page.step.wrong." + method);
+                });
+    }
+
+    private Model stepModel(RoutingContext ctx, String method) {
+        String other = "recovery".equals(method) ? "totp" : "recovery";
+        return model.of(ctx)
+                .put("method", method)
+                .put("switchTo", "/login/second-step?method=" + other + PageModel.langAnd(ctx) + returns.param(ctx));
+    }
+
+    // ---- «Подключение приложения»
+
+    /** A new secret each time the page is asked for: the one shown is the one the code must match. */
+    private void enrolPage(RoutingContext ctx, String token) {
+        flows.secondStep()
+                .enrolTotp(token)
+                .onSuccess(e ->
+                        view.render(ctx, "enrol.ftlh", 200, enrolModel(ctx, e.secret(), e.otpauthUri(), e.qrSvg())))
+                .onFailure(err -> {
+                    if (ranOut(err)) {
+                        ranOut(ctx);
+                    } else if (err instanceof FlowException fe && fe.failure() == Failure.INVALID_REQUEST) {
+                        // The account has a method already (enrolled in another tab): it gives the step.
+                        PageView.redirect(ctx, "/login/second-step" + returns.carried(ctx));
+                    } else {
+                        ctx.fail(err);
+                    }
+                });
+    }
+
+    /**
+     * The first good code confirms the app: the session starts, and the recovery codes are shown on
+     * this answer, the one time they ever are (no-store, like every page).
+     */
+    private void enrol(RoutingContext ctx, String token) {
+        flows.secondStep()
+                .confirmTotp(token, form(ctx, "code"), clientIp.of(ctx), Channel.PAGE)
+                .onSuccess(done -> enrolled(ctx, done))
+                .onFailure(err -> {
+                    if (ranOut(err)) {
+                        ranOut(ctx);
+                    } else {
+                        enrolAgain(ctx, err);
+                    }
+                });
+    }
+
+    private void enrolled(RoutingContext ctx, Enrolled<PageAnswer> done) {
+        session.begin(ctx, (BrowserSession) done.grant())
+                .onSuccess(v -> {
+                    strict.clear(ctx, Cookies.STEP);
+                    view.render(
+                            ctx,
+                            "enrolled.ftlh",
+                            200,
+                            model.of(ctx).put("codes", done.recoveryCodes()).put("target", returns.target(ctx)));
+                })
+                .onFailure(ctx::fail);
+    }
+
+    /**
+     * A wrong code shows the same secret again: asking the flow would replace it, and the person
+     * would have to scan anew an app that holds the first one already. The form carries what it
+     * showed; only what looks like an enrolment is drawn again (the code is checked against the
+     * secret Kordon keeps, never against this), anything else gets a fresh page.
+     */
+    private void enrolAgain(RoutingContext ctx, Throwable err) {
+        String secret = form(ctx, "secret");
+        String uri = form(ctx, "otpauth");
+        if (secret == null
+                || !SECRET.matcher(secret).matches()
+                || uri == null
+                || uri.length() > 512
+                || !uri.startsWith("otpauth://totp/")
+                || !uri.contains("secret=" + secret + "&")) {
+            PageView.redirect(ctx, "/login/enrol" + returns.carried(ctx));
+            return;
+        }
+        String qr = OtpAuth.svg(uri, PageModel.text(ctx, "page.enrol.qr"));
+        view.refused(ctx, err, enrolModel(ctx, secret, uri, qr), "enrol.ftlh", "page.step.wrong.totp");
+    }
+
+    private Model enrolModel(RoutingContext ctx, String secret, String uri, String qrSvg) {
+        return model.of(ctx)
+                .put("secret", secret)
+                // Grouped by four, as apps that take a typed key show it.
+                .put("secretGroups", secret.replaceAll("(.{4})(?!$)", "$1 "))
+                .put("otpauth", uri)
+                .put("qrSvg", qrSvg);
+    }
+
+    // ---- a step that ran out
+
+    /** The flow's answer for a step token that is unknown, out of time or of tries, or already spent. */
+    private static boolean ranOut(Throwable err) {
+        return err instanceof FlowException fe && fe.failure() == Failure.UNAUTHORIZED;
+    }
+
+    /** The step's token is gone (its time, or its tries): sign in again, and the page says why. */
+    private void ranOut(RoutingContext ctx) {
+        strict.clear(ctx, Cookies.STEP);
+        PageView.redirect(ctx, "/login?step=expired" + PageModel.langAnd(ctx) + returns.param(ctx));
+    }
+
+    private static String method(String raw) {
+        return "recovery".equals(raw) ? "recovery" : "totp";
+    }
+
+    private static String form(RoutingContext ctx, String name) {
+        return ctx.request().getFormAttribute(name);
+    }
+}
