@@ -1,0 +1,196 @@
+package dev.kordon.page;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kordon.mfa.Totp;
+import dev.kordon.support.Browser;
+import dev.kordon.support.LogCapture;
+import dev.kordon.support.Rig;
+import dev.kordon.support.TestServers;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Set;
+import org.bouncycastle.util.encoders.Base32;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Cookie;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+
+/**
+ * The second step in a real headless Chromium, scripts off (the pages need none): an administrator
+ * enrols an authenticator app from the page's own key, then signs in with a code from it, and with a
+ * recovery code once and not twice; a subscriber still goes straight in.
+ */
+class SecondStepBrowserTest {
+    static Rig rig;
+    static String base;
+    static final String PORTAL = "/health/live";
+    Browser b;
+
+    @BeforeAll
+    static void up() {
+        Browser.requireChromium();
+        int port = TestServers.freePort();
+        base = "http://127.0.0.1:" + port;
+        rig = Rig.builder()
+                .set("http.port", port)
+                .set("cookie.secure", false)
+                .set("portal.url", base + PORTAL)
+                .set("mfa.required-roles", List.of("administrator"))
+                .start();
+    }
+
+    @AfterAll
+    static void down() {
+        if (rig != null) {
+            rig.close();
+        }
+    }
+
+    @BeforeEach
+    void browser() {
+        b = Browser.open(base, false, "ru");
+    }
+
+    @AfterEach
+    void closeBrowser() {
+        b.close();
+    }
+
+    /** An account of {@code role} with {@code password}, the role set through the admin API. */
+    static void account(String phone, String password, String role) {
+        rig.account(phone, password);
+        var put = rig.admin(
+                HttpMethod.PUT,
+                "/admin/v1/accounts/mobile/" + phone,
+                new JsonObject()
+                        .put("tariff", Rig.TARIFF)
+                        .put("email", "org@example.by")
+                        .put("role", role),
+                Rig.ADMIN_TOKEN);
+        assertThat(put.statusCode()).isEqualTo(200);
+    }
+
+    private void passwordSignIn(String nine, String password) {
+        b.driver.manage().deleteAllCookies(); // signed out: a browser with none of Kordon's cookies
+        b.go("/login");
+        b.type("#login", nine);
+        b.type("#password", password);
+        b.find("#password").sendKeys(Keys.ENTER);
+    }
+
+    /** The session cookie the browser holds lets /auth/verify through. */
+    private void signedIn() {
+        b.waitForPath(PORTAL);
+        Cookie session = b.driver.manage().getCookieNamed("kordon-session");
+        assertThat(session).isNotNull();
+        var verify = Rig.await(rig.http
+                .request(HttpMethod.GET, rig.running.httpPort(), "127.0.0.1", "/auth/verify")
+                .putHeader("Cookie", "kordon-session=" + session.getValue())
+                .send());
+        assertThat(verify.statusCode()).isEqualTo(200);
+        assertThat(b.driver.manage().getCookieNamed("kordon-step")).isNull();
+    }
+
+    private static String code(byte[] secret, long stepOffset) {
+        return Totp.code(secret, Totp.step(System.currentTimeMillis() / 1000) + stepOffset, Totp.DIGITS);
+    }
+
+    /** A code none of the steps around now would give: wrong for certain. */
+    private static String wrongCode(byte[] secret) {
+        Set<String> near = Set.of(code(secret, -1), code(secret, 0), code(secret, 1), code(secret, 2));
+        for (int i = 0; ; i++) {
+            String c = String.format("%06d", 123456 + i);
+            if (!near.contains(c)) {
+                return c;
+            }
+        }
+    }
+
+    @Test
+    void anAdministratorEnrolsThenSignsInByCodeAndByARecoveryCodeOnlyOnce() {
+        String password = LogCapture.secret("Admin-Second-Step-1");
+        account("+375294100001", password, "administrator");
+
+        // The password alone leads to the enrolment, not in.
+        passwordSignIn("294100001", password);
+        b.waitForPath("/login/enrol");
+        assertThat(b.text("h1")).isEqualTo("Подключение приложения");
+        assertThat(b.driver.manage().getCookieNamed("kordon-session")).isNull();
+        Cookie step = b.driver.manage().getCookieNamed("kordon-step");
+        assertThat(step).isNotNull();
+        assertThat(step.isHttpOnly()).isTrue();
+        assertThat(step.getSameSite()).isEqualTo("Strict");
+        assertThat(b.find(".qr svg").getAttribute("aria-label")).isNotBlank();
+        b.shot("14-enrol");
+        String grouped = b.text("#secret");
+        assertThat(grouped).matches("([A-Z2-7]{4} )+[A-Z2-7]{1,4}");
+        byte[] secret = Base32.decode(grouped.replace(" ", ""));
+
+        // A wrong code: the page again, the reason at the top, the same key to type.
+        b.type("#code", wrongCode(secret));
+        b.press("Подключить");
+        assertThat(b.text(".form-error")).isEqualTo("Неверный код. Проверьте код в приложении и попробуйте снова.");
+        assertThat(b.text("#secret")).isEqualTo(grouped);
+        b.shot("15-enrol-wrong-code");
+
+        b.type("#code", code(secret, 0));
+        b.press("Подключить");
+        assertThat(b.text("h1")).isEqualTo("Коды восстановления");
+        List<String> codes = b.driver.findElements(By.cssSelector("#recovery-codes li")).stream()
+                .map(WebElement::getText)
+                .toList();
+        assertThat(codes).hasSize(10).doesNotHaveDuplicates();
+        assertThat(b.page()).contains("Сохраните эти коды в надёжном месте");
+        b.shot("16-recovery-codes");
+        b.press("Продолжить");
+        signedIn();
+
+        // Signed out, in again: the password, then a code from the app (the next step's, no replay).
+        passwordSignIn("294100001", password);
+        b.waitForPath("/login/second-step");
+        assertThat(b.text("h1")).isEqualTo("Второй шаг");
+        assertThat(b.find("#code").getAttribute("autocomplete")).isEqualTo("one-time-code");
+        assertThat(b.find("#code").getAttribute("inputmode")).isEqualTo("numeric");
+        b.shot("17-second-step");
+        b.type("#code", code(secret, 1));
+        b.press("Подтвердить");
+        signedIn();
+
+        // A recovery code instead of the app.
+        passwordSignIn("294100001", password);
+        b.waitForPath("/login/second-step");
+        b.press("Нет доступа к приложению? Ввести код восстановления");
+        assertThat(b.path()).startsWith("/login/second-step?method=recovery");
+        assertThat(b.find("label[for=code]").getText()).isEqualTo("Код восстановления");
+        b.shot("18-second-step-recovery");
+        b.type("#code", codes.get(0));
+        b.press("Подтвердить");
+        signedIn();
+
+        // The same recovery code again is refused, and the person stays on the step.
+        passwordSignIn("294100001", password);
+        b.waitForPath("/login/second-step");
+        b.press("Нет доступа к приложению? Ввести код восстановления");
+        b.type("#code", codes.get(0));
+        b.press("Подтвердить");
+        assertThat(b.text(".form-error")).isEqualTo("Неверный или уже использованный код восстановления.");
+        assertThat(b.path()).startsWith("/login/second-step");
+        assertThat(b.driver.manage().getCookieNamed("kordon-session")).isNull();
+        b.shot("19-recovery-code-used");
+    }
+
+    @Test
+    void aSubscribersPasswordStillSignsStraightIn() {
+        String password = LogCapture.secret("Subscriber-No-Step-2");
+        account("+375294100002", password, "subscriber");
+        passwordSignIn("294100002", password);
+        signedIn();
+    }
+}
