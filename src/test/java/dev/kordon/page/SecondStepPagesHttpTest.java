@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.kordon.mfa.Totp;
 import dev.kordon.support.CookieJar;
 import dev.kordon.support.LogCapture;
+import dev.kordon.support.Mailbox;
 import dev.kordon.support.Rig;
+import dev.kordon.support.TestServers;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -85,14 +87,15 @@ class SecondStepPagesHttpTest {
     }
 
     static String administrator(String phone, String password) {
-        rig.account(phone, password);
+        return administrator(phone, password, "org@example.by");
+    }
+
+    static String administrator(String phone, String password, String email) {
+        rig.account("mobile", phone, Rig.TARIFF, "active", password, email);
         var put = rig.admin(
                 HttpMethod.PUT,
                 "/admin/v1/accounts/mobile/" + phone,
-                new JsonObject()
-                        .put("tariff", Rig.TARIFF)
-                        .put("email", "org@example.by")
-                        .put("role", "administrator"),
+                new JsonObject().put("tariff", Rig.TARIFF).put("email", email).put("role", "administrator"),
                 Rig.ADMIN_TOKEN);
         assertThat(put.statusCode()).isEqualTo(200);
         return password;
@@ -171,6 +174,39 @@ class SecondStepPagesHttpTest {
         assertThat(in.statusCode()).isEqualTo(303);
         assertThat(in.getHeader("Location")).isEqualTo(RETURN);
         assertThat(next.jar).containsKey("__Host-kordon-session").doesNotContainKey("__Host-kordon-step");
+    }
+
+    @Test
+    void anAdministratorsForcedChangeLeadsToTheStepAndNotIn() {
+        String email = "forced-change-admin@org.by";
+        administrator("+375294200002", null, email);
+        var sent = rig.post(
+                "/api/v1/password/recovery",
+                new JsonObject()
+                        .put("category", "mobile")
+                        .put("login", "+375294200002")
+                        .put("channel", "email"));
+        assertThat(sent.statusCode()).isEqualTo(202);
+        Matcher temp = Mailbox.TEMP_PASSWORD.matcher(
+                Mailbox.await(TestServers.smtp(), email, 1, 10_000).get(0).text());
+        assertThat(temp.find()).isTrue();
+        Client c = new Client();
+        HttpResponse<Buffer> signedIn = c.signIn("294200002", LogCapture.secret(temp.group(1)));
+        assertThat(signedIn.getHeader("Location")).isEqualTo("/password/change" + CARRIED);
+        assertThat(c.jar).containsKey("__Host-kordon-change");
+
+        String chosen = LogCapture.secret("Forced-Then-Step-2");
+        HttpResponse<Buffer> changed = c.post(
+                "/password/change",
+                Client.form(c.get("/password/change" + CARRIED).bodyAsString())
+                        .add("new_password", chosen)
+                        .add("confirm_password", chosen));
+        assertThat(changed.statusCode()).isEqualTo(303);
+        assertThat(changed.getHeader("Location")).isEqualTo("/login/enrol" + CARRIED);
+        assertThat(setCookie(changed, "__Host-kordon-step")).contains("; SameSite=Strict");
+        assertThat(c.jar).containsKey("__Host-kordon-step").doesNotContainKey("__Host-kordon-change");
+        assertThat(c.jar).doesNotContainKey("__Host-kordon-session");
+        assertThat(c.get("/login/enrol" + CARRIED).bodyAsString()).contains("Set up your authenticator app");
     }
 
     @Test
