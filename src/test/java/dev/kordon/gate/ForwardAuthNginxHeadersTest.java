@@ -60,7 +60,8 @@ class ForwardAuthNginxHeadersTest extends ForwardAuthNginxFixture {
         assertThat(session).isNotNull();
         assertThat(csrf).isNotNull();
 
-        // Kordon's session cookie among the portal's own, and the production name as well (both go).
+        // Kordon's session cookie among the portal's own, the production name as well, and a
+        // second step's token under way (all three go).
         var r = viaNginx(
                 "/settings",
                 headers(
@@ -68,7 +69,7 @@ class ForwardAuthNginxHeadersTest extends ForwardAuthNginxFixture {
                         HTML,
                         "Cookie",
                         "app-pref=dark; kordon-session=" + session + "; kordon-csrf=" + csrf
-                                + "; __Host-kordon-session=another; note=kordon-session=keep; theme=1"));
+                                + "; __Host-kordon-session=another; note=kordon-session=keep; kordon-step=s1; theme=1"));
         assertThat(r.statusCode()).isEqualTo(200);
         assertIdentity(portal.last());
         assertThat(portal.last().one("Cookie"))
