@@ -16,25 +16,27 @@ import dev.kordon.server.ClientIp;
 import dev.kordon.server.Edge;
 import dev.kordon.server.Language;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.Set;
 
 /**
  * One account in the console: its state, sessions and security events, and what the desk may do
- * to it (unlock, disable, enable, force a reset, send a temporary password, end a session). A
+ * to it (unlock, disable, enable, force a reset, send a temporary password, end a session, reset
+ * its second step). A
  * change lands back on the account page with what was done; a refusal, with why.
  */
 final class ConsoleAccountPage {
     /** Security events the account page shows. */
     static final int EVENTS = 30;
     /** What the account page may say was done; anything else in {@code ?done=} is ignored. */
-    static final Set<String> DONE =
-            Set.of("unlock", "disable", "enable", "reset", "reset-unsent", "resend", "resend-unsent", "session");
+    static final Set<String> DONE = Set.of(
+            "unlock", "disable", "enable", "reset", "reset-unsent", "resend", "resend-unsent", "session", "mfa-reset");
 
-    static final Set<String> ACTIONS = Set.of("unlock", "disable", "enable", "reset", "resend");
+    static final Set<String> ACTIONS = Set.of("unlock", "disable", "enable", "reset", "resend", "mfa-reset");
     /** Actions a customer feels at once, asked again on a page of their own before they are done. */
-    static final Set<String> CONFIRMED = Set.of("disable", "reset");
+    static final Set<String> CONFIRMED = Set.of("disable", "reset", "mfa-reset");
 
     private final KordonConfig config;
     private final ClientIp clientIp;
@@ -72,7 +74,8 @@ final class ConsoleAccountPage {
         // Once the account is found (else NOT_FOUND below), its sessions and events are read side by side.
         Future<List<Session>> sessions = account.compose(a -> credentials.sessions(category, login));
         Future<List<AuditEvent>> events = account.compose(a -> admin.events(category, login, EVENTS));
-        Future.all(sessions, events)
+        Future<JsonObject> secondStep = account.compose(a -> credentials.secondStep(category, login));
+        Future.all(sessions, events, secondStep)
                 .map(all -> events.result())
                 .onSuccess(ev -> {
                     AccountState a = account.result();
@@ -83,6 +86,7 @@ final class ConsoleAccountPage {
                             .put("account", rows.account(ctx, a))
                             .put("action", ConsoleRows.href(category, canonical))
                             .put("sessions", ConsoleRows.sessions(ctx, sessions.result()))
+                            .put("secondStep", secondStep(secondStep.result()))
                             .put("events", ConsoleRows.events(ctx, ev));
                     view.render(ctx, "console/account.ftlh", status, m);
                 })
@@ -124,9 +128,26 @@ final class ConsoleAccountPage {
             case "disable" -> admin.disable(category, login, ip).map("disable");
             case "enable" -> admin.enable(category, login, ip).map("enable");
             case "reset" -> credentials.reset(category, login, ip).map(r -> r.sent() ? "reset" : "reset-unsent");
+            case "mfa-reset" ->
+                credentials.removeSecondStep(category, login, "all", ip).map("mfa-reset");
             default -> credentials.resend(category, login, ip).map(r -> r.sent() ? "resend" : "resend-unsent");
         };
         done.onSuccess(what -> backToAccount(ctx, what)).onFailure(err -> actionRefused(ctx, err));
+    }
+
+    /** The account's second-step methods as the page shows them: counts and flags, never a secret. */
+    private static java.util.Map<String, Object> secondStep(JsonObject methods) {
+        int passkeys = methods.getJsonArray("passkeys").size();
+        boolean totp = methods.getBoolean("totp");
+        return java.util.Map.of(
+                "totp",
+                totp,
+                "passkeys",
+                passkeys,
+                "codesLeft",
+                methods.getInteger("recovery_codes_left"),
+                "any",
+                totp || passkeys > 0 || methods.getInteger("recovery_codes_left") > 0);
     }
 
     /** The question before a disable or a reset: what it does to the customer, yes or back. Changes nothing. */

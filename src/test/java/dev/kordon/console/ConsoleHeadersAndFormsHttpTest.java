@@ -68,7 +68,13 @@ class ConsoleHeadersAndFormsHttpTest extends ConsoleOverHttp {
         d.signIn(Rig.ADMIN_TOKEN);
         assertThat(d.jar).containsKey(SESSION);
         for (String action : List.of(
-                "/disable", "/reset", "/resend", "/unlock", "/enable", "/sessions/" + "0".repeat(32) + "/end")) {
+                "/disable",
+                "/reset",
+                "/resend",
+                "/unlock",
+                "/enable",
+                "/mfa-reset",
+                "/sessions/" + "0".repeat(32) + "/end")) {
             var none = d.post(account() + action, MultiMap.caseInsensitiveMultiMap());
             assertThat(none.statusCode()).as(action).isEqualTo(403);
             var forged = d.post(
