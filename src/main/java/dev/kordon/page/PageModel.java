@@ -51,6 +51,8 @@ public final class PageModel {
                 .put("categories", List.copyOf(config.categories().keySet()))
                 .put("phoneCategories", config.phoneCategories())
                 .put("phonePrefix", logins.phones().prefix())
+                // The «По SMS» form says, to everyone alike, that these roles sign in by password and a second step.
+                .put("stepRoles", !config.mfa().requiredRoles().isEmpty())
                 .put("category", category(ctx, null))
                 .put("login", "")
                 .put("errors", Map.of())

@@ -168,6 +168,10 @@ class SecondStepApiTest {
                 .isTrue();
         assertThat(sms.to(admin)).as("no code goes to an administrator").isEmpty();
 
+        // The «По SMS» form tells everyone alike why, never whether a number is such an account.
+        assertThat(rig.get("/login?mode=sms", null).bodyAsString())
+                .contains("id=\"sms-roles-note\"", "SMS-код для них не приходит");
+
         HttpResponse<Buffer> plain = rig.login(subscriber, PASSWORD);
         assertThat(plain.statusCode()).isEqualTo(200);
         assertThat(plain.bodyAsJsonObject().getString("access_token")).isNotBlank();
