@@ -105,21 +105,10 @@ class SecondStepApiTest {
     void aRecoveryCodeOpensTheAccountOnceIsMailedAndAStepTokenEndsAfterFiveWrongCodes() {
         String phone = "+375297600002";
         administrator(phone, "admin2@example.by");
-        JsonObject step = password(phone);
-        String base32 = LogCapture.secret(rig.post(
-                        "/api/v1/login/second-step/totp",
-                        new JsonObject().put("step_token", step.getString("step_token")))
-                .bodyAsJsonObject()
-                .getString("secret"));
-        byte[] secret = Base32.decode(base32 + "=".repeat((8 - base32.length() % 8) % 8));
-        long now = System.currentTimeMillis() / 1000;
-        JsonArray codes = rig.post(
-                        "/api/v1/login/second-step/totp/confirm",
-                        new JsonObject()
-                                .put("step_token", step.getString("step_token"))
-                                .put("totp", LogCapture.secret(Totp.code(secret, Totp.step(now), 6))))
-                .bodyAsJsonObject()
-                .getJsonArray("recovery_codes");
+        Enrolled enrolled = enrol(phone);
+        byte[] secret = enrolled.secret();
+        long now = enrolled.at();
+        JsonArray codes = enrolled.codes();
         String recovery = LogCapture.secret(codes.getString(3));
 
         JsonObject first = password(phone);
@@ -182,20 +171,7 @@ class SecondStepApiTest {
     void anOperatorSeesAndResetsTheMethodsAuditedAndMailedAndThePersonEnrolsAgain() {
         String phone = "+375297600005";
         administrator(phone, "admin5@example.by");
-        JsonObject step = password(phone);
-        String base32 = LogCapture.secret(rig.post(
-                        "/api/v1/login/second-step/totp",
-                        new JsonObject().put("step_token", step.getString("step_token")))
-                .bodyAsJsonObject()
-                .getString("secret"));
-        byte[] secret = Base32.decode(base32 + "=".repeat((8 - base32.length() % 8) % 8));
-        long now = System.currentTimeMillis() / 1000;
-        HttpResponse<Buffer> confirmed = rig.post(
-                "/api/v1/login/second-step/totp/confirm",
-                new JsonObject()
-                        .put("step_token", step.getString("step_token"))
-                        .put("totp", LogCapture.secret(Totp.code(secret, Totp.step(now), 6))));
-        confirmed.bodyAsJsonObject().getJsonArray("recovery_codes").forEach(c -> LogCapture.secret((String) c));
+        enrol(phone);
 
         String path = "/admin/v1/accounts/mobile/" + phone + "/second-step";
         JsonObject methods =
@@ -229,6 +205,28 @@ class SecondStepApiTest {
 
         JsonObject again = password(phone);
         assertThat(again.getBoolean("enrol")).as("the person enrols again").isTrue();
+    }
+
+    /** An enrolment done on the API: the app's secret, when its first code was computed, the recovery codes. */
+    private record Enrolled(byte[] secret, long at, JsonArray codes) {}
+
+    private static Enrolled enrol(String phone) {
+        String token = password(phone).getString("step_token");
+        String base32 =
+                LogCapture.secret(rig.post("/api/v1/login/second-step/totp", new JsonObject().put("step_token", token))
+                        .bodyAsJsonObject()
+                        .getString("secret"));
+        byte[] secret = Base32.decode(base32 + "=".repeat((8 - base32.length() % 8) % 8));
+        long now = System.currentTimeMillis() / 1000;
+        HttpResponse<Buffer> confirmed = rig.post(
+                "/api/v1/login/second-step/totp/confirm",
+                new JsonObject()
+                        .put("step_token", token)
+                        .put("totp", LogCapture.secret(Totp.code(secret, Totp.step(now), 6))));
+        assertThat(confirmed.statusCode()).as(confirmed.bodyAsString()).isEqualTo(200);
+        JsonArray codes = confirmed.bodyAsJsonObject().getJsonArray("recovery_codes");
+        codes.forEach(c -> LogCapture.secret((String) c));
+        return new Enrolled(secret, now, codes);
     }
 
     private static void administrator(String phone, String email) {
