@@ -41,6 +41,7 @@ import dev.kordon.server.Faults;
 import dev.kordon.server.HttpVerticle;
 import dev.kordon.server.Mount;
 import dev.kordon.server.Readiness;
+import dev.kordon.step.StepFlows;
 import dev.kordon.store.RedisStore;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -240,6 +241,7 @@ public final class Main {
                     Credentials credentials = new Credentials(
                             vertx, config.hash().retryAfter(), hashPlaces, new PasswordPolicy(wiring.phones()));
                     Flows flows = wiring.flows(credentials);
+                    StepFlows stepFlows = wiring.stepFlows();
                     AdminFlow admin = wiring.admin();
                     Drain drain = new Drain();
                     Edge edge = new Edge(
@@ -252,7 +254,8 @@ public final class Main {
                             wiring.templates(),
                             wiring.secrets(),
                             wiring.subscribers().logins(),
-                            wiring.browserSessions());
+                            wiring.browserSessions(),
+                            stepFlows);
                     ConsoleAccess console = new ConsoleAccess(
                             config.admin(),
                             new ConsoleSessions(redis, wiring.secrets(), config.admin()),
@@ -288,7 +291,7 @@ public final class Main {
                                                         new HttpVerticle.Parts(
                                                                 new VerifyRoutes(signedIn),
                                                                 pages,
-                                                                new PublicApi(edge, flows)
+                                                                new PublicApi(edge, flows, stepFlows)
                                                                         .then(oidc.through(
                                                                                 pages::signedIn,
                                                                                 pages::failurePage,

@@ -22,7 +22,6 @@ import dev.kordon.flow.Notices;
 import dev.kordon.flow.PasswordChangeFlow;
 import dev.kordon.flow.PasswordLoginFlow;
 import dev.kordon.flow.RecoveryFlow;
-import dev.kordon.flow.SecondStepFlow;
 import dev.kordon.flow.SessionFlow;
 import dev.kordon.flow.SignIn;
 import dev.kordon.flow.SmsLoginFlow;
@@ -43,6 +42,8 @@ import dev.kordon.oauth.AuthorizationCodes;
 import dev.kordon.oidc.OidcParts;
 import dev.kordon.ops.Metrics;
 import dev.kordon.render.Templates;
+import dev.kordon.step.SecondStepFlow;
+import dev.kordon.step.StepFlows;
 import dev.kordon.store.Database;
 import dev.kordon.store.RedisStore;
 import dev.kordon.token.AccountEpoch;
@@ -205,8 +206,12 @@ public final class Wiring {
                 new RecoveryFlow(subscribers, guards.temps(), guards.throttles(), notices, signIn),
                 new PasswordChangeFlow(sessions, subscribers.accounts(), credentials, guards, notices),
                 sessions,
-                signIn,
-                new SecondStepFlow(steps, signIn, subscribers.accounts(), notices));
+                signIn);
+    }
+
+    /** The public port's second step after a password. */
+    StepFlows stepFlows() {
+        return new StepFlows(new SecondStepFlow(steps, signIn, subscribers.accounts(), notices));
     }
 
     public KordonConfig config() {

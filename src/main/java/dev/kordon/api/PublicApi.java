@@ -9,6 +9,7 @@ import dev.kordon.server.JsonBody;
 import dev.kordon.server.Mount;
 import dev.kordon.server.Problems;
 import dev.kordon.server.Routes;
+import dev.kordon.step.StepFlows;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -20,10 +21,12 @@ public final class PublicApi implements Mount {
     private static final String SECOND_STEP = "/api/v1/login/second-step";
     private final Edge edge;
     private final Flows flows;
+    private final StepFlows steps;
 
-    public PublicApi(Edge edge, Flows flows) {
+    public PublicApi(Edge edge, Flows flows, StepFlows steps) {
         this.edge = edge;
         this.flows = flows;
+        this.steps = steps;
     }
 
     @Override
@@ -119,8 +122,8 @@ public final class PublicApi implements Mount {
         }
         String ip = edge.clientIp().of(ctx);
         (totp != null
-                        ? flows.secondStep().totp(token, totp, ip, Channel.API)
-                        : flows.secondStep().recovery(token, recovery, ip, Channel.API))
+                        ? steps.codes().totp(token, totp, ip, Channel.API)
+                        : steps.codes().recovery(token, recovery, ip, Channel.API))
                 .onSuccess(pair -> Routes.json(ctx, 200, ApiJson.of(pair)))
                 .onFailure(ctx::fail);
     }
@@ -129,7 +132,7 @@ public final class PublicApi implements Mount {
         JsonBody body = JsonBody.of(ctx);
         String token = body.string("step_token");
         body.check();
-        flows.secondStep()
+        steps.codes()
                 .enrolTotp(token)
                 .onSuccess(enrolment -> Routes.json(ctx, 200, ApiJson.of(enrolment)))
                 .onFailure(ctx::fail);
@@ -140,7 +143,7 @@ public final class PublicApi implements Mount {
         String token = body.string("step_token");
         String code = body.string("totp");
         body.check();
-        flows.secondStep()
+        steps.codes()
                 .confirmTotp(token, code, edge.clientIp().of(ctx), Channel.API)
                 .onSuccess(enrolled -> Routes.json(ctx, 200, ApiJson.of(enrolled)))
                 .onFailure(ctx::fail);

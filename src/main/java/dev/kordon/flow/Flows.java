@@ -1,8 +1,8 @@
 package dev.kordon.flow;
 
 /**
- * What the public port calls: the sign-ins and where they end, the second step, recovery, the
- * password change, the session.
+ * What the public port calls: the sign-ins and where they end, recovery, the password change, the
+ * session. The second step is {@link dev.kordon.step.StepFlows}.
  */
 public record Flows(
         PasswordLoginFlow passwordLogin,
@@ -10,5 +10,4 @@ public record Flows(
         RecoveryFlow recovery,
         PasswordChangeFlow passwordChange,
         SessionFlow sessions,
-        SignIn signIn,
-        SecondStepFlow secondStep) {}
+        SignIn signIn) {}

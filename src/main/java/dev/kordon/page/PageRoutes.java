@@ -62,7 +62,7 @@ public final class PageRoutes implements Mount {
         this.session =
                 new PageSession(cookies, parts.sessions(), flows.sessions().backchannel());
         this.steps = new SecondStepPages(
-                flows,
+                parts.steps(),
                 clientIp,
                 config.cookieSecure(),
                 new SecondStepPages.Parts(cookies, returns, model, view, session));

@@ -5,12 +5,12 @@ import dev.kordon.answer.Channel;
 import dev.kordon.answer.Enrolled;
 import dev.kordon.answer.PageAnswer;
 import dev.kordon.answer.StepRequired;
-import dev.kordon.flow.Flows;
 import dev.kordon.mfa.OtpAuth;
 import dev.kordon.page.PageModel.Model;
 import dev.kordon.problem.Failure;
 import dev.kordon.problem.FlowException;
 import dev.kordon.server.ClientIp;
+import dev.kordon.step.StepFlows;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.CookieSameSite;
@@ -35,7 +35,7 @@ final class SecondStepPages {
     /** A base32 secret as the enrolment shows it: 20 bytes are 32 characters. */
     private static final Pattern SECRET = Pattern.compile("[A-Z2-7]{16,128}");
 
-    private final Flows flows;
+    private final StepFlows flows;
     private final ClientIp clientIp;
     private final Cookies cookies;
     /** The step token's cookie: only ever sent back by Kordon's own pages. */
@@ -46,7 +46,7 @@ final class SecondStepPages {
     private final PageView view;
     private final PageSession session;
 
-    SecondStepPages(Flows flows, ClientIp clientIp, boolean secure, Parts parts) {
+    SecondStepPages(StepFlows flows, ClientIp clientIp, boolean secure, Parts parts) {
         this.flows = flows;
         this.clientIp = clientIp;
         this.cookies = parts.cookies();
@@ -107,8 +107,8 @@ final class SecondStepPages {
         String code = form(ctx, "code");
         String ip = clientIp.of(ctx);
         Future<PageAnswer> answer = "recovery".equals(method)
-                ? flows.secondStep().recovery(token, code, ip, Channel.PAGE)
-                : flows.secondStep().totp(token, code, ip, Channel.PAGE);
+                ? flows.codes().recovery(token, code, ip, Channel.PAGE)
+                : flows.codes().totp(token, code, ip, Channel.PAGE);
         answer.onSuccess(a -> {
                     strict.clear(ctx, Cookies.STEP);
                     session.start(ctx, (BrowserSession) a, returns.target(ctx));
@@ -133,7 +133,7 @@ final class SecondStepPages {
 
     /** A new secret each time the page is asked for: the one shown is the one the code must match. */
     private void enrolPage(RoutingContext ctx, String token) {
-        flows.secondStep()
+        flows.codes()
                 .enrolTotp(token)
                 .onSuccess(e ->
                         view.render(ctx, "enrol.ftlh", 200, enrolModel(ctx, e.secret(), e.otpauthUri(), e.qrSvg())))
@@ -154,7 +154,7 @@ final class SecondStepPages {
      * this answer, the one time they ever are (no-store, like every page).
      */
     private void enrol(RoutingContext ctx, String token) {
-        flows.secondStep()
+        flows.codes()
                 .confirmTotp(token, form(ctx, "code"), clientIp.of(ctx), Channel.PAGE)
                 .onSuccess(done -> enrolled(ctx, done))
                 .onFailure(err -> {

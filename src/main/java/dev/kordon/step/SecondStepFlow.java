@@ -1,4 +1,4 @@
-package dev.kordon.flow;
+package dev.kordon.step;
 
 import dev.kordon.account.Account;
 import dev.kordon.account.AccountRepository;
@@ -6,6 +6,8 @@ import dev.kordon.answer.Channel;
 import dev.kordon.answer.Enrolled;
 import dev.kordon.answer.TotpEnrolment;
 import dev.kordon.audit.Audit;
+import dev.kordon.flow.Notices;
+import dev.kordon.flow.SignIn;
 import dev.kordon.mfa.OtpAuth;
 import dev.kordon.mfa.StepTokens;
 import dev.kordon.mfa.Steps;
