@@ -2,8 +2,9 @@
 -- A token used a second time is a stolen copy or a replay: its whole family is revoked.
 -- KEYS[1] presented token key, KEYS[2] next token key
 -- ARGV[1] family key prefix, ARGV[2] now (epoch ms), ARGV[3] idle ttl ms
--- Returns {1, family, ttl ms} | {0} unknown or expired | {-1, family} reuse
-local t = redis.call('HMGET', KEYS[1], 'fam', 'used', 'abs')
+-- Returns {1, family, ttl ms, amr} | {0} unknown or expired | {-1, family} reuse
+-- amr is the family's sign-in, handed to the next token; '' for a family opened before it was kept.
+local t = redis.call('HMGET', KEYS[1], 'fam', 'used', 'abs', 'amr')
 if not t[1] then
   return {0}
 end
@@ -23,6 +24,7 @@ end
 redis.call('HSET', KEYS[1], 'used', '1')
 redis.call('SET', famKey, ARGV[2], 'KEEPTTL')
 local ttl = math.min(tonumber(ARGV[3]), remaining)
-redis.call('HSET', KEYS[2], 'fam', t[1], 'used', '0', 'abs', t[3])
+local amr = t[4] or ''
+redis.call('HSET', KEYS[2], 'fam', t[1], 'used', '0', 'abs', t[3], 'amr', amr)
 redis.call('PEXPIRE', KEYS[2], ttl)
-return {1, t[1], ttl}
+return {1, t[1], ttl, amr}

@@ -283,7 +283,10 @@ public final class Main {
                             .compose(id -> vertx.deployVerticle(
                                     () -> {
                                         PageRoutes pages = new PageRoutes(edge, flows, pageParts);
-                                        SignedIn signedIn = new SignedIn(flows.sessions(), pages);
+                                        SignedIn signedIn = new SignedIn(
+                                                flows.sessions(),
+                                                pages,
+                                                config.proxy().aal2Prefixes());
                                         return added(
                                                 publicSide,
                                                 new HttpVerticle(

@@ -211,7 +211,7 @@ public final class Wiring {
 
     /** The public port's second step after a password. */
     StepFlows stepFlows() {
-        return new StepFlows(new SecondStepFlow(steps, signIn, subscribers.accounts(), notices));
+        return new StepFlows(new SecondStepFlow(steps, signIn, subscribers.accounts(), notices, guards.throttles()));
     }
 
     public KordonConfig config() {

@@ -75,7 +75,8 @@ final class ApiJson {
                 .put("login", me.login())
                 .put("role", me.role())
                 .put("tariff", me.tariff())
-                .put("amr", new JsonArray(me.amr()));
+                .put("amr", new JsonArray(me.amr()))
+                .put("acr", me.acr());
     }
 
     /** Never the password hash: whether there is one, only. */

@@ -193,9 +193,11 @@ public record KordonConfig(
      * The portal routes Kordon serves itself, to signed-in users only: each path prefix goes to one
      * upstream origin, the path unchanged. {@code timeout}: the longest the upstream may stay silent
      * (before its answer's headers, and between two pieces of its body), past it 504;
-     * {@code connectTimeout}: the longest wait for a connection to it.
+     * {@code connectTimeout}: the longest wait for a connection to it. {@code aal2Prefixes}
+     * ({@code edge.aal2-prefixes}): paths, for {@code /auth/verify} and these routes alike, that only a
+     * sign-in with a second step (aal2) may reach.
      */
-    public record Proxy(List<Route> routes, Duration timeout, Duration connectTimeout) {
+    public record Proxy(List<Route> routes, Duration timeout, Duration connectTimeout, List<String> aal2Prefixes) {
         /**
          * Kordon's own paths: a prefix that starts with one of them, or lies above one, is refused, so a
          * route can never shadow the pages, the API, the checks or the assets.

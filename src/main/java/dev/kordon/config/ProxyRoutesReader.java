@@ -5,7 +5,11 @@ import dev.kordon.config.KordonConfig.Proxy.Route;
 import java.util.ArrayList;
 import java.util.List;
 
-/** {@code proxy.*}: the portal routes Kordon serves itself to signed-in users, read and checked. */
+/**
+ * {@code proxy.*}: the portal routes Kordon serves itself to signed-in users, read and checked; and
+ * {@code edge.aal2-prefixes}, the portal paths that need a second step, whether Kordon or another
+ * proxy stands in front.
+ */
 final class ProxyRoutesReader {
     private static final java.util.regex.Pattern PREFIX = java.util.regex.Pattern.compile("(/[A-Za-z0-9._~-]+)+");
     private static final String EXPECTED_ROUTES = "prefix=URL entries such as /portal=http://portal:3000: the prefix a "
@@ -34,15 +38,39 @@ final class ProxyRoutesReader {
         routes.sort(java.util.Comparator.comparingInt((Route r) -> r.prefix().length())
                 .reversed());
         return new Proxy(
-                List.copyOf(routes), c.positiveDuration("proxy.timeout"), c.positiveDuration("proxy.connect-timeout"));
+                List.copyOf(routes),
+                c.positiveDuration("proxy.timeout"),
+                c.positiveDuration("proxy.connect-timeout"),
+                aal2Prefixes(c));
+    }
+
+    /** {@code edge.aal2-prefixes}: plain paths ({@code /} for all), a trailing slash dropped, no dot segments. */
+    private static List<String> aal2Prefixes(ConfigTree c) {
+        List<String> prefixes = new ArrayList<>();
+        for (String entry : c.list("edge.aal2-prefixes")) {
+            String prefix = entry.trim();
+            while (prefix.length() > 1 && prefix.endsWith("/")) {
+                prefix = prefix.substring(0, prefix.length() - 1);
+            }
+            if (!prefix.equals("/") && !plainPath(prefix)) {
+                throw c.error(
+                        "edge.aal2-prefixes", "path prefixes such as /admin: letters, digits and ._~- between slashes");
+            }
+            prefixes.add(prefix);
+        }
+        return List.copyOf(prefixes);
+    }
+
+    private static boolean plainPath(String prefix) {
+        return PREFIX.matcher(prefix).matches()
+                && !prefix.contains("/./")
+                && !prefix.contains("/../")
+                && !prefix.endsWith("/.")
+                && !prefix.endsWith("/..");
     }
 
     static boolean allowedPrefix(String prefix) {
-        if (!PREFIX.matcher(prefix).matches()
-                || prefix.contains("/./")
-                || prefix.contains("/../")
-                || prefix.endsWith("/.")
-                || prefix.endsWith("/..")) {
+        if (!plainPath(prefix)) {
             return false;
         }
         for (String own : Proxy.RESERVED) {

@@ -157,7 +157,10 @@ public final class PasswordLoginFlow {
                                         ip,
                                         readAt,
                                         () -> throttles.passwordSettled(
-                                                category, login, ip, decision, Throttles.Outcome.OK)),
+                                                category, login, ip, decision, Throttles.Outcome.OK),
+                                        // A second step follows: its code settles the count, as a wrong one adds to it.
+                                        () -> throttles.passwordSettled(
+                                                category, login, ip, decision, Throttles.Outcome.VOID)),
                                 at.channel());
                     }
                     // Asked for known and unknown logins alike, so both cost the same Redis round trip.

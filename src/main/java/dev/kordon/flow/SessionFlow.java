@@ -9,6 +9,7 @@ import dev.kordon.problem.Failure;
 import dev.kordon.problem.FlowException;
 import dev.kordon.problem.Text;
 import dev.kordon.token.AccountEpoch;
+import dev.kordon.token.Assurance;
 import dev.kordon.token.RefreshTokens;
 import dev.kordon.token.TokenService;
 import dev.kordon.token.VerifiedTokens;
@@ -143,7 +144,8 @@ public final class SessionFlow {
                                         a.role(),
                                         a.tariff(),
                                         claims.getJsonArray("amr", new JsonArray())
-                                                .getList())))
+                                                .getList(),
+                                        Assurance.of(claims))))
                                 .orElseGet(() -> Future.failedFuture(new FlowException(Failure.UNAUTHORIZED)))));
     }
 

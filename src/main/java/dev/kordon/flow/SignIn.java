@@ -50,11 +50,22 @@ public final class SignIn {
     /**
      * A credential that held: the account it opens, how and from where it was proven, when it was
      * checked (what it grants counts from then, so a password change landing meanwhile refuses it),
-     * and what settles the attempt it was.
+     * what settles the attempt it was, and what settles it when a second step is still to come (the
+     * failure count stays: only the second step's code clears it, see step/CodeGate).
      */
-    public record Proof(Account account, Method method, String ip, long checkedAt, Supplier<Future<?>> settle) {
+    public record Proof(
+            Account account,
+            Method method,
+            String ip,
+            long checkedAt,
+            Supplier<Future<?>> settle,
+            Supplier<Future<?>> settleBeforeStep) {
         public Proof(Account account, Method method, String ip, long checkedAt) {
             this(account, method, ip, checkedAt, Future::succeededFuture);
+        }
+
+        public Proof(Account account, Method method, String ip, long checkedAt, Supplier<Future<?>> settle) {
+            this(account, method, ip, checkedAt, settle, settle);
         }
     }
 
@@ -109,7 +120,7 @@ public final class SignIn {
         return steps.needed(proof.account())
                 .compose(methods -> methods == null
                         ? finished(proof, List.of(proof.method().code()), channel)
-                        : proof.settle()
+                        : proof.settleBeforeStep()
                                 .get()
                                 .compose(v -> steps.start(proof.account().id(), proved(proof), methods))
                                 .map(channel::answer));
@@ -169,14 +180,15 @@ public final class SignIn {
 
     /**
      * The new pair for a rotated refresh token, counting from {@code rotatedAt}, if the account may
-     * still sign in; otherwise the family ends here and the grant is refused.
+     * still sign in; otherwise the family ends here and the grant is refused. It says what the sign-in
+     * that opened the family said (its amr, and so its acr).
      */
     public Future<TokenPair> renewed(Account account, RefreshTokens.Issued rotated, long rotatedAt) {
         if (!eligible(account)) {
             return refresh.revokeFamily(rotated.account(), rotated.family())
                     .compose(v -> Future.failedFuture(new FlowException(Failure.INVALID_GRANT)));
         }
-        return Future.succeededFuture(pair(account, List.of(Method.PASSWORD.code()), rotated, rotatedAt));
+        return Future.succeededFuture(pair(account, rotated.amr(), rotated, rotatedAt));
     }
 
     /** The pages get a browser session; the API a token pair, with a refresh family for the password alone. */
@@ -188,7 +200,7 @@ public final class SignIn {
         if (proof.method() != Method.PASSWORD) {
             return Future.succeededFuture(pair(a, amr, null, proof.checkedAt()));
         }
-        return refresh.issue(a.id()).map(rt -> pair(a, amr, rt, proof.checkedAt()));
+        return refresh.issue(a.id(), amr).map(rt -> pair(a, amr, rt, proof.checkedAt()));
     }
 
     /** What the second step keeps of the first: how, when and from where it was proven. */

@@ -23,6 +23,11 @@ final class EnvoyExtAuthz implements ForwardAuth {
     }
 
     @Override
+    public String path(RoutingContext ctx) {
+        return ctx.request().uri().substring(VerifyRoutes.VERIFY.length());
+    }
+
+    @Override
     public int redirectStatus() {
         return 302;
     }

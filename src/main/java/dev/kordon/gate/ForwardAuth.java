@@ -13,6 +13,14 @@ interface ForwardAuth {
     /** The URL the browser asked the proxy for; null when the proxy sent too little to tell. */
     String original(RoutingContext ctx);
 
+    /** The path (and query) the browser asked for, as it sent it; null when the proxy did not say. */
+    default String path(RoutingContext ctx) {
+        String url = original(ctx);
+        int authority = url == null ? -1 : url.indexOf("://");
+        int slash = authority < 0 ? -1 : url.indexOf('/', authority + 3);
+        return slash < 0 ? null : url.substring(slash);
+    }
+
     /** The status that carries the sign-in page's Location back through this proxy. */
     int redirectStatus();
 

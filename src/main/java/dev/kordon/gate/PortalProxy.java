@@ -103,7 +103,10 @@ public final class PortalProxy implements Handler<RoutingContext> {
         // Nothing of the body may be lost while the sign-in is checked.
         ctx.request().pause();
         signedIn.who(ctx).onComplete(ar -> {
-            if (ar.succeeded()) {
+            if (ar.succeeded()
+                    && signedIn.stepUp().refused(ctx, ar.result(), ctx.request().uri(), back(ctx))) {
+                ctx.request().resume();
+            } else if (ar.succeeded()) {
                 if ("100-continue".equalsIgnoreCase(ctx.request().getHeader("Expect"))) {
                     // Only now may the client send its body: one that is not signed in never uploads it.
                     ctx.response().writeContinue();
@@ -125,7 +128,7 @@ public final class PortalProxy implements Handler<RoutingContext> {
     }
 
     /** A browser's navigation (its Accept names HTML), which is shown pages rather than problem+json. */
-    private static boolean browser(RoutingContext ctx) {
+    static boolean browser(RoutingContext ctx) {
         String accept = ctx.request().getHeader("Accept");
         return accept != null
                 && accept.toLowerCase(Locale.ROOT).contains("text/html")
@@ -151,16 +154,12 @@ public final class PortalProxy implements Handler<RoutingContext> {
             return;
         }
         if (browser(ctx)) {
-            String original = proto(ctx) + "://" + host(ctx) + ctx.request().uri();
-            boolean back =
-                    (ctx.request().method() == HttpMethod.GET || ctx.request().method() == HttpMethod.HEAD)
-                            && signedIn.allowedReturn(original);
+            String back = back(ctx);
+            String login = back == null ? "/login" : "/login?return=" + URLEncoder.encode(back, StandardCharsets.UTF_8);
             ctx.response()
                     .setStatusCode(302)
                     .putHeader("Cache-Control", "no-store")
-                    .putHeader(
-                            "Location",
-                            "/login" + (back ? "?return=" + URLEncoder.encode(original, StandardCharsets.UTF_8) : ""))
+                    .putHeader("Location", login)
                     .end();
             return;
         }
@@ -172,6 +171,13 @@ public final class PortalProxy implements Handler<RoutingContext> {
                                 ? "Bearer realm=\"kordon\""
                                 : "Bearer realm=\"kordon\", error=\"invalid_token\"");
         ctx.fail(err);
+    }
+
+    /** Where a sign-in would bring a browser back: this GET's URL, if a sign-in may return there; else null. */
+    private String back(RoutingContext ctx) {
+        String original = proto(ctx) + "://" + host(ctx) + ctx.request().uri();
+        boolean get = ctx.request().method() == HttpMethod.GET || ctx.request().method() == HttpMethod.HEAD;
+        return get && signedIn.allowedReturn(original) ? original : null;
     }
 
     private String peer(RoutingContext ctx) {

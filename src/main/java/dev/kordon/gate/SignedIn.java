@@ -3,6 +3,7 @@ package dev.kordon.gate;
 import dev.kordon.flow.SessionFlow;
 import dev.kordon.page.PageRoutes;
 import dev.kordon.server.Routes;
+import dev.kordon.token.Assurance;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
@@ -21,20 +22,31 @@ public final class SignedIn {
     static final String SUBJECT = "X-Kordon-Subject";
     static final String LOGIN = "X-Kordon-Login";
     static final String ROLE = "X-Kordon-Role";
+    /** The sign-in's assurance level, {@code aal1} or {@code aal2} (token/Assurance). */
+    static final String ACR = "X-Kordon-Acr";
     /** The headers Kordon speaks with: a client's own copies are never believed. */
     static final String HEADER_PREFIX = "x-kordon-";
 
-    static final List<String> IDENTITY = List.of(SUBJECT, LOGIN, ROLE);
+    static final List<String> IDENTITY = List.of(SUBJECT, LOGIN, ROLE, ACR);
     private static final CharSequence SUBJECT_NAME = HttpHeaders.createOptimized(SUBJECT);
     private static final CharSequence LOGIN_NAME = HttpHeaders.createOptimized(LOGIN);
     private static final CharSequence ROLE_NAME = HttpHeaders.createOptimized(ROLE);
+    private static final CharSequence ACR_NAME = HttpHeaders.createOptimized(ACR);
 
     private final SessionFlow sessions;
     private final PageRoutes pages;
+    private final StepUp stepUp;
 
-    public SignedIn(SessionFlow sessions, PageRoutes pages) {
+    /** {@code aal2Prefixes}: edge.aal2-prefixes, the areas that need a second step. */
+    public SignedIn(SessionFlow sessions, PageRoutes pages, List<String> aal2Prefixes) {
         this.sessions = sessions;
         this.pages = pages;
+        this.stepUp = new StepUp(aal2Prefixes, pages);
+    }
+
+    /** What refuses a sign-in below aal2 an area under edge.aal2-prefixes. */
+    StepUp stepUp() {
+        return stepUp;
     }
 
     /** The access token's claims, or the session's; failed with UNAUTHORIZED when neither holds. */
@@ -48,6 +60,7 @@ public final class SignedIn {
         headers.set(SUBJECT_NAME, claims.getString("sub"));
         headers.set(LOGIN_NAME, claims.getString("login", ""));
         headers.set(ROLE_NAME, claims.getString("role", ""));
+        headers.set(ACR_NAME, Assurance.of(claims));
     }
 
     static boolean isKordonHeader(String name) {

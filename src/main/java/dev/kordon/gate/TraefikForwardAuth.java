@@ -24,6 +24,11 @@ final class TraefikForwardAuth implements ForwardAuth {
     }
 
     @Override
+    public String path(RoutingContext ctx) {
+        return ctx.request().headers().get("X-Forwarded-Uri");
+    }
+
+    @Override
     public int redirectStatus() {
         return 302;
     }

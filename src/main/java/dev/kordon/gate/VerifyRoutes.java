@@ -43,6 +43,11 @@ public final class VerifyRoutes implements Mount {
     private void verify(RoutingContext ctx) {
         signedIn.who(ctx)
                 .onSuccess(claims -> {
+                    ForwardAuth proxy = proxy(ctx);
+                    String path = proxy == null ? null : proxy.path(ctx);
+                    if (signedIn.stepUp().refused(ctx, claims, path, back(proxy, ctx))) {
+                        return;
+                    }
                     SignedIn.identify(claims, ctx.response().headers());
                     ctx.response()
                             .putHeader(Routes.CACHE_CONTROL, Routes.NO_STORE)
@@ -60,19 +65,30 @@ public final class VerifyRoutes implements Mount {
                 });
     }
 
+    private static ForwardAuth proxy(RoutingContext ctx) {
+        return PROXIES.stream().filter(p -> p.asks(ctx)).findFirst().orElse(null);
+    }
+
+    /** Where the browser was going, if a sign-in may lead back there; else null. */
+    private String back(ForwardAuth proxy, RoutingContext ctx) {
+        String original = proxy == null ? null : proxy.original(ctx);
+        return original != null && ReturnUrl.origin(original) != null && signedIn.allowedReturn(original)
+                ? original
+                : null;
+    }
+
     /** Only for a URL the sign-in would return to anyway (portal.url's origin or web.return-origins): no open redirect. */
     private boolean signInRedirect(RoutingContext ctx) {
         String accept = ctx.request().headers().get("Accept");
         if (accept == null || !accept.toLowerCase(Locale.ROOT).contains("text/html")) {
             return false;
         }
-        ForwardAuth proxy =
-                PROXIES.stream().filter(p -> p.asks(ctx)).findFirst().orElse(null);
-        String original = proxy == null ? null : proxy.original(ctx);
-        String origin = original == null ? null : ReturnUrl.origin(original);
-        if (origin == null || !signedIn.allowedReturn(original)) {
+        ForwardAuth proxy = proxy(ctx);
+        String original = back(proxy, ctx);
+        if (original == null) {
             return false;
         }
+        String origin = ReturnUrl.origin(original);
         ctx.response()
                 .setStatusCode(proxy.redirectStatus())
                 .putHeader("Location", origin + "/login?return=" + URLEncoder.encode(original, StandardCharsets.UTF_8))

@@ -57,6 +57,7 @@ public final class Throttles {
         VOID
     }
 
+    private final Vertx vertx;
     private final RedisStore redis;
     private final KordonConfig.Limits limits;
     private final int ipv6Prefix;
@@ -65,6 +66,7 @@ public final class Throttles {
 
     /** {@code ipv6Prefix}: an IPv6 client is counted by its block of this many bits (http.ipv6-prefix). */
     public Throttles(Vertx vertx, RedisStore redis, KordonConfig.Limits limits, int ipv6Prefix, Metrics metrics) {
+        this.vertx = vertx;
         this.giveBacks = new GiveBacks(vertx);
         this.redis = redis;
         this.limits = limits;
@@ -98,6 +100,18 @@ public final class Throttles {
                                 ipAttemptAbandoned(ip);
                             }
                         }));
+    }
+
+    /**
+     * As {@link #passwordAttempt}, for a second-step code of the login: it shares the password's
+     * counter and lock; it holds no hash place, so its pauses are plain timers.
+     */
+    public Future<Decision> codeAttempt(String category, String login, String ip) {
+        return passwordAttempt(
+                category,
+                login,
+                ip,
+                pause -> vertx.timer(Math.max(1, pause.toMillis())).mapEmpty());
     }
 
     /**

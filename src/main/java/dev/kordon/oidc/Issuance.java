@@ -7,6 +7,7 @@ import dev.kordon.oauth.AuthorizationCodes;
 import dev.kordon.oauth.Grant;
 import dev.kordon.problem.Failure;
 import dev.kordon.problem.FlowException;
+import dev.kordon.token.Assurance;
 import dev.kordon.token.RefreshTokens;
 import dev.kordon.token.TokenService;
 import io.vertx.core.Future;
@@ -46,7 +47,7 @@ final class Issuance {
                     .put("amr", new JsonArray(grant.amr()))
                     .put("sid", grant.sid());
             Future<RefreshTokens.Issued> family = grant.amr().contains(SignIn.Method.PASSWORD.code())
-                    ? parts.refresh().issue(account.id())
+                    ? parts.refresh().issue(account.id(), grant.amr())
                     : Future.succeededFuture(null);
             return family.compose(rt -> {
                 TokenService.Issued at = parts.tokens()
@@ -185,6 +186,7 @@ final class Issuance {
                 .put("iat", now)
                 .put("auth_time", grant.authTime())
                 .put("amr", new JsonArray(grant.amr()))
+                .put("acr", Assurance.of(grant.amr()))
                 .put("roles", new JsonArray().add(account.role()));
         if (grant.nonce() != null) {
             claims.put("nonce", grant.nonce());

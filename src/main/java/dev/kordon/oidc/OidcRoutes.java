@@ -4,6 +4,7 @@ import dev.kordon.keys.IdTokens;
 import dev.kordon.problem.Failure;
 import dev.kordon.server.Edge;
 import dev.kordon.server.Mount;
+import dev.kordon.token.Assurance;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -133,11 +134,14 @@ public final class OidcRoutes implements Mount {
                                 "auth_time",
                                 "nonce",
                                 "amr",
+                                "acr",
                                 "sid",
                                 "phone_number",
                                 "phone_number_verified",
                                 "email",
                                 "roles"))
+                // How the person signed in (token/Assurance): aal2 after a password and a second step.
+                .put("acr_values_supported", new JsonArray(Assurance.LEVELS))
                 .put("prompt_values_supported", list("none", "login", "consent", "select_account"))
                 .put("ui_locales_supported", list("ru", "en"))
                 .put("request_parameter_supported", false)

@@ -106,6 +106,11 @@ public final class PageRoutes implements Mount {
         view.failure(ctx, "error.ftlh", model.of(ctx), failure);
     }
 
+    /** 403 for an area under edge.aal2-prefixes: sign in again (then to {@code back}) or set up a second step. */
+    public void stepUpPage(RoutingContext ctx, String back) {
+        view.render(ctx, "step-up.ftlh", 403, model.of(ctx).put("back", back == null ? "" : back));
+    }
+
     /** Who the session cookie belongs to; {@code /auth/verify} asks the same. */
     public Future<JsonObject> signedIn(RoutingContext ctx) {
         return session.who(ctx);

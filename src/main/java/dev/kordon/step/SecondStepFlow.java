@@ -8,6 +8,7 @@ import dev.kordon.answer.TotpEnrolment;
 import dev.kordon.audit.Audit;
 import dev.kordon.flow.Notices;
 import dev.kordon.flow.SignIn;
+import dev.kordon.guard.Throttles;
 import dev.kordon.mfa.OtpAuth;
 import dev.kordon.mfa.StepTokens;
 import dev.kordon.mfa.Steps;
@@ -22,7 +23,8 @@ import java.util.UUID;
 /**
  * The second step after a password that held (see {@link SignIn#granted}): an authenticator app's
  * code or a recovery code, or, for an account that has neither yet, the app's enrolment confirmed
- * by its first code. Each try counts against the step token before its code is judged; a step token
+ * by its first code. Each try counts against the step token before its code is judged, and on the
+ * account as a password does ({@link CodeGate}); a step token
  * that is unknown, over or out of tries is {@code unauthorized}, a wrong code {@code
  * invalid_credentials}, the same answer whether the account has the method or not.
  */
@@ -36,12 +38,16 @@ public final class SecondStepFlow {
     private final SignIn signIn;
     private final AccountRepository accounts;
     private final Notices notices;
+    private final CodeGate gate;
 
-    public SecondStepFlow(Steps steps, SignIn signIn, AccountRepository accounts, Notices notices) {
+    /** {@code throttles}: the login's password gate, which counts wrong codes too ({@link CodeGate}). */
+    public SecondStepFlow(
+            Steps steps, SignIn signIn, AccountRepository accounts, Notices notices, Throttles throttles) {
         this.steps = steps;
         this.signIn = signIn;
         this.accounts = accounts;
         this.notices = notices;
+        this.gate = new CodeGate(throttles, notices.audit());
     }
 
     /** A step under way and its account, still allowed to sign in. */
@@ -54,8 +60,11 @@ public final class SecondStepFlow {
                     if (app == null || !app.confirmed()) {
                         return refused(live, ip, "totp", "no_method");
                     }
-                    return steps.totp()
-                            .accept(live.account().id(), app.secret(), code, now())
+                    return gate.judged(
+                                    live.account(),
+                                    ip,
+                                    "totp",
+                                    () -> steps.totp().accept(live.account().id(), app.secret(), code, now()))
                             .compose(ok -> ok
                                     ? finish(stepToken, live, List.of(first(live), OTP), ip, channel)
                                     : refused(live, ip, "totp", "wrong_code"));
@@ -65,8 +74,12 @@ public final class SecondStepFlow {
     /** A recovery code as the second step: spent, audited, and the organisation is mailed. */
     public <A> Future<A> recovery(String stepToken, String code, String ip, Channel<A> channel) {
         return live(stepToken)
-                .compose(live -> steps.factors()
-                        .spendRecoveryCode(live.account().id(), code)
+                .compose(live -> gate.judged(
+                                live.account(),
+                                ip,
+                                "recovery_code",
+                                () -> steps.factors()
+                                        .spendRecoveryCode(live.account().id(), code))
                         .compose(ok -> {
                             if (!ok) {
                                 return refused(live, ip, "recovery_code", "wrong_code");
@@ -117,27 +130,32 @@ public final class SecondStepFlow {
                         return refused(live, ip, "totp_enrolment", "no_enrolment");
                     }
                     UUID id = live.account().id();
-                    return steps.totp().accept(id, app.secret(), code, now()).compose(ok -> {
-                        if (!ok) {
-                            return refused(live, ip, "totp_enrolment", "wrong_code");
-                        }
-                        Account a = live.account();
-                        return steps.factors()
-                                .confirmTotp(id)
-                                .compose(v -> steps.factors().newRecoveryCodes(id))
-                                .compose(codes -> {
-                                    notices.audit()
-                                            .record(
-                                                    Audit.MFA_ENROLLED,
-                                                    id,
-                                                    a.category(),
-                                                    a.login(),
-                                                    ip,
-                                                    new JsonObject().put("method", "totp"));
-                                    return finish(stepToken, live, List.of(first(live), OTP), ip, channel)
-                                            .map(grant -> new Enrolled<>(codes, grant));
-                                });
-                    });
+                    return gate.judged(
+                                    live.account(),
+                                    ip,
+                                    "totp_enrolment",
+                                    () -> steps.totp().accept(id, app.secret(), code, now()))
+                            .compose(ok -> {
+                                if (!ok) {
+                                    return refused(live, ip, "totp_enrolment", "wrong_code");
+                                }
+                                Account a = live.account();
+                                return steps.factors()
+                                        .confirmTotp(id)
+                                        .compose(v -> steps.factors().newRecoveryCodes(id))
+                                        .compose(codes -> {
+                                            notices.audit()
+                                                    .record(
+                                                            Audit.MFA_ENROLLED,
+                                                            id,
+                                                            a.category(),
+                                                            a.login(),
+                                                            ip,
+                                                            new JsonObject().put("method", "totp"));
+                                            return finish(stepToken, live, List.of(first(live), OTP), ip, channel)
+                                                    .map(grant -> new Enrolled<>(codes, grant));
+                                        });
+                            });
                 }));
     }
 

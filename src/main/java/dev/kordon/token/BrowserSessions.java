@@ -198,6 +198,8 @@ public final class BrowserSessions {
                     }
                     who.remove("at");
                     who.put("sid", sid(sha));
+                    // Said as an access token says it, so /auth/verify reads both alike.
+                    who.put("acr", Assurance.of(who));
                     JsonObject frozen = FrozenJson.of(who);
                     // Its Redis key was set no earlier than its "at", with the ttl: it ends no later than this.
                     verified.putSession(sha, account, frozen, createdMs + ttl.toMillis(), readAt, since);

@@ -35,8 +35,8 @@ public final class RefreshTokens {
         this.absolute = absolute;
     }
 
-    /** Starts a new family for the account. */
-    public Future<Issued> issue(UUID account) {
+    /** Starts a new family for the account, keeping how its sign-in was made ({@code amr}) for every refresh. */
+    public Future<Issued> issue(UUID account, List<String> amr) {
         String family = HexFormat.of().formatHex(randomBytes(16));
         String token = newToken(account);
         long abs = System.currentTimeMillis() + absolute.toMillis();
@@ -51,8 +51,9 @@ public final class RefreshTokens {
                                 Long.toString(abs),
                                 Long.toString(absolute.toMillis()),
                                 Long.toString(idle.toMillis()),
-                                Long.toString(abs - absolute.toMillis())))
-                .map(r -> new Issued(account, family, token, idle.toSeconds()));
+                                Long.toString(abs - absolute.toMillis()),
+                                String.join(" ", amr)))
+                .map(r -> new Issued(account, family, token, idle.toSeconds(), List.copyOf(amr)));
     }
 
     /** Exchanges a token for the next one of its family; fails with {@code invalid_grant}. */
@@ -73,7 +74,7 @@ public final class RefreshTokens {
                     long outcome = r.get(0).toLong();
                     if (outcome == 1) {
                         return Future.succeededFuture(new Issued(
-                                account, r.get(1).toString(), next, r.get(2).toLong() / 1000));
+                                account, r.get(1).toString(), next, r.get(2).toLong() / 1000, amr(r)));
                     }
                     return Future.failedFuture(
                             outcome == -1
@@ -142,6 +143,15 @@ public final class RefreshTokens {
                 .map(Response::toInteger);
     }
 
+    /**
+     * The family's amr as a rotation read it. Only a password opened families before it was kept, so
+     * one without it is {@code ["pwd"]}.
+     */
+    private static List<String> amr(Response r) {
+        String kept = r.size() > 3 && r.get(3) != null ? r.get(3).toString() : "";
+        return kept.isBlank() ? List.of("pwd") : List.of(kept.split(" "));
+    }
+
     private String newToken(UUID account) {
         ByteBuffer buf = ByteBuffer.allocate(16 + SECRET_BYTES);
         buf.putLong(account.getMostSignificantBits())
@@ -172,8 +182,8 @@ public final class RefreshTokens {
         return b;
     }
 
-    /** A refresh token with the family it belongs to; {@code expiresIn} in seconds. */
-    public record Issued(UUID account, String family, String token, long expiresIn) {}
+    /** A refresh token with the family it belongs to; {@code expiresIn} in seconds; the family's {@code amr}. */
+    public record Issued(UUID account, String family, String token, long expiresIn, List<String> amr) {}
 
     /** A used token came back: the family is already revoked; the flow records it and answers 401. */
     public static final class Reuse extends RuntimeException {

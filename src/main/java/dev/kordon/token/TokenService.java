@@ -2,6 +2,7 @@ package dev.kordon.token;
 
 import dev.kordon.account.Account;
 import dev.kordon.config.KordonConfig;
+import dev.kordon.keys.Es256;
 import dev.kordon.keys.SigningKeys;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -92,7 +93,8 @@ public final class TokenService {
     public Issued issueAccess(Account account, List<String> amr, String sid, long issuedAtMs, JsonObject grant) {
         JsonObject claims = claims(account, accessTtlSeconds, issuedAtMs)
                 .put("role", account.role())
-                .put("amr", new JsonArray(amr));
+                .put("amr", new JsonArray(amr))
+                .put("acr", Assurance.of(amr));
         grant.forEach(e -> claims.put(e.getKey(), e.getValue()));
         if (sid != null) {
             claims.put("sid", sid);

@@ -6,6 +6,8 @@ import dev.kordon.mfa.Totp;
 import dev.kordon.support.LogCapture;
 import dev.kordon.support.Mailbox;
 import dev.kordon.support.Rig;
+import dev.kordon.support.SecondSteps;
+import dev.kordon.support.SecondSteps.Enrolled;
 import dev.kordon.support.SmsProviderStub;
 import dev.kordon.support.TestServers;
 import io.vertx.core.buffer.Buffer;
@@ -13,7 +15,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import java.util.Base64;
 import java.util.List;
 import org.bouncycastle.util.encoders.Base32;
 import org.junit.jupiter.api.AfterAll;
@@ -30,6 +31,7 @@ class SecondStepApiTest {
     static final String PASSWORD = LogCapture.secret("Second-Step-Password-1");
     static Rig rig;
     static SmsProviderStub sms;
+    static SecondSteps steps;
 
     @BeforeAll
     static void up() {
@@ -39,6 +41,7 @@ class SecondStepApiTest {
                 .set("sms.provider", "http")
                 .set("sms.http.url", sms.url())
                 .start();
+        steps = new SecondSteps(rig, PASSWORD);
     }
 
     @AfterAll
@@ -207,67 +210,27 @@ class SecondStepApiTest {
         assertThat(again.getBoolean("enrol")).as("the person enrols again").isTrue();
     }
 
-    /** An enrolment done on the API: the app's secret, when its first code was computed, the recovery codes. */
-    private record Enrolled(byte[] secret, long at, JsonArray codes) {}
-
     private static Enrolled enrol(String phone) {
-        String token = password(phone).getString("step_token");
-        String base32 =
-                LogCapture.secret(rig.post("/api/v1/login/second-step/totp", new JsonObject().put("step_token", token))
-                        .bodyAsJsonObject()
-                        .getString("secret"));
-        byte[] secret = Base32.decode(base32 + "=".repeat((8 - base32.length() % 8) % 8));
-        long now = System.currentTimeMillis() / 1000;
-        HttpResponse<Buffer> confirmed = rig.post(
-                "/api/v1/login/second-step/totp/confirm",
-                new JsonObject()
-                        .put("step_token", token)
-                        .put("totp", LogCapture.secret(Totp.code(secret, Totp.step(now), 6))));
-        assertThat(confirmed.statusCode()).as(confirmed.bodyAsString()).isEqualTo(200);
-        JsonArray codes = confirmed.bodyAsJsonObject().getJsonArray("recovery_codes");
-        codes.forEach(c -> LogCapture.secret((String) c));
-        return new Enrolled(secret, now, codes);
+        return steps.enrol(phone);
     }
 
     private static void administrator(String phone, String email) {
-        rig.account("mobile", phone, Rig.TARIFF, "active", PASSWORD, email);
-        HttpResponse<Buffer> r = rig.admin(
-                HttpMethod.PUT,
-                "/admin/v1/accounts/mobile/" + phone,
-                new JsonObject()
-                        .put("tariff", Rig.TARIFF)
-                        .put("email", email)
-                        .put("role", "administrator")
-                        .put("status", "active"),
-                Rig.ADMIN_TOKEN);
-        assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
+        steps.administrator(phone, email);
     }
 
     private static JsonObject password(String phone) {
-        HttpResponse<Buffer> r = rig.login(phone, PASSWORD);
-        assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
-        LogCapture.secret(r.bodyAsJsonObject().getString("step_token"));
-        return r.bodyAsJsonObject();
+        return steps.password(phone);
     }
 
     private static HttpResponse<Buffer> secondStep(String token, String field, String code) {
-        return rig.post(
-                "/api/v1/login/second-step",
-                new JsonObject().put("step_token", token).put(field, code));
+        return steps.secondStep(token, field, code);
     }
 
-    /** A six-digit code the app does not show within the window around {@code now}. */
     private static String other(byte[] secret, long now) {
-        for (int n = 0; ; n++) {
-            String candidate = String.format("%06d", n);
-            if (Totp.matchingStep(secret, candidate, now) < 0) {
-                return candidate;
-            }
-        }
+        return SecondSteps.other(secret, now);
     }
 
     private static List<Object> amr(String jwt) {
-        JsonObject claims = new JsonObject(new String(Base64.getUrlDecoder().decode(jwt.split("\\.")[1])));
-        return claims.getJsonArray("amr").getList();
+        return SecondSteps.claims(jwt).getJsonArray("amr").getList();
     }
 }

@@ -56,7 +56,7 @@ class ReadmeTest {
     void theTraefikAndEnvoyConfigurationsParseAndHaveTheirShape() throws Exception {
         List<String> yaml = forwardAuthBlocks("yaml");
         assertThat(yaml).as("a Traefik and an Envoy block").hasSize(2);
-        List<String> identity = List.of("X-Kordon-Subject", "X-Kordon-Login", "X-Kordon-Role");
+        List<String> identity = List.of("X-Kordon-Subject", "X-Kordon-Login", "X-Kordon-Role", "X-Kordon-Acr");
 
         Map<String, Object> traefik = new Yaml().load(yaml.get(0));
         Map<String, Object> forwardAuth = at(traefik, "http", "middlewares", "kordon", "forwardAuth");

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  */
 class SmsCodeSignInTest extends SmsLoginRig {
     @Test
-    void codeSignsInForOneVisit() {
+    void codeSignsInForOneVisitAtAal1() {
         rig.account("+375331600001", "Sms-owner-password-1");
         String code = nextCode("+375331600001");
         assertThat(provider.to("+375331600001").get(0).getString("id")).isNotBlank();
@@ -31,7 +31,10 @@ class SmsCodeSignInTest extends SmsLoginRig {
         String at = body.getString("access_token");
         JsonObject claims = new JsonObject(new String(Base64.getUrlDecoder().decode(at.split("\\.")[1])));
         assertThat(claims.getJsonArray("amr")).containsExactly("sms");
-        assertThat(rig.get("/api/v1/me", at).statusCode()).isEqualTo(200);
+        assertThat(claims.getString("acr")).as("one factor").isEqualTo("aal1");
+        var me = rig.get("/api/v1/me", at);
+        assertThat(me.statusCode()).isEqualTo(200);
+        assertThat(me.bodyAsJsonObject().getString("acr")).isEqualTo("aal1");
         // Single use.
         assertThat(use("+375331600001", code).statusCode()).isEqualTo(401);
         // The permanent password did not change.

@@ -136,5 +136,6 @@ abstract class ForwardAuthNginxFixture extends ForwardAuthFixture {
         assertThat(seen.one("X-Kordon-Subject")).isEqualTo(subject);
         assertThat(seen.one("X-Kordon-Login")).isEqualTo(PHONE);
         assertThat(seen.one("X-Kordon-Role")).isEqualTo("administrator");
+        assertThat(seen.one("X-Kordon-Acr")).as("a password alone").isEqualTo("aal1");
     }
 }

@@ -101,6 +101,6 @@ class PortalProxyForwardingTest extends PortalProxyFixture {
         assertIdentity(r);
         assertThat(r.bodyAsJsonObject().getJsonObject("headers").fieldNames())
                 .filteredOn(n -> n.startsWith("x-kordon-"))
-                .containsExactlyInAnyOrder("x-kordon-subject", "x-kordon-login", "x-kordon-role");
+                .containsExactlyInAnyOrder("x-kordon-subject", "x-kordon-login", "x-kordon-role", "x-kordon-acr");
     }
 }

@@ -70,11 +70,14 @@ class DiscoveryTest {
                         "auth_time",
                         "nonce",
                         "amr",
+                        "acr",
                         "sid",
                         "phone_number",
                         "phone_number_verified",
                         "email",
                         "roles");
+        // How the person signed in: a password alone, or with a second step (token/Assurance).
+        assertThat(strings(doc, "acr_values_supported")).containsExactly("aal1", "aal2");
         // consent and select_account are met as they stand: every client is first-party, one account at a time.
         assertThat(strings(doc, "prompt_values_supported"))
                 .containsExactly("none", "login", "consent", "select_account");

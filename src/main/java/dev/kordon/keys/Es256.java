@@ -1,4 +1,4 @@
-package dev.kordon.token;
+package dev.kordon.keys;
 
 import java.math.BigInteger;
 import java.security.interfaces.ECPrivateKey;
@@ -18,7 +18,7 @@ import org.bouncycastle.util.BigIntegers;
  * refresh and SMS sign-in signs a token on an event loop. The nonce is derived from the key and the
  * message (RFC 6979), so no random source is drawn on the event loop either.
  */
-final class Es256 {
+public final class Es256 {
     private static final X9ECParameters P256 = CustomNamedCurves.getByName("secp256r1");
     private static final ECDomainParameters DOMAIN =
             new ECDomainParameters(P256.getCurve(), P256.getG(), P256.getN(), P256.getH());
@@ -26,7 +26,7 @@ final class Es256 {
 
     private final ECPrivateKeyParameters key;
 
-    Es256(ECPrivateKey privateKey) {
+    public Es256(ECPrivateKey privateKey) {
         if (!privateKey.getParams().getOrder().equals(P256.getN())) {
             throw new IllegalArgumentException("ES256 needs a P-256 key");
         }
@@ -34,7 +34,7 @@ final class Es256 {
     }
 
     /** The 64-byte r||s signature of {@code message}. */
-    byte[] sign(byte[] message) {
+    public byte[] sign(byte[] message) {
         SHA256Digest digest = new SHA256Digest();
         digest.update(message, 0, message.length);
         byte[] hash = new byte[digest.getDigestSize()];
