@@ -6,12 +6,11 @@ import dev.kordon.account.Account;
 import dev.kordon.support.LogCapture;
 import dev.kordon.support.Ports;
 import dev.kordon.support.Rig;
+import dev.kordon.support.SecondSteps;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -158,15 +157,7 @@ class StepUpTest {
     }
 
     private static String session(String... amr) {
-        return Rig.await(rig.running
-                .wiring()
-                .browserSessions()
-                .create(new JsonObject()
-                        .put("sub", account.id().toString())
-                        .put("login", account.login())
-                        .put("cat", account.category())
-                        .put("role", account.role())
-                        .put("amr", new JsonArray(List.of(amr)))));
+        return SecondSteps.session(rig, account, List.of(amr));
     }
 
     /** Asked as Traefik asks, for https://my.example.by + {@code uri}. */

@@ -11,8 +11,8 @@ import dev.kordon.account.Account;
 import dev.kordon.page.Cookies;
 import dev.kordon.support.LogCapture;
 import dev.kordon.support.Rig;
+import dev.kordon.support.SecondSteps;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.util.List;
@@ -58,7 +58,7 @@ class OidcAssuranceTest {
     private static void assertTokensSay(List<String> amr, String acr) {
         OidcBrowser b = new OidcBrowser(rig);
         // The rig's cookies are Secure, so the session cookie carries the __Host- prefix.
-        b.jar.put("__Host-" + Cookies.SESSION, session(amr));
+        b.jar.put("__Host-" + Cookies.SESSION, SecondSteps.session(rig, account, amr));
         String verifier = "a".repeat(43);
         Map<String, String> callback = b.toCallback(authorize("portal", "st", "n", verifier, ""));
         HttpResponse<Buffer> tokens = b.token("portal", secret, codeForm(callback.get("code"), verifier));
@@ -74,17 +74,5 @@ class OidcAssuranceTest {
         JsonObject after = claims(renewed.bodyAsJsonObject().getString("access_token"));
         assertThat(after.getJsonArray("amr").getList()).containsExactlyElementsOf(amr);
         assertThat(after.getString("acr")).isEqualTo(acr);
-    }
-
-    private static String session(List<String> amr) {
-        return Rig.await(rig.running
-                .wiring()
-                .browserSessions()
-                .create(new JsonObject()
-                        .put("sub", account.id().toString())
-                        .put("login", account.login())
-                        .put("cat", account.category())
-                        .put("role", account.role())
-                        .put("amr", new JsonArray(amr))));
     }
 }

@@ -2,6 +2,7 @@ package dev.kordon.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kordon.account.Account;
 import dev.kordon.mfa.Totp;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -9,12 +10,13 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.util.Base64;
+import java.util.List;
 import org.bouncycastle.util.encoders.Base32;
 
 /**
  * The second step on the JSON API as a person takes it, for tests: an administrator made, the
  * password's step token, the authenticator app enrolled with the code a test computes from the
- * secret Kordon gave, a code given, and what a token says.
+ * secret Kordon gave, a code given, and what a token says; a browser session as a sign-in makes it.
  */
 public final class SecondSteps {
     private final Rig rig;
@@ -86,6 +88,22 @@ public final class SecondSteps {
                 return candidate;
             }
         }
+    }
+
+    /**
+     * A browser session of {@code account}, made by Kordon's own part as a sign-in that proved
+     * {@code amr} makes it: the cookie's value.
+     */
+    public static String session(Rig rig, Account account, List<String> amr) {
+        return Rig.await(rig.running
+                .wiring()
+                .browserSessions()
+                .create(new JsonObject()
+                        .put("sub", account.id().toString())
+                        .put("login", account.login())
+                        .put("cat", account.category())
+                        .put("role", account.role())
+                        .put("amr", new JsonArray(amr))));
     }
 
     /** A JWT's claims, unverified: what it says. */
