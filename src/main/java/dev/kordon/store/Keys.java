@@ -65,7 +65,10 @@ public final class Keys {
         return accountScope(account) + "chg:" + jti;
     }
 
-    /** A refresh token, by its SHA-256: {fam, used, abs}; lives tokens.refresh-idle, at most its family's end. */
+    /**
+     * A refresh token, by its SHA-256: {fam, used, abs, amr (the family's sign-in, space-separated)}; lives
+     * tokens.refresh-idle, at most its family's end.
+     */
     public String refreshToken(UUID account, String tokenSha256) {
         return accountScope(account) + "rt:" + tokenSha256;
     }
