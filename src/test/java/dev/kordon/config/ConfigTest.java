@@ -239,6 +239,21 @@ class ConfigTest {
     }
 
     @Test
+    void noAal2PrefixesByDefaultTheirTrailingSlashDroppedAndAPathThatIsNotPlainRefused() {
+        assertThat(KordonConfig.from(ConfigTree.load(FILE, env())).proxy().aal2Prefixes())
+                .isEmpty();
+        KordonConfig c = KordonConfig.from(
+                ConfigTree.load(FILE, env("KORDON_EDGE_AAL2_PREFIXES", "/admin/, /portal/settings, /")));
+        assertThat(c.proxy().aal2Prefixes()).containsExactly("/admin", "/portal/settings", "/");
+        for (String bad : List.of("admin", "/a/../b", "/a b", "/a?x", "/%61dmin")) {
+            assertThatThrownBy(() -> KordonConfig.from(ConfigTree.load(FILE, env("KORDON_EDGE_AAL2_PREFIXES", bad))))
+                    .as(bad)
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("edge.aal2-prefixes");
+        }
+    }
+
+    @Test
     void aPortalRouteThatWouldShadowKordonsOwnPathsIsRefused() {
         for (String prefix : List.of(
                 "/",
