@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
 /**
  * «Безопасность» over HTTP, for a subscriber (no role demands a second step): opting in to the app
  * makes the next sign-in ask for it; new recovery codes void the old; a passkey added through the
- * page's endpoints and removed again, audited and mailed; no session, no page.
+ * page's endpoints and removed again, audited and mailed; once the account has a method only a
+ * session that took the second step changes it; no session, no page.
  */
 class SecurityPagesHttpTest {
     static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
@@ -62,7 +63,8 @@ class SecurityPagesHttpTest {
             return MultiMap.caseInsensitiveMultiMap().add("csrf", group(CSRF, page));
         }
 
-        void signIn(String phone, String password) {
+        /** The password; the answer's redirect leads in, or to the second step. */
+        HttpResponse<Buffer> password(String phone, String password) {
             HttpResponse<Buffer> r = post(
                     "/login",
                     form(get("/login").bodyAsString())
@@ -71,6 +73,18 @@ class SecurityPagesHttpTest {
                             .add("login", phone.substring(4))
                             .add("password", password));
             assertThat(r.statusCode()).isEqualTo(303);
+            return r;
+        }
+
+        void signIn(String phone, String password) {
+            assertThat(password(phone, password).getHeader("Location")).doesNotStartWith("/login");
+        }
+
+        /** The second step's form, {@code fields} added; signed in when it led out of /login. */
+        void step(MultiMap fields) {
+            MultiMap form = form(get("/login/second-step").bodyAsString()).addAll(fields);
+            HttpResponse<Buffer> r = post("/login/second-step", form);
+            assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(303);
             assertThat(r.getHeader("Location")).doesNotStartWith("/login");
         }
     }
@@ -94,7 +108,7 @@ class SecurityPagesHttpTest {
         String page = c.get("/login/security").bodyAsString();
         assertThat(page).contains("<h1>Безопасность</h1>", "не подключено", "href=\"/login/security/totp\"");
 
-        List<String> codes = optIn(c);
+        List<String> codes = optIn(c).codes();
         assertThat(codes).hasSize(10);
         assertThat(c.get("/login/security").bodyAsString()).contains("Осталось кодов: 10");
 
@@ -107,14 +121,23 @@ class SecurityPagesHttpTest {
     }
 
     @Test
-    void newRecoveryCodesVoidTheOldOnesAndAreMailed() {
+    void newRecoveryCodesNeedTheSecondStepVoidTheOldOnesAndAreMailed() {
         String phone = "+375294400002";
         String password = subscriber(phone, "sec2@example.by");
         Client c = new Client();
         c.signIn(phone, password);
-        List<String> old = optIn(c);
+        OptIn app = optIn(c);
+        List<String> old = app.codes();
+        HttpResponse<Buffer> unstepped = c.post("/login/security/codes", c.form());
+        assertThat(unstepped.statusCode())
+                .as("a session without the second step changes nothing once the account has a method")
+                .isEqualTo(403);
+        assertThat(unstepped.bodyAsString()).contains("войдите снова с кодом из приложения");
 
-        HttpResponse<Buffer> renewed = c.post("/login/security/codes", c.form());
+        Client stepped = new Client();
+        assertThat(stepped.password(phone, password).getHeader("Location")).startsWith("/login/second-step");
+        stepped.step(MultiMap.caseInsensitiveMultiMap().add("method", "totp").add("code", app.code(1)));
+        HttpResponse<Buffer> renewed = stepped.post("/login/security/codes", stepped.form());
         assertThat(renewed.statusCode()).isEqualTo(200);
         assertThat(renewed.getHeader("Cache-Control")).contains("no-store");
         List<String> fresh = all(CODE, renewed.bodyAsString());
@@ -128,7 +151,7 @@ class SecurityPagesHttpTest {
     }
 
     @Test
-    void aPasskeyAddedOnThePageIsShownAndRemovedAuditedAndMailed() {
+    void aPasskeyAddedOnThePageIsRemovedAfterTheSecondStepAuditedAndMailed() {
         String phone = "+375294400003";
         String password = subscriber(phone, "sec3@example.by");
         Client c = new Client();
@@ -149,11 +172,26 @@ class SecurityPagesHttpTest {
         String page = c.get("/login/security").bodyAsString();
         assertThat(page).contains("Рабочий ключ", "value=\"" + key.id() + "\"");
 
+        assertThat(c.post("/login/security/passkey/remove", c.form().add("id", key.id()))
+                        .statusCode())
+                .as("the session that added the first passkey took no second step")
+                .isEqualTo(403);
+
+        // Signed in again with the passkey on the step's page, as its script would: options, then the answer.
+        Client stepped = new Client();
+        assertThat(stepped.password(phone, password).getHeader("Location")).startsWith("/login/second-step");
+        HttpResponse<Buffer> get = stepped.post(
+                "/login/second-step/passkey",
+                Client.form(stepped.get("/login/second-step").bodyAsString()));
+        assertThat(get.statusCode()).isEqualTo(200);
+        stepped.step(MultiMap.caseInsensitiveMultiMap()
+                .add("method", "passkey")
+                .add("credential", key.get(get.bodyAsJsonObject(), null, false)));
         HttpResponse<Buffer> removed =
-                c.post("/login/security/passkey/remove", c.form().add("id", key.id()));
+                stepped.post("/login/security/passkey/remove", stepped.form().add("id", key.id()));
         assertThat(removed.statusCode()).isEqualTo(303);
         assertThat(removed.getHeader("Location")).isEqualTo("/login/security?done=passkey-removed");
-        assertThat(c.get(removed.getHeader("Location")).bodyAsString())
+        assertThat(stepped.get(removed.getHeader("Location")).bodyAsString())
                 .contains("Ключ доступа удалён.", "Ключей доступа нет.")
                 .doesNotContain("Рабочий ключ");
         assertThat(audited("mfa.removed", phone, 1)).isTrue();
@@ -161,25 +199,28 @@ class SecurityPagesHttpTest {
                 .anySatisfy(m -> assertThat(m.subject()).contains("удалён"));
     }
 
-    /** The app set up from the security page; the recovery codes it brought. */
-    private static List<String> optIn(Client c) {
+    /** The app set up on the security page: its secret, and the recovery codes it brought. */
+    private record OptIn(byte[] secret, List<String> codes) {
+        /** The app's code {@code offset} steps from now. */
+        String code(long offset) {
+            return Totp.code(secret, Totp.step(System.currentTimeMillis() / 1000) + offset, Totp.DIGITS);
+        }
+    }
+
+    private static OptIn optIn(Client c) {
         String enrol = c.get("/login/security/totp").bodyAsString();
         String secret = group(SECRET, enrol);
+        OptIn app = new OptIn(Base32.decode(secret + "=".repeat((8 - secret.length() % 8) % 8)), new ArrayList<>());
         HttpResponse<Buffer> done = c.post(
                 "/login/security/totp",
                 Client.form(enrol)
                         .add("secret", secret)
                         .add("otpauth", group(OTPAUTH, enrol).replace("&amp;", "&"))
-                        .add(
-                                "code",
-                                Totp.code(
-                                        Base32.decode(secret + "=".repeat((8 - secret.length() % 8) % 8)),
-                                        Totp.step(System.currentTimeMillis() / 1000),
-                                        Totp.DIGITS)));
+                        .add("code", app.code(0)));
         assertThat(done.statusCode()).as(done.bodyAsString()).isEqualTo(200);
-        List<String> codes = all(CODE, done.bodyAsString());
-        codes.forEach(LogCapture::secret);
-        return codes;
+        app.codes().addAll(all(CODE, done.bodyAsString()));
+        app.codes().forEach(LogCapture::secret);
+        return app;
     }
 
     private static int stepWithCode(String phone, String password, String code) {

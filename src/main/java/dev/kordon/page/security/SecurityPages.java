@@ -10,6 +10,7 @@ import dev.kordon.server.ClientIp;
 import dev.kordon.step.SecurityFlow;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -58,26 +59,28 @@ public final class SecurityPages {
 
     /** Mounted with the sign-in pages, under whose {@code /login*} body and failure handlers it lives. */
     public void on(Router router, Handler<RoutingContext> csrfChecked) {
-        router.get(PAGE).handler(ctx -> signedIn(ctx, account -> page(ctx, account, model.of(ctx), 200)));
+        router.get(PAGE)
+                .handler(ctx -> signedIn(
+                        ctx, who -> page(ctx, account(who), model.of(ctx).put("locked", !stepped(who)), 200)));
         router.post(PAGE + "/passkey/options")
                 .handler(csrfChecked)
-                .handler(ctx -> signedIn(
+                .handler(ctx -> changing(
                         ctx,
                         account -> flow.passkeyOptions(account)
                                 .onSuccess(options -> ctx.response()
                                         .putHeader("Content-Type", "application/json")
                                         .end(options.encode()))
                                 .onFailure(ctx::fail)));
-        router.post(PAGE + "/passkey").handler(csrfChecked).handler(ctx -> signedIn(ctx, a -> addPasskey(ctx, a)));
+        router.post(PAGE + "/passkey").handler(csrfChecked).handler(ctx -> changing(ctx, a -> addPasskey(ctx, a)));
         router.post(PAGE + "/passkey/remove")
                 .handler(csrfChecked)
-                .handler(ctx -> signedIn(
+                .handler(ctx -> changing(
                         ctx,
                         account -> flow.removePasskey(account, form(ctx, "id"), clientIp.of(ctx))
                                 .onSuccess(removed -> done(ctx, removed ? "passkey-removed" : null))
                                 .onFailure(ctx::fail)));
         router.get(TOTP)
-                .handler(ctx -> signedIn(
+                .handler(ctx -> changing(
                         ctx,
                         account -> flow.startTotp(account)
                                 .onSuccess(e -> view.render(
@@ -86,25 +89,60 @@ public final class SecurityPages {
                                         200,
                                         EnrolForm.model(enrolModel(ctx), TOTP, e.secret(), e.otpauthUri(), e.qrSvg())))
                                 .onFailure(err -> done(ctx, null))));
-        router.post(TOTP).handler(csrfChecked).handler(ctx -> signedIn(ctx, account -> confirmTotp(ctx, account)));
+        router.post(TOTP).handler(csrfChecked).handler(ctx -> changing(ctx, account -> confirmTotp(ctx, account)));
         router.post(PAGE + "/codes")
                 .handler(csrfChecked)
-                .handler(ctx -> signedIn(
+                .handler(ctx -> changing(
                         ctx,
                         account -> flow.renewCodes(account, clientIp.of(ctx))
                                 .onSuccess(codes -> codes(ctx, codes, "page.security.codes.done"))
                                 .onFailure(err -> done(ctx, null))));
     }
 
-    /** The session's account, or the sign-in page for a browser without one. */
-    private void signedIn(RoutingContext ctx, Handler<UUID> then) {
+    /** The session's holder, or the sign-in page for a browser without one. */
+    private void signedIn(RoutingContext ctx, Handler<JsonObject> then) {
         who.apply(ctx).onComplete(ar -> {
             if (ar.failed() || ar.result() == null || ar.result().getString("sub") == null) {
                 PageView.redirect(ctx, "/login" + PageModel.langQuery(ctx));
                 return;
             }
-            then.handle(UUID.fromString(ar.result().getString("sub")));
+            then.handle(ar.result());
         });
+    }
+
+    /**
+     * A change, for the session's account: its first method from any session; once it has one, only
+     * from a session that took the second step, so neither an SMS code's session nor one older than
+     * the opt-in changes what guards the account (403, the page says to sign in with the step).
+     */
+    private void changing(RoutingContext ctx, Handler<UUID> then) {
+        signedIn(ctx, who -> {
+            UUID account = account(who);
+            if (stepped(who)) {
+                then.handle(account);
+                return;
+            }
+            flow.show(account)
+                    .onSuccess(s -> {
+                        if (s.methods().any()) {
+                            Model m = model.of(ctx).put("locked", true).put("formError", text(ctx, "step-needed"));
+                            page(ctx, account, m, 403);
+                        } else {
+                            then.handle(account);
+                        }
+                    })
+                    .onFailure(ctx::fail);
+        });
+    }
+
+    private static UUID account(JsonObject who) {
+        return UUID.fromString(who.getString("sub"));
+    }
+
+    /** Whether the session's sign-in took a second step: its amr names two factors. */
+    private static boolean stepped(JsonObject who) {
+        JsonArray amr = who.getJsonArray("amr");
+        return amr != null && amr.size() > 1;
     }
 
     private void page(RoutingContext ctx, UUID account, Model m, int status) {
