@@ -34,6 +34,7 @@ import dev.kordon.guard.TempPasswords;
 import dev.kordon.guard.Throttles;
 import dev.kordon.keys.IdTokens;
 import dev.kordon.keys.SigningKeys;
+import dev.kordon.mfa.Passkeys;
 import dev.kordon.mfa.SecondFactors;
 import dev.kordon.mfa.StepTokens;
 import dev.kordon.mfa.Steps;
@@ -42,7 +43,9 @@ import dev.kordon.oauth.AuthorizationCodes;
 import dev.kordon.oidc.OidcParts;
 import dev.kordon.ops.Metrics;
 import dev.kordon.render.Templates;
+import dev.kordon.step.PasskeyStepFlow;
 import dev.kordon.step.SecondStepFlow;
+import dev.kordon.step.SecurityFlow;
 import dev.kordon.step.StepFlows;
 import dev.kordon.store.Database;
 import dev.kordon.store.RedisStore;
@@ -211,7 +214,17 @@ public final class Wiring {
 
     /** The public port's second step after a password. */
     StepFlows stepFlows() {
-        return new StepFlows(new SecondStepFlow(steps, signIn, subscribers.accounts(), notices, guards.throttles()));
+        SecondStepFlow codes = new SecondStepFlow(steps, signIn, subscribers.accounts(), notices, guards.throttles());
+        // The rp id and the one origin are the public address's: passkeys work only on Kordon's own pages.
+        Passkeys passkeys = new Passkeys(
+                guards.factors(),
+                clients.redis(),
+                Passkeys.RelyingParty.of(
+                        clients.config().jwt().issuer(), clients.config().mfa().issuerName()));
+        return new StepFlows(
+                codes,
+                new PasskeyStepFlow(codes, passkeys, notices),
+                new SecurityFlow(steps, passkeys, subscribers.accounts(), notices));
     }
 
     public KordonConfig config() {

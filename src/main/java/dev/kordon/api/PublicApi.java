@@ -1,5 +1,6 @@
 package dev.kordon.api;
 
+import dev.kordon.answer.Answer;
 import dev.kordon.answer.Channel;
 import dev.kordon.flow.Flows;
 import dev.kordon.problem.FlowException;
@@ -10,6 +11,7 @@ import dev.kordon.server.Mount;
 import dev.kordon.server.Problems;
 import dev.kordon.server.Routes;
 import dev.kordon.step.StepFlows;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -51,6 +53,7 @@ public final class PublicApi implements Mount {
         router.post("/api/v1/login/sms-code").handler(this::smsCode);
         router.post("/api/v1/login/sms").handler(this::smsLogin);
         router.post(SECOND_STEP).handler(this::secondStep);
+        router.post(SECOND_STEP + "/passkey/options").handler(this::passkeyOptions);
         router.post(SECOND_STEP + "/totp").handler(this::enrolTotp);
         router.post(SECOND_STEP + "/totp/confirm").handler(this::confirmTotp);
         router.post("/api/v1/password/recovery").handler(this::recovery);
@@ -109,22 +112,42 @@ public final class PublicApi implements Mount {
                 .onFailure(ctx::fail);
     }
 
-    /** The second step: {@code totp} or {@code recovery_code}, exactly one, with the step token. */
+    /** The second step: {@code totp}, {@code recovery_code} or {@code passkey}, exactly one, with the step token. */
     private void secondStep(RoutingContext ctx) {
         JsonBody body = JsonBody.of(ctx);
         String token = body.string("step_token");
         String totp = body.string("totp");
         String recovery = body.string("recovery_code");
+        String passkey = body.objectText("passkey");
         body.check();
-        if ((totp == null) == (recovery == null)) {
-            ctx.fail(FlowException.invalid(java.util.Map.of("totp", Text.of("field.one-of", "totp, recovery_code"))));
+        if (java.util.stream.Stream.of(totp, recovery, passkey)
+                        .filter(java.util.Objects::nonNull)
+                        .count()
+                != 1) {
+            ctx.fail(FlowException.invalid(
+                    java.util.Map.of("totp", Text.of("field.one-of", "totp, recovery_code, passkey"))));
             return;
         }
         String ip = edge.clientIp().of(ctx);
-        (totp != null
-                        ? steps.codes().totp(token, totp, ip, Channel.API)
-                        : steps.codes().recovery(token, recovery, ip, Channel.API))
-                .onSuccess(pair -> Routes.json(ctx, 200, ApiJson.of(pair)))
+        Future<Answer> answer;
+        if (passkey != null) {
+            answer = steps.passkeys().passkey(token, passkey, ip, Channel.API);
+        } else if (totp != null) {
+            answer = steps.codes().totp(token, totp, ip, Channel.API);
+        } else {
+            answer = steps.codes().recovery(token, recovery, ip, Channel.API);
+        }
+        answer.onSuccess(pair -> Routes.json(ctx, 200, ApiJson.of(pair))).onFailure(ctx::fail);
+    }
+
+    /** The options of {@code navigator.credentials.get()} for the step token's account; no try is spent. */
+    private void passkeyOptions(RoutingContext ctx) {
+        JsonBody body = JsonBody.of(ctx);
+        String token = body.string("step_token");
+        body.check();
+        steps.passkeys()
+                .options(token)
+                .onSuccess(options -> Routes.json(ctx, 200, options))
                 .onFailure(ctx::fail);
     }
 

@@ -59,6 +59,12 @@ public final class Audit {
     public static final String MFA_ENROLLED = "mfa.enrolled";
     public static final String RECOVERY_CODE_USED = "mfa.recovery_code_used";
     public static final String ADMIN_MFA_RESET = "admin.mfa_reset";
+    /** The person removed a method of their own on the security page. */
+    public static final String MFA_REMOVED = "mfa.removed";
+    /** A new set of recovery codes: the old ones are void. */
+    public static final String MFA_CODES_RENEWED = "mfa.recovery_codes_renewed";
+    /** A passkey's signature counter did not move forward: a copy of the authenticator signed. */
+    public static final String PASSKEY_CLONED = "mfa.passkey_cloned";
 
     private final Database db;
     private final Pool pool;

@@ -83,6 +83,22 @@ public final class Letters {
         return mail(account.email(), "mail/changed", model);
     }
 
+    /**
+     * A change of the account's second step the organisation should hear of: {@code what} names the
+     * bundle's {@code mail.mfa.<what>} subject and text (removed, codes-renewed, passkey-cloned).
+     */
+    public JsonObject secondStepMail(Account account, String what) throws Exception {
+        Map<String, Object> model = model(account, "mail.mfa." + what + ".subject");
+        model.put(
+                "changed",
+                text(
+                        "mail.mfa." + what,
+                        model.get("loginLabel"),
+                        model.get("loginShown"),
+                        ZonedDateTime.now(MINSK).format(WHEN)));
+        return mail(account.email(), "mail/changed", model);
+    }
+
     public JsonObject codeSms(String phone, String code) {
         return sms(phone, text("sms.code", code));
     }

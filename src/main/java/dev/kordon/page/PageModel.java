@@ -35,7 +35,7 @@ public final class PageModel {
     }
 
     /** The page model: texts, language, CSRF token, the checked return URL. */
-    Model of(RoutingContext ctx) {
+    public Model of(RoutingContext ctx) {
         Language language = Language.of(ctx);
         Locale locale = language.locale();
         Model m = new Model();

@@ -90,7 +90,7 @@ public final class PageView {
     }
 
     /** A refused form: field errors in place, or the reason at the top; never a stack trace. */
-    void refused(RoutingContext ctx, Throwable err, Model m, String template, String credentialsKey) {
+    public void refused(RoutingContext ctx, Throwable err, Model m, String template, String credentialsKey) {
         if (!(err instanceof FlowException fe)) {
             ctx.fail(err);
             return;

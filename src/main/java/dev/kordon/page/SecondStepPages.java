@@ -5,8 +5,9 @@ import dev.kordon.answer.Channel;
 import dev.kordon.answer.Enrolled;
 import dev.kordon.answer.PageAnswer;
 import dev.kordon.answer.StepRequired;
-import dev.kordon.mfa.OtpAuth;
 import dev.kordon.page.PageModel.Model;
+import dev.kordon.page.security.EnrolForm;
+import dev.kordon.page.security.SecurityPages;
 import dev.kordon.problem.Failure;
 import dev.kordon.problem.FlowException;
 import dev.kordon.server.ClientIp;
@@ -17,7 +18,6 @@ import io.vertx.core.http.CookieSameSite;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
-import java.util.regex.Pattern;
 
 /**
  * The second step of a sign-in, for the roles that must have one: «Второй шаг»
@@ -32,8 +32,7 @@ final class SecondStepPages {
     /** What the step pages share with the others. */
     record Parts(Cookies cookies, ReturnUrl returns, PageModel model, PageView view, PageSession session) {}
 
-    /** A base32 secret as the enrolment shows it: 20 bytes are 32 characters. */
-    private static final Pattern SECRET = Pattern.compile("[A-Z2-7]{16,128}");
+    private static final String ENROL = "/login/enrol";
 
     private final StepFlows flows;
     private final ClientIp clientIp;
@@ -45,6 +44,7 @@ final class SecondStepPages {
     private final PageModel model;
     private final PageView view;
     private final PageSession session;
+    private final SecurityPages security;
 
     SecondStepPages(StepFlows flows, ClientIp clientIp, boolean secure, Parts parts) {
         this.flows = flows;
@@ -55,6 +55,7 @@ final class SecondStepPages {
         this.model = parts.model();
         this.view = parts.view();
         this.session = parts.session();
+        this.security = new SecurityPages(flows.security(), clientIp, model, view, session::who);
     }
 
     /** Mounted after {@code /login*}'s body and failure handlers, whose paths these share. */
@@ -62,16 +63,18 @@ final class SecondStepPages {
         router.get("/login/second-step")
                 .handler(ctx -> withToken(
                         ctx,
-                        token -> view.render(
-                                ctx,
-                                "second-step.ftlh",
-                                200,
-                                stepModel(ctx, method(ctx.queryParams().get("method"))))));
+                        token -> stepModel(ctx, token, method(ctx.queryParams().get("method")))
+                                .onSuccess(m -> view.render(ctx, "second-step.ftlh", 200, m))));
         router.post("/login/second-step")
                 .handler(csrfChecked)
                 .handler(ctx -> withToken(ctx, token -> step(ctx, token)));
+        // The passkey button's script asks here, the step cookie naming the account, the form's token checked.
+        router.post("/login/second-step/passkey")
+                .handler(csrfChecked)
+                .handler(ctx -> withToken(ctx, token -> passkeyOptions(ctx, token)));
         router.get("/login/enrol").handler(ctx -> withToken(ctx, token -> enrolPage(ctx, token)));
         router.post("/login/enrol").handler(csrfChecked).handler(ctx -> withToken(ctx, token -> enrol(ctx, token)));
+        security.on(router, csrfChecked);
     }
 
     /**
@@ -106,9 +109,11 @@ final class SecondStepPages {
         String method = method(form(ctx, "method"));
         String code = form(ctx, "code");
         String ip = clientIp.of(ctx);
-        Future<PageAnswer> answer = "recovery".equals(method)
-                ? flows.codes().recovery(token, code, ip, Channel.PAGE)
-                : flows.codes().totp(token, code, ip, Channel.PAGE);
+        Future<PageAnswer> answer = switch (method) {
+            case "recovery" -> flows.codes().recovery(token, code, ip, Channel.PAGE);
+            case "passkey" -> flows.passkeys().passkey(token, form(ctx, "credential"), ip, Channel.PAGE);
+            default -> flows.codes().totp(token, code, ip, Channel.PAGE);
+        };
         answer.onSuccess(a -> {
                     strict.clear(ctx, Cookies.STEP);
                     session.start(ctx, (BrowserSession) a, returns.target(ctx));
@@ -118,15 +123,42 @@ final class SecondStepPages {
                         ranOut(ctx);
                         return;
                     }
-                    view.refused(ctx, err, stepModel(ctx, method), "second-step.ftlh", "page.step.wrong." + method);
+                    stepModel(ctx, token, method)
+                            .onSuccess(m -> view.refused(ctx, err, m, "second-step.ftlh", "page.step.wrong." + method));
                 });
     }
 
-    private Model stepModel(RoutingContext ctx, String method) {
-        String other = "recovery".equals(method) ? "totp" : "recovery";
-        return model.of(ctx)
-                .put("method", method)
-                .put("switchTo", "/login/second-step?method=" + other + PageModel.langAnd(ctx) + returns.param(ctx));
+    /**
+     * The step's page with the code form of {@code method} (a refused passkey shows the app's); the
+     * passkey button only for an account that has a passkey.
+     */
+    private Future<Model> stepModel(RoutingContext ctx, String token, String method) {
+        String shown = "recovery".equals(method) ? "recovery" : "totp";
+        String other = "recovery".equals(shown) ? "totp" : "recovery";
+        return flows.passkeys()
+                .offered(token)
+                .otherwise(false)
+                .map(passkey -> model.of(ctx)
+                        .put("method", shown)
+                        .put("passkey", passkey)
+                        .put(
+                                "switchTo",
+                                "/login/second-step?method=" + other + PageModel.langAnd(ctx) + returns.param(ctx)));
+    }
+
+    /** The options of {@code navigator.credentials.get()} as JSON; a step that ran out is 401, no passkey 400. */
+    private void passkeyOptions(RoutingContext ctx, String token) {
+        flows.passkeys().options(token).onComplete(ar -> {
+            int status = ar.succeeded() ? 200 : ranOut(ar.cause()) ? 401 : 400;
+            if (ar.failed() && !(ar.cause() instanceof FlowException)) {
+                ctx.fail(ar.cause());
+                return;
+            }
+            ctx.response()
+                    .setStatusCode(status)
+                    .putHeader("Content-Type", "application/json")
+                    .end(ar.succeeded() ? ar.result().encode() : "{}");
+        });
     }
 
     // ---- «Подключение приложения»
@@ -135,8 +167,11 @@ final class SecondStepPages {
     private void enrolPage(RoutingContext ctx, String token) {
         flows.codes()
                 .enrolTotp(token)
-                .onSuccess(e ->
-                        view.render(ctx, "enrol.ftlh", 200, enrolModel(ctx, e.secret(), e.otpauthUri(), e.qrSvg())))
+                .onSuccess(e -> view.render(
+                        ctx,
+                        "enrol.ftlh",
+                        200,
+                        EnrolForm.model(model.of(ctx), ENROL, e.secret(), e.otpauthUri(), e.qrSvg())))
                 .onFailure(err -> {
                     if (ranOut(err)) {
                         ranOut(ctx);
@@ -186,28 +221,12 @@ final class SecondStepPages {
      * secret Kordon keeps, never against this), anything else gets a fresh page.
      */
     private void enrolAgain(RoutingContext ctx, Throwable err) {
-        String secret = form(ctx, "secret");
-        String uri = form(ctx, "otpauth");
-        if (secret == null
-                || !SECRET.matcher(secret).matches()
-                || uri == null
-                || uri.length() > 512
-                || !uri.startsWith("otpauth://totp/")
-                || !uri.contains("secret=" + secret + "&")) {
-            PageView.redirect(ctx, "/login/enrol" + returns.carried(ctx));
+        Model again = EnrolForm.again(ctx, model.of(ctx), ENROL);
+        if (again == null) {
+            PageView.redirect(ctx, ENROL + returns.carried(ctx));
             return;
         }
-        String qr = OtpAuth.svg(uri, PageModel.text(ctx, "page.enrol.qr"));
-        view.refused(ctx, err, enrolModel(ctx, secret, uri, qr), "enrol.ftlh", "page.step.wrong.totp");
-    }
-
-    private Model enrolModel(RoutingContext ctx, String secret, String uri, String qrSvg) {
-        return model.of(ctx)
-                .put("secret", secret)
-                // Grouped by four, as apps that take a typed key show it.
-                .put("secretGroups", secret.replaceAll("(.{4})(?!$)", "$1 "))
-                .put("otpauth", uri)
-                .put("qrSvg", qrSvg);
+        view.refused(ctx, err, again, "enrol.ftlh", "page.step.wrong.totp");
     }
 
     // ---- a step that ran out
@@ -224,7 +243,7 @@ final class SecondStepPages {
     }
 
     private static String method(String raw) {
-        return "recovery".equals(raw) ? "recovery" : "totp";
+        return "recovery".equals(raw) || "passkey".equals(raw) ? raw : "totp";
     }
 
     private static String form(RoutingContext ctx, String name) {

@@ -49,6 +49,16 @@ public final class JsonBody {
         return null;
     }
 
+    /** An object field as its JSON text, or null when absent; a value of another JSON type is a field error. */
+    public String objectText(String field) {
+        Object v = json.getValue(field);
+        if (v == null || v instanceof JsonObject) {
+            return v == null ? null : ((JsonObject) v).encode();
+        }
+        errors.put(field, Text.of("field.type"));
+        return null;
+    }
+
     /** Throws the collected type errors, if any; call before handing values to a flow. */
     public void check() {
         if (!errors.isEmpty()) {

@@ -19,6 +19,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * The second step after a password that held (see {@link SignIn#granted}): an authenticator app's
@@ -50,8 +51,8 @@ public final class SecondStepFlow {
         this.gate = new CodeGate(throttles, notices.audit());
     }
 
-    /** A step under way and its account, still allowed to sign in. */
-    private record Live(StepTokens.Step step, Account account) {}
+    /** A step under way and its account, still allowed to sign in (the passkey step shares these parts). */
+    record Live(StepTokens.Step step, Account account) {}
 
     /** The authenticator app's code as the second step. */
     public <A> Future<A> totp(String stepToken, String code, String ip, Channel<A> channel) {
@@ -159,13 +160,18 @@ public final class SecondStepFlow {
                 }));
     }
 
+    /** {@code check} judged once the login's gate lets it through ({@link CodeGate}). */
+    Future<Boolean> gated(Live live, String ip, String method, Supplier<Future<Boolean>> check) {
+        return gate.judged(live.account(), ip, method, check);
+    }
+
     /** The step, one try counted, and its account if it may still sign in. */
-    private Future<Live> live(String stepToken) {
+    Future<Live> live(String stepToken) {
         return steps.tokens().attempt(stepToken).compose(this::withAccount);
     }
 
     /** The step without counting a try: for showing the enrolment, which judges no code. */
-    private Future<Live> peek(String stepToken) {
+    Future<Live> peek(String stepToken) {
         return steps.tokens().peek(stepToken).compose(this::withAccount);
     }
 
@@ -182,7 +188,7 @@ public final class SecondStepFlow {
     }
 
     /** The step spent (once, whatever races it), then the grant with both factors. */
-    private <A> Future<A> finish(String stepToken, Live live, List<String> amr, String ip, Channel<A> channel) {
+    <A> Future<A> finish(String stepToken, Live live, List<String> amr, String ip, Channel<A> channel) {
         return steps.tokens().spend(stepToken).compose(spent -> {
             if (!spent) {
                 return Future.failedFuture(new FlowException(Failure.UNAUTHORIZED));
@@ -193,7 +199,7 @@ public final class SecondStepFlow {
         });
     }
 
-    private <T> Future<T> refused(Live live, String ip, String method, String reason) {
+    <T> Future<T> refused(Live live, String ip, String method, String reason) {
         Account a = live.account();
         JsonObject why = new JsonObject().put("method", method).put("reason", reason);
         notices.audit()
@@ -209,17 +215,10 @@ public final class SecondStepFlow {
 
     /** The organisation hears a recovery code was used; a notice that cannot be queued never fails the sign-in. */
     private Future<Void> mail(Account a, int left) {
-        try {
-            return notices.outbox()
-                    .enqueue(notices.letters().recoveryCodeUsedMail(a, left))
-                    .<Void>mapEmpty()
-                    .recover(err -> Future.succeededFuture());
-        } catch (Exception e) {
-            return Future.succeededFuture();
-        }
+        return Told.mail(notices, () -> notices.letters().recoveryCodeUsedMail(a, left));
     }
 
-    private static String first(Live live) {
+    static String first(Live live) {
         return live.step().proved().getString("method", SignIn.Method.PASSWORD.code());
     }
 

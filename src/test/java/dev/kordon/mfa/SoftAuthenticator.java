@@ -24,9 +24,9 @@ import java.util.Map;
  * EC P-256 key pair from the JDK, authenticator data laid out byte by byte, a {@code none}
  * attestation object in CBOR, assertions signed with SHA256withECDSA (DER, as WebAuthn has them),
  * answers in the JSON of {@code PublicKeyCredential.toJSON()}. Its fields are the knobs a test
- * turns to make an answer wrong in exactly one way.
+ * turns to make an answer wrong in exactly one way. The API's tests use it as the browser too.
  */
-final class SoftAuthenticator {
+public final class SoftAuthenticator {
     private static final byte UP = 0x01;
     private static final byte UV = 0x04;
     private static final byte AT = 0x40;
@@ -36,17 +36,17 @@ final class SoftAuthenticator {
     final KeyPair keys;
     final byte[] credentialId = new byte[32];
     /** The origin the browser puts in clientDataJSON. */
-    String origin;
+    public String origin;
     /** The rp id whose hash the authenticator puts in its data. */
-    String rpId;
+    public String rpId;
     /** Whether the authenticator says it verified the person (PIN, biometrics). */
-    boolean verifiesUser = true;
+    public boolean verifiesUser = true;
     /** The signature counter the next answer carries; each assertion adds one first when {@link #counting}. */
-    long counter;
+    public long counter;
 
-    boolean counting = true;
+    public boolean counting = true;
 
-    SoftAuthenticator(String origin, String rpId) {
+    public SoftAuthenticator(String origin, String rpId) {
         this.origin = origin;
         this.rpId = rpId;
         try {
@@ -59,12 +59,12 @@ final class SoftAuthenticator {
         new SecureRandom().nextBytes(credentialId);
     }
 
-    String id() {
+    public String id() {
         return B64.encodeToString(credentialId);
     }
 
     /** The answer of {@code navigator.credentials.create(options)}. */
-    String create(JsonObject options) {
+    public String create(JsonObject options) {
         byte[] clientData = clientData("webauthn.create", options.getString("challenge"));
         byte[] cose = CBOR.getCborConverter()
                 .writeValueAsBytes(EC2COSEKey.create((ECPublicKey) keys.getPublic(), COSEAlgorithmIdentifier.ES256));
@@ -88,7 +88,7 @@ final class SoftAuthenticator {
     }
 
     /** The answer of {@code navigator.credentials.get(options)}, signed; {@code tamper} flips a bit of the signature. */
-    String get(JsonObject options, byte[] userHandle, boolean tamper) {
+    public String get(JsonObject options, byte[] userHandle, boolean tamper) {
         if (counting) {
             counter++;
         }

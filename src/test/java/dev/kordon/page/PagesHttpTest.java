@@ -2,9 +2,9 @@ package dev.kordon.page;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kordon.support.CookieJar;
 import dev.kordon.support.LogCapture;
 import dev.kordon.support.LogEvents;
+import dev.kordon.support.PageClient;
 import dev.kordon.support.Rig;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -39,23 +39,9 @@ class PagesHttpTest {
     }
 
     /** A tiny cookie jar: enough for one client walking the pages. */
-    static final class Client {
-        final CookieJar jar = new CookieJar();
-
-        HttpResponse<Buffer> get(String path) {
-            var req = rig.http
-                    .request(HttpMethod.GET, rig.running.httpPort(), "127.0.0.1", path)
-                    .followRedirects(false);
-            req.putHeader("Cookie", jar.header());
-            return jar.keep(Rig.await(req.send()));
-        }
-
-        HttpResponse<Buffer> post(String path, MultiMap form) {
-            var req = rig.http
-                    .request(HttpMethod.POST, rig.running.httpPort(), "127.0.0.1", path)
-                    .followRedirects(false);
-            req.putHeader("Cookie", jar.header());
-            return jar.keep(Rig.await(req.sendForm(form)));
+    static final class Client extends PageClient {
+        Client() {
+            super(rig);
         }
 
         String csrf(String page) {

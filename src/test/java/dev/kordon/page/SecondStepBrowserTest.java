@@ -38,12 +38,16 @@ class SecondStepBrowserTest {
         Browser.requireChromium();
         int port = TestServers.freePort();
         base = "http://127.0.0.1:" + port;
-        rig = Rig.builder()
+        rig = steps(base, port).start();
+    }
+
+    /** Kordon for a browser at {@code base} (plain HTTP): administrators take the second step. */
+    static Rig.Builder steps(String base, int port) {
+        return Rig.builder()
                 .set("http.port", port)
                 .set("cookie.secure", false)
                 .set("portal.url", base + PORTAL)
-                .set("mfa.required-roles", List.of("administrator"))
-                .start();
+                .set("mfa.required-roles", List.of("administrator"));
     }
 
     @AfterAll
@@ -65,6 +69,10 @@ class SecondStepBrowserTest {
 
     /** An account of {@code role} with {@code password}, the role set through the admin API. */
     static void account(String phone, String password, String role) {
+        account(rig, phone, password, role);
+    }
+
+    static void account(Rig rig, String phone, String password, String role) {
         rig.account(phone, password);
         var put = rig.admin(
                 HttpMethod.PUT,

@@ -3,9 +3,9 @@ package dev.kordon.page;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kordon.mfa.Totp;
-import dev.kordon.support.CookieJar;
 import dev.kordon.support.LogCapture;
 import dev.kordon.support.Mailbox;
+import dev.kordon.support.PageClient;
 import dev.kordon.support.Rig;
 import dev.kordon.support.TestServers;
 import io.vertx.core.MultiMap;
@@ -46,23 +46,9 @@ class SecondStepPagesHttpTest {
     }
 
     /** One client walking the pages, its cookies kept. */
-    static final class Client {
-        final CookieJar jar = new CookieJar();
-
-        HttpResponse<Buffer> get(String path) {
-            var req = rig.http
-                    .request(HttpMethod.GET, rig.running.httpPort(), "127.0.0.1", path)
-                    .followRedirects(false);
-            req.putHeader("Cookie", jar.header());
-            return jar.keep(Rig.await(req.send()));
-        }
-
-        HttpResponse<Buffer> post(String path, MultiMap form) {
-            var req = rig.http
-                    .request(HttpMethod.POST, rig.running.httpPort(), "127.0.0.1", path)
-                    .followRedirects(false);
-            req.putHeader("Cookie", jar.header());
-            return jar.keep(Rig.await(req.sendForm(form)));
+    static final class Client extends PageClient {
+        Client() {
+            super(rig);
         }
 
         /** A form's fields, with the CSRF token of {@code page} (as rendered) and the language and return. */
