@@ -192,6 +192,23 @@ public final class Keys {
         return clientScope(client) + "console-fail";
     }
 
+    // ---- One phone number, by its keyed hash: <prefix>:{sw:<hash>}:…
+
+    /** The SIM swap service's last answer for the number (swapped or not), cached for sim-swap.cache-ttl. */
+    public String simSwapAnswer(String numberHash) {
+        return prefix + ":{sw:" + numberHash + "}:answer";
+    }
+
+    /** The number's SIM was swapped (the network said so by an event): SMS sign-in refused while it lives. */
+    public String simSwapMark(String numberHash) {
+        return prefix + ":{sw:" + numberHash + "}:mark";
+    }
+
+    /** A SIM swap event's id, once handled: the same event delivered again changes nothing. */
+    public String simSwapEvent(String eventIdHash) {
+        return prefix + ":{swe:" + eventIdHash + "}:seen";
+    }
+
     // ---- One OpenID Connect authorization code: <prefix>:{oc:<keyed hash of the code>}:…
 
     /** An authorization code's grant (JSON, nothing secret), by the code's keyed hash; lives 60 s, taken once. */
