@@ -2,6 +2,7 @@ package dev.kordon.operator;
 
 import dev.kordon.guard.Secrets;
 import dev.kordon.mfa.RecoveryCodes;
+import dev.kordon.mfa.SecondFactors;
 import dev.kordon.mfa.Totp;
 import dev.kordon.store.Database;
 import io.vertx.core.Future;
@@ -189,6 +190,42 @@ public final class Operators {
                                 + " AND code_hash = ANY($2) AND used_at IS NULL")
                         .execute(Tuple.tuple().addValue(id).addArrayOfString(hashes)))
                 .map(rows -> rows.rowCount() == 1);
+    }
+
+    /**
+     * Seals every operator's TOTP secret not under the newest key of {@code secrets.keys} again under
+     * it, each swapped only if unchanged meanwhile; as {@link SecondFactors#reseal} does the accounts'.
+     */
+    public Future<SecondFactors.Resealed> reseal() {
+        return db.within(db.pool()
+                        .query("SELECT id, totp_sealed FROM operators WHERE totp_sealed IS NOT NULL")
+                        .execute())
+                .compose(rows -> {
+                    List<Future<Integer>> each = new ArrayList<>();
+                    for (Row row : rows) {
+                        each.add(resealOne(row.getUUID(0), row.getString(1)));
+                    }
+                    return Future.all(each).map(all -> {
+                        int[] n = new int[3];
+                        each.forEach(f -> n[f.result()]++);
+                        return new SecondFactors.Resealed(n[0], n[1], n[2]);
+                    });
+                });
+    }
+
+    /** 0 resealed, 1 under the newest key already, 2 opened by no listed key. */
+    private Future<Integer> resealOne(UUID id, String sealed) {
+        if (secrets.sealedUnderNewest(sealed)) {
+            return Future.succeededFuture(1);
+        }
+        String fresh;
+        try {
+            fresh = secrets.seal(secrets.open(sealed));
+        } catch (GeneralSecurityException e) {
+            return Future.succeededFuture(2);
+        }
+        return update("UPDATE operators SET totp_sealed = $2 WHERE id = $1 AND totp_sealed = $3", id, fresh, sealed)
+                .map(r -> 0);
     }
 
     private Future<Boolean> update(String sql, Object... values) {
