@@ -13,6 +13,9 @@ CREATE TABLE operators (
     totp_sealed         text,
     totp_confirmed_at   timestamptz,
     disabled            boolean     NOT NULL DEFAULT false,
+    -- A console session names the epoch it was opened in: a disable or a reset moves it on, and
+    -- every session opened before ends at its next request.
+    session_epoch       integer     NOT NULL DEFAULT 0,
     created_at          timestamptz NOT NULL DEFAULT now(),
     last_sign_in_at     timestamptz
 );

@@ -6,10 +6,6 @@ import dev.kordon.support.ConsoleDesk;
 import dev.kordon.support.LogCapture;
 import dev.kordon.support.Rig;
 import io.vertx.core.MultiMap;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -36,30 +32,25 @@ class OperatorsCliTest {
         rig.close();
     }
 
-    record Ran(int code, String out, String err) {}
-
-    static Ran run(String... args) {
-        Map<String, String> env = new HashMap<>();
-        env.put("KORDON_PG_URL", rig.config.pg().url());
-        env.put("KORDON_REDIS_URL", dev.kordon.support.TestServers.redisUrl());
-        env.put("KORDON_REDIS_KEY_PREFIX", rig.prefix);
-        env.put("KORDON_ADMIN_TOKEN", Rig.ADMIN_TOKEN);
-        env.put("KORDON_JWT_KEYS_DIR", "unused");
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        String[] all = new String[args.length + 2];
-        all[0] = "--conf";
-        all[1] = "conf/kordon.yaml";
-        System.arraycopy(args, 0, all, 2, args.length);
-        int code = Cli.run(
-                all,
-                env,
-                new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Ran(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    static CliTest.Ran run(String... args) {
+        return CliTest.run(
+                Map.of(
+                        "KORDON_PG_URL",
+                        rig.config.pg().url(),
+                        "KORDON_REDIS_URL",
+                        dev.kordon.support.TestServers.redisUrl(),
+                        "KORDON_REDIS_KEY_PREFIX",
+                        rig.prefix,
+                        "KORDON_ADMIN_TOKEN",
+                        Rig.ADMIN_TOKEN,
+                        "KORDON_JWT_KEYS_DIR",
+                        "unused",
+                        "KORDON_SECRETS_KEY",
+                        "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="),
+                args);
     }
 
-    static String temporary(Ran ran) {
+    static String temporary(CliTest.Ran ran) {
         Matcher m = TEMPORARY.matcher(ran.out());
         assertThat(m.find()).as(ran.out()).isTrue();
         return LogCapture.secret(m.group(1));
@@ -78,7 +69,8 @@ class OperatorsCliTest {
 
     @Test
     void anOperatorAddedOnTheCommandLineSignsInUntilDisabledAndAResetPrintsANewPassword() {
-        Ran added = run("operators", "add", "petr", "--email", "petr@desk.example.by", "--display-name", "Пётр");
+        CliTest.Ran added =
+                run("operators", "add", "petr", "--email", "petr@desk.example.by", "--display-name", "Пётр");
         assertThat(added.code()).as(added.err()).isZero();
         String first = temporary(added);
         assertThat(signIn("petr", first)).isEqualTo(303);
@@ -88,7 +80,7 @@ class OperatorsCliTest {
         assertThat(signIn("petr", first)).isEqualTo(401);
         assertThat(run("operators", "enable", "petr").code()).isZero();
 
-        Ran reset = run("operators", "reset", "petr");
+        CliTest.Ran reset = run("operators", "reset", "petr");
         assertThat(reset.code()).isZero();
         String second = temporary(reset);
         assertThat(signIn("petr", first)).isEqualTo(401);

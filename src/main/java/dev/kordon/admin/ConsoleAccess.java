@@ -62,15 +62,7 @@ public final class ConsoleAccess {
                 .consoleAttempt(ip, config.consoleFailures(), config.consoleFailureWindow())
                 .onFailure(err -> {
                     if (err instanceof FlowException fe && fe.failure() == Failure.TOO_MANY_REQUESTS) {
-                        audit.record(
-                                Audit.CONSOLE_SIGN_IN_FAILED,
-                                null,
-                                null,
-                                null,
-                                ip,
-                                new JsonObject()
-                                        .put("via", ConsoleSessions.TOKEN)
-                                        .put("throttled", true));
+                        failed(ip, new JsonObject().put("throttled", true));
                     }
                 })
                 .compose(v -> {
@@ -79,13 +71,7 @@ public final class ConsoleAccess {
                             && presented != null
                             && MessageDigest.isEqual(token, presented.getBytes(StandardCharsets.UTF_8));
                     if (!right) {
-                        audit.record(
-                                Audit.CONSOLE_SIGN_IN_FAILED,
-                                null,
-                                null,
-                                null,
-                                ip,
-                                new JsonObject().put("via", ConsoleSessions.TOKEN));
+                        failed(ip, new JsonObject());
                         return Future.failedFuture(new FlowException(Failure.INVALID_CREDENTIALS));
                     }
                     return throttles
@@ -101,10 +87,15 @@ public final class ConsoleAccess {
                 });
     }
 
+    /** A wrong or throttled token, audited as the token's way in. */
+    private void failed(String ip, JsonObject detail) {
+        audit.record(Audit.CONSOLE_SIGN_IN_FAILED, null, null, null, ip, detail.put("via", ConsoleSessions.TOKEN));
+    }
+
     /**
      * Who holds the live console session the cookie's id names ({@link ConsoleSessions#TOKEN} or an
-     * operator's name), named to the audit for the rest of the request; null for none. A disabled or
-     * deleted operator's session ends here.
+     * operator's name), named to the audit for the rest of the request; null for none. The session
+     * of an operator disabled, deleted or reset since it was opened ends here.
      */
     public Future<String> signedIn(String id) {
         if (id == null) {
@@ -117,9 +108,9 @@ public final class ConsoleAccess {
                     }
                     return operators
                             .active(holder)
-                            .compose(active -> active
-                                    ? Future.succeededFuture(holder)
-                                    : sessions.close(id).map(v -> null));
+                            .compose(name -> name != null
+                                    ? Future.succeededFuture(name)
+                                    : sessions.close(id).map(v -> name));
                 })
                 .onSuccess(holder -> {
                     if (holder != null) {

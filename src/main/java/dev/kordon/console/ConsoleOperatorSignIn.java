@@ -154,7 +154,7 @@ final class ConsoleOperatorSignIn {
                             ctx,
                             template,
                             status,
-                            m.put("formError", formError).put("banner", "").put("next", next(ctx)));
+                            m.put("formError", formError).put("banner", "").put("next", ConsoleRoutes.next(ctx)));
                 })
                 .onFailure(ctx::fail);
     }
@@ -162,7 +162,7 @@ final class ConsoleOperatorSignIn {
     private void onward(RoutingContext ctx, OperatorSignIn.Stage stage) {
         cookies.set(ctx, Cookies.CONSOLE_STEP, stage.token(), operators.stepTtl());
         String to = stage.next() == Next.CHANGE ? CHANGE : stage.next() == Next.ENROL ? ENROL : CODE;
-        String next = next(ctx);
+        String next = ConsoleRoutes.next(ctx);
         PageView.redirect(ctx, to + (next.isEmpty() ? PageModel.langQuery(ctx) : "?next=" + ConsoleRows.enc(next)));
     }
 
@@ -194,7 +194,7 @@ final class ConsoleOperatorSignIn {
                 rows.base(ctx, false)
                         .put("formError", formError)
                         .put("banner", "")
-                        .put("next", next(ctx)));
+                        .put("next", ConsoleRoutes.next(ctx)));
     }
 
     private String step(RoutingContext ctx) {
@@ -202,16 +202,8 @@ final class ConsoleOperatorSignIn {
     }
 
     private static String target(RoutingContext ctx) {
-        String next = next(ctx);
+        String next = ConsoleRoutes.next(ctx);
         return next.isEmpty() ? ConsoleRoutes.HOME + PageModel.langQuery(ctx) : next;
-    }
-
-    private static String next(RoutingContext ctx) {
-        String asked = ctx.request().getFormAttribute("next");
-        if (asked == null) {
-            asked = ctx.queryParams().get("next");
-        }
-        return ConsoleRoutes.safeNext(asked) ? asked : "";
     }
 
     private static String form(RoutingContext ctx, String name) {

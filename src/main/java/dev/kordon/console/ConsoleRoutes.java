@@ -183,7 +183,7 @@ public final class ConsoleRoutes implements Mount {
     }
 
     /** Where a sign-in leads back to: a console page of this port, never anywhere else. */
-    private static String next(RoutingContext ctx) {
+    static String next(RoutingContext ctx) {
         String asked = ctx.request().getFormAttribute("next");
         if (asked == null) {
             asked = ctx.queryParams().get("next");

@@ -48,7 +48,7 @@ public final class ConsoleSessions {
         return held(fingerprint);
     }
 
-    /** A new session for the named operator. */
+    /** A new session for a named operator: what it holds names them (their sign-in's to read back). */
     public Future<String> open(String operator) {
         return held(OPERATOR + operator);
     }
@@ -63,7 +63,8 @@ public final class ConsoleSessions {
 
     /**
      * Who holds the live session {@code id}: {@link #TOKEN} for one opened with today's admin token,
-     * the operator's name for a named operator's, null for none; Redis failing fails the future.
+     * what {@link #open(String)} was given for a named operator's, null for none; Redis failing fails
+     * the future.
      */
     public Future<String> holder(String id) {
         if (!wellFormed(id)) {

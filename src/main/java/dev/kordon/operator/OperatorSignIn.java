@@ -76,9 +76,22 @@ public final class OperatorSignIn {
         return p.steps().ttl();
     }
 
-    /** Whether a named operator may still use the console: not disabled, not deleted. */
-    public Future<Boolean> active(String name) {
-        return p.operators().active(name);
+    /**
+     * The operator's name for what a console session holds (the operator's name, id and session
+     * epoch), while they may still use the console: not disabled, deleted or reset since; else null.
+     */
+    public Future<String> active(String held) {
+        String[] parts = held == null ? new String[0] : held.split("/");
+        if (parts.length != 3 || !parts[2].matches("\\d{1,9}")) {
+            return Future.succeededFuture(null);
+        }
+        java.util.UUID id;
+        try {
+            id = java.util.UUID.fromString(parts[1]);
+        } catch (IllegalArgumentException e) {
+            return Future.succeededFuture(null);
+        }
+        return p.operators().active(id, Integer.parseInt(parts[2])).map(name -> parts[0].equals(name) ? name : null);
     }
 
     /** The console's sessions, where a signed-in operator's is kept. */
@@ -215,7 +228,7 @@ public final class OperatorSignIn {
         return codes.compose(list -> p.throttles()
                 .consoleSucceeded(ip)
                 .compose(x -> p.operators().signedIn(o.id()))
-                .compose(x -> p.sessions().open(o.name()))
+                .compose(x -> p.sessions().open(o.name() + "/" + o.id() + "/" + o.sessionEpoch()))
                 .map(session -> {
                     p.audit()
                             .record(

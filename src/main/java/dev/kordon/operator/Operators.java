@@ -2,6 +2,7 @@ package dev.kordon.operator;
 
 import dev.kordon.guard.Secrets;
 import dev.kordon.mfa.RecoveryCodes;
+import dev.kordon.mfa.SealedSecrets;
 import dev.kordon.mfa.SecondFactors;
 import dev.kordon.mfa.Totp;
 import dev.kordon.store.Database;
@@ -23,7 +24,7 @@ import java.util.UUID;
 public final class Operators {
     private static final String RECOVERY = "operator-recovery-code";
     private static final String COLUMNS = "SELECT id, name, display_name, email, password_hash, must_change,"
-            + " totp_confirmed_at IS NOT NULL AS totp, disabled, created_at, last_sign_in_at FROM operators";
+            + " totp_confirmed_at IS NOT NULL AS totp, disabled, session_epoch, created_at, last_sign_in_at FROM operators";
 
     /** An operator as kept; {@code passwordHash} never leaves the sign-in. */
     public record Operator(
@@ -35,6 +36,7 @@ public final class Operators {
             boolean mustChange,
             boolean totp,
             boolean disabled,
+            int sessionEpoch,
             OffsetDateTime createdAt,
             OffsetDateTime lastSignInAt) {}
 
@@ -76,17 +78,19 @@ public final class Operators {
         });
     }
 
-    /** A new password hash; {@code mustChange} for a temporary one. */
+    /** A new password hash; {@code mustChange} for a temporary one, which also ends the operator's sessions. */
     public Future<Boolean> setPassword(UUID id, String hash, boolean mustChange) {
         return db.within(db.pool()
-                        .preparedQuery("UPDATE operators SET password_hash = $2, must_change = $3 WHERE id = $1")
+                        .preparedQuery("UPDATE operators SET password_hash = $2, must_change = $3,"
+                                + " session_epoch = session_epoch + CASE WHEN $3 THEN 1 ELSE 0 END WHERE id = $1")
                         .execute(Tuple.of(id, hash, mustChange)))
                 .map(rows -> rows.rowCount() == 1);
     }
 
     public Future<Boolean> setDisabled(String name, boolean disabled) {
         return db.within(db.pool()
-                        .preparedQuery("UPDATE operators SET disabled = $2 WHERE name = $1")
+                        .preparedQuery("UPDATE operators SET disabled = $2, session_epoch = session_epoch + 1"
+                                + " WHERE name = $1")
                         .execute(Tuple.of(name, disabled)))
                 .map(rows -> rows.rowCount() == 1);
     }
@@ -95,12 +99,13 @@ public final class Operators {
         return update("DELETE FROM operators WHERE name = $1", name);
     }
 
-    /** Whether the name is an operator who may use the console now. */
-    public Future<Boolean> active(String name) {
+    /** The name of the operator {@code id} while enabled and still in {@code epoch}; null otherwise. */
+    public Future<String> active(UUID id, int epoch) {
         return db.within(db.pool()
-                        .preparedQuery("SELECT 1 FROM operators WHERE name = $1 AND NOT disabled")
-                        .execute(Tuple.of(name)))
-                .map(rows -> rows.iterator().hasNext());
+                        .preparedQuery(
+                                "SELECT name FROM operators WHERE id = $1 AND session_epoch = $2 AND NOT disabled")
+                        .execute(Tuple.of(id, epoch)))
+                .map(rows -> rows.iterator().hasNext() ? rows.iterator().next().getString(0) : null);
     }
 
     public Future<Void> signedIn(UUID id) {
@@ -131,10 +136,7 @@ public final class Operators {
                         return Future.succeededFuture(null);
                     }
                     try {
-                        String b32 = secrets.open(sealed);
-                        int rest = b32.length() % 8;
-                        return Future.succeededFuture(org.bouncycastle.util.encoders.Base32.decode(
-                                rest == 0 ? b32 : b32 + "=".repeat(8 - rest)));
+                        return Future.succeededFuture(SealedSecrets.open(secrets, sealed));
                     } catch (GeneralSecurityException e) {
                         return Future.failedFuture(
                                 new IllegalStateException("no key of secrets.keys opens an operator's TOTP secret"));
@@ -200,32 +202,14 @@ public final class Operators {
         return db.within(db.pool()
                         .query("SELECT id, totp_sealed FROM operators WHERE totp_sealed IS NOT NULL")
                         .execute())
-                .compose(rows -> {
-                    List<Future<Integer>> each = new ArrayList<>();
-                    for (Row row : rows) {
-                        each.add(resealOne(row.getUUID(0), row.getString(1)));
-                    }
-                    return Future.all(each).map(all -> {
-                        int[] n = new int[3];
-                        each.forEach(f -> n[f.result()]++);
-                        return new SecondFactors.Resealed(n[0], n[1], n[2]);
-                    });
-                });
-    }
-
-    /** 0 resealed, 1 under the newest key already, 2 opened by no listed key. */
-    private Future<Integer> resealOne(UUID id, String sealed) {
-        if (secrets.sealedUnderNewest(sealed)) {
-            return Future.succeededFuture(1);
-        }
-        String fresh;
-        try {
-            fresh = secrets.seal(secrets.open(sealed));
-        } catch (GeneralSecurityException e) {
-            return Future.succeededFuture(2);
-        }
-        return update("UPDATE operators SET totp_sealed = $2 WHERE id = $1 AND totp_sealed = $3", id, fresh, sealed)
-                .map(r -> 0);
+                .compose(rows -> SealedSecrets.reseal(
+                        secrets,
+                        rows,
+                        (id, fresh, old) -> update(
+                                "UPDATE operators SET totp_sealed = $2 WHERE id = $1 AND totp_sealed = $3",
+                                id,
+                                fresh,
+                                old)));
     }
 
     private Future<Boolean> update(String sql, Object... values) {
@@ -243,6 +227,7 @@ public final class Operators {
                 r.getBoolean("must_change"),
                 r.getBoolean("totp"),
                 r.getBoolean("disabled"),
+                r.getInteger("session_epoch"),
                 r.getOffsetDateTime("created_at"),
                 r.getOffsetDateTime("last_sign_in_at"));
     }

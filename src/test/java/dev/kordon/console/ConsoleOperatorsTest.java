@@ -159,6 +159,22 @@ class ConsoleOperatorsTest extends ConsoleOverHttp {
         assertThat(actorOf("operator.disabled", null)).isEqualTo("token");
     }
 
+    @Test
+    void aResetEndsTheOperatorsSessionsAndTheyStartOverWithTheNewTemporaryPassword() {
+        Enrolled ella = enrolled("ella", "198.51.100.80");
+        Desk d = new Desk("198.51.100.81");
+        signIn(d, ella, 1);
+        assertThat(d.get("/console/").statusCode()).isEqualTo(200);
+        HttpResponse<Buffer> reset =
+                rig.admin(HttpMethod.POST, "/admin/v1/operators/ella/reset", null, Rig.ADMIN_TOKEN);
+        assertThat(reset.statusCode()).isEqualTo(200);
+        String temporary = LogCapture.secret(reset.bodyAsJsonObject().getString("temporary_password"));
+        assertThat(d.get("/console/").statusCode()).isEqualTo(303);
+        Desk again = new Desk("198.51.100.82");
+        assertThat(password(again, "ella", ella.password()).statusCode()).isEqualTo(401);
+        assertThat(password(again, "ella", temporary).getHeader("Location")).startsWith(ConsoleOperatorSignIn.CHANGE);
+    }
+
     // ---- helpers
 
     static HttpResponse<Buffer> put(String name) {
