@@ -35,9 +35,15 @@ final class ConsoleOperatorSignIn {
     private final Cookies cookies;
     private final PageView view;
     private final ConsoleRows rows;
+    private final Shared shared;
+
+    /** The sign-in page, with an error and its status. */
+    interface LoginPage {
+        void show(RoutingContext ctx, int status, String formError);
+    }
 
     /** What the console's routes share with the operator's sign-in. */
-    record Shared(ClientIp clientIp, Cookies cookies, PageView view, ConsoleRows rows) {}
+    record Shared(ClientIp clientIp, Cookies cookies, PageView view, ConsoleRows rows, LoginPage login) {}
 
     ConsoleOperatorSignIn(ConsoleAccess access, Shared shared) {
         this.access = access;
@@ -46,6 +52,7 @@ final class ConsoleOperatorSignIn {
         this.cookies = shared.cookies();
         this.view = shared.view();
         this.rows = shared.rows();
+        this.shared = shared;
     }
 
     /** Before the console's session check: none of these pages needs a session. */
@@ -187,14 +194,7 @@ final class ConsoleOperatorSignIn {
     }
 
     private void login(RoutingContext ctx, int status, String formError) {
-        view.render(
-                ctx,
-                "console/login.ftlh",
-                status,
-                rows.base(ctx, false)
-                        .put("formError", formError)
-                        .put("banner", "")
-                        .put("next", ConsoleRoutes.next(ctx)));
+        shared.login().show(ctx, status, formError);
     }
 
     private String step(RoutingContext ctx) {

@@ -72,8 +72,8 @@ public final class ConsoleRoutes implements Mount {
         this.view = new PageView(parts.templates(), edge.faults());
         this.rows = new ConsoleRows(logins, csrf);
         this.account = new ConsoleAccountPage(edge, admin, credentials, view, rows);
-        this.operators =
-                new ConsoleOperatorSignIn(access, new ConsoleOperatorSignIn.Shared(clientIp, cookies, view, rows));
+        this.operators = new ConsoleOperatorSignIn(
+                access, new ConsoleOperatorSignIn.Shared(clientIp, cookies, view, rows, this::loginPage));
     }
 
     @Override
