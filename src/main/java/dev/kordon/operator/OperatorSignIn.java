@@ -47,7 +47,9 @@ public final class OperatorSignIn {
     }
 
     /** The first step; INVALID_CREDENTIALS alike for a wrong name, a wrong password and a disabled operator. */
-    public Future<Stage> password(String name, String password, String ip) {
+    public Future<Stage> password(String typed, String password, String ip) {
+        // Names are lower case: one typed with capitals or spaces around is the same name.
+        String name = typed == null ? null : typed.strip().toLowerCase(java.util.Locale.ROOT);
         return throttled(ip)
                 .compose(v -> OperatorAdmin.validName(name)
                         ? p.operators().find(name)

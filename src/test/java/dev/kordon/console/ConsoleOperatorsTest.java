@@ -79,7 +79,7 @@ class ConsoleOperatorsTest extends ConsoleOverHttp {
         assertThat(password(next, "anna", temporary).statusCode())
                 .as("the temporary password is gone")
                 .isEqualTo(401);
-        HttpResponse<Buffer> asked = password(next, "anna", chosen);
+        HttpResponse<Buffer> asked = password(next, " Anna ", chosen);
         assertThat(asked.getHeader("Location")).startsWith(ConsoleOperatorSignIn.CODE);
         assertThat(code(next, ConsoleOperatorSignIn.CODE, good).statusCode())
                 .as("a code replayed")
