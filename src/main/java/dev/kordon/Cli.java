@@ -32,7 +32,8 @@ import java.util.concurrent.TimeUnit;
  * {@link Reseal}) seals what is kept sealed again under the newest key of {@code secrets.keys}.
  * Exit codes: 0 done, 1 failed (database, Redis, file), 2 wrong use or configuration, 3 an import
  * refused some rows, 4 no such account (or client), 5 a reseal left entries behind (run it again).
- * {@code clients} (see {@link ClientsCommand}) registers OpenID Connect clients.
+ * {@code clients} (see {@link ClientsCommand}) registers OpenID Connect clients; {@code operators}
+ * (see {@link OperatorsCommand}) manages the console's named operators.
  */
 final class Cli {
     static final int OK = 0;
@@ -48,6 +49,8 @@ final class Cli {
              java -jar kordon.jar [--conf FILE] accounts disable CATEGORY LOGIN
              java -jar kordon.jar [--conf FILE] clients list | show ID | delete ID
              java -jar kordon.jar [--conf FILE] clients put ID --file CLIENT.json [--rotate-secret]
+             java -jar kordon.jar [--conf FILE] operators list | show NAME | disable NAME | enable NAME | reset NAME | delete NAME
+             java -jar kordon.jar [--conf FILE] operators add NAME --email EMAIL --display-name TEXT
              java -jar kordon.jar [--conf FILE] reseal                 seal the outbox again under the newest secrets key
              java -jar kordon.jar [--conf FILE] hash-timing [--memory KiB] [--iterations N] [--parallelism N] [--count N]""";
 
@@ -70,7 +73,8 @@ final class Cli {
                 || words.equals(List.of(Reseal.COMMAND))
                 || (command.equals("accounts import") && words.size() == 3)
                 || (command.equals("accounts disable") && words.size() == 4)
-                || ClientsCommand.understood(words);
+                || ClientsCommand.understood(words)
+                || OperatorsCommand.understood(words);
         if (!known) {
             err.println("kordon: unknown command or wrong arguments: " + String.join(" ", words));
             err.println(USAGE_TEXT);
@@ -94,6 +98,9 @@ final class Cli {
         }
         if (words.get(0).equals(Reseal.COMMAND)) {
             return Reseal.run(config, out, err);
+        }
+        if (words.get(0).equals(OperatorsCommand.COMMAND)) {
+            return OperatorsCommand.run(words, config, out, err);
         }
         if (words.get(0).equals(ClientsCommand.COMMAND)) {
             return ClientsCommand.run(words.subList(1, words.size()), config, out, err);

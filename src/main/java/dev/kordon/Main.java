@@ -3,6 +3,7 @@ package dev.kordon;
 import dev.kordon.admin.AdminFlow;
 import dev.kordon.admin.ConsoleAccess;
 import dev.kordon.api.AdminApi;
+import dev.kordon.api.OperatorsApi;
 import dev.kordon.api.PublicApi;
 import dev.kordon.bus.LocalCodec;
 import dev.kordon.config.ConfigException;
@@ -25,7 +26,6 @@ import dev.kordon.flow.Flows;
 import dev.kordon.gate.PortalProxy;
 import dev.kordon.gate.SignedIn;
 import dev.kordon.gate.VerifyRoutes;
-import dev.kordon.guard.ConsoleSessions;
 import dev.kordon.keys.SigningKeys;
 import dev.kordon.oidc.OidcRoutes;
 import dev.kordon.ops.Drain;
@@ -256,11 +256,7 @@ public final class Main {
                             wiring.subscribers().logins(),
                             wiring.browserSessions(),
                             stepFlows);
-                    ConsoleAccess console = new ConsoleAccess(
-                            config.admin(),
-                            new ConsoleSessions(redis, wiring.secrets(), config.admin()),
-                            wiring.throttles(),
-                            wiring.audit());
+                    ConsoleAccess console = wiring.console(credentials);
 
                     // One for all instances: it says once at start whether OpenID Connect is on.
                     OidcRoutes oidc = new OidcRoutes(edge, wiring.oidc());
@@ -313,10 +309,14 @@ public final class Main {
                                                             edge,
                                                             new AdminVerticle.Parts(
                                                                     new AdminApi(
-                                                                            edge,
-                                                                            admin,
-                                                                            wiring.credentials(),
-                                                                            wiring.oidcClients()),
+                                                                                    edge,
+                                                                                    admin,
+                                                                                    wiring.credentials(),
+                                                                                    wiring.oidcClients())
+                                                                            .then(new OperatorsApi(
+                                                                                    edge,
+                                                                                    wiring.operators(
+                                                                                            credentials::hash))),
                                                                     consoleMount(
                                                                             edge, wiring, admin, console, pageParts)),
                                                             metrics,

@@ -4,6 +4,7 @@ import dev.kordon.config.KordonConfig;
 import dev.kordon.dispatch.Resealer;
 import dev.kordon.guard.Secrets;
 import dev.kordon.mfa.SecondFactors;
+import dev.kordon.operator.Operators;
 import dev.kordon.store.Database;
 import dev.kordon.store.RedisStore;
 import io.vertx.core.Vertx;
@@ -21,15 +22,24 @@ final class Reseal {
 
     private Reseal() {}
 
-    /** The authenticator apps' secrets, in Postgres, sealed again the same way. */
-    private static SecondFactors.Resealed totpSecrets(Vertx vertx, KordonConfig config) throws Exception {
+    /** The authenticator apps' secrets, the accounts' and the console operators', in Postgres, sealed again the same way. */
+    private static SecondFactors.Resealed[] totpSecrets(Vertx vertx, KordonConfig config) throws Exception {
         Pool pg = Wiring.postgresPool(vertx, config.pg());
         try {
-            return new SecondFactors(new Database(pg, config.pg().queryTimeout()), new Secrets(config.secretKeys()))
-                    .reseal()
-                    .toCompletionStage()
-                    .toCompletableFuture()
-                    .get(30, TimeUnit.MINUTES);
+            Database db = new Database(pg, config.pg().queryTimeout());
+            Secrets secrets = new Secrets(config.secretKeys());
+            return new SecondFactors.Resealed[] {
+                new SecondFactors(db, secrets)
+                        .reseal()
+                        .toCompletionStage()
+                        .toCompletableFuture()
+                        .get(30, TimeUnit.MINUTES),
+                new Operators(db, secrets)
+                        .reseal()
+                        .toCompletionStage()
+                        .toCompletableFuture()
+                        .get(30, TimeUnit.MINUTES)
+            };
         } finally {
             pg.close();
         }
@@ -49,9 +59,13 @@ final class Reseal {
                     .get(30, TimeUnit.MINUTES);
             out.println("outbox: " + report.outbox());
             out.println("dead letters: " + report.deadLetters());
-            SecondFactors.Resealed totp = totpSecrets(vertx, config);
-            out.println("authenticator secrets: " + totp);
-            if (report.outbox().complete() && report.deadLetters().complete() && totp.unopened() == 0) {
+            SecondFactors.Resealed[] totp = totpSecrets(vertx, config);
+            out.println("authenticator secrets: " + totp[0]);
+            out.println("operators' authenticator secrets: " + totp[1]);
+            if (report.outbox().complete()
+                    && report.deadLetters().complete()
+                    && totp[0].unopened() == 0
+                    && totp[1].unopened() == 0) {
                 return Cli.OK;
             }
             err.println("kordon: not everything is under the newest key yet: run reseal again in "

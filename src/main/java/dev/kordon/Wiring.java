@@ -5,6 +5,7 @@ import dev.kordon.account.LoginParser;
 import dev.kordon.account.PhoneFormat;
 import dev.kordon.admin.AccountCredentials;
 import dev.kordon.admin.AdminFlow;
+import dev.kordon.admin.ConsoleAccess;
 import dev.kordon.audit.Audit;
 import dev.kordon.client.Backchannel;
 import dev.kordon.client.ClientAdmin;
@@ -41,6 +42,10 @@ import dev.kordon.mfa.Steps;
 import dev.kordon.mfa.TotpCheck;
 import dev.kordon.oauth.AuthorizationCodes;
 import dev.kordon.oidc.OidcParts;
+import dev.kordon.operator.OperatorAdmin;
+import dev.kordon.operator.OperatorParts;
+import dev.kordon.operator.OperatorSignIn;
+import dev.kordon.operator.Operators;
 import dev.kordon.ops.Metrics;
 import dev.kordon.render.Templates;
 import dev.kordon.step.PasskeyStepFlow;
@@ -73,6 +78,7 @@ public final class Wiring {
     record Clients(Vertx vertx, KordonConfig config, Pool pg, RedisStore redis, Metrics metrics) {}
 
     private final Clients clients;
+    private final Database db;
     private final Secrets secrets;
     private final PhoneFormat phones;
     private final Templates templates;
@@ -101,7 +107,7 @@ public final class Wiring {
         // One phone format for the parser, the pages, the letters, the SMS logs and the password rules.
         phones = new PhoneFormat(config.phone());
         templates = new Templates(vertx);
-        Database db = new Database(clients.pg(), config.pg().queryTimeout());
+        db = new Database(clients.pg(), config.pg().queryTimeout());
         audit = new Audit(db, clients.metrics());
         smsCodes = new SmsCodes(redis, secrets, config.smsCode(), config.limits(), clients.metrics());
         subscribers = new Subscribers(new LoginParser(config, phones), new AccountRepository(db));
@@ -210,6 +216,19 @@ public final class Wiring {
                 new PasswordChangeFlow(sessions, subscribers.accounts(), credentials, guards, notices),
                 sessions,
                 signIn);
+    }
+
+    /** Who may use the console: a named operator after the second step, or the admin token as break-glass. */
+    ConsoleAccess console(Credentials credentials) {
+        OperatorParts parts = OperatorParts.of(
+                db, clients.redis(), secrets, credentials, clients.config(), guards.throttles(), audit);
+        return new ConsoleAccess(
+                clients.config().admin(), parts.sessions(), guards.throttles(), audit, new OperatorSignIn(parts));
+    }
+
+    /** The console's named operators, managed; {@code hash}: a password's Argon2id hash, off the event loop. */
+    public OperatorAdmin operators(java.util.function.Function<String, io.vertx.core.Future<String>> hash) {
+        return new OperatorAdmin(new Operators(db, secrets), hash, audit);
     }
 
     /** The public port's second step after a password. */

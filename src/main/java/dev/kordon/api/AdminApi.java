@@ -4,6 +4,8 @@ import dev.kordon.admin.AccountCredentials;
 import dev.kordon.admin.AdminFlow;
 import dev.kordon.admin.CsvImport;
 import dev.kordon.client.ClientAdmin;
+import dev.kordon.operator.OperatorAdmin;
+import dev.kordon.ops.RequestScope;
 import dev.kordon.problem.Failure;
 import dev.kordon.problem.FlowException;
 import dev.kordon.server.Edge;
@@ -146,6 +148,8 @@ public final class AdminApi implements Mount {
             ctx.fail(new FlowException(Failure.UNAUTHORIZED));
             return;
         }
+        // Whatever this request changes, the audit names the token as who did it.
+        RequestScope.actAs(OperatorAdmin.TOKEN);
         ctx.next();
     }
 

@@ -66,6 +66,14 @@ public final class Audit {
     /** A passkey's signature counter did not move forward: a copy of the authenticator signed. */
     public static final String PASSKEY_CLONED = "mfa.passkey_cloned";
 
+    public static final String OPERATOR_SAVED = "operator.saved";
+    public static final String OPERATOR_DISABLED = "operator.disabled";
+    public static final String OPERATOR_ENABLED = "operator.enabled";
+    public static final String OPERATOR_RESET = "operator.reset";
+    public static final String OPERATOR_DELETED = "operator.deleted";
+    public static final String OPERATOR_PASSWORD_CHANGED = "operator.password_changed";
+    public static final String OPERATOR_ENROLLED = "operator.enrolled";
+
     private final Database db;
     private final Pool pool;
     private final Metrics metrics;
@@ -78,6 +86,11 @@ public final class Audit {
 
     public void record(String event, UUID account, String category, String login, String ip, JsonObject detail) {
         JsonObject d = detail == null ? new JsonObject() : detail;
+        // Who did it, when a console or admin API request is being served: the operator's name or "token".
+        String actor = RequestScope.actor();
+        if (actor != null && !d.containsKey("actor")) {
+            d = d.copy().put("actor", actor);
+        }
         // The request being served, when there is one: its log lines and this event name the same id.
         String requestId = RequestScope.requestId();
         if (LOG.isInfoEnabled()) {

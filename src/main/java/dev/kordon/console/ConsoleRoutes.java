@@ -32,7 +32,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The operator console on the admin port, for the support desk: sign in with the admin token, find
+ * The operator console on the admin port, for the support desk: sign in as a named operator
+ * ({@link ConsoleOperatorSignIn}) or, as break-glass, with the admin token; find
  * an account, see its state, sessions and security events, and unlock, disable, enable, force a
  * reset, send a temporary password or end a session. Server-rendered like the public pages, under
  * the same rules: the same CSP and headers, no-store, a CSRF token in every form, no JavaScript. A
@@ -56,6 +57,7 @@ public final class ConsoleRoutes implements Mount {
     private final Csrf csrf;
     private final PageView view;
     private final ConsoleAccountPage account;
+    private final ConsoleOperatorSignIn operators;
 
     public ConsoleRoutes(
             Edge edge, AdminFlow admin, AccountCredentials credentials, ConsoleAccess access, PageParts parts) {
@@ -70,6 +72,8 @@ public final class ConsoleRoutes implements Mount {
         this.view = new PageView(parts.templates(), edge.faults());
         this.rows = new ConsoleRows(logins, csrf);
         this.account = new ConsoleAccountPage(edge, admin, credentials, view, rows);
+        this.operators = new ConsoleOperatorSignIn(
+                access, new ConsoleOperatorSignIn.Shared(clientIp, cookies, view, rows, this::loginPage));
     }
 
     @Override
@@ -99,6 +103,7 @@ public final class ConsoleRoutes implements Mount {
                 view.csrfChecked(csrf, "console/message.ftlh", ctx -> rows.base(ctx, false));
         router.get(LOGIN).handler(ctx -> loginPage(ctx, 200, ""));
         router.post(LOGIN).handler(csrfChecked).handler(this::signIn);
+        operators.on(router, csrfChecked);
         // Everything below needs a console session; the sign-in page above does not.
         router.route("/console/*").handler(this::signedIn);
         router.post("/console/*").handler(csrfChecked);
@@ -152,8 +157,8 @@ public final class ConsoleRoutes implements Mount {
     private void signedIn(RoutingContext ctx) {
         String id = cookies.get(ctx, Cookies.CONSOLE);
         access.signedIn(id)
-                .onSuccess(live -> {
-                    if (live) {
+                .onSuccess(holder -> {
+                    if (holder != null) {
                         ctx.next();
                         return;
                     }
@@ -178,7 +183,7 @@ public final class ConsoleRoutes implements Mount {
     }
 
     /** Where a sign-in leads back to: a console page of this port, never anywhere else. */
-    private static String next(RoutingContext ctx) {
+    static String next(RoutingContext ctx) {
         String asked = ctx.request().getFormAttribute("next");
         if (asked == null) {
             asked = ctx.queryParams().get("next");

@@ -124,8 +124,12 @@ final class ConsoleRows {
             r.put("event", name);
             r.put("label", texts.getOrDefault("console.event." + name, ""));
             r.put("ip", e.ip() == null ? "" : e.ip());
-            JsonObject detail = e.detail();
-            r.put("detail", detail == null || detail.isEmpty() ? "" : detail.encode());
+            JsonObject detail =
+                    e.detail() == null ? new JsonObject() : e.detail().copy();
+            // Who did it, in a column of its own: a named operator, "token", or nobody (the person themselves).
+            Object actor = detail.remove("actor");
+            r.put("actor", actor == null ? "" : actor.toString());
+            r.put("detail", detail.isEmpty() ? "" : detail.encode());
             out.add(r);
         }
         return out;

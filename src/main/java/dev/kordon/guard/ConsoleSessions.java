@@ -11,14 +11,19 @@ import java.util.Base64;
 
 /**
  * Operator console sessions: the cookie holds 256 random bits, Redis only their SHA-256, for
- * {@code admin.console-session-ttl}. Each session remembers a keyed fingerprint of the admin token
- * it was opened with, so a new admin token ends every console session opened with the old one.
- * Nothing lives in the JVM: any instance serves any console page.
+ * {@code admin.console-session-ttl}. A session opened with the admin token remembers a keyed
+ * fingerprint of it, so a new admin token ends every console session opened with the old one; one
+ * opened by a named operator remembers the name. Nothing lives in the JVM: any instance serves any
+ * console page.
  */
 public final class ConsoleSessions {
     private static final SecureRandom RANDOM = new SecureRandom();
     /** 32 random bytes, base64url without padding. */
     private static final int ID_CHARS = 43;
+    /** Who holds a session opened with the admin token, as the audit names them. */
+    public static final String TOKEN = "token";
+
+    private static final String OPERATOR = "operator:";
 
     private final RedisStore redis;
     private final Duration ttl;
@@ -38,22 +43,43 @@ public final class ConsoleSessions {
         return ttl;
     }
 
-    /** A new session; its id goes into the cookie and nowhere else. */
+    /** A new session for the admin token's holder; its id goes into the cookie and nowhere else. */
     public Future<String> open() {
+        return held(fingerprint);
+    }
+
+    /** A new session for a named operator: what it holds names them (their sign-in's to read back). */
+    public Future<String> open(String operator) {
+        return held(OPERATOR + operator);
+    }
+
+    private Future<String> held(String holder) {
         byte[] secret = new byte[32];
         RANDOM.nextBytes(secret);
         String id = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
-        return redis.send(Command.SET, key(id), fingerprint, "PX", Long.toString(ttl.toMillis()))
+        return redis.send(Command.SET, key(id), holder, "PX", Long.toString(ttl.toMillis()))
                 .map(r -> id);
     }
 
-    /** Whether {@code id} names a live session opened with today's admin token; Redis failing fails the future. */
-    public Future<Boolean> live(String id) {
+    /**
+     * Who holds the live session {@code id}: {@link #TOKEN} for one opened with today's admin token,
+     * what {@link #open(String)} was given for a named operator's, null for none; Redis failing fails
+     * the future.
+     */
+    public Future<String> holder(String id) {
         if (!wellFormed(id)) {
-            return Future.succeededFuture(false);
+            return Future.succeededFuture(null);
         }
-        return redis.send(Command.GET, key(id))
-                .map(r -> r != null && secrets.matches(r.toString(), "console-token", token));
+        return redis.send(Command.GET, key(id)).map(r -> {
+            if (r == null) {
+                return null;
+            }
+            String held = r.toString();
+            if (held.startsWith(OPERATOR)) {
+                return held.substring(OPERATOR.length());
+            }
+            return secrets.matches(held, "console-token", token) ? TOKEN : null;
+        });
     }
 
     /** Ends the session; nothing happens for one that is not there. */

@@ -59,8 +59,7 @@ public final class SecondFactors {
                     }
                     Row row = rows.iterator().next();
                     try {
-                        byte[] secret =
-                                org.bouncycastle.util.encoders.Base32.decode(pad(secrets.open(row.getString(0))));
+                        byte[] secret = SealedSecrets.open(secrets, row.getString(0));
                         return Future.succeededFuture(new TotpSecret(secret, row.getBoolean(1)));
                     } catch (GeneralSecurityException e) {
                         return Future.failedFuture(
@@ -261,42 +260,15 @@ public final class SecondFactors {
         return db.within(db.pool()
                         .query("SELECT account_id, secret_sealed FROM mfa_totp")
                         .execute())
-                .compose(rows -> {
-                    List<Future<Integer>> each = new ArrayList<>();
-                    for (Row row : rows) {
-                        each.add(resealOne(row.getUUID(0), row.getString(1)));
-                    }
-                    return Future.all(each).map(all -> {
-                        int[] n = new int[3];
-                        each.forEach(f -> n[f.result()]++);
-                        return new Resealed(n[0], n[1], n[2]);
-                    });
-                });
-    }
-
-    /** 0 resealed, 1 under the newest key already, 2 opened by no listed key. */
-    private Future<Integer> resealOne(UUID account, String sealed) {
-        if (secrets.sealedUnderNewest(sealed)) {
-            return Future.succeededFuture(1);
-        }
-        String fresh;
-        try {
-            fresh = secrets.seal(secrets.open(sealed));
-        } catch (GeneralSecurityException e) {
-            return Future.succeededFuture(2);
-        }
-        return db.within(db.pool()
-                        .preparedQuery(
-                                "UPDATE mfa_totp SET secret_sealed = $2 WHERE account_id = $1 AND secret_sealed = $3")
-                        .execute(Tuple.of(account, fresh, sealed)))
-                .map(r -> 0);
+                .compose(rows -> SealedSecrets.reseal(
+                        secrets,
+                        rows,
+                        (account, fresh, old) -> db.within(db.pool()
+                                .preparedQuery(
+                                        "UPDATE mfa_totp SET secret_sealed = $2 WHERE account_id = $1 AND secret_sealed = $3")
+                                .execute(Tuple.of(account, fresh, old)))));
     }
 
     /** A TOTP secret, opened, and whether its enrolment was confirmed. */
     public record TotpSecret(byte[] secret, boolean confirmed) {}
-
-    private static String pad(String base32) {
-        int rest = base32.length() % 8;
-        return rest == 0 ? base32 : base32 + "=".repeat(8 - rest);
-    }
 }

@@ -11,6 +11,7 @@ import io.vertx.core.internal.ContextInternal;
  */
 public final class RequestScope {
     private static final String KEY = "kordon.request";
+    private static final String ACTOR = "kordon.actor";
 
     /** What a log line or an audit event of a request names. */
     public record Ids(String requestId, String traceId) {}
@@ -28,6 +29,22 @@ public final class RequestScope {
     public static Ids current() {
         Context c = Vertx.currentContext();
         return c instanceof ContextInternal ci && ci.isDuplicate() ? ci.getLocal(KEY) : null;
+    }
+
+    /**
+     * Names who is acting in this request (a named operator, or {@code token} for the admin token),
+     * so every audit event it writes names them; outside a request nothing is kept.
+     */
+    public static void actAs(String actor) {
+        if (Vertx.currentContext() instanceof ContextInternal c && c.isDuplicate()) {
+            c.putLocal(ACTOR, actor);
+        }
+    }
+
+    /** Who acts in the request served on this thread's context, or null. */
+    public static String actor() {
+        Context c = Vertx.currentContext();
+        return c instanceof ContextInternal ci && ci.isDuplicate() ? ci.getLocal(ACTOR) : null;
     }
 
     public static String requestId() {

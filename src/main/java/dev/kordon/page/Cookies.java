@@ -23,6 +23,8 @@ public final class Cookies {
     public static final String HINT = "kordon-hint";
     /** The operator console's session, on the admin port. */
     public static final String CONSOLE = "kordon-console";
+    /** A named operator's step token between the console's password and its second step. */
+    public static final String CONSOLE_STEP = "kordon-console-step";
     /** The operator console's CSRF cookie: its own, apart from the public pages'. */
     public static final String CONSOLE_CSRF = "kordon-console-csrf";
 

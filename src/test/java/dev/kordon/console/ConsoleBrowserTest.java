@@ -119,13 +119,13 @@ class ConsoleBrowserTest {
         assertThat(b.text("h1")).isEqualTo("Вход в консоль");
         b.shot("console-01-login");
         b.type("#token", "not-the-admin-token-at-all");
-        b.press("Войти");
+        b.press("Войти по токену");
         assertThat(b.text(".form-error")).isEqualTo("Неверный токен.");
         assertThat(b.path()).isEqualTo("/console/login");
         assertThat(b.find("#token").getAttribute("value")).isEmpty();
         b.shot("console-02-wrong-token");
         b.type("#token", Rig.ADMIN_TOKEN);
-        b.press("Войти");
+        b.press("Войти по токену");
         b.waitForPath("/console/");
         assertThat(b.text("h1")).isEqualTo("Поиск абонента");
 
@@ -250,7 +250,7 @@ class ConsoleBrowserTest {
         b.go("/console/?q=" + email.toLowerCase(java.util.Locale.ROOT));
         b.waitForPath("/console/login");
         b.type("#token", Rig.ADMIN_TOKEN);
-        b.press("Войти");
+        b.press("Войти по токену");
         b.waitForPath("/console/?q=");
         assertThat(b.text("#results")).contains("+375 29 700-00-02");
         b.type("#q", "+375 33 999-99-99");
@@ -268,7 +268,7 @@ class ConsoleBrowserTest {
     void aDeskRegistersAPortalSeesItsSecretOnceAndDeletesIt() {
         b.go("/console/login");
         b.type("#token", Rig.ADMIN_TOKEN);
-        b.press("Войти");
+        b.press("Войти по токену");
         b.waitForPath("/console/");
         b.click("#nav-clients");
         b.waitForPath("/console/clients");
