@@ -9,6 +9,7 @@ import dev.kordon.keys.SigningKeys;
 import dev.kordon.ops.Metrics;
 import dev.kordon.problem.Failure;
 import dev.kordon.problem.FlowException;
+import dev.kordon.store.Postgres;
 import dev.kordon.store.RedisStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -173,8 +174,8 @@ final class Cli {
         Vertx vertx = Vertx.vertx();
         Pool pg = PgBuilder.pool()
                 .with(new PoolOptions().setMaxSize(1))
-                .with(Wiring.postgresTransport(config.pg()))
-                .connectingTo(Wiring.postgres(config.pg()))
+                .with(Postgres.transport(config.pg()))
+                .connectingTo(Postgres.options(config.pg()))
                 .using(vertx)
                 .build();
         RedisStore redis = RedisStore.create(vertx, config.redis());

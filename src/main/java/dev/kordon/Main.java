@@ -42,6 +42,7 @@ import dev.kordon.server.HttpVerticle;
 import dev.kordon.server.Mount;
 import dev.kordon.server.Readiness;
 import dev.kordon.step.StepFlows;
+import dev.kordon.store.Postgres;
 import dev.kordon.store.RedisStore;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -224,7 +225,7 @@ public final class Main {
         return vertx.executeBlocking(() -> Migrations.apply(config.pg()), false)
                 .compose(v -> OpenAPIContract.from(vertx, "openapi.yaml"))
                 .compose(contract -> {
-                    Pool pg = Wiring.postgresPool(vertx, config.pg());
+                    Pool pg = Postgres.pool(vertx, config.pg());
                     RedisStore redis = RedisStore.create(vertx, config.redis());
                     Wiring wiring = new Wiring(
                             new Wiring.Clients(vertx, config, pg, redis, metrics),

@@ -6,6 +6,7 @@ import dev.kordon.guard.Secrets;
 import dev.kordon.mfa.SecondFactors;
 import dev.kordon.operator.Operators;
 import dev.kordon.store.Database;
+import dev.kordon.store.Postgres;
 import dev.kordon.store.RedisStore;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
@@ -24,7 +25,7 @@ final class Reseal {
 
     /** The authenticator apps' secrets, the accounts' and the console operators', in Postgres, sealed again the same way. */
     private static SecondFactors.Resealed[] totpSecrets(Vertx vertx, KordonConfig config) throws Exception {
-        Pool pg = Wiring.postgresPool(vertx, config.pg());
+        Pool pg = Postgres.pool(vertx, config.pg());
         try {
             Database db = new Database(pg, config.pg().queryTimeout());
             Secrets secrets = new Secrets(config.secretKeys());
