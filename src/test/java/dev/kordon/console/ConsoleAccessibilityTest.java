@@ -2,12 +2,11 @@ package dev.kordon.console;
 
 import dev.kordon.support.Axe;
 import dev.kordon.support.Axe.Visit;
+import dev.kordon.support.AxeBrowsers;
 import dev.kordon.support.Browser;
 import dev.kordon.support.LogCapture;
 import dev.kordon.support.Rig;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -54,7 +53,7 @@ class ConsoleAccessibilityTest {
             }));
 
     static Rig rig;
-    static final Map<String, Browser> BROWSERS = new HashMap<>();
+    static final AxeBrowsers BROWSERS = new AxeBrowsers();
 
     @BeforeAll
     static void up() {
@@ -70,8 +69,7 @@ class ConsoleAccessibilityTest {
 
     @AfterAll
     static void down() {
-        BROWSERS.values().forEach(Browser::close);
-        BROWSERS.clear();
+        BROWSERS.close();
         if (rig != null) {
             rig.close();
         }
@@ -85,13 +83,11 @@ class ConsoleAccessibilityTest {
     @ParameterizedTest(name = "{0} [{1}]")
     @MethodSource("pagesInEachLanguage")
     void breaksNoWcag21AaRule(Visit<ConsoleVisitor> visit, String lang) {
-        Browser b = BROWSERS.computeIfAbsent(lang, l -> {
-            Browser opened = Browser.open("http://127.0.0.1:" + rig.running.adminPort(), true, l);
+        Browser b = BROWSERS.get(lang, () -> {
+            Browser opened = Browser.open("http://127.0.0.1:" + rig.running.adminPort(), true, lang);
             opened.driver.manage().window().setSize(new Dimension(1100, 1300));
             return opened;
         });
-        b.driver.manage().deleteAllCookies();
-        visit.reach().accept(new ConsoleVisitor(b, rig));
-        Axe.assertNone(b, visit.page(), lang);
+        AxeBrowsers.check(b, visit, opened -> new ConsoleVisitor(opened, rig), lang);
     }
 }

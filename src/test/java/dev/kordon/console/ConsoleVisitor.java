@@ -90,17 +90,23 @@ final class ConsoleVisitor {
         for (int i = 0; i < 3; i++) {
             rig.login(phone, "wrong-password-" + i);
         }
+        enrolApp(rig, a);
+        signIn();
+        String page = "/console/accounts/mobile/%2B" + phone.substring(1);
+        b.go(page);
+        assertThat(b.find("#sessions").isDisplayed()).isTrue();
+        return page;
+    }
+
+    /** An authenticator app and ten recovery codes for {@code a}, as an enrolment leaves them; the store they are in. */
+    static SecondFactors enrolApp(Rig rig, Account a) {
         SecondFactors factors = new SecondFactors(
                 new Database(rig.running.wiring().pg(), Duration.ofSeconds(5)),
                 rig.running.wiring().secrets());
         Rig.await(factors.startTotp(a.id(), Totp.newSecret()));
         Rig.await(factors.confirmTotp(a.id()));
         Rig.await(factors.newRecoveryCodes(a.id())).forEach(LogCapture::secret);
-        signIn();
-        String page = "/console/accounts/mobile/%2B" + phone.substring(1);
-        b.go(page);
-        assertThat(b.find("#sessions").isDisplayed()).isTrue();
-        return page;
+        return factors;
     }
 
     /** On an account's page, the action {@code button} asks first: its question. */

@@ -5,12 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kordon.support.Axe;
 import dev.kordon.support.Axe.Visit;
+import dev.kordon.support.AxeBrowsers;
 import dev.kordon.support.Browser;
 import dev.kordon.support.Rig;
 import dev.kordon.support.TestServers;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -59,7 +58,7 @@ class AccessibilityTest {
 
     static Rig rig;
     static String base;
-    static final Map<String, Browser> BROWSERS = new HashMap<>();
+    static final AxeBrowsers BROWSERS = new AxeBrowsers();
 
     @BeforeAll
     static void up() {
@@ -77,8 +76,7 @@ class AccessibilityTest {
 
     @AfterAll
     static void down() {
-        BROWSERS.values().forEach(Browser::close);
-        BROWSERS.clear();
+        BROWSERS.close();
         if (rig != null) {
             rig.close();
         }
@@ -107,22 +105,20 @@ class AccessibilityTest {
     }
 
     private static void check(Visit<PageVisitor> visit, String lang, boolean script) {
-        Browser b = BROWSERS.computeIfAbsent(lang + (script ? "" : ", no script"), key -> {
+        Browser b = BROWSERS.get(lang + (script ? "" : ", no script"), () -> {
             Browser opened = Browser.open(base, true, lang);
             if (!script) {
                 Axe.blockPageScripts(opened.driver);
             }
             return opened;
         });
-        b.driver.manage().deleteAllCookies();
-        visit.reach().accept(new PageVisitor(b, rig));
-        Axe.assertNone(b, visit.page(), lang);
+        AxeBrowsers.check(b, visit, opened -> new PageVisitor(opened, rig), lang);
     }
 
     /** The check can fail: a field stripped of its label and a grey too pale to read are reported, by rule and element. */
     @Test
     void aPageMadeWorseIsReported() {
-        Browser b = BROWSERS.computeIfAbsent("ru", l -> Browser.open(base, true, l));
+        Browser b = BROWSERS.get("ru", () -> Browser.open(base, true, "ru"));
         b.go("/login");
         ((JavascriptExecutor) b.driver)
                 .executeScript("document.querySelector('label[for=password]').remove();"
