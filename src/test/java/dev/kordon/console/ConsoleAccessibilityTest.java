@@ -6,6 +6,9 @@ import dev.kordon.support.AxeBrowsers;
 import dev.kordon.support.Browser;
 import dev.kordon.support.LogCapture;
 import dev.kordon.support.Rig;
+import dev.kordon.support.StrictSmtp;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -21,6 +24,9 @@ import org.openqa.selenium.Dimension;
  * (docs/testing.md, "Accessibility"). A new page, or a new state of one, is a line in {@link #PAGES}.
  */
 class ConsoleAccessibilityTest {
+    /** The address the relay refuses for good: its mail becomes a dead letter at once. */
+    static final String REFUSED = "refused@org.by";
+
     /** The pages and how an operator reaches each: from a browser without the console's cookies. */
     static final List<Visit<ConsoleVisitor>> PAGES = List.of(
             new Visit<>("sign-in", v -> v.b.go("/console/login")),
@@ -47,10 +53,15 @@ class ConsoleAccessibilityTest {
             new Visit<>("a client's secret, shown once", ConsoleVisitor::clientSecret),
             new Visit<>("a client", ConsoleVisitor::client),
             new Visit<>("confirmation: delete a client", ConsoleVisitor::clientDeleteQuestion),
-            new Visit<>("dead letters", v -> {
+            new Visit<>("dead letters, none", v -> {
                 v.signIn();
                 v.b.go("/console/dead-letters");
-            }));
+                v.b.find("#no-dead-letters");
+            }),
+            new Visit<>("dead letters, one to send again", v -> v.deadLetter(REFUSED)),
+            new Visit<>("dead letters, one sent again", v -> v.redriven(REFUSED)));
+
+    static StrictSmtp relay;
 
     static Rig rig;
     static final AxeBrowsers BROWSERS = new AxeBrowsers();
@@ -60,7 +71,13 @@ class ConsoleAccessibilityTest {
         Browser.requireChromium();
         Axe.source();
         LogCapture.secret(Rig.ADMIN_TOKEN);
+        try {
+            relay = new StrictSmtp().refuseForGood(REFUSED);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         rig = Rig.builder()
+                .set("smtp.port", relay.port())
                 .set("cookie.secure", false)
                 .set("login.lock-after", 3)
                 .set("mfa.required-roles", List.of("administrator"))
@@ -68,10 +85,13 @@ class ConsoleAccessibilityTest {
     }
 
     @AfterAll
-    static void down() {
+    static void down() throws IOException {
         BROWSERS.close();
         if (rig != null) {
             rig.close();
+        }
+        if (relay != null) {
+            relay.close();
         }
     }
 

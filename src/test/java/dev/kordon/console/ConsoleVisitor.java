@@ -6,6 +6,7 @@ import dev.kordon.account.Account;
 import dev.kordon.mfa.SecondFactors;
 import dev.kordon.mfa.Totp;
 import dev.kordon.store.Database;
+import dev.kordon.support.Await;
 import dev.kordon.support.Browser;
 import dev.kordon.support.LogCapture;
 import dev.kordon.support.Rig;
@@ -13,6 +14,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.openqa.selenium.By;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -120,11 +122,35 @@ final class ConsoleVisitor {
     void done(String button, String done) {
         account();
         b.submit(button);
-        if (b.driver.findElements(org.openqa.selenium.By.id("confirm")).size() > 0) {
+        if (!b.driver.findElements(By.id("confirm")).isEmpty()) {
             b.submit("#confirm");
         }
         new WebDriverWait(b.driver, Duration.ofSeconds(10))
                 .until(d -> d.getCurrentUrl().contains("done=" + done));
+        assertThat(b.find(".banner").isDisplayed()).isTrue();
+    }
+
+    /** A recovery mail to {@code refused}, which the relay refuses for good: a dead letter, on its page. */
+    void deadLetter(String refused) {
+        String phone = "+37529" + NEXT.incrementAndGet();
+        rig.account("mobile", phone, Rig.TARIFF, "active", null, refused);
+        var sent = rig.post(
+                "/api/v1/password/recovery",
+                new JsonObject().put("category", "mobile").put("login", phone).put("channel", "email"));
+        assertThat(sent.statusCode()).isEqualTo(202);
+        signIn();
+        Await.until(Duration.ofSeconds(10), () -> {
+            b.go("/console/dead-letters");
+            return !b.driver.findElements(By.id("dead-letters")).isEmpty();
+        });
+        assertThat(b.find("#dead-letters").isDisplayed()).isTrue();
+    }
+
+    /** A dead letter sent again: the page's banner says so. */
+    void redriven(String refused) {
+        deadLetter(refused);
+        b.submit("#dead-letters tbody tr button");
+        b.waitForPath("/console/dead-letters?done=");
         assertThat(b.find(".banner").isDisplayed()).isTrue();
     }
 
