@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kordon.account.Account;
 import dev.kordon.mfa.SecondFactors;
-import dev.kordon.mfa.Totp;
-import dev.kordon.store.Database;
 import dev.kordon.support.ConsoleDesk;
 import dev.kordon.support.LogCapture;
 import dev.kordon.support.Mailbox;
@@ -16,7 +14,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -55,12 +52,7 @@ class ConsoleSecondStepTest {
                                 Rig.ADMIN_TOKEN)
                         .statusCode())
                 .isEqualTo(200);
-        SecondFactors factors = new SecondFactors(
-                new Database(rig.running.wiring().pg(), Duration.ofSeconds(5)),
-                rig.running.wiring().secrets());
-        Rig.await(factors.startTotp(a.id(), Totp.newSecret()));
-        Rig.await(factors.confirmTotp(a.id()));
-        Rig.await(factors.newRecoveryCodes(a.id())).forEach(LogCapture::secret);
+        SecondFactors factors = ConsoleVisitor.enrolApp(rig, a);
 
         ConsoleDesk desk = new ConsoleDesk(rig).signIn();
         String page = "/console/accounts/mobile/%2B375297800001";

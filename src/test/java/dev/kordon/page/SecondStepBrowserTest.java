@@ -2,7 +2,6 @@ package dev.kordon.page;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kordon.mfa.Totp;
 import dev.kordon.support.Browser;
 import dev.kordon.support.LogCapture;
 import dev.kordon.support.Rig;
@@ -10,7 +9,6 @@ import dev.kordon.support.TestServers;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
-import java.util.Set;
 import org.bouncycastle.util.encoders.Base32;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -106,21 +104,6 @@ class SecondStepBrowserTest {
         assertThat(b.driver.manage().getCookieNamed("kordon-step")).isNull();
     }
 
-    private static String code(byte[] secret, long stepOffset) {
-        return Totp.code(secret, Totp.step(System.currentTimeMillis() / 1000) + stepOffset, Totp.DIGITS);
-    }
-
-    /** A code none of the steps around now would give: wrong for certain. */
-    private static String wrongCode(byte[] secret) {
-        Set<String> near = Set.of(code(secret, -1), code(secret, 0), code(secret, 1), code(secret, 2));
-        for (int i = 0; ; i++) {
-            String c = String.format("%06d", 123456 + i);
-            if (!near.contains(c)) {
-                return c;
-            }
-        }
-    }
-
     @Test
     void anAdministratorEnrolsThenSignsInByCodeAndByARecoveryCodeOnlyOnce() {
         String password = LogCapture.secret("Admin-Second-Step-1");
@@ -142,13 +125,13 @@ class SecondStepBrowserTest {
         byte[] secret = Base32.decode(grouped.replace(" ", ""));
 
         // A wrong code: the page again, the reason at the top, the same key to type.
-        b.type("#code", wrongCode(secret));
+        b.type("#code", PageVisitor.wrongCode(secret));
         b.press("Подключить");
         assertThat(b.text(".form-error")).isEqualTo("Неверный код. Проверьте код в приложении и попробуйте снова.");
         assertThat(b.text("#secret")).isEqualTo(grouped);
         b.shot("15-enrol-wrong-code");
 
-        b.type("#code", code(secret, 0));
+        b.type("#code", PageVisitor.code(secret, 0));
         b.press("Подключить");
         assertThat(b.text("h1")).isEqualTo("Коды восстановления");
         List<String> codes = b.driver.findElements(By.cssSelector("#recovery-codes li")).stream()
@@ -167,7 +150,7 @@ class SecondStepBrowserTest {
         assertThat(b.find("#code").getAttribute("autocomplete")).isEqualTo("one-time-code");
         assertThat(b.find("#code").getAttribute("inputmode")).isEqualTo("numeric");
         b.shot("17-second-step");
-        b.type("#code", code(secret, 1));
+        b.type("#code", PageVisitor.code(secret, 1));
         b.press("Подтвердить");
         signedIn();
 

@@ -102,9 +102,18 @@ public final class Browser implements AutoCloseable {
 
     /** Clicks a button or link by its visible text, and waits for the page it leads to. */
     public void press(String visible) {
+        clickAndWait(
+                driver.findElement(By.xpath("//*[self::button or self::a][normalize-space(.)='" + visible + "']")));
+    }
+
+    /** Clicks the button or link {@code css} names, and waits for the page it leads to: the same in any language. */
+    public void submit(String css) {
+        clickAndWait(find(css));
+    }
+
+    private void clickAndWait(WebElement target) {
         WebElement html = driver.findElement(By.tagName("html"));
-        driver.findElement(By.xpath("//*[self::button or self::a][normalize-space(.)='" + visible + "']"))
-                .click();
+        target.click();
         new WebDriverWait(driver, Duration.ofSeconds(10)).until(d -> {
             try {
                 html.isEnabled();
