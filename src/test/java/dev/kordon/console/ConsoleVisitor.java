@@ -37,14 +37,14 @@ final class ConsoleVisitor {
     void signIn() {
         b.go("/console/login");
         b.type("#token", Rig.ADMIN_TOKEN);
-        b.submit("form[action='/console/login'] button.primary");
+        b.submit("#token-submit");
         b.waitForPath("/console/");
     }
 
     void wrongToken() {
         b.go("/console/login");
         b.type("#token", "not-the-admin-token-at-all");
-        b.submit("form[action='/console/login'] button.primary");
+        b.submit("#token-submit");
         assertThat(b.find(".form-error").isDisplayed()).isTrue();
     }
 
