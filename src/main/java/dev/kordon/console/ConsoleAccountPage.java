@@ -32,11 +32,22 @@ final class ConsoleAccountPage {
     static final int EVENTS = 30;
     /** What the account page may say was done; anything else in {@code ?done=} is ignored. */
     static final Set<String> DONE = Set.of(
-            "unlock", "disable", "enable", "reset", "reset-unsent", "resend", "resend-unsent", "session", "mfa-reset");
+            "unlock",
+            "disable",
+            "enable",
+            "reset",
+            "reset-unsent",
+            "resend",
+            "resend-unsent",
+            "session",
+            "mfa-reset",
+            "mfa-totp",
+            "mfa-passkey");
 
-    static final Set<String> ACTIONS = Set.of("unlock", "disable", "enable", "reset", "resend", "mfa-reset");
+    static final Set<String> ACTIONS =
+            Set.of("unlock", "disable", "enable", "reset", "resend", "mfa-reset", "mfa-totp");
     /** Actions a customer feels at once, asked again on a page of their own before they are done. */
-    static final Set<String> CONFIRMED = Set.of("disable", "reset", "mfa-reset");
+    static final Set<String> CONFIRMED = Set.of("disable", "reset", "mfa-reset", "mfa-totp");
 
     private final KordonConfig config;
     private final ClientIp clientIp;
@@ -119,7 +130,7 @@ final class ConsoleAccountPage {
         String category = ctx.pathParam("category");
         String login = ctx.pathParam("login");
         if (CONFIRMED.contains(action) && !"yes".equals(ctx.request().getFormAttribute("confirmed"))) {
-            confirm(ctx, action);
+            confirm(ctx, action, action);
             return;
         }
         String ip = clientIp.of(ctx);
@@ -130,14 +141,38 @@ final class ConsoleAccountPage {
             case "reset" -> credentials.reset(category, login, ip).map(r -> r.sent() ? "reset" : "reset-unsent");
             case "mfa-reset" ->
                 credentials.removeSecondStep(category, login, "all", ip).map("mfa-reset");
+            case "mfa-totp" ->
+                credentials.removeSecondStep(category, login, "totp", ip).map("mfa-totp");
             default -> credentials.resend(category, login, ip).map(r -> r.sent() ? "resend" : "resend-unsent");
         };
         done.onSuccess(what -> backToAccount(ctx, what)).onFailure(err -> actionRefused(ctx, err));
     }
 
-    /** The account's second-step methods as the page shows them: counts and flags, never a secret. */
+    /** One passkey removed, after the question; the rest of the account's second step stays. */
+    void removePasskey(RoutingContext ctx) {
+        String id = ctx.pathParam("id");
+        if (!"yes".equals(ctx.request().getFormAttribute("confirmed"))) {
+            confirm(ctx, "mfa-passkey", "passkeys/" + id + "/remove");
+            return;
+        }
+        credentials
+                .removeSecondStep(ctx.pathParam("category"), ctx.pathParam("login"), "passkey:" + id, clientIp.of(ctx))
+                .onSuccess(v -> backToAccount(ctx, "mfa-passkey"))
+                .onFailure(err -> actionRefused(ctx, err));
+    }
+
+    /** The account's second-step methods as the page shows them: flags, counts, passkeys' names; never a secret. */
     private static java.util.Map<String, Object> secondStep(JsonObject methods) {
-        int passkeys = methods.getJsonArray("passkeys").size();
+        List<java.util.Map<String, String>> passkeys = methods.getJsonArray("passkeys").stream()
+                .map(JsonObject.class::cast)
+                .map(p -> java.util.Map.of(
+                        "id",
+                        p.getString("id"),
+                        "label",
+                        p.getString("label", ""),
+                        "created",
+                        ConsoleRows.when(p.getLong("created_at"))))
+                .toList();
         boolean totp = methods.getBoolean("totp");
         return java.util.Map.of(
                 "totp",
@@ -147,11 +182,14 @@ final class ConsoleAccountPage {
                 "codesLeft",
                 methods.getInteger("recovery_codes_left"),
                 "any",
-                totp || passkeys > 0 || methods.getInteger("recovery_codes_left") > 0);
+                totp || !passkeys.isEmpty() || methods.getInteger("recovery_codes_left") > 0);
     }
 
-    /** The question before a disable or a reset: what it does to the customer, yes or back. Changes nothing. */
-    private void confirm(RoutingContext ctx, String action) {
+    /**
+     * The question before a disable or a reset: what it does to the customer, yes or back (to {@code
+     * path} under the account). Changes nothing.
+     */
+    private void confirm(RoutingContext ctx, String action, String path) {
         String category = ctx.pathParam("category");
         admin.account(category, ctx.pathParam("login"))
                 .onSuccess(a -> {
@@ -166,7 +204,7 @@ final class ConsoleAccountPage {
                                     .put("question", PageModel.text(ctx, "console.confirm." + action, shown))
                                     .put("hint", PageModel.text(ctx, "console.action." + action + ".hint"))
                                     .put("submit", PageModel.text(ctx, "console.confirm." + action + ".submit"))
-                                    .put("action", href + "/" + action)
+                                    .put("action", href + "/" + path)
                                     .put("back", href + PageModel.langQuery(ctx)));
                 })
                 .onFailure(err -> actionRefused(ctx, err));

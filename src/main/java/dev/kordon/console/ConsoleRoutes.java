@@ -111,6 +111,7 @@ public final class ConsoleRoutes implements Mount {
         router.get(HOME).handler(this::search);
         router.get(ACCOUNTS + ":category/:login").handler(ctx -> account.show(ctx, 200, "", ""));
         router.post(ACCOUNTS + ":category/:login/sessions/:id/end").handler(account::endSession);
+        router.post(ACCOUNTS + ":category/:login/passkeys/:id/remove").handler(account::removePasskey);
         router.post(ACCOUNTS + ":category/:login/:action").handler(account::act);
     }
 

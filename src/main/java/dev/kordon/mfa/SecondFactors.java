@@ -131,7 +131,7 @@ public final class SecondFactors {
                 });
     }
 
-    /** Every method of the account ends: it enrols again at its next sign-in. */
+    /** The authenticator app alone ends; false when there was none. */
     public Future<Boolean> removeTotp(UUID account) {
         return db.within(db.pool()
                         .preparedQuery("DELETE FROM mfa_totp WHERE account_id = $1")
@@ -139,6 +139,7 @@ public final class SecondFactors {
                 .map(rows -> rows.rowCount() == 1);
     }
 
+    /** Every method of the account ends: it enrols again at its next sign-in. */
     public Future<Void> resetAll(UUID account) {
         return db.withinTransaction(db.pool()
                         .withTransaction(conn -> conn.preparedQuery("DELETE FROM mfa_totp WHERE account_id = $1")

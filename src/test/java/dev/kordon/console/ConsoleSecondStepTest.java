@@ -14,6 +14,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import java.time.OffsetDateTime;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -87,5 +88,62 @@ class ConsoleSecondStepTest {
         assertThat(again.bodyAsJsonObject().getBoolean("enrol"))
                 .as("the person enrols again")
                 .isTrue();
+    }
+
+    @Test
+    void anOperatorRemovesOnlyTheAppOrOnePasskeyAfterConfirmingAndTheOtherMethodsStay() {
+        String phone = "+375297800002";
+        Account a = rig.account("mobile", phone, Rig.TARIFF, "active", PASSWORD, "org-mfa-one@example.by");
+        SecondFactors factors = ConsoleVisitor.enrolApp(rig, a);
+        for (String id : List.of("key-laptop", "key-phone")) {
+            Rig.await(factors.addPasskey(
+                    a.id(),
+                    new SecondFactors.Passkey(
+                            id, "ключ " + id, "AAAA", 0, false, List.of(), OffsetDateTime.now(), null)));
+        }
+        ConsoleDesk desk = new ConsoleDesk(rig).signIn();
+        String page = "/console/accounts/mobile/%2B375297800002";
+        assertThat(desk.get(page).bodyAsString())
+                .contains("id=\"second-step-passkeys\">2<", "ключ key-laptop", "ключ key-phone", "act-mfa-totp");
+
+        HttpResponse<Buffer> asked = desk.post(
+                page + "/passkeys/key-laptop/remove",
+                MultiMap.caseInsensitiveMultiMap().add("csrf", desk.csrf(page)));
+        assertThat(asked.statusCode()).isEqualTo(200);
+        assertThat(asked.bodyAsString()).contains("Удалить ключ доступа аккаунта");
+        assertThat(Rig.await(factors.methods(a.id())).passkeys())
+                .as("asking changes nothing")
+                .isEqualTo(2);
+
+        HttpResponse<Buffer> removed = desk.post(
+                page + "/passkeys/key-laptop/remove",
+                MultiMap.caseInsensitiveMultiMap().add("csrf", desk.csrf(page)).add("confirmed", "yes"));
+        assertThat(removed.statusCode()).isEqualTo(303);
+        assertThat(removed.getHeader("Location")).contains("done=mfa-passkey");
+        assertThat(Rig.await(factors.passkeys(a.id())))
+                .extracting(SecondFactors.Passkey::credentialId)
+                .containsExactly("key-phone");
+
+        HttpResponse<Buffer> app = desk.post(
+                page + "/mfa-totp",
+                MultiMap.caseInsensitiveMultiMap().add("csrf", desk.csrf(page)).add("confirmed", "yes"));
+        assertThat(app.statusCode()).isEqualTo(303);
+        assertThat(desk.get(app.getHeader("Location")).bodyAsString())
+                .contains("Приложение-аутентификатор отключено", "id=\"second-step-totp\">нет<")
+                .doesNotContain("act-mfa-totp");
+        assertThat(Rig.await(factors.methods(a.id())))
+                .as("the app alone went: one passkey and the ten recovery codes stay")
+                .isEqualTo(new SecondFactors.Methods(false, 1, 10));
+        List<String> removedKinds = new java.util.ArrayList<>();
+        Rig.await(rig.running
+                        .wiring()
+                        .pg()
+                        .preparedQuery("SELECT detail->>'removed' FROM audit_events WHERE event = 'admin.mfa_reset'"
+                                + " AND login = $1")
+                        .execute(io.vertx.sqlclient.Tuple.of(phone)))
+                .forEach(row -> removedKinds.add(row.getString(0)));
+        assertThat(removedKinds).as("each removal audited").containsExactlyInAnyOrder("passkey", "totp");
+        assertThat(Mailbox.await(TestServers.smtp(), "org-mfa-one@example.by", 2, 10_000))
+                .hasSize(2);
     }
 }
