@@ -63,13 +63,7 @@ class ConsoleAccessibilityTest {
             new Visit<>("operator sign-in after a wrong password", OperatorVisits::wrongPassword),
             new Visit<>("operator sign-in with its fields missing", OperatorVisits::fieldsMissing),
             new Visit<>("operator: the forced change", OperatorVisits::change),
-            new Visit<>("operator: the forced change refused", OperatorVisits::changeRefused),
-            new Visit<>("operator: the app's enrolment with its QR code", OperatorVisits::enrol),
-            new Visit<>("operator: the recovery codes, shown once", OperatorVisits::codes),
-            new Visit<>("operator: the code", OperatorVisits::code),
-            new Visit<>(
-                    "an account's events with «Кто», after a named operator's action",
-                    OperatorVisits::accountByOperator));
+            new Visit<>("operator: the forced change refused", OperatorVisits::changeRefused));
 
     static StrictSmtp relay;
 
