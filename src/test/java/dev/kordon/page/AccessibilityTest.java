@@ -55,6 +55,7 @@ class AccessibilityTest {
             new Visit<>("second step by the app", PageVisitor::secondStep),
             new Visit<>("second step after a wrong code", PageVisitor::secondStepRefused),
             new Visit<>("second step by a recovery code", PageVisitor::secondStepByRecoveryCode),
+            new Visit<>("second step with a passkey", SecurityVisits::secondStepWithPasskey),
             new Visit<>("«Безопасность» without methods", SecurityVisits::noMethods),
             new Visit<>("«Безопасность» with the app and a passkey", SecurityVisits::appAndPasskey),
             new Visit<>("«Безопасность» new recovery codes", SecurityVisits::newCodes),
