@@ -59,7 +59,11 @@ class ConsoleAccessibilityTest {
                 v.b.find("#no-dead-letters");
             }),
             new Visit<>("dead letters, one to send again", v -> v.deadLetter(REFUSED)),
-            new Visit<>("dead letters, one sent again", v -> v.redriven(REFUSED)));
+            new Visit<>("dead letters, one sent again", v -> v.redriven(REFUSED)),
+            new Visit<>("operator sign-in after a wrong password", OperatorVisits::wrongPassword),
+            new Visit<>("operator sign-in with its fields missing", OperatorVisits::fieldsMissing),
+            new Visit<>("operator: the forced change", OperatorVisits::change),
+            new Visit<>("operator: the forced change refused", OperatorVisits::changeRefused));
 
     static StrictSmtp relay;
 
@@ -80,6 +84,8 @@ class ConsoleAccessibilityTest {
                 .set("smtp.port", relay.port())
                 .set("cookie.secure", false)
                 .set("login.lock-after", 3)
+                // Wrong tokens and operator passwords from the one browser would otherwise hold the later visits.
+                .set("admin.console-failures", 100)
                 .set("mfa.required-roles", List.of("administrator"))
                 .start();
     }

@@ -74,6 +74,15 @@ final class ConsoleVisitor {
      * the lock, an enrolled authenticator app and recovery codes; signed in, on its page.
      */
     String account() {
+        String page = accountWithHistory();
+        signIn();
+        b.go(page);
+        assertThat(b.find("#sessions").isDisplayed()).isTrue();
+        return page;
+    }
+
+    /** The account {@link #account} shows, made but not visited: its page's path. */
+    String accountWithHistory() {
         String phone = "+37529" + NEXT.incrementAndGet();
         Account a =
                 rig.account("mobile", phone, Rig.TARIFF, "active", PASSWORD, "axe-" + phone.substring(1) + "@org.by");
@@ -93,11 +102,7 @@ final class ConsoleVisitor {
             rig.login(phone, "wrong-password-" + i);
         }
         enrolApp(rig, a);
-        signIn();
-        String page = "/console/accounts/mobile/%2B" + phone.substring(1);
-        b.go(page);
-        assertThat(b.find("#sessions").isDisplayed()).isTrue();
-        return page;
+        return "/console/accounts/mobile/%2B" + phone.substring(1);
     }
 
     /** An authenticator app and ten recovery codes for {@code a}, as an enrolment leaves them; the store they are in. */
@@ -121,6 +126,11 @@ final class ConsoleVisitor {
     /** On an account's page, the action {@code button} done, its banner shown. */
     void done(String button, String done) {
         account();
+        act(button, done);
+    }
+
+    /** On an account's page, the action {@code button} done, confirmed if it asks: its banner shown. */
+    void act(String button, String done) {
         b.submit(button);
         if (!b.driver.findElements(By.id("confirm")).isEmpty()) {
             b.submit("#confirm");

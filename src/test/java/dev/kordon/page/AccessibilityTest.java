@@ -54,7 +54,13 @@ class AccessibilityTest {
             new Visit<>("the recovery codes", PageVisitor::enrolled),
             new Visit<>("second step by the app", PageVisitor::secondStep),
             new Visit<>("second step after a wrong code", PageVisitor::secondStepRefused),
-            new Visit<>("second step by a recovery code", PageVisitor::secondStepByRecoveryCode));
+            new Visit<>("second step by a recovery code", PageVisitor::secondStepByRecoveryCode),
+            new Visit<>("second step with a passkey", SecurityVisits::secondStepWithPasskey),
+            new Visit<>("«Безопасность» without methods", SecurityVisits::noMethods),
+            new Visit<>("«Безопасность» with the app and a passkey", SecurityVisits::appAndPasskey),
+            new Visit<>("«Безопасность» new recovery codes", SecurityVisits::newCodes),
+            new Visit<>("«Безопасность» refused without the second step", SecurityVisits::refusedWithoutTheStep),
+            new Visit<>("the step-up page", SecurityVisits::stepUp));
 
     static Rig rig;
     static String base;
@@ -71,6 +77,9 @@ class AccessibilityTest {
                 .set("cookie.secure", false)
                 .set("portal.url", base + PageVisitor.PORTAL)
                 .set("mfa.required-roles", List.of("administrator"))
+                // The portal proxy's step-up page: nothing listens upstream, the page answers first.
+                .set("edge.aal2-prefixes", List.of("/portal/admin"))
+                .set("proxy.routes", List.of("/portal=http://127.0.0.1:" + TestServers.freePort()))
                 .start();
     }
 
@@ -112,7 +121,7 @@ class AccessibilityTest {
             }
             return opened;
         });
-        AxeBrowsers.check(b, visit, opened -> new PageVisitor(opened, rig), lang);
+        AxeBrowsers.check(b, visit, opened -> new PageVisitor(opened, rig, script), lang);
     }
 
     /** The check can fail: a field stripped of its label and a grey too pale to read are reported, by rule and element. */

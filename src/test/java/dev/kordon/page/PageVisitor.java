@@ -27,10 +27,13 @@ final class PageVisitor {
 
     final Browser b;
     final Rig rig;
+    /** Whether the page's scripts run (false: the run with them refused). */
+    final boolean scripts;
 
-    PageVisitor(Browser b, Rig rig) {
+    PageVisitor(Browser b, Rig rig, boolean scripts) {
         this.b = b;
         this.rig = rig;
+        this.scripts = scripts;
     }
 
     /** A number no other visit uses: +37529NNNNNNN. */
