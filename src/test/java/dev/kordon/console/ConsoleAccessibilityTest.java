@@ -63,7 +63,11 @@ class ConsoleAccessibilityTest {
             new Visit<>("operator sign-in after a wrong password", OperatorVisits::wrongPassword),
             new Visit<>("operator sign-in with its fields missing", OperatorVisits::fieldsMissing),
             new Visit<>("operator: the forced change", OperatorVisits::change),
-            new Visit<>("operator: the forced change refused", OperatorVisits::changeRefused));
+            new Visit<>("operator: the forced change refused", OperatorVisits::changeRefused),
+            new Visit<>("operator: the app's enrolment", OperatorVisits::enrol),
+            new Visit<>("operator: the recovery codes", OperatorVisits::codes),
+            new Visit<>("operator: the code at the next sign-in", OperatorVisits::code),
+            new Visit<>("an account acted on by a named operator", OperatorVisits::accountByOperator));
 
     static StrictSmtp relay;
 

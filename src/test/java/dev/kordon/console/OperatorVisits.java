@@ -76,7 +76,8 @@ final class OperatorVisits {
     /** A password chosen: the enrolment with its QR code; the key the page shows. */
     static Operator enrol(ConsoleVisitor v) {
         Operator o = change(v);
-        String chosen = LogCapture.secret("Quiet-Axe-Lantern-" + o.name());
+        // The password rules refuse one that holds the operator's name.
+        String chosen = LogCapture.secret("Quiet-Lantern-Desk-42");
         choose(v, chosen, chosen);
         v.b.waitForPath(ConsoleOperatorSignIn.ENROL);
         assertThat(v.b.find(".qr svg").isDisplayed()).isTrue();
