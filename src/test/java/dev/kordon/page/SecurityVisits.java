@@ -138,5 +138,8 @@ final class SecurityVisits {
         signedIn(v);
         v.b.go(AAL2_PATH);
         assertThat(v.b.find("a[href^='/login/security']").isDisplayed()).isTrue();
+        if (v.scripts && "ru".equals(v.b.find("html").getAttribute("lang"))) {
+            v.b.shot("22-step-up");
+        }
     }
 }
