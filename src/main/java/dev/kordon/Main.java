@@ -316,7 +316,8 @@ public final class Main {
                                                                             edge,
                                                                             admin,
                                                                             wiring.credentials(),
-                                                                            wiring.oidcClients()),
+                                                                            wiring.oidcClients(),
+                                                                            wiring.swapEvents()),
                                                                     consoleMount(
                                                                             edge, wiring, admin, console, pageParts)),
                                                             metrics,

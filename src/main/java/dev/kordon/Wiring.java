@@ -43,6 +43,7 @@ import dev.kordon.oauth.AuthorizationCodes;
 import dev.kordon.oidc.OidcParts;
 import dev.kordon.ops.Metrics;
 import dev.kordon.render.Templates;
+import dev.kordon.simswap.SwapEvents;
 import dev.kordon.step.PasskeyStepFlow;
 import dev.kordon.step.SecondStepFlow;
 import dev.kordon.step.SecurityFlow;
@@ -330,6 +331,11 @@ public final class Wiring {
     /** The OpenID Connect ID-token signer; {@link IdTokens#on()} is false without an RSA key. */
     public IdTokens idTokens() {
         return idTokens;
+    }
+
+    /** What the network's SIM swap events do to the accounts on a number (the admin port's endpoint). */
+    public SwapEvents swapEvents() {
+        return SwapWiring.events(this, smsCodes, sessions, clients.metrics());
     }
 
     /** The dead letters the console shows and sends again. */
