@@ -62,6 +62,11 @@ class SwapEventsTest {
                 .set("cookie.secure", false)
                 .set("redis.key-prefix", a.prefix)
                 .set("pg.url", a.config.pg().url())
+                // One deployment's keys: the event ids, the marks and the outbox are keyed and sealed alike.
+                .set(
+                        "secrets.key",
+                        java.util.Base64.getEncoder()
+                                .encodeToString(a.config.secretKeys().get(0)))
                 // Both drain the one outbox: either may be the one that sends an SMS.
                 .set("sms.provider", "http")
                 .set("sms.http.url", provider.url())
