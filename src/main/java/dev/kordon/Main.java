@@ -309,15 +309,7 @@ public final class Main {
                                                     new AdminVerticle(
                                                             edge,
                                                             new AdminVerticle.Parts(
-                                                                    new AdminApi(
-                                                                                    edge,
-                                                                                    admin,
-                                                                                    wiring.credentials(),
-                                                                                    wiring.oidcClients())
-                                                                            .then(new OperatorsApi(
-                                                                                    edge,
-                                                                                    wiring.operators(
-                                                                                            credentials::hash))),
+                                                                    adminApi(edge, wiring, admin, credentials),
                                                                     consoleMount(
                                                                             edge, wiring, admin, console, pageParts)),
                                                             metrics,
@@ -333,6 +325,12 @@ public final class Main {
                                             hasher.parameters(),
                                             List.of(httpId, adminId))));
                 });
+    }
+
+    /** The admin API: accounts, clients and the network's SIM swap events, then the named operators. */
+    private static Mount adminApi(Edge edge, Wiring wiring, AdminFlow admin, Credentials credentials) {
+        return new AdminApi(edge, admin, wiring.credentials(), wiring.oidcClients(), wiring.swapEvents())
+                .then(new OperatorsApi(edge, wiring.operators(credentials::hash)));
     }
 
     /** The console's own routes first: their session and CSRF checks stand in front of the other pages. */

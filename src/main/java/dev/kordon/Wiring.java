@@ -48,6 +48,7 @@ import dev.kordon.operator.OperatorSignIn;
 import dev.kordon.operator.Operators;
 import dev.kordon.ops.Metrics;
 import dev.kordon.render.Templates;
+import dev.kordon.simswap.SwapEvents;
 import dev.kordon.step.PasskeyStepFlow;
 import dev.kordon.step.SecondStepFlow;
 import dev.kordon.step.SecurityFlow;
@@ -294,6 +295,11 @@ public final class Wiring {
     /** The OpenID Connect ID-token signer; {@link IdTokens#on()} is false without an RSA key. */
     public IdTokens idTokens() {
         return idTokens;
+    }
+
+    /** What the network's SIM swap events do to the accounts on a number (the admin port's endpoint). */
+    public SwapEvents swapEvents() {
+        return SwapWiring.events(this, smsCodes, sessions, clients.metrics());
     }
 
     /** The dead letters the console shows and sends again. */

@@ -13,6 +13,7 @@ import dev.kordon.server.JsonBody;
 import dev.kordon.server.Language;
 import dev.kordon.server.Mount;
 import dev.kordon.server.Routes;
+import dev.kordon.simswap.SwapEvents;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
@@ -34,19 +35,28 @@ public final class AdminApi implements Mount {
     private final AdminFlow admin;
     private final AccountCredentials credentials;
     private final ClientsApi clients;
+    private final SwapEventsApi swapEvents;
     private final byte[] token;
 
-    /** {@code clients}: the OpenID Connect clients, whose routes ({@link ClientsApi}) stand behind the same checks. */
-    public AdminApi(Edge edge, AdminFlow admin, AccountCredentials credentials, ClientAdmin clients) {
+    /**
+     * {@code clients}: the OpenID Connect clients, whose routes ({@link ClientsApi}) stand behind the same
+     * checks; {@code swapEvents}: the network's SIM swap events, whose route ({@link SwapEventsApi})
+     * stands behind its own secret instead.
+     */
+    public AdminApi(
+            Edge edge, AdminFlow admin, AccountCredentials credentials, ClientAdmin clients, SwapEvents swapEvents) {
         this.edge = edge;
         this.admin = admin;
         this.credentials = credentials;
         this.clients = new ClientsApi(edge, clients);
+        this.swapEvents = new SwapEventsApi(edge, swapEvents);
         this.token = edge.config().admin().token().getBytes(StandardCharsets.UTF_8);
     }
 
     @Override
     public void on(Router router, Vertx vertx) {
+        // Before the admin token's check: the network holds the events' secret, never the admin token.
+        swapEvents.on(router, vertx);
         router.route("/admin/*").handler(this::authorize);
         BodyHandler small =
                 BodyHandler.create(false).setBodyLimit(edge.config().http().bodyLimit());

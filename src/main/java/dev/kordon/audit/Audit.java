@@ -65,6 +65,10 @@ public final class Audit {
     public static final String MFA_CODES_RENEWED = "mfa.recovery_codes_renewed";
     /** A passkey's signature counter did not move forward: a copy of the authenticator signed. */
     public static final String PASSKEY_CLONED = "mfa.passkey_cloned";
+    /** The network said the account's number had its SIM swapped: every credential ended, SMS sign-in refused. */
+    public static final String SIM_SWAP_EVENT = "sim_swap.event";
+    /** The network ended Kordon's subscription to SIM swap events: no more will come until it is renewed. */
+    public static final String SIM_SWAP_SUBSCRIPTION_ENDED = "sim_swap.subscription_ended";
 
     public static final String OPERATOR_SAVED = "operator.saved";
     public static final String OPERATOR_DISABLED = "operator.disabled";

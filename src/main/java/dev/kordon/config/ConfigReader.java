@@ -14,6 +14,7 @@ import dev.kordon.config.KordonConfig.Pg;
 import dev.kordon.config.KordonConfig.Phone;
 import dev.kordon.config.KordonConfig.Redis;
 import dev.kordon.config.KordonConfig.RedisMode;
+import dev.kordon.config.KordonConfig.SimSwapEvents;
 import dev.kordon.config.KordonConfig.Smpp;
 import dev.kordon.config.KordonConfig.SmsCode;
 import dev.kordon.config.KordonConfig.Smtp;
@@ -21,7 +22,11 @@ import dev.kordon.config.KordonConfig.StartTls;
 import dev.kordon.config.KordonConfig.TempPassword;
 import dev.kordon.config.KordonConfig.Tokens;
 import dev.kordon.config.KordonConfig.Web;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -209,7 +214,30 @@ final class ConfigReader {
                 log(c),
                 ProxyRoutesReader.proxy(c),
                 mfa(c),
-                c.entries("oidc.clients"));
+                c.entries("oidc.clients"),
+                simSwapEvents(c));
+    }
+
+    /** The event endpoint's secret is read once, here, at start; the error names the file, never its content. */
+    private static SimSwapEvents simSwapEvents(ConfigTree c) {
+        Duration maxAge = c.positiveDuration("sim-swap.max-age");
+        if (maxAge.toHours() < 1 || maxAge.toHours() > 2400 || maxAge.toMinutes() % 60 != 0) {
+            throw c.error("sim-swap.max-age", "whole hours from 1h to 2400h (CAMARA's maxAge)");
+        }
+        String file = c.string("sim-swap.events.secret-file");
+        if (file.isEmpty()) {
+            return new SimSwapEvents(new byte[0], maxAge);
+        }
+        String secret;
+        try {
+            secret = Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
+        } catch (IOException | RuntimeException e) {
+            throw c.error("sim-swap.events.secret-file", "a readable file holding the events' bearer secret");
+        }
+        if (secret.length() < 24) {
+            throw c.error("sim-swap.events.secret-file", "a file holding a secret of at least 24 characters");
+        }
+        return new SimSwapEvents(secret.getBytes(StandardCharsets.UTF_8), maxAge);
     }
 
     private static Mfa mfa(ConfigTree c) {

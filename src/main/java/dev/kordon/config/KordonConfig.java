@@ -40,7 +40,8 @@ public record KordonConfig(
         Log log,
         Proxy proxy,
         Mfa mfa,
-        List<Map<String, Object>> oidcClients) {
+        List<Map<String, Object>> oidcClients,
+        SimSwapEvents simSwapEvents) {
 
     public enum LoginKind {
         PHONE,
@@ -161,6 +162,17 @@ public record KordonConfig(
      * may take, and the name authenticator apps show.
      */
     public record Mfa(List<String> requiredRoles, Duration stepTtl, int stepTries, String issuerName) {}
+
+    /**
+     * The network's SIM swap events ({@code sim-swap.events.*}): {@code secret}, the bearer secret of
+     * the event endpoint as read from its file, empty when the endpoint is off; {@code maxAge}
+     * ({@code sim-swap.max-age}), how long after a swap sign-in by SMS code stays refused.
+     */
+    public record SimSwapEvents(byte[] secret, Duration maxAge) {
+        public boolean on() {
+            return secret.length > 0;
+        }
+    }
 
     public record SmsCode(Duration ttl, int maxTries, Duration resendAfter, int perHour) {}
 

@@ -47,6 +47,7 @@ public final class DevStack implements DevMode {
     private final int redisPort;
     private final GreenMail smtp;
     private final SigningKeys keys;
+    private final SimSwapStandIn simSwap;
     private final List<JsonObject> sms = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile BrowserSessions sessions;
     private int extraAccounts;
@@ -58,13 +59,14 @@ public final class DevStack implements DevMode {
     private record Servers(
             EmbeddedPostgres postgres, Path postgresLog, RedisServer redis, int redisPort, GreenMail smtp) {}
 
-    private DevStack(Servers servers, SigningKeys keys) {
+    private DevStack(Servers servers, SigningKeys keys) throws IOException {
         this.postgresLog = servers.postgresLog();
         this.postgres = servers.postgres();
         this.redis = servers.redis();
         this.redisPort = servers.redisPort();
         this.smtp = servers.smtp();
         this.keys = keys;
+        this.simSwap = SimSwapStandIn.create();
     }
 
     public static DevStack start() throws IOException, GeneralSecurityException {
@@ -117,7 +119,7 @@ public final class DevStack implements DevMode {
         if (t.string("admin.token").isEmpty()) {
             t = t.with("admin.token", ADMIN_TOKEN);
         }
-        return t;
+        return simSwap.apply(t);
     }
 
     @Override
@@ -205,6 +207,7 @@ public final class DevStack implements DevMode {
 
     @Override
     public void routes(Router router) {
+        simSwap.routes(router);
         // A stand-in for the operator's portal: shows who the browser session belongs to.
         router.get("/dev/portal").handler(ctx -> {
             var cookie = ctx.request().getCookie("kordon-session");
@@ -283,6 +286,7 @@ public final class DevStack implements DevMode {
     @Override
     public void printBanner(int httpPort, int adminPort) {
         String base = "http://localhost:" + httpPort;
+        simSwap.ports(httpPort, adminPort);
         // The demo password is printed on purpose: it is the dev stack's, known from the README.
         LOG.info(String.join(
                 System.lineSeparator(),
@@ -292,6 +296,7 @@ public final class DevStack implements DevMode {
                 "    API:         " + base + "/api/v1/login/password",
                 "    JWKS:        " + base + "/.well-known/jwks.json",
                 "    Outbox:      " + base + "/dev/outbox",
+                "    SIM swap:    POST " + base + "/dev/sim-swap {\"phoneNumber\":\"…\"}   (the network's event)",
                 "    Admin API:   http://localhost:" + adminPort + "/admin/v1/accounts/{category}/{login}"
                         + "   (Authorization: Bearer " + ADMIN_TOKEN + ")",
                 "    Console:     http://localhost:" + adminPort + "/console/   (sign in with the admin token above)",
@@ -313,6 +318,7 @@ public final class DevStack implements DevMode {
 
     @Override
     public void stop() {
+        simSwap.stop();
         try {
             smtp.stop();
         } catch (RuntimeException ignored) {
@@ -331,12 +337,8 @@ public final class DevStack implements DevMode {
     }
 
     private static String escape(String s) {
-        return s == null
-                ? ""
-                : s.replace("&", "&amp;")
-                        .replace("<", "&lt;")
-                        .replace(">", "&gt;")
-                        .replace("\"", "&quot;");
+        // FreeMarker's, as the pages' templates escape: & < > " and '.
+        return s == null ? "" : freemarker.template.utility.StringUtil.XHTMLEnc(s);
     }
 
     private static int freePort() throws IOException {

@@ -99,6 +99,23 @@ public final class Letters {
         return mail(account.email(), "mail/changed", model);
     }
 
+    /**
+     * The network said the SIM of the account's number was swapped: the organisation hears that every
+     * sign-in ended and that SMS sign-in is refused for {@code refused} (sim-swap.max-age).
+     */
+    public JsonObject simSwapMail(Account account, java.time.Duration refused) throws Exception {
+        Map<String, Object> model = model(account, "mail.sim-swap.subject");
+        model.put(
+                "changed",
+                text(
+                        "mail.sim-swap.done",
+                        model.get("loginLabel"),
+                        model.get("loginShown"),
+                        ZonedDateTime.now(MINSK).format(WHEN),
+                        Lifetime.of(refused, Lifetime.Form.GENITIVE, LANG)));
+        return mail(account.email(), "mail/changed", model);
+    }
+
     public JsonObject codeSms(String phone, String code) {
         return sms(phone, text("sms.code", code));
     }

@@ -110,6 +110,12 @@ public final class SmsCodes {
                 });
     }
 
+    /** Kills the login's live code, if any (its SIM was swapped): the number's counts stay as they are. */
+    public Future<Void> discard(String category, String login) {
+        return redis.send(io.vertx.redis.client.Command.DEL, redis.keys().smsCode(category, login))
+                .mapEmpty();
+    }
+
     public KordonConfig.SmsCode config() {
         return config;
     }

@@ -133,6 +133,22 @@ public final class Metrics {
                 .increment();
     }
 
+    /** SIM swap events the network pushed, by what Kordon did with them; every outcome starts at zero. */
+    public void simSwapOutcomes(Collection<String> outcomes) {
+        outcomes.forEach(this::simSwapEvents);
+    }
+
+    public void simSwapEvent(String outcome) {
+        simSwapEvents(outcome).increment();
+    }
+
+    private Counter simSwapEvents(String outcome) {
+        return Counter.builder("kordon_sim_swap_events")
+                .description("SIM swap events pushed by the network, by outcome")
+                .tag("outcome", outcome)
+                .register(registry);
+    }
+
     // ---- throttles and the SMS budget
 
     /** Every kind a throttle may refuse with, exported at zero until its first hit. */
