@@ -24,6 +24,7 @@ import dev.kordon.flow.PasswordLoginFlow;
 import dev.kordon.flow.RecoveryFlow;
 import dev.kordon.flow.SessionFlow;
 import dev.kordon.flow.SignIn;
+import dev.kordon.flow.SmsGuards;
 import dev.kordon.flow.SmsLoginFlow;
 import dev.kordon.flow.Subscribers;
 import dev.kordon.guard.ChangeTokens;
@@ -43,6 +44,8 @@ import dev.kordon.oauth.AuthorizationCodes;
 import dev.kordon.oidc.OidcParts;
 import dev.kordon.ops.Metrics;
 import dev.kordon.render.Templates;
+import dev.kordon.simswap.SimSwapCheck;
+import dev.kordon.simswap.SwapMarks;
 import dev.kordon.step.PasskeyStepFlow;
 import dev.kordon.step.SecondStepFlow;
 import dev.kordon.step.SecurityFlow;
@@ -78,6 +81,7 @@ public final class Wiring {
     private final Templates templates;
     private final Audit audit;
     private final SmsCodes smsCodes;
+    private final SimSwapCheck simSwap;
     private final Subscribers subscribers;
     private final Grants grants;
     private final Guards guards;
@@ -104,6 +108,7 @@ public final class Wiring {
         Database db = new Database(clients.pg(), config.pg().queryTimeout());
         audit = new Audit(db, clients.metrics());
         smsCodes = new SmsCodes(redis, secrets, config.smsCode(), config.limits(), clients.metrics());
+        simSwap = SimSwapCheck.create(vertx, config.simSwap(), new SwapMarks(redis, secrets), redis, clients.metrics());
         subscribers = new Subscribers(new LoginParser(config, phones), new AccountRepository(db));
         VerifiedTokens verified = VerifiedTokens.start(vertx, config.redis(), redis, verifyCache);
         // An epoch outlives whatever it ends: an access token (with the leeway) or a browser session.
@@ -205,7 +210,7 @@ public final class Wiring {
     Flows flows(Credentials credentials) {
         return new Flows(
                 new PasswordLoginFlow(subscribers, credentials, guards, signIn, audit),
-                new SmsLoginFlow(subscribers, smsCodes, guards.throttles(), notices, signIn),
+                new SmsLoginFlow(subscribers, new SmsGuards(smsCodes, guards.throttles(), simSwap), notices, signIn),
                 new RecoveryFlow(subscribers, guards.temps(), guards.throttles(), notices, signIn),
                 new PasswordChangeFlow(sessions, subscribers.accounts(), credentials, guards, notices),
                 sessions,
@@ -277,6 +282,11 @@ public final class Wiring {
 
     public BrowserSessions browserSessions() {
         return grants.browser();
+    }
+
+    /** The SIM swap check before SMS codes, its settings and the marks of swapped numbers. */
+    public SimSwapCheck simSwap() {
+        return simSwap;
     }
 
     public Throttles throttles() {

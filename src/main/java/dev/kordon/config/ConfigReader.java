@@ -209,7 +209,8 @@ final class ConfigReader {
                 log(c),
                 ProxyRoutesReader.proxy(c),
                 mfa(c),
-                c.entries("oidc.clients"));
+                c.entries("oidc.clients"),
+                SimSwapReader.read(c));
     }
 
     private static Mfa mfa(ConfigTree c) {

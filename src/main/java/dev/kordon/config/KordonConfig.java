@@ -40,7 +40,8 @@ public record KordonConfig(
         Log log,
         Proxy proxy,
         Mfa mfa,
-        List<Map<String, Object>> oidcClients) {
+        List<Map<String, Object>> oidcClients,
+        SimSwap simSwap) {
 
     public enum LoginKind {
         PHONE,
@@ -161,6 +162,28 @@ public record KordonConfig(
      * may take, and the name authenticator apps show.
      */
     public record Mfa(List<String> requiredRoles, Duration stepTtl, int stepTries, String issuerName) {}
+
+    /**
+     * The CAMARA SIM Swap check before every SMS code; {@code url} empty: no check. The client
+     * authenticates with the secret in {@code clientSecretFile} or, with {@code privateKeyFile}, a
+     * private_key_jwt assertion. {@code allowOnError}: what an unanswered check means.
+     */
+    public record SimSwap(
+            String url,
+            String tokenUrl,
+            String clientId,
+            Path clientSecretFile,
+            Path privateKeyFile,
+            Duration maxAge,
+            Duration timeout,
+            Duration cacheTtl,
+            boolean allowOnError,
+            int breakerFailures,
+            Duration breakerReset) {
+        public boolean on() {
+            return !url.isEmpty();
+        }
+    }
 
     public record SmsCode(Duration ttl, int maxTries, Duration resendAfter, int perHour) {}
 

@@ -99,6 +99,28 @@ public final class Letters {
         return mail(account.email(), "mail/changed", model);
     }
 
+    /**
+     * SMS sign-in refused before any code was made: the SIM was swapped lately, or ({@code
+     * unavailable}) no one could say whether it was. The organisation hears of it by mail.
+     */
+    public JsonObject simSwapMail(Account account, boolean unavailable) throws Exception {
+        String what = unavailable ? "mail.sim-swap.unavailable" : "mail.sim-swap";
+        Map<String, Object> model = model(account, what + ".subject");
+        model.put(
+                "changed",
+                text(
+                        what,
+                        model.get("loginLabel"),
+                        model.get("loginShown"),
+                        ZonedDateTime.now(MINSK).format(WHEN)));
+        return mail(account.email(), "mail/changed", model);
+    }
+
+    /** The SMS that goes instead of a code: no code in it, only why and what to do. */
+    public JsonObject simSwapSms(String phone, boolean unavailable) {
+        return sms(phone, text(unavailable ? "sms.sim-swap.unavailable" : "sms.sim-swap"));
+    }
+
     public JsonObject codeSms(String phone, String code) {
         return sms(phone, text("sms.code", code));
     }
