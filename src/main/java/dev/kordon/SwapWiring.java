@@ -18,7 +18,7 @@ final class SwapWiring {
                         codes,
                         w.redis(),
                         w.secrets(),
-                        w.config().simSwapEvents().maxAge()),
+                        w.config().simSwap().maxAge()),
                 new SwapEvents.Told(w.audit(), w.notices().outbox(), w.notices().letters(), metrics),
                 // As a disable ends them: families, the epoch (announced to every instance), browser sessions.
                 account -> sessions.endAll(account)

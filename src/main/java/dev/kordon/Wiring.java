@@ -25,6 +25,7 @@ import dev.kordon.flow.PasswordLoginFlow;
 import dev.kordon.flow.RecoveryFlow;
 import dev.kordon.flow.SessionFlow;
 import dev.kordon.flow.SignIn;
+import dev.kordon.flow.SmsGuards;
 import dev.kordon.flow.SmsLoginFlow;
 import dev.kordon.flow.Subscribers;
 import dev.kordon.guard.ChangeTokens;
@@ -48,7 +49,9 @@ import dev.kordon.operator.OperatorSignIn;
 import dev.kordon.operator.Operators;
 import dev.kordon.ops.Metrics;
 import dev.kordon.render.Templates;
+import dev.kordon.simswap.SimSwapCheck;
 import dev.kordon.simswap.SwapEvents;
+import dev.kordon.simswap.SwapMarks;
 import dev.kordon.step.PasskeyStepFlow;
 import dev.kordon.step.SecondStepFlow;
 import dev.kordon.step.SecurityFlow;
@@ -80,6 +83,7 @@ public final class Wiring {
     private final Templates templates;
     private final Audit audit;
     private final SmsCodes smsCodes;
+    private final SimSwapCheck simSwap;
     private final Subscribers subscribers;
     private final Grants grants;
     private final Guards guards;
@@ -106,6 +110,7 @@ public final class Wiring {
         db = new Database(clients.pg(), config.pg().queryTimeout());
         audit = new Audit(db, clients.metrics());
         smsCodes = new SmsCodes(redis, secrets, config.smsCode(), config.limits(), clients.metrics());
+        simSwap = SimSwapCheck.create(vertx, config.simSwap(), new SwapMarks(redis, secrets), redis, clients.metrics());
         subscribers = new Subscribers(new LoginParser(config, phones), new AccountRepository(db));
         VerifiedTokens verified = VerifiedTokens.start(vertx, config.redis(), redis, verifyCache);
         // An epoch outlives whatever it ends: an access token (with the leeway) or a browser session.
@@ -157,7 +162,7 @@ public final class Wiring {
     Flows flows(Credentials credentials) {
         return new Flows(
                 new PasswordLoginFlow(subscribers, credentials, guards, signIn, audit),
-                new SmsLoginFlow(subscribers, smsCodes, guards.throttles(), notices, signIn),
+                new SmsLoginFlow(subscribers, new SmsGuards(smsCodes, guards.throttles(), simSwap), notices, signIn),
                 new RecoveryFlow(subscribers, guards.temps(), guards.throttles(), notices, signIn),
                 new PasswordChangeFlow(sessions, subscribers.accounts(), credentials, guards, notices),
                 sessions,
@@ -242,6 +247,11 @@ public final class Wiring {
 
     public BrowserSessions browserSessions() {
         return grants.browser();
+    }
+
+    /** The SIM swap check before SMS codes, its settings and the marks of swapped numbers. */
+    public SimSwapCheck simSwap() {
+        return simSwap;
     }
 
     public Throttles throttles() {

@@ -35,6 +35,9 @@ public final class Audit {
     public static final String LOGIN_THROTTLED = "login.throttled";
     public static final String LOGIN_LOCKED = "login.locked";
     public static final String CODE_SENT = "sms_code.sent";
+    /** The SIM swap check refused an SMS code, or could not answer (detail: outcome, refused). */
+    public static final String SMS_SIM_SWAP = "sms.sim_swap";
+
     public static final String SEND_THROTTLED = "send.throttled";
     public static final String RECOVERY = "recovery.requested";
     public static final String PASSWORD_CHANGED = "password.changed";

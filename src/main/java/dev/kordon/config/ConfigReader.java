@@ -26,7 +26,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -215,18 +214,15 @@ final class ConfigReader {
                 ProxyRoutesReader.proxy(c),
                 mfa(c),
                 c.entries("oidc.clients"),
+                SimSwapReader.read(c),
                 simSwapEvents(c));
     }
 
     /** The event endpoint's secret is read once, here, at start; the error names the file, never its content. */
     private static SimSwapEvents simSwapEvents(ConfigTree c) {
-        Duration maxAge = c.positiveDuration("sim-swap.max-age");
-        if (maxAge.toHours() < 1 || maxAge.toHours() > 2400 || maxAge.toMinutes() % 60 != 0) {
-            throw c.error("sim-swap.max-age", "whole hours from 1h to 2400h (CAMARA's maxAge)");
-        }
         String file = c.string("sim-swap.events.secret-file");
         if (file.isEmpty()) {
-            return new SimSwapEvents(new byte[0], maxAge);
+            return new SimSwapEvents(new byte[0]);
         }
         String secret;
         try {
@@ -237,7 +233,7 @@ final class ConfigReader {
         if (secret.length() < 24) {
             throw c.error("sim-swap.events.secret-file", "a file holding a secret of at least 24 characters");
         }
-        return new SimSwapEvents(secret.getBytes(StandardCharsets.UTF_8), maxAge);
+        return new SimSwapEvents(secret.getBytes(StandardCharsets.UTF_8));
     }
 
     private static Mfa mfa(ConfigTree c) {

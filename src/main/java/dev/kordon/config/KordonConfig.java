@@ -41,6 +41,7 @@ public record KordonConfig(
         Proxy proxy,
         Mfa mfa,
         List<Map<String, Object>> oidcClients,
+        SimSwap simSwap,
         SimSwapEvents simSwapEvents) {
 
     public enum LoginKind {
@@ -164,11 +165,33 @@ public record KordonConfig(
     public record Mfa(List<String> requiredRoles, Duration stepTtl, int stepTries, String issuerName) {}
 
     /**
-     * The network's SIM swap events ({@code sim-swap.events.*}): {@code secret}, the bearer secret of
-     * the event endpoint as read from its file, empty when the endpoint is off; {@code maxAge}
-     * ({@code sim-swap.max-age}), how long after a swap sign-in by SMS code stays refused.
+     * The CAMARA SIM Swap check before every SMS code; {@code url} empty: no check. The client
+     * authenticates with the secret in {@code clientSecretFile} or, with {@code privateKeyFile}, a
+     * private_key_jwt assertion. {@code allowOnError}: what an unanswered check means.
      */
-    public record SimSwapEvents(byte[] secret, Duration maxAge) {
+    public record SimSwap(
+            String url,
+            String tokenUrl,
+            String clientId,
+            Path clientSecretFile,
+            Path privateKeyFile,
+            Duration maxAge,
+            Duration timeout,
+            Duration cacheTtl,
+            boolean allowOnError,
+            int breakerFailures,
+            Duration breakerReset) {
+        public boolean on() {
+            return !url.isEmpty();
+        }
+    }
+
+    /**
+     * The network's SIM swap events ({@code sim-swap.events.*}): {@code secret}, the bearer secret of
+     * the event endpoint as read from its file, empty when the endpoint is off. How long a swap
+     * refuses SMS sign-in is the check's {@link SimSwap#maxAge}.
+     */
+    public record SimSwapEvents(byte[] secret) {
         public boolean on() {
             return secret.length > 0;
         }

@@ -103,17 +103,39 @@ public final class Letters {
      * The network said the SIM of the account's number was swapped: the organisation hears that every
      * sign-in ended and that SMS sign-in is refused for {@code refused} (sim-swap.max-age).
      */
-    public JsonObject simSwapMail(Account account, java.time.Duration refused) throws Exception {
-        Map<String, Object> model = model(account, "mail.sim-swap.subject");
+    public JsonObject simSwapEventMail(Account account, java.time.Duration refused) throws Exception {
+        Map<String, Object> model = model(account, "mail.sim-swap-event.subject");
         model.put(
                 "changed",
                 text(
-                        "mail.sim-swap.done",
+                        "mail.sim-swap-event.done",
                         model.get("loginLabel"),
                         model.get("loginShown"),
                         ZonedDateTime.now(MINSK).format(WHEN),
                         Lifetime.of(refused, Lifetime.Form.GENITIVE, LANG)));
         return mail(account.email(), "mail/changed", model);
+    }
+
+    /**
+     * SMS sign-in refused before any code was made: the SIM was swapped lately, or ({@code
+     * unavailable}) no one could say whether it was. The organisation hears of it by mail.
+     */
+    public JsonObject simSwapMail(Account account, boolean unavailable) throws Exception {
+        String what = unavailable ? "mail.sim-swap.unavailable" : "mail.sim-swap";
+        Map<String, Object> model = model(account, what + ".subject");
+        model.put(
+                "changed",
+                text(
+                        what,
+                        model.get("loginLabel"),
+                        model.get("loginShown"),
+                        ZonedDateTime.now(MINSK).format(WHEN)));
+        return mail(account.email(), "mail/changed", model);
+    }
+
+    /** The SMS that goes instead of a code: no code in it, only why and what to do. */
+    public JsonObject simSwapSms(String phone, boolean unavailable) {
+        return sms(phone, text(unavailable ? "sms.sim-swap.unavailable" : "sms.sim-swap"));
     }
 
     public JsonObject codeSms(String phone, String code) {

@@ -16,10 +16,16 @@ import dev.kordon.guard.Throttles;
 import dev.kordon.problem.Failure;
 import dev.kordon.problem.FlowException;
 import dev.kordon.problem.Text;
+import dev.kordon.simswap.SimSwapCheck;
+import dev.kordon.simswap.SwapVerdict;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * «По SMS»: «Выслать код подтверждения», then «SMS код». The code is for one visit: the tokens
@@ -27,20 +33,27 @@ import java.util.Map;
  * same whether or not the number has an account; only an account's number gets an SMS.
  */
 public final class SmsLoginFlow {
+    private static final Logger LOG = LoggerFactory.getLogger(SmsLoginFlow.class);
+
     private final LoginParser logins;
     private final AccountRepository accounts;
     private final SmsCodes codes;
     private final Outbox outbox;
     private final Letters letters;
     private final Throttles throttles;
+    private final SimSwapCheck swaps;
     private final SignIn signIn;
     private final Audit audit;
 
-    public SmsLoginFlow(Subscribers subscribers, SmsCodes codes, Throttles throttles, Notices notices, SignIn signIn) {
+    /** What a decided request leaves for after its answer: whose code, whether it may go out, its place. */
+    private record Decided(Account account, boolean send, String place) {}
+
+    public SmsLoginFlow(Subscribers subscribers, SmsGuards guards, Notices notices, SignIn signIn) {
         this.logins = subscribers.logins();
         this.accounts = subscribers.accounts();
-        this.codes = codes;
-        this.throttles = throttles;
+        this.codes = guards.codes();
+        this.throttles = guards.throttles();
+        this.swaps = guards.swaps();
         this.outbox = notices.outbox();
         this.letters = notices.letters();
         this.audit = notices.audit();
@@ -53,46 +66,111 @@ public final class SmsLoginFlow {
         if (!errors.isEmpty()) {
             return Future.failedFuture(FlowException.invalid(errors));
         }
-        // The IP's cap, then the number's own (in codes.issue), then the global SMS budget: only a
+        // The IP's cap, then the number's own (in codes.reserve), then the global SMS budget: only a
         // message that goes out spends it; every other request only looks at it, so the answer
         // depends on the budget alone, never on whether the number has an account.
         Spent spent = new Spent();
-        return spent.settle(spent.counted(throttles.sendFromIp(ip), () -> throttles.sendFromIpAbandoned(ip))
+        Future<Decided> decided = spent.settle(spent.counted(
+                                throttles.sendFromIp(ip), () -> throttles.sendFromIpAbandoned(ip))
                         .compose(v -> accounts.find(category, login))
-                        .compose(found -> codes.issue(category, login).compose(code -> {
-                            // A code that will not go out is taken back, and with it the number's counts.
-                            spent.add(() -> codes.withdraw(category, login, code));
+                        .compose(found -> codes.reserve(category, login).compose(place -> {
+                            // A place whose code will not go out is taken back, and with it the number's counts.
+                            spent.add(() -> codes.withdraw(category, login, place));
                             Account a = found.orElse(null);
                             // mfa.required-roles never sign in by SMS code: no code goes out, the answer is the same.
                             boolean send = signIn.eligible(a) && !signIn.stepRequiredFor(a);
                             return (send
                                             ? spent.counted(throttles.smsBudget(), throttles::smsBudgetAbandoned)
                                             : throttles.smsBudgetOpen())
-                                    .recover(err -> codes.withdraw(category, login, code)
+                                    .recover(err -> codes.withdraw(category, login, place)
                                             .transform(x -> Future.<Void>failedFuture(err)))
-                                    .compose(v -> {
-                                        audit.record(
-                                                Audit.CODE_SENT,
-                                                a == null ? null : a.id(),
-                                                category,
-                                                login,
-                                                ip,
-                                                new JsonObject().put("sent", send));
-                                        if (!send) {
-                                            return Future.<Void>succeededFuture();
-                                        }
-                                        try {
-                                            return outbox.enqueue(letters.codeSms(a.login(), code))
-                                                    .<Void>mapEmpty();
-                                        } catch (Exception e) {
-                                            return Future.<Void>failedFuture(e);
-                                        }
-                                    });
+                                    .map(v -> new Decided(a, send, place));
                         })))
-                .onFailure(err -> sendThrottled(audit, err, category, login, ip, "sms_code"))
-                .map(v -> new CodeSent(
-                        codes.config().ttl().toSeconds(),
-                        codes.config().resendAfter().toSeconds()));
+                .onFailure(err -> sendThrottled(audit, err, category, login, ip, "sms_code"));
+        // The answer is decided. The SIM swap check and what goes out come after it, so how long the
+        // answer takes says nothing of the number: swapped, not swapped or without an account.
+        decided.onSuccess(d -> afterAnswer(() -> deliver(category, login, ip, d)));
+        return decided.map(d -> new CodeSent(
+                codes.config().ttl().toSeconds(), codes.config().resendAfter().toSeconds()));
+    }
+
+    private static void afterAnswer(Runnable work) {
+        Context context = Vertx.currentContext();
+        if (context != null) {
+            context.runOnContext(v -> work.run());
+        } else {
+            work.run();
+        }
+    }
+
+    private void deliver(String category, String login, String ip, Decided d) {
+        Account a = d.account();
+        if (!d.send()) {
+            codeSent(category, login, ip, a, new JsonObject().put("sent", false));
+            return;
+        }
+        swaps.verdict(login)
+                .compose(v -> {
+                    if (v.refused()) {
+                        return refuse(category, login, ip, a, v);
+                    }
+                    if (v.unanswered()) {
+                        // sim-swap.on-error: allow: the code goes out, and the trail says no one checked.
+                        swapAudit(category, login, ip, a, v);
+                    }
+                    return codes.arm(category, login, d.place()).compose(code -> {
+                        codeSent(category, login, ip, a, new JsonObject().put("sent", code != null));
+                        if (code == null) {
+                            // A newer request took the place: its own answer covers the number.
+                            throttles.smsBudgetAbandoned();
+                            return Future.<Void>succeededFuture();
+                        }
+                        return outbox.enqueue(letters.codeSms(a.login(), code)).<Void>mapEmpty();
+                    });
+                })
+                .onFailure(err -> {
+                    // After the answer nothing is told to the client; nothing that did not go out stays counted.
+                    LOG.warn("SMS code not sent after its answer: {}", err.getMessage());
+                    throttles.smsBudgetAbandoned();
+                    codes.kill(category, login);
+                });
+    }
+
+    /**
+     * No code for the number: the SIM was swapped lately, or (sim-swap.on-error: deny) no one could
+     * say. The reserved place and any older code die, the budget is given back, and the owner and the
+     * organisation are told why, without a code.
+     */
+    private Future<Void> refuse(String category, String login, String ip, Account a, SwapVerdict v) {
+        boolean unavailable = v.action() == SwapVerdict.Action.UNAVAILABLE;
+        throttles.smsBudgetAbandoned();
+        swapAudit(category, login, ip, a, v);
+        codeSent(category, login, ip, a, new JsonObject().put("sent", false).put("reason", "sim_swap"));
+        return codes.kill(category, login)
+                .compose(x -> outbox.enqueue(letters.simSwapSms(a.login(), unavailable)))
+                .compose(x -> {
+                    if (a.email() == null || a.email().isBlank()) {
+                        return Future.<Void>succeededFuture();
+                    }
+                    try {
+                        return outbox.enqueue(letters.simSwapMail(a, unavailable))
+                                .<Void>mapEmpty();
+                    } catch (Exception e) {
+                        return Future.<Void>failedFuture(e);
+                    }
+                });
+    }
+
+    private void codeSent(String category, String login, String ip, Account a, JsonObject detail) {
+        audit.record(Audit.CODE_SENT, a == null ? null : a.id(), category, login, ip, detail);
+    }
+
+    private void swapAudit(String category, String login, String ip, Account a, SwapVerdict v) {
+        JsonObject detail = new JsonObject().put("outcome", v.outcome()).put("refused", v.refused());
+        if (v.reason() != null) {
+            detail.put("reason", v.reason());
+        }
+        audit.record(Audit.SMS_SIM_SWAP, a.id(), category, login, ip, detail);
     }
 
     public Future<Answer> login(String category, String rawLogin, String code, String ip) {
@@ -115,6 +193,22 @@ public final class SmsLoginFlow {
             Spent spent = new Spent();
             spent.add(() -> throttles.ipAttemptAbandoned(ip));
             return spent.settle(accounts.find(category, login)
+                    .compose(found -> swaps.marks().marked(login).compose(marked -> {
+                        if (!marked) {
+                            return Future.succeededFuture(found);
+                        }
+                        // The SIM was swapped since the code went out: the code dies with the news.
+                        audit.record(
+                                Audit.LOGIN_FAILURE,
+                                found.map(Account::id).orElse(null),
+                                category,
+                                login,
+                                ip,
+                                new JsonObject().put("method", "sms").put("reason", "sim_swap"));
+                        return codes.kill(category, login)
+                                .transform(x -> Future.<java.util.Optional<Account>>failedFuture(
+                                        new FlowException(Failure.INVALID_CREDENTIALS)));
+                    }))
                     .compose(found -> codes.check(category, login, code.strip()).compose(result -> {
                         if (result != SmsCodes.Check.RIGHT) {
                             audit.record(

@@ -52,11 +52,43 @@ public final class SmsCodes {
     /** A new code for the login, or 429 with the wait; the caller sends it (or not, for no account). */
     public Future<String> issue(String category, String login) {
         String code = String.format("%06d", random.nextInt(1_000_000));
+        return store(category, login, hash(category, login, code)).map(code);
+    }
+
+    /**
+     * The number's caps and resend gate counted, and a place for its code kept under a hash no code
+     * has (of 16 random bytes, not 6 digits): the answer can be given before anything decides
+     * whether a code goes out ({@link #arm}). The place's hash, or 429 with the wait.
+     */
+    public Future<String> reserve(String category, String login) {
+        byte[] nothing = new byte[16];
+        random.nextBytes(nothing);
+        String place = hash(category, login, java.util.HexFormat.of().formatHex(nothing));
+        return store(category, login, place).map(place);
+    }
+
+    /** A new code in the reserved place; null when the place is gone (a newer request, its life over). */
+    public Future<String> arm(String category, String login, String place) {
+        String code = String.format("%06d", random.nextInt(1_000_000));
+        return redis.eval(
+                        Scripts.SMS_ARM,
+                        List.of(redis.keys().smsCode(category, login)),
+                        List.of(place, hash(category, login, code)))
+                .map(r -> r.toInteger() == 1 ? code : null);
+    }
+
+    /** The number's live code, or reserved place, dies at once (its SIM was swapped); its caps stay counted. */
+    public Future<Void> kill(String category, String login) {
+        return redis.send(io.vertx.redis.client.Command.DEL, redis.keys().smsCode(category, login))
+                .mapEmpty();
+    }
+
+    private Future<Void> store(String category, String login, String hash) {
         return redis.eval(
                         Scripts.SMS_ISSUE,
                         issueKeys(category, login),
                         List.of(
-                                hash(category, login, code),
+                                hash,
                                 ms(config.ttl()),
                                 ms(config.resendAfter()),
                                 Integer.toString(config.perHour()),
@@ -66,7 +98,7 @@ public final class SmsCodes {
                 .compose(r -> {
                     long outcome = r.get(0).toLong();
                     if (outcome == 1) {
-                        return Future.succeededFuture(code);
+                        return Future.<Void>succeededFuture();
                     }
                     ThrottleKind kind = outcome == -1
                             ? ThrottleKind.SMS_RESEND
@@ -77,9 +109,12 @@ public final class SmsCodes {
                 });
     }
 
-    /** Takes back an issued code that will not be sent; the number's resend gate and counts are given back. */
-    public Future<Void> withdraw(String category, String login, String code) {
-        return redis.eval(Scripts.SMS_WITHDRAW, issueKeys(category, login), List.of(hash(category, login, code)))
+    /**
+     * Takes back a reserved place ({@code place}, its hash) whose code will not be sent; the number's
+     * resend gate and counts are given back.
+     */
+    public Future<Void> withdraw(String category, String login, String place) {
+        return redis.eval(Scripts.SMS_WITHDRAW, issueKeys(category, login), List.of(place))
                 .mapEmpty();
     }
 

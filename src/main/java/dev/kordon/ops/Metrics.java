@@ -38,7 +38,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *       and {@code kordon_hash_queue_capacity}: jobs waiting for a thread, and how many may;</li>
  *   <li>{@code kordon_outbox_deliveries_total{kind,outcome}}: delivery attempts;
  *       {@code kordon_outbox_pending} and {@code kordon_outbox_lag_seconds}: messages not yet
- *       delivered and the age of the oldest (the one stream of all instances, as each sees it).</li>
+ *       delivered and the age of the oldest (the one stream of all instances, as each sees it);</li>
+ *   <li>{@code kordon_sim_swap_checks_total{outcome}}, {@code kordon_sim_swap_check_seconds},
+ *       {@code kordon_sim_swap_breaker_open}: the SIM swap check before SMS codes.</li>
  * </ul>
  * Labels are closed sets (kinds, outcomes, events), never a login, an address or an account.
  * Every series a dashboard or an alert reads is registered at zero up front, so a rate over it
@@ -238,6 +240,51 @@ public final class Metrics {
                 .description(description)
                 .serviceLevelObjectives(HASH_BUCKETS)
                 .register(registry);
+    }
+
+    // ---- the SIM swap check
+
+    /**
+     * The SIM swap check, its meters registered at zero: checks by outcome, the service's latency,
+     * and whether the breaker is open (not closed: open or trying one check) now.
+     */
+    public SwapMeter simSwap(Collection<String> outcomes, java.util.function.BooleanSupplier breakerOpen) {
+        Map<String, Counter> checks = new java.util.HashMap<>();
+        for (String outcome : outcomes) {
+            checks.put(
+                    outcome,
+                    Counter.builder("kordon_sim_swap_checks")
+                            .description("SIM swap checks before an SMS code, by outcome")
+                            .tag("outcome", outcome)
+                            .register(registry));
+        }
+        Timer latency = Timer.builder("kordon_sim_swap_check")
+                .description("time of one call to the SIM swap service, the token request included")
+                .serviceLevelObjectives(HASH_BUCKETS)
+                .register(registry);
+        Gauge.builder("kordon_sim_swap_breaker_open", breakerOpen, b -> b.getAsBoolean() ? 1 : 0)
+                .strongReference(true)
+                .description(
+                        "1 while the SIM swap service's breaker is not closed: checks are answered by sim-swap.on-error")
+                .register(registry);
+        return new SwapMeter() {
+            @Override
+            public void check(String outcome) {
+                checks.get(outcome).increment();
+            }
+
+            @Override
+            public void called(long nanos) {
+                latency.record(nanos, TimeUnit.NANOSECONDS);
+            }
+        };
+    }
+
+    /** What the SIM swap check reports. */
+    public interface SwapMeter {
+        void check(String outcome);
+
+        void called(long nanos);
     }
 
     // ---- the outbox

@@ -162,7 +162,7 @@ public final class SwapEvents {
             }
             try {
                 return told.outbox()
-                        .enqueue(told.letters().simSwapMail(a, parts.maxAge()))
+                        .enqueue(told.letters().simSwapEventMail(a, parts.maxAge()))
                         .mapEmpty();
             } catch (Exception e) {
                 return Future.failedFuture(e);

@@ -22,6 +22,9 @@ public final class Scripts {
     /** Builds family keys itself, from {@link Keys#familyPrefix} passed as ARGV[1]. */
     public static final LuaScript REVOKE_ALL = LuaScript.load("revoke_all.lua");
 
+    /** A reserved SMS code's place given its code, once the check before it let it go out. */
+    public static final LuaScript SMS_ARM = LuaScript.load("sms_arm.lua");
+
     public static final LuaScript SMS_CHECK = LuaScript.load("sms_check.lua");
     public static final LuaScript SMS_ISSUE = LuaScript.load("sms_issue.lua");
     public static final LuaScript SMS_WITHDRAW = LuaScript.load("sms_withdraw.lua");
