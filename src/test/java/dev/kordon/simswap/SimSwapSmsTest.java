@@ -39,7 +39,9 @@ class SimSwapSmsTest {
     static void up() {
         stub = new CamaraStub();
         sms = new SmsProviderStub();
-        rig = SimSwapCheckTest.rig(stub, Map.of("sim-swap.breaker.failures", 1000))
+        // A deadline far above the stub's slow mode: these tests are about what is sent and when the
+        // answer comes, not about the deadline (SimSwapCheckTest's), which a loaded machine could miss.
+        rig = SimSwapCheckTest.rig(stub, Map.of("sim-swap.breaker.failures", 1000, "sim-swap.timeout", "10s"))
                 .set("sms.provider", "http")
                 .set("sms.http.url", sms.url())
                 .set("sms-code.resend-after", "0s")
