@@ -6,14 +6,12 @@ import dev.kordon.mfa.Totp;
 import dev.kordon.support.Browser;
 import dev.kordon.support.LogCapture;
 import dev.kordon.support.Rig;
+import dev.kordon.support.SecondStepBrowserRig;
 import dev.kordon.support.SecondSteps;
-import dev.kordon.support.TestServers;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,26 +30,12 @@ import org.openqa.selenium.virtualauthenticator.VirtualAuthenticatorOptions;
  * takes no IP address for an rp id, so the browser and Kordon's public address are
  * http://localhost (a secure context without TLS).
  */
-class PasskeyBrowserTest {
-    static Rig rig;
-    static String base;
-    static final String PORTAL = SecondSteps.PORTAL;
-    Browser b;
+class PasskeyBrowserTest extends SecondStepBrowserRig {
     VirtualAuthenticator authenticator;
 
     @BeforeAll
     static void up() {
-        Browser.requireChromium();
-        int port = TestServers.freePort();
-        base = "http://localhost:" + port;
-        rig = SecondSteps.forBrowser(base, port).set("jwt.issuer", base).start();
-    }
-
-    @AfterAll
-    static void down() {
-        if (rig != null) {
-            rig.close();
-        }
+        start("localhost", builder -> builder.set("jwt.issuer", base));
     }
 
     @BeforeEach
@@ -64,11 +48,6 @@ class PasskeyBrowserTest {
                         .setHasResidentKey(true)
                         .setHasUserVerification(true)
                         .setIsUserVerified(true));
-    }
-
-    @AfterEach
-    void closeBrowser() {
-        b.close();
     }
 
     @Test
@@ -123,10 +102,6 @@ class PasskeyBrowserTest {
                 new JsonObject().put("step_token", fresh).put("passkey", new JsonObject(assertion)));
         assertThat(replay.statusCode()).isEqualTo(401);
         assertThat(replay.bodyAsJsonObject().getString("code")).isEqualTo("invalid_credentials");
-    }
-
-    private void passwordSignIn(String nine, String password) {
-        SecondSteps.passwordSignIn(b, nine, password);
     }
 
     private void waitFor(String css) {

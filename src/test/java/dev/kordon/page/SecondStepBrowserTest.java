@@ -5,12 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.kordon.support.Browser;
 import dev.kordon.support.LogCapture;
 import dev.kordon.support.Rig;
+import dev.kordon.support.SecondStepBrowserRig;
 import dev.kordon.support.SecondSteps;
-import dev.kordon.support.TestServers;
 import io.vertx.core.http.HttpMethod;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,25 +19,10 @@ import org.openqa.selenium.Cookie;
  * enrols an authenticator app from the page's own key, then signs in with a code from it, and with a
  * recovery code once and not twice; a subscriber still goes straight in.
  */
-class SecondStepBrowserTest {
-    static Rig rig;
-    static String base;
-    static final String PORTAL = SecondSteps.PORTAL;
-    Browser b;
-
+class SecondStepBrowserTest extends SecondStepBrowserRig {
     @BeforeAll
     static void up() {
-        Browser.requireChromium();
-        int port = TestServers.freePort();
-        base = "http://127.0.0.1:" + port;
-        rig = SecondSteps.forBrowser(base, port).start();
-    }
-
-    @AfterAll
-    static void down() {
-        if (rig != null) {
-            rig.close();
-        }
+        start("127.0.0.1", builder -> builder);
     }
 
     @BeforeEach
@@ -47,18 +30,9 @@ class SecondStepBrowserTest {
         b = Browser.open(base, false, "ru");
     }
 
-    @AfterEach
-    void closeBrowser() {
-        b.close();
-    }
-
     /** An account of {@code role} with {@code password}, the role set through the admin API. */
     static void account(String phone, String password, String role) {
         new SecondSteps(rig, password).account(phone, "org@example.by", role);
-    }
-
-    private void passwordSignIn(String nine, String password) {
-        SecondSteps.passwordSignIn(b, nine, password);
     }
 
     /** The session cookie the browser holds lets /auth/verify through. */

@@ -23,9 +23,6 @@ import org.openqa.selenium.WebElement;
  * in Chromium, the password form and the app's enrolment page.
  */
 public final class SecondSteps {
-    /** Where a browser signed in is sent: an address of Kordon's own that answers without a session. */
-    public static final String PORTAL = "/health/live";
-
     private final Rig rig;
     private final String password;
 
@@ -117,15 +114,6 @@ public final class SecondSteps {
                         .put("cat", account.category())
                         .put("role", account.role())
                         .put("amr", new JsonArray(amr))));
-    }
-
-    /** Kordon for a browser at {@code base} (plain HTTP), the portal at {@link #PORTAL}: administrators take the second step. */
-    public static Rig.Builder forBrowser(String base, int port) {
-        return Rig.builder()
-                .set("http.port", port)
-                .set("cookie.secure", false)
-                .set("portal.url", base + PORTAL)
-                .set("mfa.required-roles", List.of("administrator"));
     }
 
     /** The sign-in page's password form sent from a browser signed out (none of Kordon's cookies). */
