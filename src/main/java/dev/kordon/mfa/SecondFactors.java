@@ -29,10 +29,12 @@ public final class SecondFactors {
 
     private final Database db;
     private final Secrets secrets;
+    private final RecoveryCodeStore recoveryCodes;
 
     public SecondFactors(Database db, Secrets secrets) {
         this.db = db;
         this.secrets = secrets;
+        this.recoveryCodes = new RecoveryCodeStore(db, secrets, RECOVERY, "mfa_recovery_codes", "account_id");
     }
 
     /** Starts (or starts again) an enrolment: the new secret, unconfirmed, replacing an unconfirmed one. */
@@ -79,20 +81,7 @@ public final class SecondFactors {
 
     /** A new set of recovery codes for the account, replacing any it had; the codes, to be shown once. */
     public Future<List<String>> newRecoveryCodes(UUID account) {
-        List<String> codes = RecoveryCodes.generate();
-        List<Tuple> rows = new ArrayList<>();
-        for (String code : codes) {
-            rows.add(
-                    Tuple.of(account, secrets.keyedHash(RECOVERY, account.toString(), RecoveryCodes.normalized(code))));
-        }
-        return db.withinTransaction(db.pool()
-                        .withTransaction(
-                                conn -> conn.preparedQuery("DELETE FROM mfa_recovery_codes WHERE account_id = $1")
-                                        .execute(Tuple.of(account))
-                                        .compose(v -> conn.preparedQuery(
-                                                        "INSERT INTO mfa_recovery_codes (account_id, code_hash) VALUES ($1, $2)")
-                                                .executeBatch(rows))))
-                .map(v -> codes);
+        return recoveryCodes.renew(account);
     }
 
     /**
@@ -100,17 +89,7 @@ public final class SecondFactors {
      * typed code is compared under every key of {@code secrets.keys}.
      */
     public Future<Boolean> spendRecoveryCode(UUID account, String typed) {
-        String code = RecoveryCodes.normalized(typed);
-        if (code == null) {
-            return Future.succeededFuture(false);
-        }
-        String[] hashes =
-                secrets.keyedHashes(RECOVERY, account.toString(), code).toArray(String[]::new);
-        return db.within(db.pool()
-                        .preparedQuery("UPDATE mfa_recovery_codes SET used_at = now() WHERE account_id = $1"
-                                + " AND code_hash = ANY($2) AND used_at IS NULL")
-                        .execute(Tuple.tuple().addValue(account).addArrayOfString(hashes)))
-                .map(rows -> rows.rowCount() == 1);
+        return recoveryCodes.spend(account, typed);
     }
 
     /** What the account has, for the sign-in's decision and the operator's view. */

@@ -1,7 +1,7 @@
 package dev.kordon.operator;
 
 import dev.kordon.guard.Secrets;
-import dev.kordon.mfa.RecoveryCodes;
+import dev.kordon.mfa.RecoveryCodeStore;
 import dev.kordon.mfa.SealedSecrets;
 import dev.kordon.mfa.SecondFactors;
 import dev.kordon.mfa.Totp;
@@ -42,10 +42,12 @@ public final class Operators {
 
     private final Database db;
     private final Secrets secrets;
+    private final RecoveryCodeStore recoveryCodes;
 
     public Operators(Database db, Secrets secrets) {
         this.db = db;
         this.secrets = secrets;
+        this.recoveryCodes = new RecoveryCodeStore(db, secrets, RECOVERY, "operator_recovery_codes", "operator_id");
     }
 
     /** A new operator with a temporary password to change at the first sign-in; false when the name is taken. */
@@ -165,33 +167,12 @@ public final class Operators {
 
     /** A new set of recovery codes replacing any; the codes, to be shown once. */
     public Future<List<String>> newRecoveryCodes(UUID id) {
-        List<String> codes = RecoveryCodes.generate();
-        List<Tuple> rows = new ArrayList<>();
-        for (String code : codes) {
-            rows.add(Tuple.of(id, secrets.keyedHash(RECOVERY, id.toString(), RecoveryCodes.normalized(code))));
-        }
-        return db.withinTransaction(db.pool()
-                        .withTransaction(
-                                conn -> conn.preparedQuery("DELETE FROM operator_recovery_codes WHERE operator_id = $1")
-                                        .execute(Tuple.of(id))
-                                        .compose(v -> conn.preparedQuery(
-                                                        "INSERT INTO operator_recovery_codes (operator_id, code_hash) VALUES ($1, $2)")
-                                                .executeBatch(rows))))
-                .map(v -> codes);
+        return recoveryCodes.renew(id);
     }
 
     /** True for exactly one use of a recovery code the operator holds, unused. */
     public Future<Boolean> spendRecoveryCode(UUID id, String typed) {
-        String code = RecoveryCodes.normalized(typed);
-        if (code == null) {
-            return Future.succeededFuture(false);
-        }
-        String[] hashes = secrets.keyedHashes(RECOVERY, id.toString(), code).toArray(String[]::new);
-        return db.within(db.pool()
-                        .preparedQuery("UPDATE operator_recovery_codes SET used_at = now() WHERE operator_id = $1"
-                                + " AND code_hash = ANY($2) AND used_at IS NULL")
-                        .execute(Tuple.tuple().addValue(id).addArrayOfString(hashes)))
-                .map(rows -> rows.rowCount() == 1);
+        return recoveryCodes.spend(id, typed);
     }
 
     /**

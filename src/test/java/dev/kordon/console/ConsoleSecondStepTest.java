@@ -8,51 +8,27 @@ import dev.kordon.support.ConsoleDesk;
 import dev.kordon.support.LogCapture;
 import dev.kordon.support.Mailbox;
 import dev.kordon.support.Rig;
+import dev.kordon.support.SecondStepRig;
+import dev.kordon.support.SecondSteps;
 import dev.kordon.support.TestServers;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.time.OffsetDateTime;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * The operator console's view of an account's second step and its reset: asked again before it is
  * done, audited, mailed, and the person enrols again at the next sign-in.
  */
-class ConsoleSecondStepTest {
+class ConsoleSecondStepTest extends SecondStepRig {
     static final String PHONE = "+375297800001";
     static final String PASSWORD = LogCapture.secret("Console-Second-Step-1");
-    static Rig rig;
-
-    @BeforeAll
-    static void up() {
-        rig = Rig.builder().set("mfa.required-roles", List.of("administrator")).start();
-    }
-
-    @AfterAll
-    static void down() {
-        rig.close();
-    }
 
     @Test
     void anOperatorSeesTheMethodsResetsThemAfterConfirmingAndThePersonEnrolsAgain() {
-        Account a = rig.account("mobile", PHONE, Rig.TARIFF, "active", PASSWORD, "org-mfa@example.by");
-        assertThat(rig.admin(
-                                HttpMethod.PUT,
-                                "/admin/v1/accounts/mobile/" + PHONE,
-                                new JsonObject()
-                                        .put("tariff", Rig.TARIFF)
-                                        .put("email", "org-mfa@example.by")
-                                        .put("role", "administrator")
-                                        .put("status", "active"),
-                                Rig.ADMIN_TOKEN)
-                        .statusCode())
-                .isEqualTo(200);
+        Account a = new SecondSteps(rig, PASSWORD).administrator(PHONE, "org-mfa@example.by");
         SecondFactors factors = ConsoleVisitor.enrolApp(rig, a);
 
         ConsoleDesk desk = new ConsoleDesk(rig).signIn();

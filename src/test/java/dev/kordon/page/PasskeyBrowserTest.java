@@ -6,20 +6,17 @@ import dev.kordon.mfa.Totp;
 import dev.kordon.support.Browser;
 import dev.kordon.support.LogCapture;
 import dev.kordon.support.Rig;
-import dev.kordon.support.TestServers;
+import dev.kordon.support.SecondStepBrowserRig;
+import dev.kordon.support.SecondSteps;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.time.Duration;
-import org.bouncycastle.util.encoders.Base32;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.Cookie;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.Keys;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.openqa.selenium.virtualauthenticator.HasVirtualAuthenticator;
 import org.openqa.selenium.virtualauthenticator.VirtualAuthenticator;
@@ -33,26 +30,12 @@ import org.openqa.selenium.virtualauthenticator.VirtualAuthenticatorOptions;
  * takes no IP address for an rp id, so the browser and Kordon's public address are
  * http://localhost (a secure context without TLS).
  */
-class PasskeyBrowserTest {
-    static Rig rig;
-    static String base;
-    static final String PORTAL = "/health/live";
-    Browser b;
+class PasskeyBrowserTest extends SecondStepBrowserRig {
     VirtualAuthenticator authenticator;
 
     @BeforeAll
     static void up() {
-        Browser.requireChromium();
-        int port = TestServers.freePort();
-        base = "http://localhost:" + port;
-        rig = SecondStepBrowserTest.steps(base, port).set("jwt.issuer", base).start();
-    }
-
-    @AfterAll
-    static void down() {
-        if (rig != null) {
-            rig.close();
-        }
+        start("localhost", builder -> builder.set("jwt.issuer", base));
     }
 
     @BeforeEach
@@ -67,23 +50,16 @@ class PasskeyBrowserTest {
                         .setIsUserVerified(true));
     }
 
-    @AfterEach
-    void closeBrowser() {
-        b.close();
-    }
-
     @Test
     void anAdministratorAddsAPasskeyAndSignsInWithItAndItsAssertionCannotBeReplayed() {
         String password = LogCapture.secret("Passkey-Browser-1");
-        SecondStepBrowserTest.account(rig, "+375294300001", password, "administrator");
+        new SecondSteps(rig, password).administrator("+375294300001", "org@example.by");
 
         // The first sign-in: the app from its key, then the recovery codes, which lead on to «Безопасность».
         passwordSignIn("294300001", password);
         b.waitForPath("/login/enrol");
-        byte[] secret = Base32.decode(b.text("#secret").replace(" ", ""));
-        b.type("#code", Totp.code(secret, Totp.step(System.currentTimeMillis() / 1000), Totp.DIGITS));
-        b.press("Подключить");
-        assertThat(b.text("h1")).isEqualTo("Коды восстановления");
+        byte[] secret = SecondSteps.appKey(b);
+        SecondSteps.confirmApp(b, Totp.code(secret, Totp.step(System.currentTimeMillis() / 1000), Totp.DIGITS));
         b.press("Ключ доступа можно добавить сейчас или позже на странице «Безопасность».");
         assertThat(b.text("h1")).isEqualTo("Безопасность");
         assertThat(b.text("#totp-state")).contains("подключено");
@@ -126,14 +102,6 @@ class PasskeyBrowserTest {
                 new JsonObject().put("step_token", fresh).put("passkey", new JsonObject(assertion)));
         assertThat(replay.statusCode()).isEqualTo(401);
         assertThat(replay.bodyAsJsonObject().getString("code")).isEqualTo("invalid_credentials");
-    }
-
-    private void passwordSignIn(String nine, String password) {
-        b.driver.manage().deleteAllCookies();
-        b.go("/login");
-        b.type("#login", nine);
-        b.type("#password", password);
-        b.find("#password").sendKeys(Keys.ENTER);
     }
 
     private void waitFor(String css) {

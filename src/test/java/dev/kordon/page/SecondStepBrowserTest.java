@@ -5,54 +5,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.kordon.support.Browser;
 import dev.kordon.support.LogCapture;
 import dev.kordon.support.Rig;
-import dev.kordon.support.TestServers;
+import dev.kordon.support.SecondStepBrowserRig;
+import dev.kordon.support.SecondSteps;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.json.JsonObject;
 import java.util.List;
-import org.bouncycastle.util.encoders.Base32;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
-import org.openqa.selenium.Keys;
-import org.openqa.selenium.WebElement;
 
 /**
  * The second step in a real headless Chromium, scripts off (the pages need none): an administrator
  * enrols an authenticator app from the page's own key, then signs in with a code from it, and with a
  * recovery code once and not twice; a subscriber still goes straight in.
  */
-class SecondStepBrowserTest {
-    static Rig rig;
-    static String base;
-    static final String PORTAL = "/health/live";
-    Browser b;
-
+class SecondStepBrowserTest extends SecondStepBrowserRig {
     @BeforeAll
     static void up() {
-        Browser.requireChromium();
-        int port = TestServers.freePort();
-        base = "http://127.0.0.1:" + port;
-        rig = steps(base, port).start();
-    }
-
-    /** Kordon for a browser at {@code base} (plain HTTP): administrators take the second step. */
-    static Rig.Builder steps(String base, int port) {
-        return Rig.builder()
-                .set("http.port", port)
-                .set("cookie.secure", false)
-                .set("portal.url", base + PORTAL)
-                .set("mfa.required-roles", List.of("administrator"));
-    }
-
-    @AfterAll
-    static void down() {
-        if (rig != null) {
-            rig.close();
-        }
+        start("127.0.0.1", builder -> builder);
     }
 
     @BeforeEach
@@ -60,35 +30,9 @@ class SecondStepBrowserTest {
         b = Browser.open(base, false, "ru");
     }
 
-    @AfterEach
-    void closeBrowser() {
-        b.close();
-    }
-
     /** An account of {@code role} with {@code password}, the role set through the admin API. */
     static void account(String phone, String password, String role) {
-        account(rig, phone, password, role);
-    }
-
-    static void account(Rig rig, String phone, String password, String role) {
-        rig.account(phone, password);
-        var put = rig.admin(
-                HttpMethod.PUT,
-                "/admin/v1/accounts/mobile/" + phone,
-                new JsonObject()
-                        .put("tariff", Rig.TARIFF)
-                        .put("email", "org@example.by")
-                        .put("role", role),
-                Rig.ADMIN_TOKEN);
-        assertThat(put.statusCode()).isEqualTo(200);
-    }
-
-    private void passwordSignIn(String nine, String password) {
-        b.driver.manage().deleteAllCookies(); // signed out: a browser with none of Kordon's cookies
-        b.go("/login");
-        b.type("#login", nine);
-        b.type("#password", password);
-        b.find("#password").sendKeys(Keys.ENTER);
+        new SecondSteps(rig, password).account(phone, "org@example.by", role);
     }
 
     /** The session cookie the browser holds lets /auth/verify through. */
@@ -121,8 +65,7 @@ class SecondStepBrowserTest {
         assertThat(b.find(".qr svg").getAttribute("aria-label")).isNotBlank();
         b.shot("14-enrol");
         String grouped = b.text("#secret");
-        assertThat(grouped).matches("([A-Z2-7]{4} )+[A-Z2-7]{1,4}");
-        byte[] secret = Base32.decode(grouped.replace(" ", ""));
+        byte[] secret = SecondSteps.appKey(b);
 
         // A wrong code: the page again, the reason at the top, the same key to type.
         b.type("#code", PageVisitor.wrongCode(secret));
@@ -131,12 +74,7 @@ class SecondStepBrowserTest {
         assertThat(b.text("#secret")).isEqualTo(grouped);
         b.shot("15-enrol-wrong-code");
 
-        b.type("#code", PageVisitor.code(secret, 0));
-        b.press("Подключить");
-        assertThat(b.text("h1")).isEqualTo("Коды восстановления");
-        List<String> codes = b.driver.findElements(By.cssSelector("#recovery-codes li")).stream()
-                .map(WebElement::getText)
-                .toList();
+        List<String> codes = SecondSteps.confirmApp(b, PageVisitor.code(secret, 0));
         assertThat(codes).hasSize(10).doesNotHaveDuplicates();
         assertThat(b.page()).contains("Сохраните эти коды в надёжном месте");
         b.shot("16-recovery-codes");

@@ -9,6 +9,8 @@ import dev.kordon.support.LogCapture;
 import dev.kordon.support.Mailbox;
 import dev.kordon.support.PageClient;
 import dev.kordon.support.Rig;
+import dev.kordon.support.SecondStepRig;
+import dev.kordon.support.SecondSteps;
 import dev.kordon.support.TestServers;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -21,8 +23,6 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.bouncycastle.util.encoders.Base32;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,22 +31,11 @@ import org.junit.jupiter.api.Test;
  * page's endpoints and removed again, audited and mailed; once the account has a method only a
  * session that took the second step changes it; no session, no page.
  */
-class SecurityPagesHttpTest {
+class SecurityPagesHttpTest extends SecondStepRig {
     static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
     static final Pattern SECRET = Pattern.compile("name=\"secret\" value=\"([A-Z2-7]+)\"");
     static final Pattern OTPAUTH = Pattern.compile("name=\"otpauth\" value=\"([^\"]+)\"");
     static final Pattern CODE = Pattern.compile("<li><code>([a-z0-9-]+)</code></li>");
-    static Rig rig;
-
-    @BeforeAll
-    static void up() {
-        rig = Rig.builder().set("mfa.required-roles", List.of("administrator")).start();
-    }
-
-    @AfterAll
-    static void down() {
-        rig.close();
-    }
 
     /** One browser, its cookies kept. */
     static final class Client extends PageClient {
@@ -224,11 +213,8 @@ class SecurityPagesHttpTest {
     }
 
     private static int stepWithCode(String phone, String password, String code) {
-        String token =
-                LogCapture.secret(rig.login(phone, password).bodyAsJsonObject().getString("step_token"));
-        return rig.post(
-                        "/api/v1/login/second-step",
-                        new JsonObject().put("step_token", token).put("recovery_code", code))
+        SecondSteps steps = new SecondSteps(rig, password);
+        return steps.secondStep(steps.password(phone).getString("step_token"), "recovery_code", code)
                 .statusCode();
     }
 

@@ -70,16 +70,26 @@ class SimSwapCheckTest {
             assertThat(stub.tokens.get()).isEqualTo(2);
             assertThat(stub.checks.get()).isEqualTo(5);
 
-            // A token that lives 2 s is renewed after 1 s, before it expires.
+            // A token that lives 2 s is renewed after 1 s, before it expires: checks go on until one
+            // fetches a new token, and that must come no sooner than 1 s and while the old one lives.
             stub.expiresIn = 2;
             stub.revokeTokens();
+            long beforeFetch = System.nanoTime();
             verdict(rig, "+375291110005");
+            long fetchedBy = System.nanoTime();
             int fetched = stub.tokens.get();
             verdict(rig, "+375291110006");
             assertThat(stub.tokens.get()).as("still in its first second").isEqualTo(fetched);
-            Await.hold(Duration.ofMillis(1200));
-            verdict(rig, "+375291110007");
-            assertThat(stub.tokens.get()).isEqualTo(fetched + 1);
+            int[] asked = {0};
+            Duration untilExpiry = Duration.ofSeconds(2).minusNanos(System.nanoTime() - fetchedBy);
+            Await.until(untilExpiry, () -> {
+                verdict(rig, "+37529111" + String.format("%04d", 1000 + asked[0]++));
+                return stub.tokens.get() > fetched;
+            });
+            assertThat(stub.tokens.get()).as("renewed before it expired").isEqualTo(fetched + 1);
+            assertThat(Duration.ofNanos(System.nanoTime() - beforeFetch))
+                    .as("not before half its life")
+                    .isGreaterThanOrEqualTo(Duration.ofSeconds(1));
         }
     }
 
@@ -88,6 +98,7 @@ class SimSwapCheckTest {
         try (CamaraStub stub = new CamaraStub();
                 Rig rig = rig(stub, Map.of("sim-swap.cache-ttl", "1s")).start()) {
             stub.swapped.add("+375291120001");
+            long beforeStored = System.nanoTime();
             assertThat(verdict(rig, "+375291120001").outcome()).isEqualTo(SwapVerdict.SWAPPED);
             SwapVerdict again = verdict(rig, "+375291120001");
             assertThat(again.outcome()).isEqualTo(SwapVerdict.CACHED);
@@ -95,10 +106,18 @@ class SimSwapCheckTest {
             assertThat(stub.checks.get())
                     .as("the second within cache-ttl asked nothing")
                     .isEqualTo(1);
-            Await.hold(Duration.ofMillis(1100));
-            assertThat(verdict(rig, "+375291120001").outcome()).isEqualTo(SwapVerdict.SWAPPED);
+            // Ask until the service is asked again: every answer before must come from the cache, and
+            // the first fresh one no sooner than cache-ttl after the answer was stored.
+            SwapVerdict fresh = Await.until(
+                    Duration.ofSeconds(2),
+                    () -> verdict(rig, "+375291120001"),
+                    v -> !v.outcome().equals(SwapVerdict.CACHED));
+            assertThat(fresh.outcome()).isEqualTo(SwapVerdict.SWAPPED);
+            assertThat(Duration.ofNanos(System.nanoTime() - beforeStored))
+                    .as("kept for all of cache-ttl")
+                    .isGreaterThanOrEqualTo(Duration.ofSeconds(1));
             assertThat(stub.checks.get())
-                    .as("asked again once cache-ttl is over")
+                    .as("asked again once cache-ttl is over, and only then")
                     .isEqualTo(2);
 
             var marks = rig.running.wiring().simSwap().marks();
@@ -170,6 +189,7 @@ class SimSwapCheckTest {
             stub.delayMs = 2000;
             int before = stub.checks.get();
             assertThat(verdict(rig, "+375291140001").outcome()).isEqualTo(SwapVerdict.ERROR);
+            long beforeOpened = System.nanoTime();
             assertThat(verdict(rig, "+375291140002").outcome()).isEqualTo(SwapVerdict.ERROR);
             assertThat(stub.checks.get()).isEqualTo(before + 2);
             for (int i = 0; i < 20; i++) {
@@ -180,9 +200,20 @@ class SimSwapCheckTest {
             assertThat(stub.checks.get()).as("the open breaker asks nothing").isEqualTo(before + 2);
 
             // After the reset one check tries the service again; it answers, and the breaker closes.
+            // Checks go on until one gets through; those that meet the open breaker ask nothing.
             stub.mode = CamaraStub.Mode.NORMAL;
-            Await.hold(Duration.ofMillis(1700));
-            assertThat(verdict(rig, "+375291142001").outcome()).isEqualTo(SwapVerdict.NOT_SWAPPED);
+            int[] tried = {0};
+            SwapVerdict through = Await.until(
+                    Duration.ofSeconds(10),
+                    () -> verdict(rig, "+37529114" + String.format("%04d", 3000 + tried[0]++)),
+                    v -> !v.outcome().equals(SwapVerdict.BREAKER_OPEN));
+            assertThat(through.outcome()).isEqualTo(SwapVerdict.NOT_SWAPPED);
+            assertThat(Duration.ofNanos(System.nanoTime() - beforeOpened))
+                    .as("open for all of the reset")
+                    .isGreaterThanOrEqualTo(Duration.ofMillis(1500));
+            assertThat(stub.checks.get())
+                    .as("the open breaker asked nothing while waiting for its reset")
+                    .isEqualTo(before + 3);
             assertThat(verdict(rig, "+375291142002").outcome()).isEqualTo(SwapVerdict.NOT_SWAPPED);
             assertThat(stub.checks.get()).isEqualTo(before + 4);
         }

@@ -12,11 +12,15 @@ import io.vertx.ext.web.client.HttpResponse;
 import java.util.Base64;
 import java.util.List;
 import org.bouncycastle.util.encoders.Base32;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
 
 /**
  * The second step on the JSON API as a person takes it, for tests: an administrator made, the
  * password's step token, the authenticator app enrolled with the code a test computes from the
- * secret Kordon gave, a code given, and what a token says; a browser session as a sign-in makes it.
+ * secret Kordon gave, a code given, and what a token says; a browser session as a sign-in makes it;
+ * in Chromium, the password form and the app's enrolment page.
  */
 public final class SecondSteps {
     private final Rig rig;
@@ -31,18 +35,24 @@ public final class SecondSteps {
     public record Enrolled(byte[] secret, long at, JsonArray codes, JsonObject tokens) {}
 
     /** An active administrator with the password, mailed at {@code email}. */
-    public void administrator(String phone, String email) {
-        rig.account("mobile", phone, Rig.TARIFF, "active", password, email);
+    public Account administrator(String phone, String email) {
+        return account(phone, email, "administrator");
+    }
+
+    /** An active account of {@code role} with the password, mailed at {@code email}; the role set through the admin API. */
+    public Account account(String phone, String email, String role) {
+        Account account = rig.account("mobile", phone, Rig.TARIFF, "active", password, email);
         HttpResponse<Buffer> r = rig.admin(
                 HttpMethod.PUT,
                 "/admin/v1/accounts/mobile/" + phone,
                 new JsonObject()
                         .put("tariff", Rig.TARIFF)
                         .put("email", email)
-                        .put("role", "administrator")
+                        .put("role", role)
                         .put("status", "active"),
                 Rig.ADMIN_TOKEN);
         assertThat(r.statusCode()).as(r.bodyAsString()).isEqualTo(200);
+        return account;
     }
 
     /** The right password's answer: a step token (kept out of the logs), never tokens. */
@@ -104,6 +114,34 @@ public final class SecondSteps {
                         .put("cat", account.category())
                         .put("role", account.role())
                         .put("amr", new JsonArray(amr))));
+    }
+
+    /** The sign-in page's password form sent from a browser signed out (none of Kordon's cookies). */
+    public static void passwordSignIn(Browser b, String nine, String password) {
+        b.driver.manage().deleteAllCookies();
+        b.go("/login");
+        b.type("#login", nine);
+        b.type("#password", password);
+        b.find("#password").sendKeys(Keys.ENTER);
+    }
+
+    /** The app's key as the enrolment page shows it to type, in groups of four: its bytes. */
+    public static byte[] appKey(Browser b) {
+        String grouped = b.text("#secret");
+        assertThat(grouped).matches("([A-Z2-7]{4} )+[A-Z2-7]{1,4}");
+        return Base32.decode(grouped.replace(" ", ""));
+    }
+
+    /** The app's code typed on the enrolment page and taken: the recovery codes it shows, once. */
+    public static List<String> confirmApp(Browser b, String code) {
+        b.type("#code", code);
+        b.press("Подключить");
+        assertThat(b.text("h1")).isEqualTo("Коды восстановления");
+        List<String> codes = b.driver.findElements(By.cssSelector("#recovery-codes li")).stream()
+                .map(WebElement::getText)
+                .toList();
+        codes.forEach(LogCapture::secret);
+        return codes;
     }
 
     /** A JWT's claims, unverified: what it says. */
