@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The SIM swap check against a real CAMARA stand-in: the token fetched once and renewed, the answer
- * cached, every error shape of the spec under on-error deny and allow, the breaker opening and
- * closing, private_key_jwt.
+ * cached, every error shape of the spec under on-error deny and allow, a burst of checks at once,
+ * the breaker opening and closing, private_key_jwt.
  */
 class SimSwapCheckTest {
     static Rig.Builder rig(CamaraStub stub, Map<String, Object> more) {
@@ -168,6 +168,27 @@ class SimSwapCheckTest {
                 assertThat(Scrape.of(rig).has("kordon_sim_swap_check_seconds_count"))
                         .isTrue();
             }
+        }
+    }
+
+    @Test
+    void aBurstOfChecksAtOnceIsAnsweredWithinTheDeadlineAndOpensNoBreaker() {
+        try (CamaraStub stub = new CamaraStub();
+                Rig rig = rig(stub, Map.of()).start()) {
+            verdict(rig, "+375291150000"); // the token
+            stub.mode = CamaraStub.Mode.SLOW;
+            stub.delayMs = 200;
+            // 100 at once, 200 ms each: over Vert.x's default 5 connections they would queue for 4 s,
+            // far past the 1.5 s deadline, and the failures would open the breaker for every number.
+            List<io.vertx.core.Future<SwapVerdict>> burst = new java.util.ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                burst.add(rig.running.wiring().simSwap().verdict("+375291151" + String.format("%03d", i)));
+            }
+            Rig.await(io.vertx.core.Future.join(burst));
+            for (io.vertx.core.Future<SwapVerdict> v : burst) {
+                assertThat(v.result().outcome()).as("every check of the burst").isEqualTo(SwapVerdict.NOT_SWAPPED);
+            }
+            assertThat(stub.checks.get()).isEqualTo(101);
         }
     }
 

@@ -225,6 +225,8 @@ public final class Bench {
         run = gatling.run(
                 Plan.closed(Plan.Kind.SMS, baseUrl, pool, sms, smsUsers, cfg.seconds(15, 3)), "sms", rss, kordon);
         block.closed("sms sign-in", run, smsUsers, List.of("sms code", "sms sign-in"), "sms sign-in");
+        // The same loop with the SIM swap check on, on a second Kordon, against this one: the check's cost.
+        new SimSwapPair(cfg, gatling, open, jar).run(target, pool, sms, hashFile, smsUsers, block);
         double recoveryRate = cfg.smoke() ? 5 : 20;
         run = gatling.run(
                 Plan.open(Plan.Kind.RECOVERY, baseUrl, pool, sms, recoveryRate, cfg.seconds(30, 2)),

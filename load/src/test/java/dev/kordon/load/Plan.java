@@ -22,6 +22,7 @@ record Plan(
         SIGN_IN,
         OPEN_SIGN_IN,
         SMS,
+        SMS_PAIR,
         RECOVERY,
         REFRESH,
         VERIFY,

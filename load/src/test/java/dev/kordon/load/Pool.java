@@ -65,6 +65,22 @@ final class Pool {
         return phone((int) (nextCycled.getAndIncrement() % cycled));
     }
 
+    /** A share of its own, numbers {@code from} to {@code to - 1}, for a scenario that seeds them itself. */
+    void share(String use, int from, int to) {
+        once.put(use, new int[] {from, to, from});
+    }
+
+    /** How many numbers of the share of {@code use} are still unused. */
+    int left(String use) {
+        int[] range = once.get(use);
+        if (range == null) {
+            return 0;
+        }
+        synchronized (range) {
+            return range[1] - range[0];
+        }
+    }
+
     /** A login no one has used in this run, from the share of {@code use}, or "" when that share is used up. */
     String once(String use) {
         int[] range = once.get(use);

@@ -204,8 +204,9 @@ final class ReportBlock {
         }
     }
 
+    /** Blocked-thread warnings in a Kordon's log; each Kordon of the set adds its own. */
     void blocked(long count) {
-        blocked = count;
+        blocked = Math.max(0, blocked) + count;
     }
 
     List<String> badStatuses() {
@@ -221,7 +222,7 @@ final class ReportBlock {
         return burstStart;
     }
 
-    private void expect(String what, Stats st) {
+    void expect(String what, Stats st) {
         if (!st.badStatuses().isEmpty()) {
             bad.add("m=" + memoryKib + " t=" + iterations + ": " + what + ": unexpected statuses " + st.badStatuses());
         }
@@ -274,7 +275,7 @@ final class ReportBlock {
                 null);
     }
 
-    private void row(String name, String offered, Stats st, double rss, Scenario run) {
+    void row(String name, String offered, Stats st, double rss, Scenario run) {
         boolean shedRow = name.equals("sign-in shed (503)");
         rows.add(new Row(
                 name,

@@ -55,7 +55,7 @@ final class Seeder {
         if (hashes.size() < count) {
             throw new IllegalStateException(hashFile + " has " + hashes.size() + " hashes, " + count + " needed");
         }
-        seed(pgUrl, hashes, count);
+        seed(pgUrl, hashes, 0, count);
     }
 
     /**
@@ -63,10 +63,15 @@ final class Seeder {
      * recovery numbers never sign in by password, and hashing tens of thousands would take an hour.
      */
     static void seedReusing(String pgUrl, Path hashFile, int count) throws Exception {
-        seed(pgUrl, Files.readAllLines(hashFile, StandardCharsets.US_ASCII), count);
+        seed(pgUrl, Files.readAllLines(hashFile, StandardCharsets.US_ASCII), 0, count);
     }
 
-    private static void seed(String pgUrl, List<String> hashes, int count) throws Exception {
+    /** Numbers {@code from} to {@code to - 1} only, the file's hashes taken again in turn (SMS only). */
+    static void seedRange(String pgUrl, Path hashFile, int from, int to) throws Exception {
+        seed(pgUrl, Files.readAllLines(hashFile, StandardCharsets.US_ASCII), from, to);
+    }
+
+    private static void seed(String pgUrl, List<String> hashes, int from, int to) throws Exception {
         URI u = URI.create(pgUrl.replaceFirst("^postgres(ql)?://", "http://"));
         String[] user = (u.getRawUserInfo() == null ? "postgres:" : u.getRawUserInfo()).split(":", 2);
         String jdbc = "jdbc:postgresql://" + u.getHost() + ":" + (u.getPort() > 0 ? u.getPort() : 5432) + u.getPath();
@@ -77,7 +82,7 @@ final class Seeder {
                             + "password_hash) VALUES (?, 'mobile', ?, 'SIP-соединение', ?, 'subscriber', 'active', ?) "
                             + "ON CONFLICT (category, login) DO UPDATE SET tariff = EXCLUDED.tariff, status = 'active', "
                             + "password_hash = EXCLUDED.password_hash, updated_at = now()")) {
-                for (int i = 0; i < count; i++) {
+                for (int i = from; i < to; i++) {
                     st.setObject(1, UUID.randomUUID());
                     st.setString(2, Pool.phone(i));
                     st.setString(3, "bench" + i + "@example.by");
@@ -91,6 +96,6 @@ final class Seeder {
             }
             c.commit();
         }
-        System.out.println("seed: " + count + " accounts +37533" + "0000000.. in Postgres");
+        System.out.println("seed: " + (to - from) + " accounts from " + Pool.phone(from) + " in Postgres");
     }
 }

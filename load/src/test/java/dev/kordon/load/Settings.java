@@ -17,7 +17,8 @@ record Settings(
         int helloPort,
         String peer,
         double soakMinutes,
-        int soakInterval) {
+        int soakInterval,
+        long simSwapLatencyMs) {
 
     static Settings fromEnv() throws Exception {
         boolean smoke = "true".equals(env("BENCH_SMOKE", "false"));
@@ -51,7 +52,8 @@ record Settings(
                 helloPort == 0 ? Stack.freePort() : helloPort,
                 peer(smoke),
                 soak ? Double.parseDouble(env("SOAK_MINUTES", "30")) : 0,
-                Integer.parseInt(env("SOAK_INTERVAL", "15")));
+                Integer.parseInt(env("SOAK_INTERVAL", "15")),
+                Long.parseLong(env("SIM_SWAP_LATENCY_MS", "0")));
     }
 
     /** The soak instead of the benchmark: the mix at half capacity for {@link #soakMinutes}. */

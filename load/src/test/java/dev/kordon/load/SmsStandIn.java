@@ -22,8 +22,16 @@ final class SmsStandIn implements AutoCloseable {
     private static final Pattern TEXT = Pattern.compile("\"text\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
     private static final Pattern CODE = Pattern.compile("(?<!\\d)(\\d{6})(?!\\d)");
 
+    static {
+        // Without it the JDK's server answers a keep-alive request only after the client's delayed
+        // ACK (Nagle): some 40 ms each, which would be the stand-in's cost, not Kordon's.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
     private final HttpServer server;
     private final Map<String, String> codes = new ConcurrentHashMap<>();
+    /** When each number's last code arrived (epoch ms): how long Kordon took to send it after its 202. */
+    private final Map<String, Long> arrived = new ConcurrentHashMap<>();
     final AtomicLong received = new AtomicLong();
 
     SmsStandIn(int port) throws IOException {
@@ -37,6 +45,7 @@ final class SmsStandIn implements AutoCloseable {
             if (to.find() && text.find()) {
                 Matcher code = CODE.matcher(text.group(1));
                 if (code.find()) {
+                    arrived.put(digits(to.group(1)), System.currentTimeMillis());
                     codes.put(digits(to.group(1)), code.group(1));
                     received.incrementAndGet();
                     status = 202;
@@ -72,6 +81,12 @@ final class SmsStandIn implements AutoCloseable {
     /** The last code sent to this number, taken: a number used again later never sees a stale code. */
     String take(String phone) {
         return codes.remove(digits(phone));
+    }
+
+    /** When the last code for this number arrived (epoch ms), or 0. */
+    long arrivedAt(String phone) {
+        Long at = arrived.get(digits(phone));
+        return at == null ? 0 : at;
     }
 
     private static String digits(String phone) {

@@ -78,7 +78,7 @@ final class Verdicts {
         target("SMS sign-in >= 0.02 x hello-world", smsRatio >= 0.02, fmt3(smsRatio));
         target("/health/live p99 <= 10 ms during the burst", block.health.p99() <= 10, fmt(block.health.p99()) + " ms");
         if (block.blocked >= 0) {
-            target("no blocked-thread warnings", block.blocked == 0, block.blocked + " in Kordon's log");
+            target("no blocked-thread warnings", block.blocked == 0, block.blocked + " in Kordon's logs");
         }
         stormTargets();
         if (!Double.isNaN(block.overallRss)) {
