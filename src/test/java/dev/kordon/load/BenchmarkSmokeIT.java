@@ -18,14 +18,20 @@ import org.junit.jupiter.api.Test;
  * jar just packaged and print its ratios as numbers. Whether the targets are met is not asked here;
  * two smoke figures are held to bounds loose enough to catch only a gross regression: the import's
  * live-heap growth not over the file's size, and sign-in refusals for a wrong password and an
- * unknown login within 20 ms of each other (medians).
+ * unknown login within 20 ms of each other (medians). The SIM swap pair must show a check at the
+ * service behind every code its checking Kordon sent.
  */
 class BenchmarkSmokeIT {
     private static final List<String> RATIOS = List.of(
-            "sign-in / hash-only", "verify / hello-world", "sms sign-in / hello-world", "oidc code flow / sign-in");
+            "sign-in / hash-only",
+            "verify / hello-world",
+            "sms sign-in / hello-world",
+            "oidc code flow / sign-in",
+            "sms sign-in sim swap check on / off");
 
     @Test
-    void smokeRunPrintsEveryRatioAndKeepsImportMemoryAndRefusalTimingWithinGrossBounds() throws Exception {
+    void smokeRunPrintsEveryRatioAndKeepsImportMemoryAndRefusalTimingWithinGrossBoundsAndChecksEverySimSwapCode()
+            throws Exception {
         Path root = Path.of("").toAbsolutePath();
         // The environment, MAVEN_ARGS included, is inherited: load/run's own Maven call sees the same settings.
         Process p = new ProcessBuilder("bash", root.resolve("load/run").toString(), "--smoke")
@@ -71,6 +77,20 @@ class BenchmarkSmokeIT {
         assertThat(Math.abs(figure(output, "sign-in refusal: wrong password - unknown login, ms (medians)")))
                 .as("the output:\n%s", output)
                 .isLessThan(20.0);
+        // The SIM swap pair's Kordon asked the service for every code it sent, and was never refused.
+        Matcher checks = Pattern.compile("the service answered (\\d+) checks for the (\\d+) codes delivered"
+                        + " with the check on \\(\\d+ token\\(s\\) issued, (\\d+) requests refused\\)")
+                .matcher(output);
+        assertThat(checks.find())
+                .as("the SIM swap pair's note; the output:\n%s", output)
+                .isTrue();
+        assertThat(Long.parseLong(checks.group(2)))
+                .as("codes delivered with the check on")
+                .isPositive();
+        assertThat(Long.parseLong(checks.group(1)))
+                .as("checks answered")
+                .isGreaterThanOrEqualTo(Long.parseLong(checks.group(2)));
+        assertThat(checks.group(3)).as("requests the stand-in refused").isEqualTo("0");
         if (Files.isExecutable(Path.of("/usr/bin/wrk"))) {
             // With wrk installed the storms ran: a row per client count, and the verify ratios from wrk.
             for (String clients : List.of("16", "128", "1024")) {

@@ -27,6 +27,7 @@ final class CamaraStandIn implements AutoCloseable {
             Pattern.compile("\\{\\s*\"phoneNumber\"\\s*:\\s*\"\\+\\d{7,15}\"\\s*,\\s*\"maxAge\"\\s*:\\s*\\d+\\s*}");
 
     final String secret;
+
     static {
         // Without it the JDK's server answers a keep-alive request only after the client's delayed
         // ACK (Nagle): some 40 ms each, which would be the stand-in's cost, not Kordon's.

@@ -32,6 +32,7 @@ final class SmsStandIn implements AutoCloseable {
     private final Map<String, String> codes = new ConcurrentHashMap<>();
     /** When each number's last code arrived (epoch ms): how long Kordon took to send it after its 202. */
     private final Map<String, Long> arrived = new ConcurrentHashMap<>();
+
     final AtomicLong received = new AtomicLong();
 
     SmsStandIn(int port) throws IOException {

@@ -70,7 +70,8 @@ public class Step extends Simulation {
                         .exec(passwordSignIn("sign-in"))
                         .injectOpen(constantUsersPerSec(plan.rate()).during(seconds(plan.seconds()))));
             case SMS -> populations.add(closed("sms sign-in", smsSignIn("", true)));
-            case SMS_PAIR -> populations.add(closed("sms sign-in (sim swap pair)", smsSignIn(SimSwapPair.PREFIX, true)));
+            case SMS_PAIR ->
+                populations.add(closed("sms sign-in (sim swap pair)", smsSignIn(SimSwapPair.PREFIX, true)));
             case RECOVERY ->
                 populations.add(scenario("recovery")
                         .exec(recovery("recovery"))
