@@ -180,7 +180,8 @@ public record KordonConfig(
             Duration cacheTtl,
             boolean allowOnError,
             int breakerFailures,
-            Duration breakerReset) {
+            Duration breakerReset,
+            int connections) {
         public boolean on() {
             return !url.isEmpty();
         }

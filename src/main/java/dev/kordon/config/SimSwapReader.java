@@ -34,7 +34,8 @@ final class SimSwapReader {
                 c.positiveDuration("sim-swap.cache-ttl"),
                 onError.equals("allow"),
                 c.integer("sim-swap.breaker.failures", 1, 1000),
-                c.positiveDuration("sim-swap.breaker.reset"));
+                c.positiveDuration("sim-swap.breaker.reset"),
+                c.integer("sim-swap.connections", 1, 4096));
         if (url.isEmpty()) {
             return s;
         }

@@ -35,9 +35,6 @@ final class SwapService {
     /** {@code swapped}, or null with the reason the service gave no answer for this request. */
     record Answer(Boolean swapped, String reason) {}
 
-    /** Connections to the service per Kordon, so checks in a burst do not wait for one. */
-    static final int CONNECTIONS = 64;
-
     private final KordonConfig.SimSwap config;
     private final WebClient web;
     private final CheckToken token;
@@ -51,7 +48,7 @@ final class SwapService {
         this.web = WebClient.create(
                 vertx,
                 new WebClientOptions().setConnectTimeout((int) config.timeout().toMillis()),
-                new PoolOptions().setHttp1MaxSize(CONNECTIONS));
+                new PoolOptions().setHttp1MaxSize(config.connections()));
         this.breaker = CircuitBreaker.create(
                 "sim-swap",
                 vertx,

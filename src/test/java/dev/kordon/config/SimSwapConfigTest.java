@@ -45,6 +45,7 @@ class SimSwapConfigTest {
         assertThat(s.allowOnError()).isFalse();
         assertThat(s.breakerFailures()).isEqualTo(5);
         assertThat(s.breakerReset()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(s.connections()).isEqualTo(128);
     }
 
     @Test
@@ -69,6 +70,10 @@ class SimSwapConfigTest {
         assertThatThrownBy(() -> read(on("KORDON_SIM_SWAP_TOKEN_URL", ""))).hasMessageContaining("sim-swap.token-url");
         assertThatThrownBy(() -> read(on("KORDON_SIM_SWAP_PRIVATE_KEY_FILE", "/run/key.pem")))
                 .hasMessageContaining("exactly one");
+        assertThatThrownBy(() -> read(on("KORDON_SIM_SWAP_CONNECTIONS", "0")))
+                .hasMessageContaining("sim-swap.connections");
+        assertThat(read(on("KORDON_SIM_SWAP_CONNECTIONS", "512")).simSwap().connections())
+                .isEqualTo(512);
         assertThat(read(on("KORDON_SIM_SWAP_MAX_AGE", "2400h"))
                         .simSwap()
                         .maxAge()

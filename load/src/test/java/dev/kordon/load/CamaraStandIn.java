@@ -46,7 +46,7 @@ final class CamaraStandIn implements AutoCloseable {
         this.latencyMs = latencyMs;
         this.secret = random(32);
         // Enough threads that a slow answer holds one thread, not the queue.
-        this.pool = Executors.newFixedThreadPool(latencyMs > 0 ? 64 : 4);
+        this.pool = Executors.newFixedThreadPool(latencyMs > 0 ? 256 : 4);
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 512);
         server.setExecutor(pool);
         server.createContext("/oauth2/token", this::token);
