@@ -268,8 +268,8 @@ public final class Bench {
                 Plan.open(Plan.Kind.MIX, baseUrl, pool, sms, mixRate, cfg.seconds(60, 4)), "mix", rss, kordon);
         block.mix(run, mixRate);
 
-        // The SMS loop again, with the SIM swap check on (a second Kordon) against this one: the check's
-        // cost. After the mix, so the scenarios above keep the tokens they were given (15 min of life).
+        // The SMS loop again on two more Kordons, one with the SIM swap check on: the check's cost. Last,
+        // so that the figures above are of a run without it.
         new SimSwapPair(cfg, gatling, open, jar).run(target, pool, sms, hashFile, smsUsers, block);
 
         long runEnd = System.currentTimeMillis();
